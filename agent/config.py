@@ -1,0 +1,245 @@
+"""Typed runtime configuration: frozen dataclasses loaded once from `config.yaml`.
+
+Every field carries its unit and allowed range in its metadata (`_f(default, lo, hi, ...)`); the
+loader checks types and ranges and names the offending key (`timing.lead_beats: expected a number in
+[0.125, 8], got 'soon'`). Unknown keys are errors too, so a typo never silently falls back to a default.
+Command-line overrides (`--set timing.lead_beats=1.5`) go through the same checks.
+
+Pure module: no sockets, no torch.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import math
+import types
+import typing
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from agent.errors import ConfigError
+
+#: The config file shipped at the top of the repository (used when `--config` is not given).
+DEFAULT_CONFIG_PATH = Path(__file__).resolve().parent.parent / "config.yaml"
+
+#: Names accepted for the agent's parts (config `parts.play`, OSC `/agent/set parts`).
+PART_NAMES: tuple[str, ...] = ("lead", "counter", "comp", "bass")
+
+
+def _f(default: Any, lo: float | None = None, hi: float | None = None, *, lo_open: bool = False) -> Any:
+    """A dataclass field with an allowed range [lo, hi] (or (lo, hi] when lo_open) kept in its metadata."""
+    return field(default=default, metadata={"lo": lo, "hi": hi, "lo_open": lo_open})
+
+
+@dataclass(frozen=True, slots=True)
+class NetConfig:
+    """Where the agent listens and where it sends (OSC over UDP)."""
+
+    listen_host: str = "127.0.0.1"  # interface to bind; another one only by explicit configuration
+    listen_port: int = _f(9000, 0, 65535)  # 0 = any free port (tests)
+    send_host: str = "127.0.0.1"
+    send_port: int = _f(9001, 1, 65535)
+    max_reply_targets: int = _f(8, 1, 64)  # ports registered with /agent/hello kept, oldest evicted
+    recv_buffer_bytes: int = _f(4 * 1024 * 1024, 65536, 64 * 1024 * 1024)  # socket receive buffer
+
+
+@dataclass(frozen=True, slots=True)
+class TimingConfig:
+    """Chunked generation timing, shared with the model (see agent/scheduler.py)."""
+
+    delta1_beats: float = _f(4.0, 0.0, 32.0)  # how far ahead chords are shown to the generator
+    delta2_beats: float = _f(1.0, 0.125, 8.0)  # chunk length = generation interval
+    lead_beats: float = _f(1.0, 0.125, 8.0)  # a chunk is asked for this long before it starts
+    safety_ms: float = _f(100.0, 1.0, 2000.0)  # a chunk's notes are sent at least this long before it starts
+    default_tempo_bpm: float = _f(120.0, 10.0, 1000.0)  # until the DAW sends /transport/tempo
+    jump_threshold_beats: float = _f(0.5, 0.01, 64.0)  # playhead error beyond this is a seek/loop
+    drift_smoothing: float = _f(0.25, 0.0, 1.0, lo_open=True)  # share of a small playhead error corrected per message
+    history_beats: float = _f(32.0, 1.0, 1024.0)  # recent human/own notes shown to the generator
+
+
+@dataclass(frozen=True, slots=True)
+class SamplingConfig:
+    """Initial sampling knobs (changed live with /agent/set)."""
+
+    temperature: float = _f(1.0, 0.0, 2.0, lo_open=True)
+    top_p: float = _f(0.95, 0.0, 1.0, lo_open=True)
+    guidance: float = _f(2.0, -5.0, 5.0, lo_open=True)  # chord-tone logit bonus in nats; <0 plays outside
+    seed: int | None = _f(None, 0, 2**31 - 1)
+
+
+@dataclass(frozen=True, slots=True)
+class PartOutput:
+    """How one agent part reaches the DAW: General MIDI program and MIDI channel (1-16)."""
+
+    program: int = _f(0, 0, 127)
+    channel: int = _f(2, 1, 16)
+
+
+@dataclass(frozen=True, slots=True)
+class PartsConfig:
+    """Which parts the agent plays at start, and each part's program and channel."""
+
+    play: tuple[str, ...] = ("comp", "bass")  # subset of lead, counter, comp, bass
+    human_channel: int = _f(1, 1, 16)  # the channel the human plays on (for the demo's MIDI file)
+    lead: PartOutput = PartOutput(program=65, channel=4)  # alto sax
+    counter: PartOutput = PartOutput(program=48, channel=5)  # string ensemble
+    comp: PartOutput = PartOutput(program=0, channel=2)  # acoustic grand piano
+    bass: PartOutput = PartOutput(program=33, channel=3)  # electric bass (finger)
+
+    def output(self, name: str) -> PartOutput:
+        """The program and channel of the part called `name` (one of PART_NAMES)."""
+        return typing.cast(PartOutput, getattr(self, name))
+
+
+@dataclass(frozen=True, slots=True)
+class RuntimeConfig:
+    """Capacities and rates of the running agent; all bounded so a long set never grows memory."""
+
+    queue_size: int = _f(4096, 16, 1_000_000)  # decoded input messages waiting; beyond it drops are counted
+    human_capacity: int = _f(512, 16, 65536)  # human notes kept
+    own_capacity: int = _f(512, 16, 65536)  # the agent's sent notes kept
+    chord_capacity: int = _f(1024, 16, 65536)  # chord spans kept
+    status_interval_s: float = _f(1.0, 0.05, 60.0)  # /agent/status heartbeat period
+    error_replies_per_s: float = _f(20.0, 0.1, 10000.0)  # /agent/error replies and error logs, burst 2x
+    max_note_beats: float = _f(16.0, 0.125, 256.0)  # longer generated notes are shortened to this
+    shutdown_timeout_s: float = _f(2.0, 0.1, 60.0)  # wait this long for the worker at shutdown
+
+
+@dataclass(frozen=True, slots=True)
+class Config:
+    """Everything `sideman run` needs. `model_path` None means the fallback generator only."""
+
+    model_path: str | None = "models/sideman.pt"  # relative paths are relative to the repository root
+    net: NetConfig = NetConfig()
+    timing: TimingConfig = TimingConfig()
+    sampling: SamplingConfig = SamplingConfig()
+    parts: PartsConfig = PartsConfig()
+    runtime: RuntimeConfig = RuntimeConfig()
+
+    def resolved_model_path(self) -> Path | None:
+        """The model file as an absolute path (relative ones are under the repository root), or None."""
+        if self.model_path is None:
+            return None
+        path = Path(self.model_path).expanduser()
+        return path if path.is_absolute() else DEFAULT_CONFIG_PATH.parent / path
+
+
+def _is_dataclass_type(tp: Any) -> bool:
+    return isinstance(tp, type) and dataclasses.is_dataclass(tp)
+
+
+def _check_range(key: str, value: float, meta: typing.Mapping[str, Any]) -> None:
+    lo, hi, lo_open = meta.get("lo"), meta.get("hi"), meta.get("lo_open", False)
+    if lo is None or hi is None:
+        return
+    below = value <= lo if lo_open else value < lo
+    if below or value > hi:
+        bracket = "(" if lo_open else "["
+        raise ConfigError(f"{key}: {value!r} is out of range {bracket}{lo}, {hi}]")
+
+
+def _convert(key: str, tp: Any, value: Any, meta: typing.Mapping[str, Any]) -> Any:
+    """Check `value` against the annotated type `tp` (and range) and return it in that type."""
+    origin = typing.get_origin(tp)
+    if origin in (types.UnionType, typing.Union):
+        options = typing.get_args(tp)
+        if value is None and type(None) in options:
+            return None
+        inner = [t for t in options if t is not type(None)]
+        return _convert(key, inner[0], value, meta)
+    if _is_dataclass_type(tp):  # mappings are merged by _merge; anything else is wrong here
+        raise ConfigError(f"{key}: expected a mapping of {tp.__name__} settings, got {value!r}")
+    if origin is tuple:
+        if isinstance(value, str):
+            value = [v.strip() for v in value.split(",") if v.strip()]
+        if not isinstance(value, (list, tuple)):
+            raise ConfigError(f"{key}: expected a list, got {value!r}")
+        return tuple(_convert(f"{key}[{i}]", typing.get_args(tp)[0], v, {}) for i, v in enumerate(value))
+    if tp is bool:
+        if not isinstance(value, bool):
+            raise ConfigError(f"{key}: expected true or false, got {value!r}")
+        return value
+    if tp is int:
+        if isinstance(value, bool) or not isinstance(value, int):
+            raise ConfigError(f"{key}: expected an integer, got {value!r}")
+        _check_range(key, value, meta)
+        return value
+    if tp is float:
+        if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value):
+            raise ConfigError(f"{key}: expected a finite number, got {value!r}")
+        _check_range(key, float(value), meta)
+        return float(value)
+    if tp is str:
+        if not isinstance(value, str):
+            raise ConfigError(f"{key}: expected text, got {value!r}")
+        return value
+    raise ConfigError(f"{key}: unsupported setting type {tp!r}")  # a bug in this module, named
+
+
+def _validate(config: Any, prefix: str) -> None:
+    """Cross-field checks that a single field's range cannot express."""
+    if isinstance(config, PartsConfig):
+        for name in config.play:
+            if name not in PART_NAMES:
+                raise ConfigError(f"{prefix}.play: unknown part {name!r} (known: {', '.join(PART_NAMES)})")
+
+
+def load_config(path: Path | None = None) -> Config:
+    """Read `path` (default: the repository's config.yaml; built-in defaults if it is missing)."""
+    if path is None:
+        if not DEFAULT_CONFIG_PATH.exists():
+            return Config()
+        path = DEFAULT_CONFIG_PATH
+    try:
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except OSError as exc:
+        raise ConfigError(f"config file {path}: cannot read it ({exc.strerror})") from exc
+    except yaml.YAMLError as exc:
+        raise ConfigError(f"config file {path}: not valid YAML ({exc})") from exc
+    if data is None:
+        return Config()
+    if not isinstance(data, dict):
+        raise ConfigError(f"config file {path}: expected a mapping of settings at the top level")
+    return typing.cast(Config, _merge(Config(), data, ""))
+
+
+def parse_override(text: str) -> tuple[str, Any]:
+    """Split `section.key=value` and read the value as YAML (`1.5`, `null`, `[comp, bass]`)."""
+    key, sep, raw = text.partition("=")
+    if not sep or not key.strip():
+        raise ConfigError(f"override {text!r}: expected section.key=value, e.g. timing.lead_beats=1.5")
+    try:
+        return key.strip(), yaml.safe_load(raw)
+    except yaml.YAMLError as exc:
+        raise ConfigError(f"override {text!r}: cannot read the value ({exc})") from exc
+
+
+def override(config: Config, key: str, value: Any) -> Config:
+    """A copy of `config` with the dotted `key` set to `value`, checked like the config file."""
+    parts = key.split(".")
+    data: dict[str, Any] = {parts[-1]: value}
+    for part in reversed(parts[:-1]):
+        data = {part: data}
+    return typing.cast(Config, _merge(config, data, ""))
+
+
+def _merge(obj: Any, data: dict[str, Any], prefix: str) -> Any:
+    """A copy of dataclass `obj` with the settings in `data` checked and applied (nested mappings merge)."""
+    hints = typing.get_type_hints(type(obj))
+    fields = {f.name: f for f in dataclasses.fields(obj)}
+    changes: dict[str, Any] = {}
+    for name, value in data.items():
+        key = f"{prefix}.{name}" if prefix else name
+        if name not in fields:
+            raise ConfigError(f"{key}: unknown setting (known: {', '.join(fields)})")
+        current = getattr(obj, name)
+        if dataclasses.is_dataclass(current) and isinstance(value, dict):
+            changes[name] = _merge(current, value, key)
+        else:
+            changes[name] = _convert(key, hints[name], value, fields[name].metadata)
+    updated = dataclasses.replace(obj, **changes)
+    _validate(updated, prefix)
+    return updated
