@@ -12,7 +12,8 @@ class Counters:
     """What the agent counts over its life (reported in /agent/status and at shutdown)."""
 
     packets_handled: int = 0  # input messages applied to the state
-    dropped_packets: int = 0  # input lost: bounded queue full, or the kernel's socket buffer overflowed
+    dropped_packets: int = 0  # input lost because the bounded input queue was full
+    kernel_drops: int = 0  # input the kernel dropped (socket receive buffer full), read from /proc/net/udp
     input_errors: int = 0  # malformed or out-of-contract input (each answered by /agent/error, rate-limited)
     notes_sent: int = 0
     notes_cancelled: int = 0

@@ -1,0 +1,294 @@
+"""The composition root: wires config, clock, buffers, scheduler, generator worker and the UDP server.
+
+One `asyncio.TaskGroup` runs three named tasks:
+
+- `input`: takes decoded messages off the bounded queue, applies them to the session (the state), and
+  records the input-to-state latency (receipt of the datagram to the state updated);
+- `scheduler`: sleeps until the scheduler's next ask time or deadline (or until input wakes it), polls
+  it, and carries out what it returns;
+- `status`: the `/agent/status` heartbeat, kernel drop counts, and one log line when fallbacks, late
+  notes or drops happened in the last period.
+
+The generator runs in ONE worker thread (a single-thread executor): calls are serialised and in
+order, and the event loop never waits for them; results come back through `call_soon_threadsafe`.
+Shutdown is ordered: stop the tasks, send `/agent/allnotesoff`, let the worker finish (bounded wait),
+close the socket. The all-notes-off is in a `finally`, so a crash also leaves no note hanging.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import dataclasses
+import logging
+import threading
+import time
+from collections.abc import Callable
+from concurrent.futures import Future, ThreadPoolExecutor
+from typing import Any
+
+from agent.clock import Clock
+from agent.config import Config
+from agent.errors import OscError, SidemanError
+from agent.events import Note
+from agent.fallback import FallbackGenerator
+from agent.generator import Generator
+from agent.metrics import Counters, Histogram
+from agent.osc import AllNotesOff, Message
+from agent.scheduler import Generate, ResetGenerator
+from agent.server import Received, Sender, kernel_drops, open_server
+from agent.session import Effect, Session
+
+log = logging.getLogger(__name__)
+_BATCH = 256  # input messages applied per wake of the input task before yielding to the loop
+
+
+def make_generator(config: Config) -> Generator:
+    """The model generator from `config.model_path`, or the fallback when there is none (logged)."""
+    path = config.resolved_model_path()
+    if path is None:
+        log.info("no model configured: playing the chord-based fallback generator")
+        return FallbackGenerator()
+    if not path.exists():
+        log.warning("model %s not found: playing the chord-based fallback generator only", path)
+        return FallbackGenerator()
+    from agent import live_model  # lazy: torch is imported only when a model is used
+
+    return live_model.load_generator(path, config.timing)  # type: ignore[no-any-return]
+
+
+class Agent:
+    """The running agent. `await run(stop)` serves until `stop` is set, then shuts down in order."""
+
+    def __init__(self, config: Config, generator: Generator, now: Callable[[], float] = time.monotonic) -> None:
+        timing = config.timing
+        self.config = config
+        self.generator = generator
+        self.now = now
+        self.counters = Counters()
+        self.latency = Histogram()  # input-to-state latency, seconds
+        self.clock = Clock(now, timing.default_tempo_bpm, timing.jump_threshold_beats, timing.drift_smoothing)
+        self.session = Session(config, self.clock, FallbackGenerator(), self.counters, generator.name,
+                               getattr(generator, "check_timing", None))
+        self.address: tuple[str, int] | None = None
+        self._sender: Sender | None = None
+        self._executor: ThreadPoolExecutor | None = None
+        self._loop: asyncio.AbstractEventLoop | None = None
+        self._wake: asyncio.Event | None = None
+
+    async def run(self, stop: asyncio.Event, ready: Callable[[tuple[str, int]], None] | None = None) -> Counters:
+        """Serve until `stop` is set; call `ready(address)` once listening. Returns the final counters."""
+        net, rt = self.config.net, self.config.runtime
+        self._loop = asyncio.get_running_loop()
+        self._wake = asyncio.Event()
+        queue: asyncio.Queue[Received] = asyncio.Queue(rt.queue_size)
+        try:
+            transport, _ = await open_server(net.listen_host, net.listen_port, queue, self.counters, self.now,
+                                             net.recv_buffer_bytes)
+        except OSError as exc:
+            raise SidemanError(f"cannot listen on {net.listen_host}:{net.listen_port}: {exc.strerror}") from exc
+        self._sender = Sender(transport, (net.send_host, net.send_port), lambda: self.session.reply_ports)
+        self._executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="generator")
+        self.address = transport.get_extra_info("sockname")[:2]
+        log.info("ready: listening on %s:%d, sending to %s:%d, generator %s", *self.address, net.send_host,
+                 net.send_port, self.generator.name)
+        if ready is not None:
+            ready(self.address)
+        try:
+            async with asyncio.TaskGroup() as group:
+                tasks = [
+                    group.create_task(self._input_loop(queue), name="input"),
+                    group.create_task(self._schedule_loop(), name="scheduler"),
+                    group.create_task(self._status_loop(transport), name="status"),
+                ]
+                await stop.wait()
+                for task in tasks:
+                    task.cancel()
+        finally:
+            await self._shutdown(transport)
+        return self.counters
+
+    # ---- tasks ---------------------------------------------------------------------------------
+
+    async def _input_loop(self, queue: asyncio.Queue[Received]) -> None:
+        while True:
+            batch = [await queue.get()]
+            while len(batch) < _BATCH and not queue.empty():
+                batch.append(queue.get_nowait())
+            for item in batch:
+                self._carry_out(self._apply_input(item))
+            assert self._wake is not None
+            self._wake.set()
+
+    def _apply_input(self, item: Received) -> list[Effect]:
+        try:
+            if isinstance(item.message, OscError):
+                effects = self.session.input_error(str(item.message))
+            else:
+                effects = self.session.handle(item.message, item.sender)
+        except Exception:  # a bug handling one message must not stop the band: count, log, go on
+            self.counters.input_errors += 1
+            log.exception("error applying %r", item.message)
+            effects = []
+        self.latency.add(self.now() - item.received_s)
+        return effects
+
+    async def _schedule_loop(self) -> None:
+        assert self._wake is not None
+        while True:
+            wake_at = self.session.scheduler.wakeup()
+            timeout = None if wake_at is None else max(0.0, wake_at - self.now())
+            try:
+                await asyncio.wait_for(self._wake.wait(), timeout)
+            except TimeoutError:
+                pass
+            self._wake.clear()
+            try:
+                self._carry_out(self.session.poll())
+            except Exception:  # same reasoning as in _apply_input
+                self.counters.generator_errors += 1
+                log.exception("scheduler error")
+
+    async def _status_loop(self, transport: asyncio.DatagramTransport) -> None:
+        interval = self.config.runtime.status_interval_s
+        last = Counters()
+        while True:
+            await asyncio.sleep(interval)
+            drops = kernel_drops(transport)
+            if drops is not None:
+                self.counters.kernel_drops = drops
+            self._carry_out([self.status()])
+            self._log_changes(last)
+            last = dataclasses.replace(self.counters)
+
+    def _log_changes(self, last: Counters) -> None:
+        c = self.counters
+        for name, what in (("fallback_chunks", "chunks played by the fallback (model late or failed)"),
+                           ("late_notes", "notes too late to send"),
+                           ("dropped_packets", "input messages dropped (queue full)"),
+                           ("kernel_drops", "input datagrams dropped by the kernel"),
+                           ("errors_suppressed", "error replies suppressed by the rate limit")):
+            delta = getattr(c, name) - getattr(last, name)
+            if delta:
+                log.warning("%d %s in the last %g s", delta, what, self.config.runtime.status_interval_s)
+
+    def status(self) -> Message:
+        return self.session.status(self.latency.percentile(50) * 1000.0, self.latency.percentile(99) * 1000.0)
+
+    # ---- effects and the worker ----------------------------------------------------------------
+
+    def _carry_out(self, effects: list[Effect]) -> None:
+        assert self._sender is not None and self._executor is not None
+        messages: list[Message] = []
+        for effect in effects:
+            if isinstance(effect, Generate):
+                self._submit(effect)
+            elif isinstance(effect, ResetGenerator):
+                self._executor.submit(self._reset_generator)
+            else:
+                messages.append(effect)
+        if messages:
+            self._sender.send(messages)
+
+    def _reset_generator(self) -> None:
+        try:
+            self.generator.reset()
+        except Exception:  # runs in the worker: log it, the next call starts as clean as it can
+            log.exception("generator reset failed")
+
+    def _submit(self, request: Generate) -> None:
+        assert self._executor is not None and self._loop is not None
+        future = self._executor.submit(self.generator.generate, request.context, request.start_beat,
+                                       request.end_beat)
+        loop = self._loop
+
+        def done(f: Future[list[Note]]) -> None:
+            try:
+                loop.call_soon_threadsafe(self._on_done, request.request_id, f)
+            except RuntimeError:  # the loop closed during shutdown: nothing left to play
+                pass
+
+        future.add_done_callback(done)
+
+    def _on_done(self, request_id: int, future: Future[list[Note]]) -> None:
+        notes: list[Note] | None = None
+        error: BaseException | None = None
+        if future.cancelled():
+            error = RuntimeError("cancelled at shutdown")
+        elif future.exception() is not None:
+            error = future.exception()
+        else:
+            try:
+                notes = [n for n in future.result() if isinstance(n, Note)]
+            except TypeError as exc:  # the generator returned something that is not a list of notes
+                error = exc
+        self._carry_out(self.session.on_result(request_id, notes, error))
+        assert self._wake is not None
+        self._wake.set()
+
+    async def _shutdown(self, transport: asyncio.DatagramTransport) -> None:
+        try:
+            if self._sender is not None:
+                self._sender.send([AllNotesOff()])
+            if self._executor is not None:
+                self._executor.shutdown(wait=False, cancel_futures=True)
+                try:
+                    await asyncio.wait_for(asyncio.to_thread(self._executor.shutdown, True),
+                                           self.config.runtime.shutdown_timeout_s)
+                except TimeoutError:
+                    log.warning("generator still busy after %g s; leaving it", self.config.runtime.shutdown_timeout_s)
+        finally:
+            transport.close()
+            log.info("stopped: %s", _summary(self.counters))
+
+
+def _summary(c: Counters) -> str:
+    return (f"{c.notes_sent} notes sent, {c.late_notes} late, {c.fallback_chunks} fallback chunks, "
+            f"{c.dropped_packets + c.kernel_drops} dropped, {c.input_errors} input errors, "
+            f"{c.generator_errors} generator errors")
+
+
+class AgentThread:
+    """The agent on its own event loop in a background thread (tests, demo): start(), stop()."""
+
+    def __init__(self, config: Config, generator: Generator | None = None) -> None:
+        self.agent = Agent(config, generator or make_generator(config))
+        self._ready = threading.Event()
+        self._thread = threading.Thread(target=self._main, name="sideman-agent", daemon=True)
+        self._loop: asyncio.AbstractEventLoop | None = None
+        self._stop: asyncio.Event | None = None
+        self.error: BaseException | None = None
+
+    def _main(self) -> None:
+        async def serve() -> None:
+            self._loop = asyncio.get_running_loop()
+            self._stop = asyncio.Event()
+            await self.agent.run(self._stop, lambda _: self._ready.set())
+
+        try:
+            asyncio.run(serve())
+        except BaseException as exc:  # reported to the thread that called start()/stop()
+            self.error = exc
+            self._ready.set()
+
+    def start(self, timeout_s: float = 10.0) -> tuple[str, int]:
+        """Start serving; return the bound address."""
+        self._thread.start()
+        if not self._ready.wait(timeout_s) or self.agent.address is None:
+            raise SidemanError(f"agent did not start: {self.error!r}")
+        return self.agent.address
+
+    def stop(self, timeout_s: float = 10.0) -> Counters:
+        """Shut down in order (all-notes-off sent) and return the final counters."""
+        if self._loop is not None and self._stop is not None and self._thread.is_alive():
+            self._loop.call_soon_threadsafe(self._stop.set)
+        self._thread.join(timeout_s)
+        if self.error is not None:
+            raise SidemanError(f"agent failed: {self.error!r}") from self.error
+        return self.agent.counters
+
+    def __enter__(self) -> AgentThread:
+        self.start()
+        return self
+
+    def __exit__(self, *exc: Any) -> None:
+        self.stop()

@@ -1,0 +1,176 @@
+"""The `sideman` command: the only place that exits the process.
+
+Each subcommand is one function decorated with `@subcommand(name, help)`: it receives its argparse
+parser, adds its options, and returns the handler `(args) -> exit code`. Import heavy modules (torch,
+the model) inside the handler so `sideman run --help` stays fast. To add `train`:
+
+    @subcommand("train", "train the model")
+    def _train(parser: argparse.ArgumentParser) -> Handler:
+        parser.add_argument("--steps", type=int, default=1000)
+        def handle(args: argparse.Namespace) -> int:
+            from agent import train
+            ...
+            return 0
+        return handle
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import logging
+import signal
+import sys
+from collections.abc import Callable
+from pathlib import Path
+
+from agent.config import Config, load_config, override, parse_override
+from agent.errors import ConfigError, SidemanError
+
+log = logging.getLogger("sideman")
+
+Handler = Callable[[argparse.Namespace], int]
+Configure = Callable[[argparse.ArgumentParser], Handler]
+_SUBCOMMANDS: list[tuple[str, str, Configure]] = []
+
+
+def subcommand(name: str, help_text: str) -> Callable[[Configure], Configure]:
+    """Register a subcommand (see the module docstring)."""
+
+    def register(configure: Configure) -> Configure:
+        _SUBCOMMANDS.append((name, help_text, configure))
+        return configure
+
+    return register
+
+
+def add_config_options(parser: argparse.ArgumentParser) -> None:
+    """--config FILE and repeatable --set section.key=value (checked like the config file)."""
+    parser.add_argument("--config", type=Path, default=None, help="config file (default: the repository's config.yaml)")
+    parser.add_argument("--set", dest="overrides", action="append", default=[], metavar="KEY=VALUE",
+                        help="override a config key, e.g. --set timing.lead_beats=1.5 (repeatable)")
+
+
+def load_with_overrides(args: argparse.Namespace) -> Config:
+    config = load_config(args.config)
+    for text in args.overrides:
+        config = override(config, *parse_override(text))
+    return config
+
+
+def host_port(text: str, option: str) -> tuple[str, int]:
+    """`HOST:PORT` (or `:PORT` for 127.0.0.1) checked; ConfigError names the option."""
+    host, sep, port_text = text.rpartition(":")
+    if not sep or not port_text.isdigit() or not 0 <= int(port_text) <= 65535:
+        raise ConfigError(f"{option} {text!r}: expected HOST:PORT, e.g. 127.0.0.1:9000")
+    return host.strip("[]") or "127.0.0.1", int(port_text)
+
+
+def apply_net_options(config: Config, args: argparse.Namespace) -> Config:
+    """--listen, --send and --model on top of the config (`--model none` = fallback only)."""
+    if getattr(args, "listen", None):
+        host, port = host_port(args.listen, "--listen")
+        config = override(config, "net", {"listen_host": host, "listen_port": port})
+    if getattr(args, "send", None):
+        host, port = host_port(args.send, "--send")
+        config = override(config, "net", {"send_host": host, "send_port": max(1, port)})
+    model = getattr(args, "model", None)
+    if model is not None:
+        if model.lower() == "none":
+            config = override(config, "model_path", None)
+        elif not Path(model).expanduser().exists():
+            raise ConfigError(f"--model {model}: no such file (use --model none for the fallback only)")
+        else:
+            config = override(config, "model_path", str(Path(model).expanduser().resolve()))
+    return config
+
+
+def add_agent_options(parser: argparse.ArgumentParser) -> None:
+    add_config_options(parser)
+    parser.add_argument("--listen", metavar="HOST:PORT", help="where the agent listens (default 127.0.0.1:9000)")
+    parser.add_argument("--send", metavar="HOST:PORT", help="where notes go (default 127.0.0.1:9001)")
+    parser.add_argument("--model", metavar="PATH|none", help="model checkpoint, or none for the fallback only")
+
+
+@subcommand("run", "start the agent: listen for the DAW patch and play along")
+def _run(parser: argparse.ArgumentParser) -> Handler:
+    add_agent_options(parser)
+
+    def handle(args: argparse.Namespace) -> int:
+        from agent.app import Agent, make_generator
+
+        config = apply_net_options(load_with_overrides(args), args)
+        agent = Agent(config, make_generator(config))
+
+        async def serve() -> None:
+            stop = asyncio.Event()
+            loop = asyncio.get_running_loop()
+            for sig in (signal.SIGINT, signal.SIGTERM):
+                loop.add_signal_handler(sig, stop.set)
+            await agent.run(stop)
+
+        asyncio.run(serve())
+        return 0
+
+    return handle
+
+
+@subcommand("demo", "play a built-in lead sheet against the agent over loopback OSC; write a MIDI file")
+def _demo(parser: argparse.ArgumentParser) -> Handler:
+    add_agent_options(parser)
+    parser.add_argument("--bpm", type=float, default=120.0, help="tempo (default 120)")
+    parser.add_argument("--bars", type=int, default=24, help="bars to play (default 24)")
+    parser.add_argument("--out", type=Path, default=Path("out/demo.mid"), help="MIDI file to write")
+
+    def handle(args: argparse.Namespace) -> int:
+        from agent import demo
+
+        config = apply_net_options(load_with_overrides(args), args)
+        print(demo.run_demo(config, args.bpm, args.bars, args.out))
+        return 0
+
+    return handle
+
+
+@subcommand("bench", "benchmark the agent over loopback OSC in real time (prints timing figures)")
+def _bench(parser: argparse.ArgumentParser) -> Handler:
+    add_config_options(parser)
+    parser.add_argument("--model", metavar="PATH|none", default=None, help="model checkpoint, or none")
+    parser.add_argument("--minutes", type=float, default=5.0, help="minutes of music per tempo (default 5)")
+    parser.add_argument("--bpm", type=float, action="append", help="tempo, repeatable (default 120 and 180)")
+    parser.add_argument("--flood", action="store_true", help="also flood the agent with 10,000 messages/s")
+    parser.add_argument("--flood-rate", type=int, default=10_000, help="flood messages per second")
+    parser.add_argument("--flood-seconds", type=float, default=10.0, help="flood duration in seconds")
+
+    def handle(args: argparse.Namespace) -> int:
+        from agent import bench
+
+        load_with_overrides(args)  # check the config before spending minutes
+        print(bench.run_bench(args), flush=True)
+        return 0
+
+    return handle
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="sideman", description="Sideman: an AI sideman that plays along over OSC.")
+    parser.add_argument("--log-level", default="INFO", choices=["DEBUG", "INFO", "WARNING", "ERROR"])
+    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    for name, help_text, configure in _SUBCOMMANDS:
+        sub = commands.add_parser(name, help=help_text, description=help_text)
+        sub.set_defaults(handler=configure(sub))
+    return parser
+
+
+def main(argv: list[str] | None = None) -> None:
+    """Entry point of the `sideman` console script."""
+    args = build_parser().parse_args(argv)
+    logging.basicConfig(level=args.log_level, format="%(asctime)s %(levelname)-7s %(name)s: %(message)s")
+    try:
+        code = args.handler(args)
+    except SidemanError as exc:
+        log.error("%s", exc)
+        code = 2
+    except KeyboardInterrupt:
+        code = 130
+    sys.exit(code)
