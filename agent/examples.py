@@ -1,0 +1,163 @@
+"""Training examples: one song, one random window, one role assignment -> tokens, chord ids, loss mask.
+
+Roles are assigned per example (issue 6). In live mode (most examples) one part present in the song
+is the human (the lead most often) and becomes delayed controls; a random non-empty set of the other
+parts is what the agent generates; the remaining parts are left out. In compose mode (the rest) some
+parts are known material (anticipated controls) and the others are generated up to a random cut after
+which they too are known (span anticipation): the model learns to write towards known future
+material, which is what infilling needs. Chords are anticipated controls in both modes.
+
+Windows start on a downbeat; every example is transposed by a random interval (augmentation).
+Pure module (numpy-free, torch-free): `train.py` batches what it returns.
+"""
+
+from __future__ import annotations
+
+import random
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from agent import vocab as V
+from agent.anticipation import Item, TimingSettings, interleave
+from agent.chords import Chord, chord_id
+from agent.datasets import Song
+from agent.events import ChordSpan, Note, Part
+from agent.tokens import ChordTimeline, encode, header
+
+HUMAN_WEIGHTS = {Part.LEAD: 0.65, Part.COUNTER: 0.1, Part.COMP: 0.2, Part.BASS: 0.05}
+COMPOSE_SHARE = 0.3  # share of compose-mode examples
+KNOWN_PART_SHARE = 0.35  # in compose mode, chance that a part is wholly known
+
+
+@dataclass(frozen=True, slots=True)
+class Example:
+    tokens: list[int]
+    chords: list[int]  # chord id at the current time, per token
+    targets: list[bool]  # True where the token is an event token the loss should predict
+
+
+def transpose_chord(chord: Chord, shift: int) -> Chord:
+    bass = None if chord.bass is None else (chord.bass + shift) % 12
+    return Chord((chord.root + shift) % 12, chord.quality, bass)
+
+
+def window_notes(song: Song, start: float, shift: int) -> dict[Part, list[Note]]:
+    """Notes with onset in [start, start + WINDOW_BEATS), transposed, grouped by part."""
+    end = start + V.WINDOW_BEATS
+    parts: dict[Part, list[Note]] = {}
+    for note in song.notes:
+        pitch = note.pitch + shift
+        if start <= note.beat < end and 0 <= pitch < V.NUM_PITCHES:
+            moved = Note(note.beat - start, note.dur_beats, pitch, note.velocity, note.part)
+            parts.setdefault(note.part, []).append(moved)
+    return parts
+
+
+def window_chords(chords: Sequence[ChordSpan], start: float, shift: int) -> list[ChordSpan]:
+    """Chord spans overlapping [start, start + WINDOW_BEATS), clipped to it, times from `start`."""
+    end = start + V.WINDOW_BEATS
+    out = []
+    for span in chords:
+        if span.end_beat > start and span.beat < end:
+            begin = max(span.beat, start)
+            dur = min(span.end_beat, end) - begin
+            out.append(ChordSpan(begin - start, dur, transpose_chord(span.chord, shift)))
+    return out
+
+
+def ticks(beats: float) -> int:
+    return round(beats * V.TICKS_PER_BEAT)
+
+
+def note_item(note: Note, part: int, control: bool = False, delta: int = 0) -> Item:
+    time = ticks(note.beat)
+    return Item(
+        time=time,
+        dur=max(1, ticks(note.dur_beats)),
+        vel=V.velocity_class(note.velocity),
+        value=part * V.NUM_PITCHES + note.pitch,
+        control=control,
+        arrival=time - delta,
+    )
+
+
+def chord_items(chords: Sequence[ChordSpan], delta: int) -> list[Item]:
+    """Anticipated chord controls (delta ticks early)."""
+    items = []
+    for span in chords:
+        time = ticks(span.beat)
+        ident = chord_id(span.chord)
+        items.append(Item(time, max(1, ticks(span.dur_beats)), 0, ident, True, True, time - delta))
+    return items
+
+
+def timeline(chords: Sequence[ChordSpan]) -> ChordTimeline:
+    starts = tuple(ticks(s.beat) for s in chords)
+    ends = tuple(ticks(s.end_beat) for s in chords)
+    return ChordTimeline(starts, ends, tuple(chord_id(s.chord) for s in chords))
+
+
+def assemble(
+    mode: int, meter: tuple[int, int], parts_on: Sequence[int], events: list[Item], controls: list[Item],
+    chords: Sequence[ChordSpan],
+) -> Example:
+    """Interleave, encode, prepend the header, cut to the context length."""
+    end_tick = max((e.time for e in events), default=0)
+    items = interleave(events, [c for c in controls if c.time < V.MAX_TIME], end_tick)
+    body, chord_ids = encode(items, timeline(chords))
+    head = header(mode, meter, parts_on)
+    tokens = (head + body)[: V.CONTEXT_LEN]
+    chord_ids = ([chord_ids[0] if chord_ids else 0] * len(head) + chord_ids)[: V.CONTEXT_LEN]
+    targets = [V.EVENT_TIME <= t < V.EVENT_END for t in tokens]
+    return Example(tokens, chord_ids, targets)
+
+
+def live_roles(present: list[Part], rng: random.Random) -> tuple[Part | None, list[Part]]:
+    """Pick the human part and the parts the agent generates."""
+    weights = [HUMAN_WEIGHTS[p] for p in present]
+    human = rng.choices(present, weights)[0] if len(present) > 1 else None
+    others = [p for p in present if p != human]
+    if rng.random() < 0.5 or len(others) == 1:
+        return human, others
+    chosen = [p for p in others if rng.random() < 0.5]
+    return human, chosen or [rng.choice(others)]
+
+
+def live_example(song: Song, parts: dict[Part, list[Note]], chords: list[ChordSpan],
+                 rng: random.Random, timing: TimingSettings) -> Example:
+    human, agent_parts = live_roles(sorted(parts), rng)
+    events = [note_item(n, int(p)) for p in agent_parts for n in parts[p]]
+    delay = ticks(timing.human_delay_beats)
+    controls = [note_item(n, V.HUMAN, True, -delay) for n in parts.get(human, [])] if human is not None else []
+    controls += chord_items(chords, ticks(timing.delta1_beats))
+    return assemble(V.MODE_LIVE, song.meter, [int(p) for p in agent_parts], events, controls, chords)
+
+
+def compose_example(song: Song, parts: dict[Part, list[Note]], chords: list[ChordSpan],
+                    rng: random.Random, timing: TimingSettings) -> Example:
+    present = sorted(parts)
+    known = {p for p in present if rng.random() < KNOWN_PART_SHARE}
+    if len(known) == len(present):
+        known.discard(rng.choice(present))
+    delta = ticks(timing.delta1_beats)
+    cut = ticks(rng.uniform(4, V.WINDOW_BEATS)) if rng.random() < 0.6 else V.MAX_TIME
+    events, controls = [], chord_items(chords, delta)
+    for part in present:
+        for note in parts[part]:
+            as_control = part in known or ticks(note.beat) >= cut
+            (controls if as_control else events).append(note_item(note, int(part), as_control, delta))
+    targets = [int(p) for p in present if p not in known]
+    return assemble(V.MODE_COMPOSE, song.meter, targets, events, controls, chords)
+
+
+def build_example(song: Song, rng: random.Random, timing: TimingSettings) -> Example:
+    """One random training example from `song`."""
+    starts = [d for d in song.downbeats if any(n.beat >= d for n in song.notes[-8:])] or [0.0]
+    start = rng.choice(starts[: max(1, len(starts) - 4)])
+    shift = rng.randint(-5, 6)
+    parts = window_notes(song, start, shift)
+    chords = window_chords(song.chords, start, shift)
+    if not parts:
+        return assemble(V.MODE_LIVE, song.meter, [], [], chord_items(chords, 0), chords)
+    make = compose_example if rng.random() < COMPOSE_SHARE else live_example
+    return make(song, parts, chords, rng, timing)

@@ -1,0 +1,195 @@
+"""The anticipatory music transformer: a small decoder-only network with a key/value cache.
+
+nanoGPT-shaped (one file, config dataclass on top, (B, T, C) comments), with two additions for
+following chords (issue 6: the first probe leaned on its own notes and ignored the chord controls):
+
+- chord input at every position: the embedding of the chord sounding at the current time (an id
+  embedding plus a projection of its 12-bit pitch-class set) is added to each token's embedding;
+- a chord-relative pitch head: 12 logits per position, one per interval above the current chord's
+  root, added to the logits of every event-note token with that interval. The model thinks "third of
+  the chord" directly, in every key, which transposition augmentation alone teaches slowly.
+
+Decoding keeps a per-layer key/value cache (`KVCache`) so a new token costs one step, not a re-run of
+the context; `logits_range` computes only the slice of the vocabulary the grammar allows next.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import asdict, dataclass
+
+import torch
+import torch.nn.functional as F
+from torch import nn
+
+from agent import vocab as V
+from agent.chords import NUM_CHORD_IDS, chord_from_id
+
+
+@dataclass(frozen=True)
+class ModelConfig:
+    vocab_size: int = V.VOCAB_SIZE
+    context_len: int = 512  # positions, >= vocab.CONTEXT_LEN
+    n_layer: int = 4
+    n_head: int = 4
+    d_model: int = 256
+    dropout: float = 0.0  # on attention output and MLP, training only
+
+    def to_dict(self) -> dict[str, int | float]:
+        return asdict(self)
+
+
+def _chord_tables() -> tuple[torch.Tensor, torch.Tensor]:
+    """(NUM_CHORD_IDS, 12) pitch-class masks and (NUM_CHORD_IDS,) roots (-1 for no chord)."""
+    masks = torch.zeros(NUM_CHORD_IDS, 12)
+    roots = torch.full((NUM_CHORD_IDS,), -1, dtype=torch.long)
+    for ident in range(1, NUM_CHORD_IDS):
+        chord = chord_from_id(ident)
+        assert chord is not None
+        masks[ident, list(chord.pitch_classes)] = 1.0
+        roots[ident] = chord.root
+    return masks, roots
+
+
+class KVCache:
+    """Preallocated keys and values for every layer; `length` tokens are valid."""
+
+    def __init__(self, config: ModelConfig, batch: int = 1) -> None:
+        head_dim = config.d_model // config.n_head
+        shape = (config.n_layer, 2, batch, config.n_head, config.context_len, head_dim)
+        self.kv = torch.zeros(shape)
+        self.length = 0
+
+    def truncate(self, length: int) -> None:
+        """Forget every position from `length` on (rolling back a withdrawn chunk)."""
+        if not 0 <= length <= self.length:
+            raise ValueError(f"cannot truncate a cache of {self.length} positions to {length}")
+        self.length = length
+
+
+class Attention(nn.Module):
+    def __init__(self, config: ModelConfig) -> None:
+        super().__init__()
+        self.n_head = config.n_head
+        self.qkv = nn.Linear(config.d_model, 3 * config.d_model)
+        self.proj = nn.Linear(config.d_model, config.d_model)
+        self.dropout = config.dropout
+
+    def forward(self, x: torch.Tensor, cache: torch.Tensor | None = None, start: int = 0) -> torch.Tensor:
+        B, T, C = x.shape
+        q, k, v = self.qkv(x).split(C, dim=2)
+        q = q.view(B, T, self.n_head, C // self.n_head).transpose(1, 2)  # (B, nh, T, hd)
+        k = k.view(B, T, self.n_head, C // self.n_head).transpose(1, 2)
+        v = v.view(B, T, self.n_head, C // self.n_head).transpose(1, 2)
+        if cache is None:
+            drop = self.dropout if self.training else 0.0
+            y = F.scaled_dot_product_attention(q, k, v, is_causal=True, dropout_p=drop)
+        else:
+            cache[0, :, :, start : start + T] = k
+            cache[1, :, :, start : start + T] = v
+            keys, values = cache[0, :, :, : start + T], cache[1, :, :, : start + T]
+            if T == 1:
+                y = F.scaled_dot_product_attention(q, keys, values)
+            else:  # a block of new tokens: causal within the block, full view of the cached past
+                mask = torch.ones(T, start + T, dtype=torch.bool).tril(diagonal=start)
+                y = F.scaled_dot_product_attention(q, keys, values, attn_mask=mask)
+        y = y.transpose(1, 2).contiguous().view(B, T, C)
+        return F.dropout(self.proj(y), self.dropout, self.training)
+
+
+class Block(nn.Module):
+    def __init__(self, config: ModelConfig) -> None:
+        super().__init__()
+        self.ln1 = nn.LayerNorm(config.d_model)
+        self.attn = Attention(config)
+        self.ln2 = nn.LayerNorm(config.d_model)
+        self.fc = nn.Linear(config.d_model, 4 * config.d_model)
+        self.out = nn.Linear(4 * config.d_model, config.d_model)
+        self.dropout = config.dropout
+
+    def forward(self, x: torch.Tensor, cache: torch.Tensor | None = None, start: int = 0) -> torch.Tensor:
+        x = x + self.attn(self.ln1(x), cache, start)
+        hidden = F.gelu(self.fc(self.ln2(x)), approximate="tanh")
+        return x + F.dropout(self.out(hidden), self.dropout, self.training)
+
+
+class MusicTransformer(nn.Module):
+    """Tokens and per-token chord ids in, next-token logits out."""
+
+    def __init__(self, config: ModelConfig) -> None:
+        super().__init__()
+        self.config = config
+        self.tok_emb = nn.Embedding(config.vocab_size, config.d_model)
+        self.pos_emb = nn.Embedding(config.context_len, config.d_model)
+        self.chord_emb = nn.Embedding(NUM_CHORD_IDS, config.d_model)
+        self.chord_pc = nn.Linear(12, config.d_model, bias=False)
+        self.blocks = nn.ModuleList(Block(config) for _ in range(config.n_layer))
+        self.ln_f = nn.LayerNorm(config.d_model)
+        self.rel_pitch = nn.Linear(config.d_model, 12)  # logit per interval above the chord root
+        masks, roots = _chord_tables()
+        self.register_buffer("chord_masks", masks, persistent=False)
+        self.register_buffer("chord_roots", roots, persistent=False)
+        pcs = torch.arange(V.NUM_PARTS * V.NUM_PITCHES) % 12  # pitch class of each event-note token
+        self.register_buffer("note_pcs", pcs, persistent=False)
+        self.apply(self._init)
+        for name, param in self.named_parameters():  # GPT-2 scaled init of residual projections
+            if name.endswith(("proj.weight", "out.weight")):
+                nn.init.normal_(param, 0.0, 0.02 / math.sqrt(2 * config.n_layer))
+
+    @staticmethod
+    def _init(module: nn.Module) -> None:
+        if isinstance(module, nn.Linear):
+            nn.init.normal_(module.weight, 0.0, 0.02)
+            if module.bias is not None:
+                nn.init.zeros_(module.bias)
+        elif isinstance(module, nn.Embedding):
+            nn.init.normal_(module.weight, 0.0, 0.02)
+
+    def num_params(self) -> int:
+        return sum(p.numel() for p in self.parameters())
+
+    def hidden(
+        self, tokens: torch.Tensor, chords: torch.Tensor, cache: KVCache | None = None
+    ) -> torch.Tensor:
+        """Final hidden states (B, T, C) of `tokens` (B, T) with chord ids (B, T).
+
+        With a cache, the tokens continue the cached positions and are appended to the cache.
+        """
+        B, T = tokens.shape
+        start = 0 if cache is None else cache.length
+        if start + T > self.config.context_len:
+            raise ValueError(f"{start + T} positions exceed the context of {self.config.context_len}")
+        pos = torch.arange(start, start + T)
+        x = self.tok_emb(tokens) + self.pos_emb(pos) + self.chord_emb(chords)
+        x = x + self.chord_pc(self.chord_masks[chords])  # (B, T, C)
+        for index, block in enumerate(self.blocks):
+            x = block(x, None if cache is None else cache.kv[index], start)
+        if cache is not None:
+            cache.length = start + T
+        return self.ln_f(x)
+
+    def forward(self, tokens: torch.Tensor, chords: torch.Tensor) -> torch.Tensor:
+        """Logits (B, T, vocab) for every position (training and evaluation)."""
+        h = self.hidden(tokens, chords)
+        logits = F.linear(h, self.tok_emb.weight)  # tied input and output embeddings
+        note_bias = self._note_bias(h, chords)  # (B, T, parts * pitches)
+        return torch.cat(
+            [logits[..., : V.EVENT_NOTE], logits[..., V.EVENT_NOTE : V.REST] + note_bias, logits[..., V.REST :]],
+            dim=-1,
+        )
+
+    def logits_range(self, h: torch.Tensor, chords: torch.Tensor, lo: int, hi: int) -> torch.Tensor:
+        """Logits for token ids [lo, hi) only, from hidden states (B, T, C): the decoding fast path."""
+        logits = F.linear(h, self.tok_emb.weight[lo:hi])
+        a, b = max(lo, V.EVENT_NOTE), min(hi, V.REST)
+        if a < b:
+            bias = self._note_bias(h, chords)[..., a - V.EVENT_NOTE : b - V.EVENT_NOTE]
+            logits = torch.cat([logits[..., : a - lo], logits[..., a - lo : b - lo] + bias, logits[..., b - lo :]], -1)
+        return logits
+
+    def _note_bias(self, h: torch.Tensor, chords: torch.Tensor) -> torch.Tensor:
+        rel = self.rel_pitch(h)  # (B, T, 12)
+        roots = self.chord_roots[chords]  # (B, T), -1 = no chord
+        interval = (self.note_pcs.view(1, 1, -1) - roots.clamp(min=0).unsqueeze(-1)) % 12
+        bias = torch.gather(rel, -1, interval)  # (B, T, parts * pitches)
+        return bias * (roots >= 0).unsqueeze(-1).to(bias.dtype)

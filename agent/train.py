@@ -1,0 +1,254 @@
+"""`sideman train`: build examples from a folder of MIDI and train, resumably, on the CPU.
+
+Design: examples are made on the fly (a random song, window, role assignment and transposition per
+example, `agent.examples`), so the data never repeats exactly and there is no preprocessing step
+beyond the parsed-corpus cache. Songs are split by song (a hash of the name), so held-out songs are
+never seen. The run directory holds:
+
+- `train.log`  - one progress line per log interval (step, loss, held-out loss, lr, tokens/s, elapsed);
+- `state.pt`   - the resumable state (weights, EMA weights, optimiser, step, RNG), written atomically;
+- `model.safetensors` - the exported EMA weights with settings, after each evaluation: what ships.
+
+Training continues from `state.pt` when it exists, so a run can be stopped and resumed across days.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import math
+import random
+import time
+import zlib
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+import torch
+import torch.nn.functional as F
+
+from agent import vocab as V
+from agent.anticipation import TimingSettings
+from agent.checkpoint import save_checkpoint
+from agent.datasets import Song, load_corpus
+from agent.examples import Example, build_example
+from agent.model import ModelConfig, MusicTransformer
+
+log = logging.getLogger("sideman.train")
+
+PRESETS = {
+    "default": ModelConfig(n_layer=4, n_head=4, d_model=256),
+    "tiny": ModelConfig(n_layer=1, n_head=2, d_model=32),
+}
+
+
+@dataclass(frozen=True)
+class TrainSettings:
+    steps: int = 30000  # total optimiser steps the schedule is planned for
+    batch: int = 16  # examples per step
+    lr: float = 1e-3  # peak learning rate
+    min_lr: float = 1e-4  # final learning rate of the cosine schedule
+    warmup: int = 300  # steps of linear warm-up
+    weight_decay: float = 0.1
+    ema: float = 0.999  # decay of the exported exponential moving average of the weights
+    eval_every: int = 250  # steps between held-out evaluations (and exports)
+    save_every: int = 50  # steps between resumable saves
+    log_every: int = 10
+    eval_examples: int = 96
+    seed: int = 0
+
+
+def is_heldout(name: str) -> bool:
+    """5% of songs, chosen by a stable hash of the name, never used for training."""
+    return zlib.crc32(name.encode()) % 20 == 0
+
+
+def split(songs: Sequence[Song]) -> tuple[list[Song], list[Song]]:
+    train = [s for s in songs if not is_heldout(s.name)]
+    held = [s for s in songs if is_heldout(s.name)]
+    return train, held
+
+
+def collate(examples: Sequence[Example]) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor]:
+    """(inputs, chord ids, targets) with targets -100 where no loss is taken; padded with PAD."""
+    length = max(len(e.tokens) for e in examples)
+    tokens = torch.full((len(examples), length), V.PAD, dtype=torch.long)
+    chords = torch.zeros((len(examples), length), dtype=torch.long)
+    targets = torch.full((len(examples), length), -100, dtype=torch.long)
+    for row, ex in enumerate(examples):
+        n = len(ex.tokens)
+        tokens[row, :n] = torch.tensor(ex.tokens)
+        chords[row, :n] = torch.tensor(ex.chords)
+        targets[row, :n] = torch.where(torch.tensor(ex.targets), tokens[row, :n], -100)
+    return tokens[:, :-1], chords[:, :-1], targets[:, 1:]
+
+
+def batch_loss(model: MusicTransformer, batch: tuple[torch.Tensor, torch.Tensor, torch.Tensor]) -> torch.Tensor:
+    tokens, chords, targets = batch
+    logits = model(tokens, chords)
+    return F.cross_entropy(logits.reshape(-1, logits.size(-1)), targets.reshape(-1), ignore_index=-100)
+
+
+def lr_at(step: int, s: TrainSettings) -> float:
+    if step < s.warmup:
+        return s.lr * (step + 1) / s.warmup
+    progress = min(1.0, (step - s.warmup) / max(1, s.steps - s.warmup))
+    return s.min_lr + 0.5 * (s.lr - s.min_lr) * (1 + math.cos(math.pi * progress))
+
+
+@torch.no_grad()
+def evaluate_loss(model: MusicTransformer, examples: Sequence[Example], batch: int = 16) -> float:
+    """Mean cross-entropy per event token (nats) over fixed examples."""
+    model.eval()
+    total, count = 0.0, 0
+    for start in range(0, len(examples), batch):
+        tokens, chords, targets = collate(examples[start : start + batch])
+        logits = model(tokens, chords)
+        loss = F.cross_entropy(logits.reshape(-1, logits.size(-1)), targets.reshape(-1), reduction="sum",
+                               ignore_index=-100)
+        total += float(loss)
+        count += int((targets != -100).sum())
+    return total / max(count, 1)
+
+
+class Trainer:
+    """Owns the model, its EMA copy, the optimiser and the run directory."""
+
+    def __init__(self, songs: Sequence[Song], out: Path, config: ModelConfig, settings: TrainSettings,
+                 timing: TimingSettings) -> None:
+        self.out, self.settings, self.timing = out, settings, timing
+        self.train_songs, held = split(songs)
+        if not self.train_songs or not held:
+            raise ValueError(f"need songs for training and held-out, got {len(self.train_songs)}/{len(held)}")
+        eval_rng = random.Random(1234)
+        self.eval_set = [build_example(eval_rng.choice(held), eval_rng, timing) for _ in range(settings.eval_examples)]
+        self.rng = random.Random(settings.seed)
+        torch.manual_seed(settings.seed)
+        self.model = MusicTransformer(config)
+        self.ema = MusicTransformer(config)
+        self.ema.load_state_dict(self.model.state_dict())
+        self.opt = torch.optim.AdamW(self.model.parameters(), lr=settings.lr, betas=(0.9, 0.95),
+                                     weight_decay=settings.weight_decay)
+        self.step, self.elapsed_s, self.tokens_seen, self.best = 0, 0.0, 0, float("inf")
+        self.history: list[dict[str, float]] = []
+
+    def save_state(self) -> None:
+        state = {
+            "model": self.model.state_dict(), "ema": self.ema.state_dict(), "opt": self.opt.state_dict(),
+            "step": self.step, "elapsed_s": self.elapsed_s, "tokens_seen": self.tokens_seen,
+            "best": self.best, "history": json.dumps(self.history), "rng": json.dumps(self.rng.getstate()),
+            "config": json.dumps(self.model.config.to_dict()),
+        }
+        tmp = self.out / "state.pt.tmp"
+        torch.save(state, tmp)
+        tmp.replace(self.out / "state.pt")
+
+    def load_state(self) -> bool:
+        path = self.out / "state.pt"
+        if not path.exists():
+            return False
+        state = torch.load(path, weights_only=True)
+        if json.loads(state["config"]) != self.model.config.to_dict():
+            raise ValueError(f"{path} holds a different model config; use another --out")
+        self.model.load_state_dict(state["model"])
+        self.ema.load_state_dict(state["ema"])
+        self.opt.load_state_dict(state["opt"])
+        self.step, self.elapsed_s = int(state["step"]), float(state["elapsed_s"])
+        self.tokens_seen, self.best = int(state["tokens_seen"]), float(state["best"])
+        self.history = json.loads(state["history"])
+        rng = json.loads(state["rng"])
+        self.rng.setstate((rng[0], tuple(rng[1]), rng[2]))
+        return True
+
+    def train_step(self) -> float:
+        s = self.settings
+        self.model.train()
+        examples = [build_example(self.rng.choice(self.train_songs), self.rng, self.timing) for _ in range(s.batch)]
+        batch = collate(examples)
+        for group in self.opt.param_groups:
+            group["lr"] = lr_at(self.step, s)
+        loss = batch_loss(self.model, batch)
+        self.opt.zero_grad(set_to_none=True)
+        loss.backward()
+        torch.nn.utils.clip_grad_norm_(self.model.parameters(), 1.0)
+        self.opt.step()
+        with torch.no_grad():
+            for ema_p, p in zip(self.ema.parameters(), self.model.parameters(), strict=True):
+                ema_p.lerp_(p, 1.0 - s.ema)
+        self.step += 1
+        self.tokens_seen += int((batch[2] != -100).sum())
+        return float(loss.detach())
+
+    def evaluate_and_export(self) -> float:
+        held = evaluate_loss(self.ema, self.eval_set)
+        self.history.append({"step": self.step, "heldout": held, "elapsed_s": self.elapsed_s})
+        self.best = min(self.best, held)
+        info = {"step": self.step, "heldout_loss_per_event_token": held, "train_seconds": self.elapsed_s,
+                "event_tokens_seen": self.tokens_seen, "train_songs": len(self.train_songs),
+                "params": self.model.num_params()}
+        save_checkpoint(self.out / "model.safetensors", self.ema, self.timing, info)
+        return held
+
+    def run(self, until_step: int | None = None) -> None:
+        s = self.settings
+        stop = min(s.steps, until_step if until_step is not None else s.steps)
+        window_loss, window_t, window_tokens = 0.0, time.monotonic(), self.tokens_seen
+        while self.step < stop:
+            t0 = time.monotonic()
+            window_loss += self.train_step()
+            self.elapsed_s += time.monotonic() - t0
+            if self.step % s.log_every == 0:
+                rate = (self.tokens_seen - window_tokens) / max(time.monotonic() - window_t, 1e-9)
+                log.info("step %d/%d loss %.3f lr %.2e event-tok/s %.0f elapsed %.0fs", self.step, s.steps,
+                         window_loss / s.log_every, lr_at(self.step, s), rate, self.elapsed_s)
+                window_loss, window_t, window_tokens = 0.0, time.monotonic(), self.tokens_seen
+            if self.step % s.eval_every == 0 or self.step == stop:
+                log.info("step %d heldout %.4f (best %.4f)", self.step, self.evaluate_and_export(), self.best)
+            if self.step % s.save_every == 0 or self.step == stop:
+                self.save_state()
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--data", type=Path, required=True, help="folder with pop909/ and/or nottingham/")
+    parser.add_argument("--out", type=Path, default=Path("runs/default"), help="run directory (resumes)")
+    parser.add_argument("--preset", choices=sorted(PRESETS), default="default")
+    parser.add_argument("--steps", type=int, default=TrainSettings.steps, help="planned total steps")
+    parser.add_argument("--until", type=int, default=None, help="stop at this step (resume later)")
+    parser.add_argument("--batch", type=int, default=TrainSettings.batch)
+    parser.add_argument("--eval-every", type=int, default=TrainSettings.eval_every)
+    parser.add_argument("--limit", type=int, default=None, help="load at most this many songs")
+    parser.add_argument("--threads", type=int, default=2, help="CPU threads for torch")
+    parser.add_argument("--delta1", type=float, default=TimingSettings().delta1_beats, help="beats")
+    parser.add_argument("--delta2", type=float, default=TimingSettings().delta2_beats, help="beats")
+    parser.add_argument("--lead", type=float, default=TimingSettings().lead_beats, help="beats")
+
+
+def run_from_args(args: argparse.Namespace) -> int:
+    """Entry point of `sideman train`; returns the process exit code."""
+    args.out.mkdir(parents=True, exist_ok=True)
+    handler = logging.FileHandler(args.out / "train.log")
+    handler.setFormatter(logging.Formatter("%(asctime)s %(message)s"))
+    log.addHandler(handler)
+    torch.set_num_threads(args.threads)
+    songs = load_corpus(args.data, cache=args.out / "corpus.json.gz", limit=args.limit)
+    settings = TrainSettings(steps=args.steps, batch=args.batch, eval_every=min(args.eval_every, args.steps))
+    timing = TimingSettings(args.delta1, args.delta2, args.lead)
+    trainer = Trainer(songs, args.out, PRESETS[args.preset], settings, timing)
+    resumed = trainer.load_state()
+    log.info("%s at step %d: %d train songs, %d params, timing %s", "resumed" if resumed else "started",
+             trainer.step, len(trainer.train_songs), trainer.model.num_params(), timing)
+    trainer.run(args.until)
+    log.info("done at step %d, best held-out loss %.4f", trainer.step, trainer.best)
+    return 0
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="sideman train", description=__doc__.splitlines()[0])
+    add_arguments(parser)
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
+    return run_from_args(parser.parse_args(argv))
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
