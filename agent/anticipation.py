@@ -87,6 +87,17 @@ class Interleaver:
         self.fill_rests(item.time)
         self._append_event(item)
 
+    def snapshot(self) -> tuple[int, list[tuple[int, int, Item]], int, int, int, int]:
+        """Everything needed to roll the stream back to this point (`restore`)."""
+        return (len(self.items), list(self._pending), self._seq, self.last_event_time,
+                len(self._last_event_times), self._rests_done_to)
+
+    def restore(self, snap: tuple[int, list[tuple[int, int, Item]], int, int, int, int]) -> None:
+        n_items, pending, self._seq, self.last_event_time, n_events, self._rests_done_to = snap
+        del self.items[n_items:]
+        del self._last_event_times[n_events:]
+        self._pending = list(pending)
+
     def pending(self) -> list[Item]:
         """Controls known but not yet placed."""
         return [item for _, _, item in self._pending]

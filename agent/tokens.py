@@ -56,11 +56,14 @@ def item_tokens(item: Item) -> tuple[int, int, int]:
     return V.EVENT_TIME + item.time, V.EVENT_DUR + dur_vel, value
 
 
-def encode(items: Sequence[Item], chords: ChordTimeline) -> tuple[list[int], list[int]]:
-    """Tokens of an item stream and the chord id at the current time for each token."""
+def encode(items: Sequence[Item], chords: ChordTimeline, now: int = 0) -> tuple[list[int], list[int]]:
+    """Tokens of an item stream and the chord id at the current time for each token.
+
+    `now` is the current time (ticks) before the first item: the time of the latest earlier event.
+    """
     tokens: list[int] = []
     chord_ids: list[int] = []
-    current = chords.at(0)
+    current = chords.at(now)
     for item in items:
         if not item.control:
             current = chords.at(item.time)

@@ -1,0 +1,118 @@
+"""Constrained sampling and the two decoders: cached (the live path) and full re-run (the baseline).
+
+Every sampled token comes from the slice of the vocabulary the grammar allows at that step, so every
+sampled sequence decodes (issue 6):
+
+- time: an event time at or after the current time (and the chunk start), inside the window;
+- duration x velocity: any;
+- note: only the requested parts' pitches (never REST: rests are placed by rule, not sampled).
+
+Temperature, top-p and the inside/outside guidance (a logit bonus in nats for pitches whose pitch class
+is in the chord sounding at the note's onset; negative plays outside) apply on top.
+
+`CachedDecoder` feeds each new token once through the key/value cache. `FullDecoder` is the
+reference-style baseline (Thickstun et al.'s sampler re-runs the whole context for every token); it
+exists so the speed benchmark can compare the two on the same checkpoint in the same process.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import torch
+
+from agent import vocab as V
+from agent.model import KVCache, MusicTransformer
+
+
+def top_p_filter(logits: torch.Tensor, top_p: float) -> torch.Tensor:
+    """Logits with everything outside the smallest set of mass >= top_p set to -inf (1-D)."""
+    if top_p >= 1.0:
+        return logits
+    sorted_logits, order = torch.sort(logits, descending=True)
+    cumulative = torch.softmax(sorted_logits, dim=-1).cumsum(-1)
+    drop = cumulative - torch.softmax(sorted_logits, dim=-1) >= top_p  # keep the token that crosses top_p
+    sorted_logits[drop] = float("-inf")
+    return torch.empty_like(logits).scatter_(0, order, sorted_logits)
+
+
+def sample_index(logits: torch.Tensor, temperature: float, top_p: float, rng: torch.Generator) -> int:
+    """One index from 1-D logits (already masked with -inf where forbidden)."""
+    scaled = top_p_filter(logits / max(temperature, 1e-4), top_p)
+    probs = torch.softmax(scaled, dim=-1)
+    return int(torch.multinomial(probs, 1, generator=rng))
+
+
+def note_mask(parts: Sequence[int]) -> torch.Tensor:
+    """Boolean mask over [EVENT_NOTE, REST): True for the pitches of the requested parts."""
+    mask = torch.zeros(V.NUM_PARTS * V.NUM_PITCHES, dtype=torch.bool)
+    for part in parts:
+        mask[part * V.NUM_PITCHES : (part + 1) * V.NUM_PITCHES] = True
+    return mask
+
+
+def chord_tone_mask(pitch_classes: frozenset[int] | set[int]) -> torch.Tensor:
+    """Boolean mask over [EVENT_NOTE, REST): True where the pitch class is a chord tone."""
+    pcs = torch.arange(V.NUM_PARTS * V.NUM_PITCHES) % 12
+    mask = torch.zeros_like(pcs, dtype=torch.bool)
+    for pc in pitch_classes:
+        mask |= pcs == pc
+    return mask
+
+
+class CachedDecoder:
+    """Feeds tokens through a key/value cache; `logits` reads the next-token logits of a range."""
+
+    def __init__(self, model: MusicTransformer) -> None:
+        self.model = model
+        self.cache = KVCache(model.config)
+        self.tokens: list[int] = []
+        self.chords: list[int] = []
+        self._hidden: torch.Tensor | None = None  # (1, 1, C) at the last fed position
+
+    def __len__(self) -> int:
+        return len(self.tokens)
+
+    def feed(self, tokens: Sequence[int], chords: Sequence[int]) -> None:
+        if not tokens:
+            return
+        self.tokens.extend(tokens)
+        self.chords.extend(chords)
+        with torch.inference_mode():
+            x = torch.tensor([list(tokens)])
+            c = torch.tensor([list(chords)])
+            self._hidden = self.model.hidden(x, c, self.cache)[:, -1:]
+
+    def logits(self, lo: int, hi: int) -> torch.Tensor:
+        """Next-token logits for ids [lo, hi), 1-D."""
+        assert self._hidden is not None, "feed at least one token first"
+        with torch.inference_mode():
+            chord = torch.tensor([[self.chords[-1]]])
+            return self.model.logits_range(self._hidden, chord, lo, hi)[0, 0]
+
+    def truncate(self, length: int) -> None:
+        """Forget tokens from `length` on; the next `logits` needs the hidden state of token length-1."""
+        if length == len(self.tokens):
+            return
+        tokens, chords = self.tokens[:length], self.chords[:length]
+        self.cache.truncate(max(0, length - 1))
+        self.tokens, self.chords = tokens[:-1], chords[:-1]
+        self.feed(tokens[-1:], chords[-1:])  # recompute the last position's hidden state
+
+
+class FullDecoder(CachedDecoder):
+    """The no-cache baseline: every `logits` call re-runs the whole context."""
+
+    def feed(self, tokens: Sequence[int], chords: Sequence[int]) -> None:
+        self.tokens.extend(tokens)
+        self.chords.extend(chords)
+
+    def logits(self, lo: int, hi: int) -> torch.Tensor:
+        with torch.inference_mode():
+            x = torch.tensor([self.tokens])
+            c = torch.tensor([self.chords])
+            hidden = self.model.hidden(x, c)[:, -1:]
+            return self.model.logits_range(hidden, c[:, -1:], lo, hi)[0, 0]
+
+    def truncate(self, length: int) -> None:
+        self.tokens, self.chords = self.tokens[:length], self.chords[:length]

@@ -1,0 +1,144 @@
+"""The transformer, its cache, checkpoints and the live model generator, on a tiny random model."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+import torch
+
+from agent import vocab as V
+from agent.anticipation import TimingSettings
+from agent.checkpoint import load_checkpoint, save_checkpoint
+from agent.chords import parse_symbol
+from agent.errors import ModelError
+from agent.events import ChordSpan, Note, Part
+from agent.generator import GenerationContext, SamplingParams
+from agent.live_model import ModelGenerator, load_generator
+from agent.model import KVCache, ModelConfig, MusicTransformer
+from agent.tokens import decode
+
+TINY = ModelConfig(n_layer=2, n_head=2, d_model=32)
+
+
+@pytest.fixture(scope="module")
+def tiny() -> MusicTransformer:
+    torch.manual_seed(0)
+    model = MusicTransformer(TINY)
+    model.eval()
+    return model
+
+
+def test_cached_decode_equals_full_forward(tiny: MusicTransformer) -> None:
+    tokens = torch.randint(0, V.VOCAB_SIZE, (1, 90))
+    chords = torch.randint(0, 181, (1, 90))
+    with torch.inference_mode():
+        full = tiny(tokens, chords)
+        cache = KVCache(TINY)
+        hidden = tiny.hidden(tokens[:, :40], chords[:, :40], cache)  # a block prefill ...
+        steps = [tiny.logits_range(hidden, chords[:, :40], 0, V.VOCAB_SIZE)]
+        for i in range(40, 90):  # ... then one token at a time
+            h = tiny.hidden(tokens[:, i : i + 1], chords[:, i : i + 1], cache)
+            steps.append(tiny.logits_range(h, chords[:, i : i + 1], 0, V.VOCAB_SIZE))
+    assert torch.allclose(torch.cat(steps, dim=1), full, atol=1e-4)
+
+
+def test_truncated_cache_recomputes_the_same_logits(tiny: MusicTransformer) -> None:
+    tokens = torch.randint(0, V.VOCAB_SIZE, (1, 30))
+    chords = torch.zeros((1, 30), dtype=torch.long)
+    with torch.inference_mode():
+        cache = KVCache(TINY)
+        tiny.hidden(tokens[:, :20], chords[:, :20], cache)
+        first = tiny.hidden(tokens[:, 20:30], chords[:, 20:30], cache)
+        cache.truncate(20)
+        again = tiny.hidden(tokens[:, 20:30], chords[:, 20:30], cache)
+    assert torch.allclose(first, again, atol=1e-5)
+    with pytest.raises(ValueError):
+        cache.truncate(31)
+
+
+def test_logits_range_matches_the_full_head(tiny: MusicTransformer) -> None:
+    tokens = torch.randint(0, V.VOCAB_SIZE, (1, 12))
+    chords = torch.full((1, 12), 40)
+    with torch.inference_mode():
+        full = tiny(tokens, chords)
+        h = tiny.hidden(tokens, chords)
+        part = tiny.logits_range(h, chords, V.EVENT_DUR, V.REST)
+    assert torch.allclose(part, full[..., V.EVENT_DUR : V.REST], atol=1e-5)
+
+
+def test_checkpoint_round_trip_and_errors(tiny: MusicTransformer, tmp_path: Path) -> None:
+    path = tmp_path / "tiny.safetensors"
+    save_checkpoint(path, tiny, TimingSettings(4, 1, 1), {"step": 7})
+    model, timing, info = load_checkpoint(path)
+    assert info["step"] == 7 and timing == TimingSettings(4, 1, 1)
+    for a, b in zip(model.parameters(), tiny.parameters(), strict=True):
+        assert torch.equal(a, b)
+    (tmp_path / "junk.safetensors").write_bytes(b"not a checkpoint")
+    with pytest.raises(ModelError, match="junk"):
+        load_checkpoint(tmp_path / "junk.safetensors")
+    with pytest.raises(ModelError, match="does not exist"):
+        load_checkpoint(tmp_path / "missing.safetensors")
+
+
+class _Timing:
+    delta1_beats, delta2_beats, lead_beats = 4.0, 2.0, 1.0
+
+
+def test_load_generator_refuses_a_timing_the_model_cannot_honour(tiny: MusicTransformer, tmp_path: Path) -> None:
+    path = tmp_path / "tiny.safetensors"
+    save_checkpoint(path, tiny, TimingSettings(4, 1, 1))
+    with pytest.raises(ModelError, match="exceeds"):
+        load_generator(path, _Timing())
+
+
+def lead_sheet(bars: int = 12) -> tuple[tuple[ChordSpan, ...], tuple[Note, ...]]:
+    symbols = ["C", "Am7", "F", "G7"]
+    chords = tuple(ChordSpan(4.0 * i, 4.0, parse_symbol(symbols[i % 4])) for i in range(bars))  # type: ignore[arg-type]
+    melody = tuple(Note(float(b), 0.9, 72 + (b % 5), 90) for b in range(bars * 4))
+    return chords, melody
+
+
+def play(generator: ModelGenerator, beats: int, parts: tuple[Part, ...], seed: int = 3) -> list[list[Note]]:
+    chords, melody = lead_sheet(beats // 4 + 2)
+    own: list[Note] = []
+    chunks = []
+    for h in range(beats):
+        ctx = GenerationContext(
+            playhead_beat=h - 1.0, tempo_bpm=120.0, meter=(4, 4), chords=chords,
+            human=tuple(n for n in melody if n.beat <= h - 1), own=tuple(own), parts=parts,
+            params=SamplingParams(temperature=1.0, top_p=1.0, seed=seed),
+        )
+        notes = generator.generate(ctx, float(h), h + 1.0)
+        chunks.append(notes)
+        own.extend(notes)
+    return chunks
+
+
+def test_live_generation_is_grammatical_in_window_and_in_parts(tiny: MusicTransformer) -> None:
+    generator = ModelGenerator(tiny, TimingSettings(4, 1, 1))
+    chunks = play(generator, 120, (Part.BASS,))  # long enough to force several window rebuilds
+    assert generator.rebuilds >= 2
+    for h, notes in enumerate(chunks):
+        assert all(h <= n.beat < h + 1 and n.part == Part.BASS for n in notes)
+    window = generator._window
+    assert window is not None
+    decode(window.decoder.tokens)  # the whole stream decodes (raises on any bad triplet)
+    assert len(window.decoder.tokens) <= V.CONTEXT_LEN
+    assert sum(len(c) for c in chunks) > 0
+
+
+def test_replan_rolls_back_and_is_reproducible(tiny: MusicTransformer) -> None:
+    generator = ModelGenerator(tiny, TimingSettings(4, 1, 1))
+    chords, melody = lead_sheet()
+    def ctx(h: int) -> GenerationContext:
+        return GenerationContext(playhead_beat=h - 1.0, tempo_bpm=120.0, meter=(4, 4), chords=chords,
+                                 human=tuple(n for n in melody if n.beat <= h - 1), own=(),
+                                 parts=(Part.COMP, Part.BASS), params=SamplingParams(seed=11))
+    first = [generator.generate(ctx(h), float(h), h + 1.0) for h in range(6)]
+    tokens_before = list(generator._window.decoder.tokens)  # type: ignore[union-attr]
+    replanned = [generator.generate(ctx(h), float(h), h + 1.0) for h in range(4, 6)]
+    assert replanned == first[4:]
+    assert generator._window.decoder.tokens == tokens_before  # type: ignore[union-attr]
+    generator.reset()
+    assert generator._window is None
