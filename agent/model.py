@@ -131,6 +131,8 @@ class MusicTransformer(nn.Module):
         self.register_buffer("chord_roots", roots, persistent=False)
         pcs = torch.arange(V.NUM_PARTS * V.NUM_PITCHES) % 12  # pitch class of each event-note token
         self.register_buffer("note_pcs", pcs, persistent=False)
+        intervals = (pcs.view(1, -1) - torch.arange(12).view(-1, 1)) % 12  # (root, note): interval
+        self.register_buffer("note_intervals", intervals, persistent=False)
         self.apply(self._init)
         for name, param in self.named_parameters():  # GPT-2 scaled init of residual projections
             if name.endswith(("proj.weight", "out.weight")):
@@ -167,6 +169,46 @@ class MusicTransformer(nn.Module):
         if cache is not None:
             cache.length = start + T
         return self.ln_f(x)
+
+    def step(self, token: int, chord: int, cache: KVCache) -> torch.Tensor:
+        """The final hidden state (C,) of one new token appended to the cache: the decoding fast path.
+
+        The same arithmetic as `hidden` for one position and batch 1, written with vector ops so a
+        step costs a few dozen small kernels and no module dispatch (the live path's hot loop).
+        """
+        pos = cache.length
+        if pos >= self.config.context_len:
+            raise ValueError(f"{pos + 1} positions exceed the context of {self.config.context_len}")
+        C, nh = self.config.d_model, self.config.n_head
+        x = self.tok_emb.weight[token] + self.pos_emb.weight[pos] + self.chord_emb.weight[chord]
+        x = x + self.chord_pc.weight @ self.chord_masks[chord]
+        scale = 1.0 / math.sqrt(C // nh)
+        for index, block in enumerate(self.blocks):
+            attn = block.attn
+            h = F.layer_norm(x, (C,), block.ln1.weight, block.ln1.bias)
+            q, k, v = torch.addmv(attn.qkv.bias, attn.qkv.weight, h).view(3, nh, C // nh).unbind(0)
+            kv = cache.kv[index, :, 0]  # (2, nh, ctx, hd)
+            kv[0, :, pos] = k
+            kv[1, :, pos] = v
+            scores = torch.bmm(kv[0, :, : pos + 1], (q * scale).unsqueeze(-1))  # (nh, L, 1)
+            y = torch.bmm(torch.softmax(scores, dim=1).transpose(1, 2), kv[1, :, : pos + 1])  # (nh, 1, hd)
+            x = x + torch.addmv(attn.proj.bias, attn.proj.weight, y.view(C))
+            h = F.layer_norm(x, (C,), block.ln2.weight, block.ln2.bias)
+            h = F.gelu(torch.addmv(block.fc.bias, block.fc.weight, h), approximate="tanh")
+            x = x + torch.addmv(block.out.bias, block.out.weight, h)
+        cache.length = pos + 1
+        return F.layer_norm(x, (C,), self.ln_f.weight, self.ln_f.bias)
+
+    def step_logits(self, h: torch.Tensor, chord: int, lo: int, hi: int) -> torch.Tensor:
+        """Logits (hi - lo,) for token ids [lo, hi) from a `step` hidden state (C,)."""
+        logits = self.tok_emb.weight[lo:hi] @ h
+        a, b = max(lo, V.EVENT_NOTE), min(hi, V.REST)
+        root = int(self.chord_roots[chord])
+        if a < b and root >= 0:
+            rel = self.rel_pitch.weight @ h + self.rel_pitch.bias  # (12,)
+            bias = rel[self.note_intervals[root, a - V.EVENT_NOTE : b - V.EVENT_NOTE]]
+            logits[a - lo : b - lo] += bias
+        return logits
 
     def forward(self, tokens: torch.Tensor, chords: torch.Tensor) -> torch.Tensor:
         """Logits (B, T, vocab) for every position (training and evaluation)."""

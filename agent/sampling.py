@@ -68,7 +68,7 @@ class CachedDecoder:
         self.cache = KVCache(model.config)
         self.tokens: list[int] = []
         self.chords: list[int] = []
-        self._hidden: torch.Tensor | None = None  # (1, 1, C) at the last fed position
+        self._hidden: torch.Tensor | None = None  # (C,) at the last fed position
 
     def __len__(self) -> int:
         return len(self.tokens)
@@ -79,16 +79,18 @@ class CachedDecoder:
         self.tokens.extend(tokens)
         self.chords.extend(chords)
         with torch.inference_mode():
-            x = torch.tensor([list(tokens)])
-            c = torch.tensor([list(chords)])
-            self._hidden = self.model.hidden(x, c, self.cache)[:, -1:]
+            if len(tokens) == 1:
+                self._hidden = self.model.step(tokens[0], chords[0], self.cache)
+            else:  # a block (controls, rests, a rebuilt window): one batched pass
+                x = torch.tensor([list(tokens)])
+                c = torch.tensor([list(chords)])
+                self._hidden = self.model.hidden(x, c, self.cache)[0, -1]
 
     def logits(self, lo: int, hi: int) -> torch.Tensor:
         """Next-token logits for ids [lo, hi), 1-D."""
         assert self._hidden is not None, "feed at least one token first"
         with torch.inference_mode():
-            chord = torch.tensor([[self.chords[-1]]])
-            return self.model.logits_range(self._hidden, chord, lo, hi)[0, 0]
+            return self.model.step_logits(self._hidden, self.chords[-1], lo, hi)
 
     def truncate(self, length: int) -> None:
         """Forget tokens from `length` on; the next `logits` needs the hidden state of token length-1."""
@@ -111,8 +113,8 @@ class FullDecoder(CachedDecoder):
         with torch.inference_mode():
             x = torch.tensor([self.tokens])
             c = torch.tensor([self.chords])
-            hidden = self.model.hidden(x, c)[:, -1:]
-            return self.model.logits_range(hidden, c[:, -1:], lo, hi)[0, 0]
+            hidden = self.model.hidden(x, c)[0, -1]
+            return self.model.step_logits(hidden, self.chords[-1], lo, hi)
 
     def truncate(self, length: int) -> None:
         self.tokens, self.chords = self.tokens[:length], self.chords[:length]

@@ -142,3 +142,16 @@ def test_replan_rolls_back_and_is_reproducible(tiny: MusicTransformer) -> None:
     assert generator._window.decoder.tokens == tokens_before  # type: ignore[union-attr]
     generator.reset()
     assert generator._window is None
+
+
+def test_single_token_step_equals_the_batched_pass(tiny: MusicTransformer) -> None:
+    tokens = torch.randint(0, V.VOCAB_SIZE, (1, 50))
+    chords = torch.randint(0, 181, (1, 50))
+    with torch.inference_mode():
+        full = tiny(tokens, chords)
+        cache = KVCache(TINY)
+        tiny.hidden(tokens[:, :20], chords[:, :20], cache)
+        for i in range(20, 50):
+            h = tiny.step(int(tokens[0, i]), int(chords[0, i]), cache)
+            logits = tiny.step_logits(h, int(chords[0, i]), 0, V.VOCAB_SIZE)
+            assert torch.allclose(logits, full[0, i], atol=1e-4), i
