@@ -33,13 +33,16 @@ from agent.events import Note
 from agent.fallback import FallbackGenerator
 from agent.generator import Generator
 from agent.metrics import Counters, Histogram
-from agent.osc import AllNotesOff, Message
+from agent.osc import AllNotesOff, HumanNote, Message, NoteOff, NoteOn, Playhead
 from agent.scheduler import Generate, ResetGenerator
-from agent.server import Received, Sender, kernel_drops, open_server
+from agent.server import OscServer, Received, Sender, open_server
 from agent.session import Effect, Session
 
 log = logging.getLogger(__name__)
 _BATCH = 256  # input messages applied per wake of the input task before yielding to the loop
+# Input that never moves a deadline by more than drift: it does not wake the scheduler task (a
+# /playhead that syncs or jumps returns effects, and those do).
+_QUIET = (Playhead, HumanNote, NoteOn, NoteOff)
 
 
 def make_generator(config: Config) -> Generator:
@@ -65,8 +68,9 @@ class Agent:
         self.generator = generator
         self.now = now
         self.counters = Counters()
-        self.latency = Histogram()  # input-to-state latency, seconds
-        self.clock = Clock(now, timing.default_tempo_bpm, timing.jump_threshold_beats, timing.drift_smoothing)
+        self.latency = Histogram()  # input-to-state latency (read from the socket -> state updated), s
+        self.arrival_latency = Histogram()  # kernel arrival -> state updated (adds OS wake-up, backlog), s
+        self.clock = Clock(now, timing.default_tempo_bpm, timing.jump_threshold_beats, timing.drift_time_constant_s)
         self.session = Session(config, self.clock, FallbackGenerator(), self.counters, generator.name,
                                getattr(generator, "check_timing", None))
         self.address: tuple[str, int] | None = None
@@ -82,13 +86,13 @@ class Agent:
         self._wake = asyncio.Event()
         queue: asyncio.Queue[Received] = asyncio.Queue(rt.queue_size)
         try:
-            transport, _ = await open_server(net.listen_host, net.listen_port, queue, self.counters, self.now,
-                                             net.recv_buffer_bytes)
+            server = open_server(net.listen_host, net.listen_port, queue, self.counters, self.now,
+                                 net.recv_buffer_bytes)
         except OSError as exc:
             raise SidemanError(f"cannot listen on {net.listen_host}:{net.listen_port}: {exc.strerror}") from exc
-        self._sender = Sender(transport, (net.send_host, net.send_port), lambda: self.session.reply_ports)
+        self._sender = Sender(server, (net.send_host, net.send_port), lambda: self.session.reply_ports)
         self._executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="generator")
-        self.address = transport.get_extra_info("sockname")[:2]
+        self.address = server.address
         log.info("ready: listening on %s:%d, sending to %s:%d, generator %s", *self.address, net.send_host,
                  net.send_port, self.generator.name)
         if ready is not None:
@@ -98,13 +102,13 @@ class Agent:
                 tasks = [
                     group.create_task(self._input_loop(queue), name="input"),
                     group.create_task(self._schedule_loop(), name="scheduler"),
-                    group.create_task(self._status_loop(transport), name="status"),
+                    group.create_task(self._status_loop(server), name="status"),
                 ]
                 await stop.wait()
                 for task in tasks:
                     task.cancel()
         finally:
-            await self._shutdown(transport)
+            await self._shutdown(server)
         return self.counters
 
     # ---- tasks ---------------------------------------------------------------------------------
@@ -114,46 +118,52 @@ class Agent:
             batch = [await queue.get()]
             while len(batch) < _BATCH and not queue.empty():
                 batch.append(queue.get_nowait())
+            replan = False
             for item in batch:
-                self._carry_out(self._apply_input(item))
-            assert self._wake is not None
-            self._wake.set()
+                effects = self._apply_input(item)
+                replan = replan or bool(effects) or not isinstance(item.message, _QUIET)
+                self._carry_out(effects)
+            if replan:  # deadlines may have moved: let the scheduler task re-arm its timer
+                assert self._wake is not None
+                self._wake.set()
 
     def _apply_input(self, item: Received) -> list[Effect]:
         try:
             if isinstance(item.message, OscError):
                 effects = self.session.input_error(str(item.message))
             else:
-                effects = self.session.handle(item.message, item.sender)
+                effects = self.session.handle(item.message, item.sender, item.arrival_s)
         except Exception:  # a bug handling one message must not stop the band: count, log, go on
             self.counters.input_errors += 1
             log.exception("error applying %r", item.message)
             effects = []
-        self.latency.add(self.now() - item.received_s)
+        done = self.now()
+        self.latency.add(done - item.received_s)
+        self.arrival_latency.add(done - item.arrival_s)
         return effects
 
     async def _schedule_loop(self) -> None:
-        assert self._wake is not None
+        assert self._wake is not None and self._loop is not None
         while True:
             wake_at = self.session.scheduler.wakeup()
-            timeout = None if wake_at is None else max(0.0, wake_at - self.now())
-            try:
-                await asyncio.wait_for(self._wake.wait(), timeout)
-            except TimeoutError:
-                pass
+            # loop.time() is time.monotonic(): the clock's time base when the agent runs for real
+            timer = None if wake_at is None else self._loop.call_at(wake_at, self._wake.set)
+            await self._wake.wait()
             self._wake.clear()
+            if timer is not None:
+                timer.cancel()
             try:
                 self._carry_out(self.session.poll())
             except Exception:  # same reasoning as in _apply_input
                 self.counters.generator_errors += 1
                 log.exception("scheduler error")
 
-    async def _status_loop(self, transport: asyncio.DatagramTransport) -> None:
+    async def _status_loop(self, server: OscServer) -> None:
         interval = self.config.runtime.status_interval_s
         last = Counters()
         while True:
             await asyncio.sleep(interval)
-            drops = kernel_drops(transport)
+            drops = server.kernel_drops()
             if drops is not None:
                 self.counters.kernel_drops = drops
             self._carry_out([self.status()])
@@ -172,7 +182,8 @@ class Agent:
                 log.warning("%d %s in the last %g s", delta, what, self.config.runtime.status_interval_s)
 
     def status(self) -> Message:
-        return self.session.status(self.latency.percentile(50) * 1000.0, self.latency.percentile(99) * 1000.0)
+        return self.session.status(*(h.percentile(q) * 1000.0 for h in (self.latency, self.arrival_latency)
+                                     for q in (50, 99)))
 
     # ---- effects and the worker ----------------------------------------------------------------
 
@@ -225,7 +236,7 @@ class Agent:
         assert self._wake is not None
         self._wake.set()
 
-    async def _shutdown(self, transport: asyncio.DatagramTransport) -> None:
+    async def _shutdown(self, server: OscServer) -> None:
         try:
             if self._sender is not None:
                 self._sender.send([AllNotesOff()])
@@ -237,7 +248,7 @@ class Agent:
                 except TimeoutError:
                     log.warning("generator still busy after %g s; leaving it", self.config.runtime.shutdown_timeout_s)
         finally:
-            transport.close()
+            server.close()
             log.info("stopped: %s", _summary(self.counters))
 
 

@@ -6,9 +6,13 @@ Each report at monotonic time t with position b is compared with the prediction 
 
 - |error| > `jump_threshold_beats`: a jump (seek, loop, restart). The anchor snaps to (t, b) and the
   caller replans (`ClockEvent.JUMP`).
-- otherwise drift or jitter: the anchor moves to (t, beat(t) + smoothing * error), so a small error
-  is corrected over a few reports instead of jerking the plan (an exponential filter on the offset;
-  with reports every 10-100 ms and smoothing 0.25 the residual halves every ~2.4 reports).
+- otherwise drift or jitter: the anchor moves to (t, beat(t) + alpha * error) with
+  alpha = 1 - exp(-dt / time_constant_s), dt the time since the previous report: an exponential filter
+  on the offset whose speed does not depend on how often the patch reports (reports every 20 ms and
+  a 0.1 s time constant correct 18% per report; a flood of reports corrects no faster).
+
+Each report is taken at the time it reached the socket (the kernel's receive timestamp, passed in
+by the server), not the time it was handled, so a backlog of input does not age the playhead.
 
 The first report after `/transport/play` syncs the clock (`ClockEvent.SYNC`): until then the clock
 does not know where the DAW restarted and the scheduler plans nothing.
@@ -20,6 +24,7 @@ This is the one place where beats and monotonic seconds are converted. Time come
 from __future__ import annotations
 
 import enum
+import math
 from collections.abc import Callable
 
 
@@ -37,12 +42,13 @@ class Clock:
         now: Callable[[], float],
         tempo_bpm: float = 120.0,
         jump_threshold_beats: float = 0.5,
-        smoothing: float = 0.25,
+        time_constant_s: float = 0.1,
     ) -> None:
         self.now = now
         self.tempo_bpm = tempo_bpm
         self.jump_threshold_beats = jump_threshold_beats
-        self.smoothing = smoothing
+        self.time_constant_s = time_constant_s
+        self._last_report_s = now()
         self.playing = False
         self.synced = False
         self.last_error_beats = 0.0  # the latest report's error against the prediction (diagnostics)
@@ -98,9 +104,10 @@ class Clock:
         self._reanchor(t, self.beat_at(t))
         self.tempo_bpm = tempo_bpm
 
-    def observe(self, beat: float) -> ClockEvent:
-        """Take a `/playhead` report received now; tell the caller whether it synced or jumped."""
-        t = self.now()
+    def observe(self, beat: float, received_s: float | None = None) -> ClockEvent:
+        """Take a `/playhead` report received at `received_s` (default now); say if it synced or jumped."""
+        t = self.now() if received_s is None else received_s
+        dt, self._last_report_s = t - self._last_report_s, t
         if not self.playing:
             moved = abs(beat - self._anchor_beat) > self.jump_threshold_beats
             self._reanchor(t, beat)
@@ -116,5 +123,6 @@ class Clock:
         if abs(error) > self.jump_threshold_beats:
             self._reanchor(t, beat)
             return ClockEvent.JUMP
-        self._reanchor(t, predicted + self.smoothing * error)
+        alpha = 1.0 - math.exp(-max(dt, 0.0) / self.time_constant_s)
+        self._reanchor(t, predicted + alpha * error)
         return ClockEvent.NONE

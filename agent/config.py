@@ -56,7 +56,7 @@ class TimingConfig:
     safety_ms: float = _f(100.0, 1.0, 2000.0)  # a chunk's notes are sent at least this long before it starts
     default_tempo_bpm: float = _f(120.0, 10.0, 1000.0)  # until the DAW sends /transport/tempo
     jump_threshold_beats: float = _f(0.5, 0.01, 64.0)  # playhead error beyond this is a seek/loop
-    drift_smoothing: float = _f(0.25, 0.0, 1.0, lo_open=True)  # share of a small playhead error corrected per message
+    drift_time_constant_s: float = _f(0.1, 0.001, 10.0)  # small playhead errors are corrected with this time constant
     history_beats: float = _f(32.0, 1.0, 1024.0)  # recent human/own notes shown to the generator
 
 

@@ -182,8 +182,10 @@ class Status:
     packets_handled: int
     playhead_beat: float
     tempo_bpm: float
-    input_latency_p50_ms: float
+    input_latency_p50_ms: float  # datagram read by the agent -> state updated
     input_latency_p99_ms: float
+    arrival_latency_p50_ms: float  # datagram reached the socket (kernel) -> state updated
+    arrival_latency_p99_ms: float
 
 
 @dataclass(frozen=True, slots=True)
@@ -240,7 +242,7 @@ OUTBOUND: dict[str, tuple[Spec, type[Any]]] = {
                 "notes_sent", "late_notes", "fallback_chunks", "dropped_packets", "input_errors",
                 "generator_errors", "packets_handled")),
             _BEAT, Arg("f", "tempo_bpm", 0.0, 1000.0),
-            Arg("f", "input_latency_p50_ms", 0.0, 1e9), Arg("f", "input_latency_p99_ms", 0.0, 1e9),
+            *(Arg("f", f"{kind}_latency_{q}_ms", 0.0, 1e9) for kind in ("input", "arrival") for q in ("p50", "p99")),
         )),
         Status,
     ),

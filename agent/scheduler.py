@@ -256,7 +256,7 @@ class Scheduler:
 
     def _fill_with_fallback(self, chunk: Chunk, reason: str) -> SendNotes:
         self._counters.fallback_chunks += 1
-        log.debug("chunk [%g, %g): fallback (%s)", chunk.start_beat, chunk.end_beat, reason)
+        log.debug("chunk [%g, %g): fallback (%s) at beat %.3f, deadline in %.3f s", chunk.start_beat, chunk.end_beat, reason, self.clock.beat_now(), self.deadline(chunk.start_beat) - self.clock.now())
         context = self._context_for(chunk.start_beat, chunk.end_beat)
         chunk.parts = context.parts
         notes = self._fallback.generate(context, chunk.start_beat, chunk.end_beat)

@@ -103,9 +103,13 @@ class Session:
 
     # ---- input ---------------------------------------------------------------------------------
 
-    def handle(self, message: InMessage, sender: tuple[str, int] | None = None) -> list[Effect]:
-        """Apply one decoded input message; return the effects to carry out."""
+    def handle(
+        self, message: InMessage, sender: tuple[str, int] | None = None, received_s: float | None = None
+    ) -> list[Effect]:
+        """Apply one decoded input message (received at monotonic `received_s`, default now)."""
         self.counters.packets_handled += 1
+        if isinstance(message, Playhead):  # the one message whose meaning depends on when it arrived
+            return self._playhead(message, received_s)
         handler = _HANDLERS.get(type(message))
         assert handler is not None, f"no handler for {type(message).__name__}"
         return handler(self, message, sender)
@@ -152,8 +156,8 @@ class Session:
         self.meter = (msg.numerator, msg.denominator)
         return []
 
-    def _playhead(self, msg: Playhead, sender: Any) -> list[Effect]:
-        event = self.clock.observe(msg.beat)
+    def _playhead(self, msg: Playhead, received_s: float | None) -> list[Effect]:
+        event = self.clock.observe(msg.beat, received_s)
         if event is ClockEvent.SYNC:
             return self._effects(self.scheduler.start())
         if event is ClockEvent.JUMP:
@@ -302,12 +306,12 @@ class Session:
                 out.append(action)
         return out
 
-    def status(self, p50_ms: float, p99_ms: float) -> Status:
+    def status(self, p50_ms: float, p99_ms: float, arrival_p50_ms: float, arrival_p99_ms: float) -> Status:
         c = self.counters
         return Status(
             "playing" if self.clock.playing else "stopped", self.model_name, c.notes_sent, c.late_notes,
             c.fallback_chunks, c.dropped_packets + c.kernel_drops, c.input_errors, c.generator_errors, c.packets_handled,
-            self.clock.beat_now(), self.clock.tempo_bpm, p50_ms, p99_ms,
+            self.clock.beat_now(), self.clock.tempo_bpm, p50_ms, p99_ms, arrival_p50_ms, arrival_p99_ms,
         )
 
 
@@ -337,7 +341,7 @@ def _set_value(name: str, value: int | float | str, entry: tuple[str, float, flo
 
 _HANDLERS: dict[type[Any], Callable[[Session, Any, Any], list[Effect]]] = {
     Play: Session._play, Stop: Session._stop, Tempo: Session._tempo, TimeSig: Session._timesig,
-    Playhead: Session._playhead, ChordIn: Session._chord, ChordsClear: Session._chords_clear,
+    ChordIn: Session._chord, ChordsClear: Session._chords_clear,
     HumanNote: Session._note, NoteOn: Session._note_on, NoteOff: Session._note_off,
     Instruments: Session._instruments, SetParam: Session._set, Panic: Session._panic, Hello: Session._hello,
 }
