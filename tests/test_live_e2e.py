@@ -1,0 +1,107 @@
+"""End to end over real loopback UDP: the agent in-process, a simulated patch playing a short lead sheet."""
+
+from __future__ import annotations
+
+import asyncio
+import socket
+import struct
+import time
+
+from agent.app import AgentThread
+from agent.chords import parse_symbol
+from agent.config import Config, override
+from agent.daw_sim import DawReport, SimDaw
+from agent.events import chord_at, ChordSpan
+from agent.fallback import FallbackGenerator
+from agent.leadsheet import tiled
+from agent.metrics import Counters
+from agent.osc import OUTBOUND, AllNotesOff, Hello, NoteOut, Play, Playhead, Status, Tempo, ChordIn, decode, encode
+
+BAD_INPUT = [
+    (b"junk", "not an OSC message"),
+    (encode(ChordIn(0.0, 4.0, "C")).replace(b"C\0\0\0", b"Q\0\0\0"), "/chord: chord 'Q'"),
+    (b"/note\0\0\0,fiif\0\0\0" + struct.pack(">fiif", 1.0, 200, 100, 1.0), "pitch 200 is out of range 0..127"),
+    (b"/transport/tempo\0\0\0\0,f\0\0" + struct.pack(">f", 0.0), "bpm 0 is out of range"),
+    (b"/note\0\0\0,fiif\0\0\0" + struct.pack(">fiif", 1.0, 60, 100, -1.0), "dur_beats -1 is out of range"),
+    (b"/playhead\0\0\0,f\0\0" + struct.pack(">f", float("nan")), "beat must be a finite number"),
+    (b"/what\0\0\0,\0\0\0", "unknown address '/what'"),
+    (b"/transport/timesig\0\0,s\0\0four\0\0\0\0", "expected i numerator, i denominator"),
+]
+
+
+def config_for(send_port: int) -> Config:
+    config = override(Config(), "net", {"listen_port": 0, "send_port": send_port})
+    config = override(config, "model_path", None)
+    return override(config, "runtime.status_interval_s", 0.25)
+
+
+async def _play_with_bad_input(bars: int, bpm: float) -> tuple[DawReport, Counters, float]:
+    daw = SimDaw(tiled(bars), bpm)
+    agent = AgentThread(config_for(await daw.open()), FallbackGenerator())
+    address = agent.start()
+
+    async def misbehave() -> float:
+        await asyncio.sleep(2.0)
+        assert daw.transport is not None
+        for data, _ in BAD_INPUT:
+            daw.transport.sendto(data, address)
+        return time.monotonic()
+
+    try:
+        bad_at, report = await asyncio.gather(misbehave(), daw.run(address))
+    finally:
+        counters = await asyncio.to_thread(agent.stop)
+        daw.close()
+    return report, counters, bad_at
+
+
+def test_plays_a_lead_sheet_in_time_and_answers_bad_input() -> None:
+    sheet = tiled(8)
+    report, counters, bad_at = asyncio.run(_play_with_bad_input(8, 240.0))
+    played = report.played()
+    assert len(played) > 100
+    assert report.late() == 0
+    assert min(n.lead_s for n in played) > 0.05
+    chords = tuple(ChordSpan(b, d, c) for b, d, s in sheet.chords if (c := parse_symbol(s)) is not None)
+    for received in played:
+        chord = chord_at(chords, received.note.beat)
+        assert chord is not None and received.note.pitch % 12 in chord.pitch_classes
+        assert received.note.channel in (2, 3)
+    for _, expected in BAD_INPUT:
+        assert any(expected in message for message in report.errors), expected
+    assert counters.input_errors == len(BAD_INPUT)
+    assert [n for n in played if n.arrival_s > bad_at + 0.5]  # still playing after the bad input
+    assert report.allnotesoff >= 1  # on stop
+    statuses = [s for _, s in report.statuses]
+    assert statuses and statuses[-1].input_errors == len(BAD_INPUT)
+    assert statuses[-1].notes_sent == counters.notes_sent
+
+
+def test_shutdown_sends_all_notes_off_to_every_target() -> None:
+    main = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+    extra = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+    for sock in (main, extra):
+        sock.bind(("127.0.0.1", 0))
+        sock.settimeout(2.0)
+    agent = AgentThread(config_for(main.getsockname()[1]), FallbackGenerator())
+    address = agent.start()
+    extra.sendto(encode(Hello(extra.getsockname()[1])), address)
+    for message in (Tempo(240.0), ChordIn(0.0, 64.0, "Dm7"), Play(), Playhead(0.0)):
+        main.sendto(encode(message), address)
+    first = _wait_for(extra, NoteOut)
+    assert isinstance(first, NoteOut) and first.pitch % 12 in (2, 5, 9, 0)
+    agent.stop()
+    for sock in (main, extra):
+        assert isinstance(_wait_for(sock, AllNotesOff), AllNotesOff)
+        sock.close()
+
+
+def _wait_for(sock: socket.socket, kind: type) -> object:
+    deadline = time.monotonic() + 5.0
+    while time.monotonic() < deadline:
+        data = sock.recv(65535)
+        for message in decode(data, OUTBOUND)[0]:
+            if isinstance(message, kind):
+                return message
+            assert not isinstance(message, Status) or message.state in ("playing", "stopped")
+    raise AssertionError(f"no {kind.__name__} received")

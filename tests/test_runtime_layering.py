@@ -1,0 +1,29 @@
+"""Dependency direction: the runtime's pure modules import no sockets, event loop, threads or torch."""
+
+from __future__ import annotations
+
+import ast
+from pathlib import Path
+
+import pytest
+
+AGENT = Path(__file__).resolve().parent.parent / "agent"
+PURE = ["osc", "clock", "ring", "metrics", "scheduler", "session", "fallback", "config", "leadsheet"]
+FORBIDDEN = {"socket", "asyncio", "threading", "concurrent", "torch", "subprocess", "multiprocessing"}
+
+
+@pytest.mark.parametrize("module", PURE)
+def test_pure_module_imports(module: str) -> None:
+    tree = ast.parse((AGENT / f"{module}.py").read_text())
+    imported = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            imported |= {alias.name.split(".")[0] for alias in node.names}
+        elif isinstance(node, ast.ImportFrom) and node.module:
+            imported.add(node.module.split(".")[0])
+    assert not imported & FORBIDDEN, f"agent/{module}.py imports {imported & FORBIDDEN}"
+
+
+@pytest.mark.parametrize("module", [*PURE, "app", "server", "daw_sim", "demo", "bench"])
+def test_only_the_cli_exits(module: str) -> None:
+    assert "sys.exit(" not in (AGENT / f"{module}.py").read_text()
