@@ -153,7 +153,8 @@ def test_load_midi_song_maps_tracks(tmp_path: Path) -> None:
     melody, chords = mido.MidiTrack(), mido.MidiTrack()
     melody.append(mido.MetaMessage("time_signature", numerator=3, denominator=4))
     for pitch in (72, 74, 76, 77, 79, 81):  # one quarter note each
-        melody += [mido.Message("note_on", note=pitch, velocity=90), mido.Message("note_off", note=pitch, time=480)]
+        melody += [mido.Message("note_on", note=pitch, velocity=90),
+                   mido.Message("note_off", note=pitch, time=480)]
     for block in ((48, 52, 55), (45, 48, 52)):  # C then Am, a bar each
         chords += [mido.Message("note_on", note=p, velocity=70) for p in block]
         chords += [mido.Message("note_off", note=p, time=1440 if i == 0 else 0) for i, p in enumerate(block)]
@@ -166,3 +167,12 @@ def test_load_midi_song_maps_tracks(tmp_path: Path) -> None:
     assert {n.pitch for n in song.notes if n.part == Part.LEAD} == {72, 74, 76, 77, 79, 81}
     assert [n.pitch for n in song.notes if n.part == Part.BASS] == [48, 45]
     assert [c.chord for c in song.chords] == [Chord(0, "maj"), Chord(9, "min")]
+
+
+def test_bad_chord_label_raises_data_error_naming_file_and_line(data: Path, tmp_path: Path) -> None:
+    folder = tmp_path / "001"
+    shutil.copytree(data / "pop909" / "001", folder)
+    with (folder / "chord_midi.txt").open("a") as stream:
+        stream.write("500.0\t501.0\tH:weird\n")
+    with pytest.raises(DataError, match=r"chord_midi.txt:\d+"):
+        load_pop909_song(folder)
