@@ -34,7 +34,7 @@ from agent.errors import ModelError
 from agent.events import ChordSpan, Note, Part
 from agent.generator import GenerationContext, SamplingParams
 from agent.model import MusicTransformer
-from agent.sampling import CachedDecoder, FullDecoder, chord_tone_mask, note_mask, sample_index
+from agent.sampling import CachedDecoder, FullDecoder, note_mask, sample_index, sample_note
 from agent.tokens import ChordTimeline, encode, header
 
 log = logging.getLogger("sideman.model")
@@ -85,9 +85,9 @@ class ModelGenerator:
         self._window = None
         self._generated_to = -math.inf
 
-    def check_timing(self, delta2_beats: float, lead_beats: float) -> str | None:
-        """Why this chunk/lead combination cannot be honoured by the model, or None."""
-        return self.timing.check_runtime(delta2_beats, lead_beats)
+    def check_timing(self, timing: TimingLike) -> str | None:
+        """Why the runtime timing (delta1, delta2, lead) cannot be honoured by the model, or None."""
+        return timing_problem(self.timing, timing)
 
     def generate(self, context: GenerationContext, start_beat: float, end_beat: float) -> list[Note]:
         window = self._prepare(context, start_beat, end_beat)
@@ -229,20 +229,7 @@ class ModelGenerator:
 
     def _sample_note(self, window: Window, params: SamplingParams, rng: torch.Generator, time: int,
                      allowed: torch.Tensor) -> Note:
-        decoder, chord = window.decoder, self._timeline.at(time)
-        decoder.feed([V.EVENT_TIME + time], [chord])
-        dur_vel = sample_index(decoder.logits(V.EVENT_DUR, V.EVENT_NOTE), params.temperature, params.top_p, rng)
-        decoder.feed([V.EVENT_DUR + dur_vel], [chord])
-        logits = decoder.logits(V.EVENT_NOTE, V.REST).clone()
-        if params.guidance and chord:
-            from agent.chords import chord_from_id
-
-            tones = chord_from_id(chord)
-            assert tones is not None
-            logits[chord_tone_mask(tones.pitch_classes)] += params.guidance
-        logits[~allowed] = float("-inf")
-        value = sample_index(logits, params.temperature, params.top_p, rng)
-        decoder.feed([V.EVENT_NOTE + value], [chord])
+        dur_vel, value = sample_note(window.decoder, time, self._timeline.at(time), params, rng, allowed)
         dur, vel = divmod(dur_vel, V.NUM_VEL)
         part, pitch = divmod(value, V.NUM_PITCHES)
         window.builder.add_event(Item(time, dur + 1, vel, value))
@@ -252,17 +239,25 @@ class ModelGenerator:
         return Note(beat, (dur + 1) / V.TICKS_PER_BEAT, pitch, V.VELOCITY_VALUES[vel], Part(part))
 
 
+def timing_problem(trained: TimingSettings, timing: TimingLike) -> str | None:
+    """Why a runtime timing breaks what the model was trained to know, or None when it is fine.
+
+    The runtime may show chords further ahead and use a shorter chunk or lead (it then knows more
+    than the model assumes); the model's own delta1 and delay are used for the tokens either way.
+    """
+    problem = trained.check_runtime(timing.delta2_beats, timing.lead_beats)
+    if problem is None and timing.delta1_beats < trained.delta1_beats:
+        problem = (f"chords shown {timing.delta1_beats:g} beats ahead, the model was trained to see them "
+                   f"{trained.delta1_beats:g} beats ahead; set delta1 to at least that")
+    return problem
+
+
 def load_generator(path: Path, timing: TimingLike, cached: bool = True) -> ModelGenerator:
     """The model generator for a checkpoint; ModelError when the runtime timing cannot be honoured."""
     torch.set_num_threads(1)  # one core for the model, the other for the event loop
     model, trained, info = load_checkpoint(path)
-    problem = trained.check_runtime(timing.delta2_beats, timing.lead_beats)
+    problem = timing_problem(trained, timing)
     if problem is not None:
         raise ModelError(f"{path.name}: {problem}")
-    if timing.delta1_beats < trained.delta1_beats:
-        raise ModelError(
-            f"{path.name}: the runtime shows chords {timing.delta1_beats:g} beats ahead, the model was "
-            f"trained to see them {trained.delta1_beats:g} beats ahead; set timing.delta1_beats >= that"
-        )
     log.info("model %s: %d parameters, step %s, timing %s", path.name, model.num_params(), info.get("step"), trained)
     return ModelGenerator(model, trained, name=path.stem, cached=cached)

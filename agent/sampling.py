@@ -22,6 +22,8 @@ from collections.abc import Sequence
 import torch
 
 from agent import vocab as V
+from agent.chords import chord_from_id
+from agent.generator import SamplingParams
 from agent.model import KVCache, MusicTransformer
 
 
@@ -58,6 +60,27 @@ def chord_tone_mask(pitch_classes: frozenset[int] | set[int]) -> torch.Tensor:
     for pc in pitch_classes:
         mask |= pcs == pc
     return mask
+
+
+def sample_note(decoder: CachedDecoder, time: int, chord: int, params: SamplingParams, rng: torch.Generator,
+                allowed: torch.Tensor) -> tuple[int, int]:
+    """Feed an event's time token, then sample and feed its duration x velocity and its note.
+
+    The note is drawn from the `allowed` part x pitch slots (`note_mask`), with `params.guidance` nats
+    added to the chord tones of `chord` (the chord id sounding at the note's onset). Returns the
+    offsets (dur_vel, value) inside their token ranges; all three tokens have been fed.
+    """
+    decoder.feed([V.EVENT_TIME + time], [chord])
+    dur_vel = sample_index(decoder.logits(V.EVENT_DUR, V.EVENT_NOTE), params.temperature, params.top_p, rng)
+    decoder.feed([V.EVENT_DUR + dur_vel], [chord])
+    logits = decoder.logits(V.EVENT_NOTE, V.REST).clone()
+    tones = chord_from_id(chord) if params.guidance and chord else None
+    if tones is not None:
+        logits[chord_tone_mask(tones.pitch_classes)] += params.guidance
+    logits[~allowed] = float("-inf")
+    value = sample_index(logits, params.temperature, params.top_p, rng)
+    decoder.feed([V.EVENT_NOTE + value], [chord])
+    return dur_vel, value
 
 
 class CachedDecoder:
