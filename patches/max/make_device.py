@@ -1,0 +1,471 @@
+"""Writes the Sideman Max for Live MIDI effect: sideman.maxpat (the source) and sideman.amxd (the device).
+
+Max cannot run on Linux, so the device is generated from this description and checked as JSON by
+tests/test_max_patch.py (OSC addresses and argument types against agent/osc.py, wiring, ports against
+config.yaml). Run `python patches/max/make_device.py` after editing; the test fails on stale files.
+
+What the device does (patches/README.md has the user's view):
+
+    Live's transport   [live.observer is_playing / tempo / signature_*] -> /transport/play|stop, /tempo, /timesig
+    position           [metro 10] while playing -> [when] -> ticks / 480 = beats -> /playhead
+    MIDI in            [midiin] -> [midiparse]: chord channel -> [js sideman-chords.js] -> /chord beat 16 SYMBOL
+                                                other channels  -> /note/on beat pitch velocity
+                       and every MIDI message passes through to the device's output
+    notes from agent   [udpreceive] -> [route /note ...] -> delay = (beat * 480 - ticks now) * 125 / bpm ms
+                       -> [pipe] -> cancelled? ([coll]) -> [makenote] -> [midiformat] on the note's channel -> [midiout]
+    controls           ports, instruments (2 GM programs), parts, delta1, delta2, temperature, chord channel,
+                       chord offset; a status light (a status in the last 3 s) and the last error
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import struct
+from pathlib import Path
+from typing import Any
+
+HERE = Path(__file__).resolve().parent
+AGENT_PORT = 9000  # config.yaml net.listen_port: where the device sends
+LISTEN_PORT = 9001  # config.yaml net.send_port: where the device listens
+TICKS_PER_BEAT = 480
+LATE_MS = 50  # a note later than this is dropped (as in the Pd patch)
+PARTS_MENU = ["comp,bass", "comp", "bass", "lead", "counter", "lead,bass", "comp,bass,lead", "none"]
+
+
+def _count_args(text: str) -> int:
+    return len(text.split()) - 1
+
+
+#: object name -> (inlets, outlets) as Max 8 creates them; `None` = computed from the arguments.
+SIGNATURES: dict[str, tuple[int, int] | None] = {
+    "udpsend": (1, 0), "udpreceive": (1, 1), "route": None, "prepend": (2, 1), "t": None, "unpack": None,
+    "pack": None, "expr": None, "pipe": None, "makenote": (3, 2), "midiin": (1, 1), "midiparse": (1, 8),
+    "midiformat": (7, 1), "midiout": (1, 0), "metro": (2, 1), "when": (1, 2), "live.thisdevice": (1, 3),
+    "live.path": (1, 3), "live.observer": (2, 2), "gate": None, "coll": (1, 4), "maximum": (2, 1),
+    "/": (2, 1), "+": (2, 1), "%": (2, 1), "*": (2, 1), "delay": (2, 1), "js": (1, 1), "sel": None,
+    "f": (2, 1), "i": (2, 1), "print": (1, 0), "deferlow": (1, 1), "change": (1, 3), "loadbang": (1, 1),
+    "zl": (2, 2), "sprintf": None, "tosymbol": (1, 1), "fromsymbol": (1, 1),
+}
+
+
+def signature(text: str) -> tuple[int, int]:
+    """(inlets, outlets) of a Max object box from its text."""
+    name = text.split()[0]
+    sig = SIGNATURES[name]
+    if sig is not None:
+        return sig
+    args = [a for a in text.split()[1:] if not a.startswith("@")]
+    if name == "route" or name == "sel":
+        return 2, len(args) + 1
+    if name == "t":
+        return 1, len(args)
+    if name == "unpack":
+        return 1, len(args)
+    if name == "pack":
+        return len(args), 1
+    if name == "pipe":
+        return len(args), len(args) - 1
+    if name == "gate":
+        return 2, int(args[0])
+    if name == "expr":
+        indices = [int(m) for m in re.findall(r"\$[fis](\d+)", text)]
+        return max(indices), 1
+    if name == "sprintf":
+        return max(1, text.count("%") - 2 * text.count("%%")), 1
+    raise ValueError(text)
+
+
+class Patcher:
+    """Boxes and lines of a .maxpat; boxes are referred to by the id this returns."""
+
+    def __init__(self) -> None:
+        self.boxes: list[dict[str, Any]] = []
+        self.lines: list[dict[str, Any]] = []
+
+    def _add(self, box: dict[str, Any]) -> str:
+        box_id = f"obj-{len(self.boxes) + 1}"
+        box["id"] = box_id
+        self.boxes.append({"box": box})
+        return box_id
+
+    def obj(self, x: int, y: int, text: str, width: int | None = None) -> str:
+        inlets, outlets = signature(text)
+        return self._add({
+            "maxclass": "newobj", "text": text, "numinlets": inlets, "numoutlets": outlets,
+            "outlettype": [""] * outlets, "patching_rect": [x, y, width or 10 + 7 * len(text), 22],
+        })
+
+    def msg(self, x: int, y: int, text: str) -> str:
+        return self._add({"maxclass": "message", "text": text, "numinlets": 2, "numoutlets": 1,
+                          "outlettype": [""], "patching_rect": [x, y, 10 + 7 * len(text), 22]})
+
+    def comment(self, x: int, y: int, text: str, width: int = 300, present: list[int] | None = None) -> str:
+        box: dict[str, Any] = {"maxclass": "comment", "text": text, "numinlets": 1, "numoutlets": 0,
+                               "patching_rect": [x, y, width, 20]}
+        if present:
+            box.update(presentation=1, presentation_rect=present)
+        return self._add(box)
+
+    def ui(self, maxclass: str, x: int, y: int, present: list[int], outlets: int, **extra: Any) -> str:
+        box = {"maxclass": maxclass, "numinlets": 1, "numoutlets": outlets, "outlettype": [""] * outlets,
+               "patching_rect": [x, y, present[2], present[3]], "presentation": 1,
+               "presentation_rect": present}
+        box.update(extra)
+        return self._add(box)
+
+    def parameter(self, maxclass: str, x: int, y: int, present: list[int], name: str, kind: int,
+                  lo: float, hi: float, initial: float, items: list[str] | None = None) -> str:
+        """A Live parameter (saved with the set, automatable): live.numbox, live.dial or live.menu."""
+        value_of: dict[str, Any] = {
+            "parameter_longname": name, "parameter_shortname": name, "parameter_type": kind,
+            "parameter_mmin": lo, "parameter_mmax": hi, "parameter_initial": [initial],
+            "parameter_initial_enable": 1,
+        }
+        if items is not None:
+            value_of["parameter_enum"] = items
+        outlets = {"live.menu": 3}.get(maxclass, 2)
+        return self.ui(maxclass, x, y, present, outlets, varname=name,
+                       saved_attribute_attributes={"valueof": value_of})
+
+    def connect(self, src: str, dst: str, outlet: int = 0, inlet: int = 0) -> None:
+        self.lines.append({"patchline": {"source": [src, outlet], "destination": [dst, inlet]}})
+
+    def chain(self, *ids: str) -> None:
+        for a, b in zip(ids, ids[1:]):
+            self.connect(a, b)
+
+    def patcher(self) -> dict[str, Any]:
+        return {"patcher": {
+            "fileversion": 1,
+            "appversion": {"major": 8, "minor": 5, "revision": 5, "architecture": "x64", "modernui": 1},
+            "classnamespace": "box", "rect": [80, 80, 1500, 900], "openinpresentation": 1,
+            "default_fontsize": 10.0, "default_fontname": "Arial Bold", "gridsize": [8, 8],
+            "description": "Sideman: an AI sideman that plays along over OSC (patches/OSC.md)",
+            "boxes": self.boxes, "lines": self.lines,
+        }}
+
+
+def transport(p: Patcher, send: str) -> dict[str, str]:
+    """Live's state and tempo (Live object model), and the position from [when] every 10 ms."""
+    load = p.obj(20, 20, "live.thisdevice")
+    path = p.obj(20, 60, "live.path live_set")
+    p.connect(load, path)
+    ids: dict[str, str] = {}
+    for i, prop in enumerate(("is_playing", "tempo", "signature_numerator", "signature_denominator")):
+        obs = p.obj(20 + 190 * i, 100, f"live.observer {prop}")
+        p.connect(path, obs, 0, 1)
+        ids[prop] = obs
+    # play / stop
+    sel = p.obj(20, 140, "sel 1 0")
+    p.connect(ids["is_playing"], sel)
+    play = p.msg(20, 180, "/transport/play")
+    stop = p.msg(130, 180, "/transport/stop")
+    p.connect(sel, play, 0)
+    p.connect(sel, stop, 1)
+    p.connect(play, send)
+    p.connect(stop, send)
+    # tempo (float bpm)
+    tempo = p.obj(210, 140, "prepend /transport/tempo")
+    p.connect(ids["tempo"], tempo)
+    p.connect(tempo, send)
+    # time signature: numerator is cold, the denominator sends both
+    num = p.obj(400, 140, "i")
+    p.connect(ids["signature_numerator"], num, 0, 1)
+    tden = p.obj(590, 140, "t b i")
+    p.connect(ids["signature_denominator"], tden)
+    pk = p.obj(400, 180, "pack 0 0")
+    p.connect(tden, pk, 1, 1)
+    p.connect(tden, num, 0)
+    p.connect(num, pk, 0, 0)
+    sig = p.obj(400, 220, "prepend /transport/timesig")
+    p.chain(pk, sig, send)
+    # position: ticks / 480 every 10 ms while playing (the metro runs only then)
+    metro = p.obj(20, 260, "metro 10")
+    p.connect(ids["is_playing"], metro)
+    when = p.obj(20, 300, "when")
+    p.connect(metro, when)
+    beats = p.obj(20, 340, f"/ {TICKS_PER_BEAT}.")
+    p.connect(when, beats, 1)
+    head = p.obj(20, 380, "prepend /playhead")
+    p.chain(beats, head, send)
+    ids["load"] = load
+    ids["play_stop"] = sel
+    return ids
+
+
+def midi_in(p: Patcher, send: str, chord_channel: str, chord_offset: str) -> str:
+    """MIDI in: passes through; the chord channel becomes /chord, the rest /note/on."""
+    midiin = p.obj(800, 20, "midiin")
+    thru = p.obj(800, 60, "t i i")
+    p.connect(midiin, thru)
+    midiout = p.obj(800, 820, "midiout")
+    p.connect(thru, midiout, 1)  # pass everything through, so the human still hears their instrument
+    parse = p.obj(800, 100, "midiparse")
+    p.connect(thru, parse, 0)
+    # channel (outlet 6) comes before the note list (outlet 0): pick the path, then the note goes through
+    is_chord = p.obj(950, 140, "expr ($i1 == $i2) + 1")
+    p.connect(parse, is_chord, 6)
+    p.connect(chord_channel, is_chord, 0, 1)
+    gate = p.obj(800, 180, "gate 2")
+    p.connect(is_chord, gate, 0, 0)
+    p.connect(parse, gate, 0, 1)
+    # human: /note/on beat pitch velocity (velocity 0 = off)
+    thuman = p.obj(800, 220, "t b l")
+    p.connect(gate, thuman, 0)
+    unp = p.obj(880, 260, "unpack 0 0")
+    p.connect(thuman, unp, 1)
+    when = p.obj(800, 260, "when")
+    p.connect(thuman, when, 0)
+    beats = p.obj(800, 300, f"/ {TICKS_PER_BEAT}.")
+    p.connect(when, beats, 1)
+    pk = p.obj(800, 340, "pack 0. 0 0")
+    p.connect(unp, pk, 1, 2)
+    p.connect(unp, pk, 0, 1)
+    p.connect(beats, pk, 0, 0)
+    on = p.obj(800, 380, "prepend /note/on")
+    p.chain(pk, on, send)
+    # chords: held notes named by js; sent at the beat now + chord offset, for 16 beats (until the next)
+    js = p.obj(1050, 220, "js sideman-chords.js")
+    p.connect(gate, js, 1)
+    tchord = p.obj(1050, 260, "t s b")
+    p.connect(js, tchord)
+    when2 = p.obj(1150, 300, "when")
+    p.connect(tchord, when2, 1)
+    beats2 = p.obj(1150, 340, f"/ {TICKS_PER_BEAT}.")
+    p.connect(when2, beats2, 1)
+    plus = p.obj(1150, 380, "+ 0.")
+    p.connect(beats2, plus)
+    p.connect(chord_offset, plus, 0, 1)
+    pkc = p.obj(1050, 420, "pack 0. 16. s")
+    p.connect(plus, pkc, 0, 0)
+    p.connect(tchord, pkc, 0, 2)
+    chord = p.obj(1050, 460, "prepend /chord")
+    p.chain(pkc, chord, send)
+    return midiout
+
+
+def receive(p: Patcher, receiver: str, tempo: str, playing: str, midiout: str) -> dict[str, str]:
+    """Notes from the agent: wait until their beat on Live's transport, play them on their channel."""
+    route = p.obj(20, 460, "route /note /note/cancel /agent/allnotesoff /agent/status /agent/error")
+    p.connect(receiver, route)
+    # /note id beat pitch velocity dur_beats channel
+    tnote = p.obj(20, 500, "t l b")
+    p.connect(route, tnote, 0)
+    when = p.obj(160, 540, "when")
+    p.connect(tnote, when, 1)
+    unp = p.obj(20, 540, "unpack 0 0. 0 0 0. 0")
+    p.connect(tnote, unp, 0)
+    delay = p.obj(20, 580, f"expr ($f1 * {TICKS_PER_BEAT}. - $f2) * 125. / $f3")  # ticks -> ms at this tempo
+    p.connect(when, delay, 1, 1)
+    p.connect(tempo, delay, 0, 2)
+    p.connect(unp, delay, 1, 0)
+    tdelay = p.obj(20, 620, "t f f")
+    p.connect(delay, tdelay)
+    ok = p.obj(160, 660, f"expr $f1 >= -{LATE_MS}. && $i2 != 0")
+    p.connect(tdelay, ok, 0)
+    p.connect(playing, ok, 0, 1)
+    gate = p.obj(20, 740, "gate 1")
+    p.connect(ok, gate, 0, 0)
+    wait = p.obj(60, 660, "maximum 0.")
+    p.connect(tdelay, wait, 1)
+    dur = p.obj(300, 580, "expr $f1 * 60000. / $f2")
+    p.connect(unp, dur, 4, 0)
+    p.connect(tempo, dur, 0, 1)
+    pk = p.obj(20, 700, "pack 0 0 0 0. 0 0.")  # id pitch velocity dur_ms channel wait_ms
+    p.connect(unp, pk, 5, 4)
+    p.connect(dur, pk, 0, 3)
+    p.connect(unp, pk, 3, 2)
+    p.connect(unp, pk, 2, 1)
+    p.connect(wait, pk, 0, 5)
+    p.connect(unp, pk, 0, 0)
+    p.connect(pk, gate, 0, 1)
+    pipe = p.obj(20, 780, "pipe 0 0 0 0. 0 0")
+    p.connect(gate, pipe, 0)
+    pk2 = p.obj(20, 820, "pack 0 0 0 0. 0")
+    for i in range(5):
+        p.connect(pipe, pk2, i, i)
+    # cancelled? open, then close if [coll] knows the id (and forget it)
+    tdue = p.obj(20, 860, "t l i b")
+    p.connect(pk2, tdue)
+    cancelled = p.obj(300, 900, "coll ---sideman-cancelled")
+    openg = p.msg(380, 860, "1")
+    gate2 = p.obj(20, 940, "gate 1")
+    p.connect(tdue, openg, 2)
+    p.connect(openg, gate2, 0, 0)
+    tid = p.obj(300, 860, "t i i")  # look the id up (right, first), then forget it (left)
+    p.connect(tdue, tid, 1)
+    p.connect(tid, cancelled, 1)
+    forget = p.obj(420, 900, "prepend remove")
+    p.connect(tid, forget, 0)
+    p.connect(forget, cancelled)
+    tfound = p.obj(300, 940, "t b")
+    p.connect(cancelled, tfound, 0)
+    close = p.msg(300, 980, "0")
+    p.chain(tfound, close)
+    p.connect(close, gate2, 0, 0)
+    p.connect(tdue, gate2, 0, 1)
+    # play: key = pitch + 128 * (channel - 1), so one [makenote] keeps channels apart
+    unp2 = p.obj(20, 980, "unpack 0 0 0 0. 0")
+    p.connect(gate2, unp2)
+    key = p.obj(20, 1020, "expr $i1 + 128 * ($i2 - 1)")
+    p.connect(unp2, key, 4, 1)
+    mk = p.obj(20, 1060, "makenote 100 250")
+    p.connect(unp2, mk, 3, 2)
+    p.connect(unp2, mk, 2, 1)
+    p.connect(unp2, key, 1, 0)
+    p.connect(key, mk)
+    tkey = p.obj(20, 1100, "t i i")
+    p.connect(mk, tkey, 0)
+    ch = p.obj(120, 1140, "expr $i1 / 128 + 1")
+    pitch = p.obj(20, 1140, "% 128")
+    p.connect(tkey, ch, 1)
+    p.connect(tkey, pitch, 0)
+    pkn = p.obj(20, 1180, "pack 0 0")
+    p.connect(mk, pkn, 1, 1)
+    p.connect(pitch, pkn, 0, 0)
+    fmt = p.obj(20, 1220, "midiformat")
+    p.connect(ch, fmt, 0, 6)
+    p.connect(pkn, fmt, 0, 0)
+    p.connect(fmt, midiout)
+    # /note/cancel id: remember it until its time comes
+    store = p.obj(300, 820, "prepend store")
+    tcan = p.obj(300, 780, "t i")
+    p.connect(route, tcan, 1)
+    pcan = p.obj(400, 780, "pack 0 1")
+    p.connect(tcan, pcan)
+    p.chain(pcan, store, cancelled)
+    # /agent/allnotesoff (and stop): drop what waits, end what sounds, CC 123 on every channel
+    silence = p.obj(500, 500, "t b b b b")
+    p.connect(route, silence, 2)
+    clear = p.msg(700, 540, "clear")
+    p.connect(silence, clear, 3)
+    p.connect(clear, pipe)
+    p.connect(clear, cancelled)
+    stopmk = p.msg(640, 580, "stop")
+    p.connect(silence, stopmk, 2)
+    p.connect(stopmk, mk)
+    cc = p.msg(500, 620, " ".join(f"{b}" for ch in range(16) for b in (176 + ch, 123, 0)))
+    p.connect(silence, cc, 0)
+    p.connect(cc, midiout)
+    return {"route": route, "silence": silence, "makenote": mk}
+
+
+def status(p: Patcher, route: str) -> tuple[str, str]:
+    """The status light: on with each /agent/status, off 3 s after the last; the last /agent/error shown."""
+    tstat = p.obj(500, 700, "t b b")
+    p.connect(route, tstat, 3)
+    on = p.msg(500, 740, "1")
+    dl = p.obj(560, 740, "delay 3000")
+    off = p.msg(560, 780, "0")
+    light = p.ui("led", 500, 820, [12, 92, 18, 18], 1, oncolor=[0.2, 0.9, 0.3, 1.0])
+    p.connect(tstat, on, 1)
+    p.connect(tstat, dl, 0)
+    p.chain(dl, off, light)
+    p.connect(on, light)
+    err = p.obj(700, 700, "prepend set")
+    p.connect(route, err, 4)
+    shown = p.ui("message", 700, 740, [36, 92, 250, 20], 1, text="")
+    p.connect(err, shown)
+    perr = p.obj(700, 780, "print sideman")
+    p.connect(route, perr, 4)
+    return light, shown
+
+
+def controls(p: Patcher, send: str, receiver: str, load: str) -> dict[str, str]:
+    """Ports, instruments, parts, delta1, delta2, temperature, chord channel and offset."""
+    ids: dict[str, str] = {}
+    p.comment(1200, 500, "Sideman", 80, present=[4, 2, 80, 18])
+    agent_port = p.parameter("live.numbox", 1200, 540, [4, 22, 56, 15], "Agent port", 1, 1, 65535, AGENT_PORT)
+    listen_port = p.parameter("live.numbox", 1270, 540, [64, 22, 56, 15], "Listen port", 1, 1, 65535,
+                              LISTEN_PORT)
+    host = p.msg(1200, 580, "host 127.0.0.1, port $1")
+    p.connect(agent_port, host)
+    p.connect(host, send)
+    port = p.msg(1270, 580, "port $1")
+    p.connect(listen_port, port)
+    p.connect(port, receiver)
+    # /agent/hello LISTEN_PORT, so the agent also answers on a port other than its --send one
+    hello = p.obj(1270, 620, "prepend /agent/hello")
+    p.connect(listen_port, hello)
+    p.connect(hello, send)
+    ids["agent_port"], ids["listen_port"] = agent_port, listen_port
+    inst1 = p.parameter("live.numbox", 1200, 660, [4, 42, 40, 15], "Program A", 1, 0, 128, 0)
+    inst2 = p.parameter("live.numbox", 1250, 660, [48, 42, 40, 15], "Program B", 1, 0, 128, 33)
+    pk = p.obj(1200, 700, "pack 0 0")
+    tb = p.obj(1250, 700, "t b i")
+    p.connect(inst2, tb)
+    p.connect(tb, pk, 1, 1)
+    p.connect(tb, pk, 0, 0)  # a bang re-sends with the stored first program
+    p.connect(inst1, pk, 0, 0)
+    instruments = p.obj(1200, 740, "prepend /agent/instruments")
+    p.chain(pk, instruments, send)
+    parts = p.parameter("live.menu", 1400, 660, [92, 42, 90, 15], "Parts", 2, 0, len(PARTS_MENU) - 1, 0,
+                        items=PARTS_MENU)
+    parts_set = p.obj(1400, 700, "prepend /agent/set parts")
+    p.connect(parts, parts_set, 1)  # the menu's middle outlet gives the item's text
+    p.connect(parts_set, send)
+    ids["program_a"], ids["program_b"], ids["parts"] = inst1, inst2, parts
+    for i, (name, key, lo, hi, initial) in enumerate((("Delta1", "delta1", 0.0, 32.0, 4.0),
+                                                      ("Delta2", "delta2", 0.125, 8.0, 1.0),
+                                                      ("Temperature", "temperature", 0.05, 2.0, 1.0))):
+        dial = p.parameter("live.dial", 1200 + 90 * i, 800, [190 + 44 * i, 2, 40, 48], name, 0, lo, hi, initial)
+        setter = p.obj(1200 + 90 * i, 860, f"prepend /agent/set {key}")
+        p.connect(dial, setter)
+        p.connect(setter, send)
+        ids[key] = dial
+    chord_channel = p.parameter("live.numbox", 1200, 900, [4, 62, 40, 15], "Chord channel", 1, 1, 16, 16)
+    chord_offset = p.parameter("live.numbox", 1260, 900, [48, 62, 40, 15], "Chord offset", 0, -16.0, 16.0, 0.0)
+    ids["chord_channel"], ids["chord_offset"] = chord_channel, chord_offset
+    p.comment(1200, 940, "ports | programs A B, parts | chord channel, chord offset (beats) | delta1 delta2 temp",
+              400, present=[4, 112, 300, 18])
+    # on load: send every control's value once (live.* objects output their value on bang)
+    for key in ("agent_port", "listen_port", "program_a", "program_b", "parts", "delta1", "delta2", "temperature",
+                "chord_channel", "chord_offset"):
+        p.connect(load, ids[key])
+    return ids
+
+
+def build() -> dict[str, Any]:
+    """The device as a .maxpat dictionary."""
+    p = Patcher()
+    send = p.obj(20, 420, f"udpsend 127.0.0.1 {AGENT_PORT}")
+    receiver = p.obj(20, 440, f"udpreceive {LISTEN_PORT}")
+    ids_transport = transport(p, send)
+    ids = controls(p, send, receiver, ids_transport["load"])
+    midiout = midi_in(p, send, ids["chord_channel"], ids["chord_offset"])
+    out = receive(p, receiver, ids_transport["tempo"], ids_transport["is_playing"], midiout)
+    # stop clears the chord naming too
+    clear_js = p.msg(1050, 180, "clear")
+    p.connect(out["silence"], clear_js, 1)
+    js = next(b["box"]["id"] for b in p.boxes if b["box"].get("text") == "js sideman-chords.js")
+    p.connect(clear_js, js)
+    panic = p.parameter("live.text", 1400, 800, [190, 62, 44, 15], "Panic", 2, 0, 1, 0, items=["off", "on"])
+    p.boxes[-1]["box"].update(mode=0, text="Panic", texton="Panic")
+    tpanic = p.obj(1400, 840, "t b b")
+    p.connect(panic, tpanic)
+    mpanic = p.msg(1400, 880, "/agent/panic")
+    p.connect(tpanic, mpanic, 1)
+    p.connect(mpanic, send)
+    p.connect(tpanic, out["silence"], 0)
+    p.connect(ids_transport["play_stop"], out["silence"], 1)  # Live stopped: silence here too, agent or not
+    status(p, out["route"])
+    return p.patcher()
+
+
+def amxd(patcher: dict[str, Any]) -> bytes:
+    """A Max for Live MIDI effect file: the `ampf` header, device type `mmmm`, then the patcher JSON."""
+    body = json.dumps(patcher, indent=1).encode() + b"\n\x00"
+    return (b"ampf" + struct.pack("<I", 4) + b"mmmm" + b"meta" + struct.pack("<I", 4) + struct.pack("<I", 0)
+            + b"ptch" + struct.pack("<I", len(body)) + body)
+
+
+def main() -> None:
+    patcher = build()
+    (HERE / "sideman.maxpat").write_text(json.dumps(patcher, indent=1) + "\n")
+    (HERE / "sideman.amxd").write_bytes(amxd(patcher))
+    print(f"wrote {HERE / 'sideman.maxpat'} and {HERE / 'sideman.amxd'}")
+
+
+if __name__ == "__main__":
+    main()

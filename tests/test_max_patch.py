@@ -1,0 +1,257 @@
+"""The Max for Live device, checked as JSON (Max cannot run here), and its chord namer under node.
+
+- the committed sideman.maxpat / sideman.amxd are what patches/max/make_device.py writes;
+- every OSC message the device builds has a contract address (agent/osc.py = patches/OSC.md) and its
+  arguments come in the contract's order and types (traced back through the wiring to what makes them);
+- what comes back is routed by exactly the agent's outbound addresses and unpacked in their types;
+- every connection fits its boxes' inlets and outlets, and the documented signal paths exist;
+- the ports are config.yaml's defaults;
+- sideman-chords.js names every root x quality so that agent.chords.parse_symbol reads it back.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import json
+import struct
+import subprocess
+from collections import defaultdict
+from pathlib import Path
+from types import ModuleType
+from typing import Any
+
+import pytest
+from agent_process import require_binary
+
+from agent.chords import NOTE_NAMES, QUALITIES, parse_symbol
+from agent.config import load_config
+from agent.osc import INBOUND, OUTBOUND
+
+MAX_DIR = Path(__file__).resolve().parents[1] / "patches" / "max"
+
+
+def load_maker() -> ModuleType:
+    spec = importlib.util.spec_from_file_location("make_device", MAX_DIR / "make_device.py")
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+MAKER = load_maker()
+PATCHER = json.loads((MAX_DIR / "sideman.maxpat").read_text())["patcher"]
+BOXES: dict[str, dict[str, Any]] = {b["box"]["id"]: b["box"] for b in PATCHER["boxes"]}
+LINES = [(ln["patchline"]["source"], ln["patchline"]["destination"]) for ln in PATCHER["lines"]]
+INTO: dict[str, list[tuple[str, int, int]]] = defaultdict(list)  # dst -> [(src, outlet, inlet)]
+OUT_OF: dict[str, list[str]] = defaultdict(list)
+for (src, outlet), (dst, inlet) in LINES:
+    INTO[dst].append((src, outlet, inlet))
+    OUT_OF[src].append(dst)
+
+
+def text(box_id: str) -> str:
+    return str(BOXES[box_id].get("text", ""))
+
+
+def find(prefix: str) -> list[str]:
+    return [i for i, b in BOXES.items() if str(b.get("text", "")).startswith(prefix)]
+
+
+def one(prefix: str) -> str:
+    found = find(prefix)
+    assert len(found) == 1, f"{prefix!r}: {len(found)} boxes"
+    return found[0]
+
+
+# ---- files ----------------------------------------------------------------------------------------
+
+
+def test_committed_device_is_generated() -> None:
+    built = MAKER.build()
+    assert json.loads((MAX_DIR / "sideman.maxpat").read_text()) == built, "run python patches/max/make_device.py"
+    assert (MAX_DIR / "sideman.amxd").read_bytes() == MAKER.amxd(built)
+
+
+def test_amxd_is_a_midi_effect_holding_the_patcher() -> None:
+    data = (MAX_DIR / "sideman.amxd").read_bytes()
+    assert data[:4] == b"ampf" and data[8:12] == b"mmmm"  # mmmm: MIDI effect (aaaa audio, iiii instrument)
+    at = data.index(b"ptch")
+    (size,) = struct.unpack("<I", data[at + 4:at + 8])
+    body = data[at + 8:]
+    assert len(body) == size and body.endswith(b"\x00")
+    assert json.loads(body.rstrip(b"\x00")) == {"patcher": PATCHER}
+
+
+# ---- OSC out ---------------------------------------------------------------------------------------
+
+
+def value_types(box_id: str, outlet: int) -> str:
+    """The OSC types a box sends out of `outlet`, as udpsend will tag them (i, f, s)."""
+    box, words = BOXES[box_id], text(box_id).split()
+    cls = box["maxclass"]
+    if cls in ("live.numbox", "live.dial"):
+        return "f" if box["saved_attribute_attributes"]["valueof"]["parameter_type"] == 0 else "i"
+    if cls == "live.menu":
+        assert outlet == 1, "a menu's item text comes out of its middle outlet"
+        return "s"
+    name = words[0]
+    if name == "pack":
+        return "".join("s" if w == "s" else "f" if "." in w else "i" for w in words[1:])
+    if name in ("/", "+", "*"):
+        return "f" if "." in words[1] else "i"
+    if name == "live.observer":
+        return "f" if words[1] == "tempo" else "i"
+    if name == "t":
+        return {"i": "i", "f": "f", "s": "s", "l": "?"}[words[1 + outlet]]
+    raise AssertionError(f"no type rule for [{text(box_id)}] outlet {outlet}")
+
+
+def outbound_messages() -> dict[str, list[str]]:
+    """address -> the argument types of every way the device sends it."""
+    send = one("udpsend")
+    found: dict[str, list[str]] = defaultdict(list)
+    for src, _, _ in INTO[send]:
+        words = text(src).split()
+        if BOXES[src]["maxclass"] == "message" and words[0].startswith("/"):
+            found[words[0]].append("")  # a fixed message: the address alone
+            continue
+        if words[0] != "prepend":
+            continue  # host/port configuration of [udpsend]
+        address, fixed = words[1], "".join("s" for _ in words[2:])
+        for feeder, outlet, inlet in INTO[src]:
+            assert inlet == 0
+            found[address].append(fixed + value_types(feeder, outlet))
+    return found
+
+
+def test_every_message_sent_follows_the_contract() -> None:
+    sent = outbound_messages()
+    for address, variants in sent.items():
+        assert address in INBOUND, f"the device sends {address}, which is not in patches/OSC.md"
+        spec, _ = INBOUND[address]
+        for types in variants:
+            if spec.variadic:
+                assert 1 <= len(types) <= 16
+            else:
+                assert len(types) == len(spec.args), f"{address}: sends {types!r}, contract {spec.signature()}"
+            for i, kind in enumerate(types):
+                arg = spec.args[min(i, len(spec.args) - 1)]
+                assert kind == arg.kind or arg.kind == "ifs", f"{address} {arg.name}: {kind}, contract {arg.kind}"
+    needed = {"/transport/play", "/transport/stop", "/transport/tempo", "/transport/timesig", "/playhead",
+              "/chord", "/note/on", "/agent/instruments", "/agent/set", "/agent/panic", "/agent/hello"}
+    assert needed <= set(sent), needed - set(sent)
+    names = {text(s).split()[2] for s in find("prepend /agent/set")}
+    assert names == {"parts", "delta1", "delta2", "temperature"}
+
+
+# ---- OSC in ----------------------------------------------------------------------------------------
+
+
+def test_replies_are_routed_and_unpacked_as_the_contract_says() -> None:
+    route = one("route /")
+    routed = text(route).split()[1:]
+    assert set(routed) == set(OUTBOUND)
+    assert INTO[route] == [(one("udpreceive"), 0, 0)]
+    note_out = [dst for (src, outlet), (dst, _) in LINES if src == route and outlet == routed.index("/note")]
+    assert [text(d) for d in note_out] == ["t l b"]
+    unpack = [d for d in OUT_OF[note_out[0]] if text(d).startswith("unpack")]
+    kinds = "".join("f" if "." in w else "i" for w in text(unpack[0]).split()[1:])
+    assert kinds == "".join(a.kind for a in OUTBOUND["/note"][0].args)  # id beat pitch velocity dur channel
+
+
+# ---- wiring ----------------------------------------------------------------------------------------
+
+
+def test_connections_fit_the_boxes() -> None:
+    for (src, outlet), (dst, inlet) in LINES:
+        assert src in BOXES and dst in BOXES
+        assert 0 <= outlet < BOXES[src]["numoutlets"], f"[{text(src)}] has no outlet {outlet}"
+        assert 0 <= inlet < BOXES[dst]["numinlets"], f"[{text(dst)}] has no inlet {inlet}"
+    for box in BOXES.values():
+        if box["maxclass"] == "newobj":
+            assert (box["numinlets"], box["numoutlets"]) == MAKER.signature(box["text"])
+
+
+def path_exists(*prefixes: str) -> bool:
+    """A chain of connections visiting boxes whose text starts with each prefix, in order."""
+    frontier = set(find(prefixes[0]))
+    for prefix in prefixes[1:]:
+        targets, seen, stack = set(find(prefix)), set(frontier), list(frontier)
+        reached = set()
+        while stack:
+            for nxt in OUT_OF[stack.pop()]:
+                if nxt in targets:
+                    reached.add(nxt)
+                elif nxt not in seen:
+                    seen.add(nxt)
+                    stack.append(nxt)
+        if not reached:
+            return False
+        frontier = reached
+    return True
+
+
+@pytest.mark.parametrize("chain", [
+    ("live.thisdevice", "live.path live_set", "live.observer is_playing", "sel 1 0", "/transport/play", "udpsend"),
+    ("live.observer tempo", "prepend /transport/tempo", "udpsend"),
+    ("live.observer is_playing", "metro 10", "when", "/ 480.", "prepend /playhead", "udpsend"),
+    ("midiin", "midiparse", "gate 2", "prepend /note/on", "udpsend"),
+    ("midiin", "midiparse", "gate 2", "js sideman-chords.js", "pack 0. 16. s", "prepend /chord", "udpsend"),
+    ("midiin", "midiout"),  # MIDI passes through
+    ("udpreceive", "route /note", "unpack 0 0. 0 0 0. 0", "expr ($f1 * 480.", "gate 1", "pipe", "coll",
+     "makenote", "midiformat", "midiout"),
+    ("live.observer tempo", "expr ($f1 * 480."),  # the wait in ms follows Live's tempo
+    ("route /note", "t i", "pack 0 1", "prepend store", "coll ---sideman-cancelled"),
+    ("route /note", "t b b b b", "clear", "pipe"),
+    ("route /note", "t b b b b", "stop", "makenote"),
+    ("route /note", "t b b", "delay 3000", "0"),
+])
+def test_documented_paths_exist(chain: tuple[str, ...]) -> None:
+    assert path_exists(*chain), " -> ".join(chain)
+
+
+def test_ports_are_the_config_defaults() -> None:
+    net = load_config().net
+    assert text(one("udpsend")).split()[1:] == [net.send_host, str(net.listen_port)]
+    assert text(one("udpreceive")).split()[1:] == [str(net.send_port)]
+    params = {b["varname"]: b["saved_attribute_attributes"]["valueof"] for b in BOXES.values() if "varname" in b}
+    assert params["Agent port"]["parameter_initial"] == [net.listen_port]
+    assert params["Listen port"]["parameter_initial"] == [net.send_port]
+
+
+# ---- the chord namer under node ---------------------------------------------------------------------
+
+
+def run_js(script: str) -> Any:
+    node = require_binary("node", "nodejs")
+    harness = ("var sent = []; global.outlet = function (n, v) { sent.push(v); };\n"
+               f"var c = require({json.dumps(str(MAX_DIR / 'sideman-chords.js'))});\n{script}")
+    out = subprocess.run([node, "-e", harness], capture_output=True, text=True, timeout=20, check=True)
+    return json.loads(out.stdout)
+
+
+def test_chord_names_read_back_as_the_same_chords() -> None:
+    cases = [(root, quality) for root in range(12) for quality in QUALITIES]
+    script = "var out = [];\n"
+    for root, quality in cases:
+        pcs = [root + i for i in QUALITIES[quality]]
+        script += f"out.push(c.chordName({json.dumps(pcs)}, {root}));\n"
+    script += "out.push(c.chordName([4, 7, 12], 4));\n"  # C over E
+    script += "console.log(JSON.stringify(out));"
+    names = run_js(script)
+    for (root, quality), name in zip(cases, names, strict=False):
+        chord = parse_symbol(name)
+        assert chord is not None, name
+        expected = frozenset((root + i) % 12 for i in QUALITIES[quality])
+        assert chord.pitch_classes == expected, f"{NOTE_NAMES[root]} {quality}: named {name}"
+    slash = parse_symbol(names[-1])
+    assert names[-1] == "C/E" and slash is not None and slash.bass == 4
+
+
+def test_held_notes_name_each_new_chord_once() -> None:
+    script = ("c.list(48, 100); c.list(52, 100); c.list(55, 100);"  # C E G -> C
+              "c.list(58, 100);"  # + Bb -> C7
+              "c.list(48, 0); c.list(52, 0); c.list(55, 0); c.list(58, 0);"  # release: nothing
+              "c.list(57, 90); c.list(60, 90); c.list(64, 90);"  # A C E -> Am
+              "console.log(JSON.stringify(sent));")
+    assert run_js(script) == ["C", "C7", "Am"]
