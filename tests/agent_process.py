@@ -32,9 +32,9 @@ def require_binary(binary: str, package: str) -> str:
         return found
     install = ["apt-get", "install", "-y", "-q", package]
     env = {"DEBIAN_FRONTEND": "noninteractive", "PATH": "/usr/sbin:/usr/bin:/sbin:/bin"}
-    if subprocess.run(install, env=env, capture_output=True).returncode != 0:
-        subprocess.run(["apt-get", "update", "-q"], env=env, capture_output=True)
-        subprocess.run(install, env=env, capture_output=True)
+    if subprocess.run(install, env=env, capture_output=True, check=False).returncode != 0:
+        subprocess.run(["apt-get", "update", "-q"], env=env, capture_output=True, check=False)
+        subprocess.run(install, env=env, capture_output=True, check=False)
     found = shutil.which(binary)
     if found is None:
         pytest.fail(f"{binary} not found and `apt-get install {package}` did not provide it")

@@ -118,7 +118,7 @@ def test_liblo_client_plays_with_the_agent(capsys: pytest.CaptureFixture[str]) -
     assert {tags for _, address, tags, _ in messages if address == "/note"} == {tags_of("/note")}
     leads_ms = []
     for arrival, args in notes:
-        note_id, note_beat, pitch, velocity, dur, channel = args
+        _, note_beat, pitch, velocity, dur, channel = args
         arrival_beat = (arrival - t0) * BPM / 60.0
         leads_ms.append((float(note_beat) - arrival_beat) * 60000.0 / BPM)
         assert int(pitch) % 12 in chord_pcs(float(note_beat)), args

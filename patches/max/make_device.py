@@ -19,6 +19,7 @@ What the device does (patches/README.md has the user's view):
 
 from __future__ import annotations
 
+import itertools
 import json
 import re
 import struct
@@ -132,7 +133,7 @@ class Patcher:
         self.lines.append({"patchline": {"source": [src, outlet], "destination": [dst, inlet]}})
 
     def chain(self, *ids: str) -> None:
-        for a, b in zip(ids, ids[1:]):
+        for a, b in itertools.pairwise(ids):
             self.connect(a, b)
 
     def patcher(self) -> dict[str, Any]:

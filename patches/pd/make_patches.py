@@ -21,7 +21,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from pdfile import Canvas  # noqa: E402
+from pdfile import Canvas  # after the path insert: pdfile sits beside this script
 
 HERE = Path(__file__).resolve().parent
 CANCEL_SLOTS = 4096  # note ids are remembered modulo this for /note/cancel (ids count up, so no clash)
@@ -298,7 +298,6 @@ def osc_out(p: Canvas) -> list[str]:
     for i, first in enumerate(firsts):
         group = [(a, f) for a, f in OSC_OUT if a.split()[0] == first]
         seconds = [a.split()[1] for a, _ in group if len(a.split()) > 1]
-        plain = [(a, f) for a, f in group if len(a.split()) == 1]
         src, src_outlet = route1, i
         if seconds:
             route2 = c.obj(x, 180, "route " + " ".join(seconds))
@@ -715,7 +714,7 @@ def init(p: Canvas) -> None:
     fl = c.obj(130, 170, "f $2")
     c.connect(t, fl, 1)
     c.connect(t, fa, 0)
-    sa = c.obj(20, 230, f"sel 0 -1")
+    sa = c.obj(20, 230, "sel 0 -1")
     c.connect(fa, sa)
     da = c.msg(20, 260, str(DEFAULT_AGENT_PORT))
     c.connect(sa, da, 0)
@@ -930,7 +929,7 @@ def help_patch() -> Canvas:
               "counter 5 by default). Copy sideman.pd next to your patch.", width=110)
     x = 20
     boxes = [
-        "play", "stop", f"tempo 120", "timesig 4 4", "locate 0", "loop 0 16", "loop 0 0",
+        "play", "stop", "tempo 120", "timesig 4 4", "locate 0", "loop 0 16", "loop 0 0",
         "chord 0 4 C", "chord 4 4 Am", "chord 8 4 F", "chord 12 4 G7", "clearchords",
         "noteon 64 100", "noteon 64 0", "note 0 60 100 1",
         "instruments 0 33 65", "set temperature 0.9", "set parts comp,bass", "panic",
@@ -950,20 +949,20 @@ def help_patch() -> Canvas:
     p.connect(sm, pn, 0)
     p.connect(sm, pi, 1)
     notes = [
-        "Creation arguments: AGENT_PORT (default 9000) and LISTEN_PORT (default 9001); -1 opens no socket "
+        ("Creation arguments: AGENT_PORT (default 9000) and LISTEN_PORT (default 9001); -1 opens no socket "
         "until connect / listen. Several instances need different LISTEN_PORTs: each tells the agent its "
-        "port with /agent/hello.",
-        "Left outlet: PITCH VELOCITY CHANNEL for each note played (velocity 0 = note off), to drive a synth "
-        "in Pd instead of [noteout].",
-        "Right outlet: status STATE MODEL NOTES_SENT LATE FALLBACK DROPPED INPUT_ERRORS GENERATOR_ERRORS "
+        "port with /agent/hello."),
+        ("Left outlet: PITCH VELOCITY CHANNEL for each note played (velocity 0 = note off), to drive a synth "
+        "in Pd instead of [noteout]."),
+        ("Right outlet: status STATE MODEL NOTES_SENT LATE FALLBACK DROPPED INPUT_ERRORS GENERATOR_ERRORS "
         "PACKETS PLAYHEAD TEMPO and four latency figures in ms (every second), and error MESSAGE when the agent rejects "
-        "something (always printed too).",
-        "Timing: the agent sends each note ahead of its beat with the beat in the message; [sideman] waits "
+        "something (always printed too)."),
+        ("Timing: the agent sends each note ahead of its beat with the beat in the message; [sideman] waits "
         "(beat - beat now) * 60000 / bpm ms with [pipe]. A note later than `late` ms is dropped and counted; "
         "a slightly late one plays at once. stop, locate, loop jumps, panic and /agent/allnotesoff drop "
-        "what waits and end what sounds (CC 123 on every channel).",
-        "The display: agent = a status came in the last 3 s; the agent's state; the beat; notes played; "
-        "late notes; the last error.",
+        "what waits and end what sounds (CC 123 on every channel)."),
+        ("The display: agent = a status came in the last 3 s; the agent's state; the beat; notes played; "
+        "late notes; the last error."),
         "osc /ADDRESS ARGS... sends any OSC message (testing). The contract: patches/OSC.md.",
     ]
     y = 130

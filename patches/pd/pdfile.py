@@ -7,6 +7,7 @@ patch can be written and reviewed as code. Subpatches (`[pd name]`) are canvases
 
 from __future__ import annotations
 
+import itertools
 import re
 from dataclasses import dataclass, field
 
@@ -115,7 +116,7 @@ class Canvas:
 
     def chain(self, *boxes: Box | Canvas) -> None:
         """Wire each box's left outlet to the next box's left inlet."""
-        for a, b in zip(boxes, boxes[1:]):
+        for a, b in itertools.pairwise(boxes):
             self.connect(a, b)
 
     def graph_on_parent(self, x: int, y: int, width: int, height: int) -> None:
