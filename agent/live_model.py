@@ -34,7 +34,7 @@ from agent.errors import ModelError
 from agent.events import ChordSpan, Note, Part
 from agent.generator import GenerationContext, SamplingParams
 from agent.model import MusicTransformer
-from agent.sampling import CachedDecoder, FullDecoder, note_mask, sample_index, sample_note
+from agent.sampling import REST_VALUE, CachedDecoder, FullDecoder, note_mask, sample_index, sample_note
 from agent.tokens import ChordTimeline, encode, header
 
 log = logging.getLogger("sideman.model")
@@ -224,17 +224,24 @@ class ModelGenerator:
             if builder.fill_rests(time):  # a rest is due before this time: place it, then ask again
                 self._sync(window)
                 continue
-            notes.append(self._sample_note(window, params, rng, time, allowed))
-        return [n for n in notes if n.pitch >= 0]
+            note = self._sample_note(window, params, rng, time, allowed)
+            if note is not None:
+                notes.append(note)
+        return notes
 
     def _sample_note(self, window: Window, params: SamplingParams, rng: torch.Generator, time: int,
-                     allowed: torch.Tensor) -> Note:
-        dur_vel, value = sample_note(window.decoder, time, self._timeline.at(time), params, rng, allowed)
+                     allowed: torch.Tensor) -> Note | None:
+        """Sample duration and pitch of an event at `time`; None when the model chose a rest there."""
+        dur_vel, value = sample_note(window.decoder, time, self._timeline.at(time), params, rng, allowed,
+                                     allow_rest=True)
         dur, vel = divmod(dur_vel, V.NUM_VEL)
         part, pitch = divmod(value, V.NUM_PITCHES)
-        window.builder.add_event(Item(time, dur + 1, vel, value))
+        rest = value == REST_VALUE
+        window.builder.add_event(Item(time, dur + 1, vel, -1 if rest else value))
         window.fed_items += 1  # its tokens were fed above; controls it released are fed by _sync
         self._sync(window)
+        if rest:
+            return None
         beat = window.origin + time / V.TICKS_PER_BEAT
         return Note(beat, (dur + 1) / V.TICKS_PER_BEAT, pitch, V.VELOCITY_VALUES[vel], Part(part))
 

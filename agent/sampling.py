@@ -5,7 +5,7 @@ sampled sequence decodes (issue 6):
 
 - time: an event time at or after the current time (and the chunk start), inside the window;
 - duration x velocity: any;
-- note: only the requested parts' pitches (never REST: rests are placed by rule, not sampled).
+- note: only the requested parts' pitches (REST only where the caller allows it, see `sample_note`).
 
 Temperature, top-p and the inside/outside guidance (a logit bonus in nats for pitches whose pitch class
 is in the chord sounding at the note's onset; negative plays outside) apply on top.
@@ -62,22 +62,31 @@ def chord_tone_mask(pitch_classes: frozenset[int] | set[int]) -> torch.Tensor:
     return mask
 
 
+REST_VALUE = V.REST - V.EVENT_NOTE  # the `value` sample_note returns for a rest
+
+
 def sample_note(decoder: CachedDecoder, time: int, chord: int, params: SamplingParams, rng: torch.Generator,
-                allowed: torch.Tensor) -> tuple[int, int]:
+                allowed: torch.Tensor, allow_rest: bool = False) -> tuple[int, int]:
     """Feed an event's time token, then sample and feed its duration x velocity and its note.
 
     The note is drawn from the `allowed` part x pitch slots (`note_mask`), with `params.guidance` nats
     added to the chord tones of `chord` (the chord id sounding at the note's onset). Returns the
-    offsets (dur_vel, value) inside their token ranges; all three tokens have been fed.
+    offsets (dur_vel, value) inside their token ranges; all three tokens have been fed. With
+    `allow_rest`, the model may also choose REST (value `REST_VALUE`): an undertrained or sparse
+    model sometimes wants a silent event where the rest rule does not put one, and forcing a pitch
+    there turns a rest into a spurious short note.
     """
     decoder.feed([V.EVENT_TIME + time], [chord])
     dur_vel = sample_index(decoder.logits(V.EVENT_DUR, V.EVENT_NOTE), params.temperature, params.top_p, rng)
     decoder.feed([V.EVENT_DUR + dur_vel], [chord])
-    logits = decoder.logits(V.EVENT_NOTE, V.REST).clone()
+    logits = decoder.logits(V.EVENT_NOTE, V.EVENT_END).clone()  # pitches, then REST last
+    notes = logits[:REST_VALUE]  # a view: edits land in `logits`
     tones = chord_from_id(chord) if params.guidance and chord else None
     if tones is not None:
-        logits[chord_tone_mask(tones.pitch_classes)] += params.guidance
-    logits[~allowed] = float("-inf")
+        notes[chord_tone_mask(tones.pitch_classes)] += params.guidance
+    notes[~allowed] = float("-inf")
+    if not allow_rest:
+        logits[REST_VALUE] = float("-inf")
     value = sample_index(logits, params.temperature, params.top_p, rng)
     decoder.feed([V.EVENT_NOTE + value], [chord])
     return dur_vel, value

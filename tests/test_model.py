@@ -155,3 +155,16 @@ def test_single_token_step_equals_the_batched_pass(tiny: MusicTransformer) -> No
             h = tiny.step(int(tokens[0, i]), int(chords[0, i]), cache)
             logits = tiny.step_logits(h, int(chords[0, i]), 0, V.VOCAB_SIZE)
             assert torch.allclose(logits, full[0, i], atol=1e-4), i
+
+
+def test_generator_timing_check_names_the_problem(tiny: MusicTransformer) -> None:
+    generator = ModelGenerator(tiny, TimingSettings(4, 1, 1))
+
+    class Runtime:
+        def __init__(self, d1: float, d2: float, lead: float) -> None:
+            self.delta1_beats, self.delta2_beats, self.lead_beats = d1, d2, lead
+
+    assert generator.check_timing(Runtime(4, 1, 1)) is None
+    assert generator.check_timing(Runtime(8, 0.5, 1)) is None  # more look-ahead, shorter chunk: fine
+    assert "delta1" in (generator.check_timing(Runtime(2, 1, 1)) or "")
+    assert "exceeds" in (generator.check_timing(Runtime(4, 2, 1)) or "")
