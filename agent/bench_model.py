@@ -22,6 +22,7 @@ from agent.checkpoint import load_checkpoint
 from agent.events import ChordSpan, Note, Part
 from agent.generator import GenerationContext, SamplingParams
 from agent.live_model import ModelGenerator
+from agent.model_options import add_bench_model_arguments
 
 PROGRESSION = ["C", "Am7", "Dm7", "G7", "Em7", "A7", "Dm7", "G7", "F", "Fm6", "Em7", "A7", "Dm7", "G7", "C", "C"]
 
@@ -57,16 +58,8 @@ def run_live(generator: ModelGenerator, beats: int, parts: tuple[Part, ...], par
     return len(own), elapsed
 
 
-def main(argv: Sequence[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="sideman bench-model", description=__doc__.splitlines()[0])
-    parser.add_argument("--model", type=Path, default=Path("models/sideman-default.safetensors"))
-    parser.add_argument("--beats", type=int, default=256, help="beats of music for the cached run")
-    parser.add_argument("--baseline-beats", type=int, default=32, help="beats for the no-cache baseline")
-    parser.add_argument("--bpm", type=float, default=120.0)
-    parser.add_argument("--parts", default="comp,bass", help="comma-separated: lead,counter,comp,bass")
-    parser.add_argument("--threads", type=int, default=1)
-    args = parser.parse_args(argv)
-    logging.basicConfig(level=logging.WARNING)
+def run(args: argparse.Namespace) -> int:
+    """Print the figures; returns the exit code."""
     torch.set_num_threads(args.threads)
     model, timing, _ = load_checkpoint(args.model)
     parts = tuple(Part[p.strip().upper()] for p in args.parts.split(","))
@@ -83,6 +76,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     print(f"speed-up of the cache: {figures['cached'] / figures['no cache']:.1f}x "
           f"(threads {args.threads}, model {model.num_params()} params)")
     return 0
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="sideman bench-model", description=__doc__.splitlines()[0])
+    add_bench_model_arguments(parser)
+    logging.basicConfig(level=logging.WARNING)
+    return run(parser.parse_args(argv))
 
 
 if __name__ == "__main__":

@@ -152,6 +152,48 @@ def _bench(parser: argparse.ArgumentParser) -> Handler:
     return handle
 
 
+@subcommand("train", "build examples from a folder of MIDI and train the model (resumes from --out)")
+def _train(parser: argparse.ArgumentParser) -> Handler:
+    from agent.model_options import add_train_arguments  # torch-free: torch loads in the handler
+
+    add_train_arguments(parser)
+
+    def handle(args: argparse.Namespace) -> int:
+        from agent import train
+
+        return train.run_from_args(args)
+
+    return handle
+
+
+@subcommand("eval", "evaluate a checkpoint on held-out songs: loss, chord tones, density, piano rolls")
+def _eval(parser: argparse.ArgumentParser) -> Handler:
+    from agent.model_options import add_eval_arguments
+
+    add_eval_arguments(parser)
+
+    def handle(args: argparse.Namespace) -> int:
+        from agent import evaluate
+
+        return evaluate.run_from_args(args)
+
+    return handle
+
+
+@subcommand("bench-model", "generation speed of a checkpoint in the live setting, cached vs no cache")
+def _bench_model(parser: argparse.ArgumentParser) -> Handler:
+    from agent.model_options import add_bench_model_arguments
+
+    add_bench_model_arguments(parser)
+
+    def handle(args: argparse.Namespace) -> int:
+        from agent import bench_model
+
+        return bench_model.run(args)
+
+    return handle
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="sideman", description="Sideman: an AI sideman that plays along over OSC.")
     parser.add_argument("--log-level", default="INFO", choices=["DEBUG", "INFO", "WARNING", "ERROR"])

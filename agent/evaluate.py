@@ -35,6 +35,7 @@ from agent.examples import build_example
 from agent.generator import GenerationContext, SamplingParams
 from agent.live_model import ModelGenerator
 from agent.model import MusicTransformer
+from agent.model_options import add_eval_arguments
 from agent.train import collate, split
 
 log = logging.getLogger("sideman.eval")
@@ -216,27 +217,19 @@ def format_table(result: dict[str, object]) -> str:
     return "\n".join([loss, head, *rows])
 
 
-def add_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--model", type=Path, default=Path("models/sideman-default.safetensors"))
-    parser.add_argument("--data", type=Path, default=Path("../shared/data"))
-    parser.add_argument("--cache", type=Path, default=None, help="parsed-corpus cache file")
-    parser.add_argument("--report", type=Path, default=Path("reports/eval"))
-    parser.add_argument("--songs", type=int, default=10)
-    parser.add_argument("--beats", type=float, default=64.0)
-    parser.add_argument("--examples", type=int, default=96, help="held-out examples for the loss")
-    parser.add_argument("--guidance", type=float, default=SamplingParams().guidance)
-    parser.add_argument("--temperature", type=float, default=SamplingParams().temperature)
-    parser.add_argument("--top-p", type=float, default=SamplingParams().top_p)
-    parser.add_argument("--threads", type=int, default=1)
+def run_from_args(args: argparse.Namespace) -> int:
+    """Entry point of `sideman eval`: print the table, write the report; returns the exit code."""
+    result = run(args)
+    print(format_table(result))
+    print(f"report: {args.report / 'README.md'}")
+    return 0
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="sideman eval", description=__doc__.splitlines()[0])
-    add_arguments(parser)
+    add_eval_arguments(parser)
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
-    result = run(parser.parse_args(argv))
-    print(format_table(result))
-    return 0
+    return run_from_args(parser.parse_args(argv))
 
 
 if __name__ == "__main__":

@@ -22,7 +22,6 @@ import random
 import time
 import zlib
 from collections.abc import Sequence
-from dataclasses import dataclass
 from pathlib import Path
 
 import torch
@@ -34,6 +33,7 @@ from agent.checkpoint import save_checkpoint
 from agent.datasets import Song, load_corpus
 from agent.examples import Example, build_example
 from agent.model import ModelConfig, MusicTransformer
+from agent.model_options import TrainSettings, add_train_arguments
 
 log = logging.getLogger("sideman.train")
 
@@ -41,23 +41,6 @@ PRESETS = {
     "default": ModelConfig(n_layer=4, n_head=4, d_model=256),
     "tiny": ModelConfig(n_layer=1, n_head=2, d_model=32),
 }
-
-
-@dataclass(frozen=True)
-class TrainSettings:
-    steps: int = 30000  # total optimiser steps the schedule is planned for
-    batch: int = 16  # examples per step
-    lr: float = 1e-3  # peak learning rate
-    min_lr: float = 1e-4  # final learning rate of the cosine schedule
-    warmup: int = 300  # steps of linear warm-up
-    weight_decay: float = 0.1
-    ema: float = 0.998  # decay of the exponential moving average of the weights (a ~500-step horizon)
-    eval_every: int = 250  # steps between held-out evaluations (and exports)
-    save_every: int = 50  # steps between resumable saves
-    log_every: int = 10
-    eval_examples: int = 96
-    seed: int = 0
-    bf16: bool = True  # bfloat16 autocast for the forward and backward passes
 
 
 def is_heldout(name: str) -> bool:
@@ -221,28 +204,13 @@ class Trainer:
                 self.save_state()
 
 
-def add_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--data", type=Path, required=True, help="folder with pop909/ and/or nottingham/")
-    parser.add_argument("--out", type=Path, default=Path("runs/default"), help="run directory (resumes)")
-    parser.add_argument("--preset", choices=sorted(PRESETS), default="default")
-    parser.add_argument("--steps", type=int, default=TrainSettings.steps, help="planned total steps")
-    parser.add_argument("--until", type=int, default=None, help="stop at this step (resume later)")
-    parser.add_argument("--batch", type=int, default=TrainSettings.batch)
-    parser.add_argument("--eval-every", type=int, default=TrainSettings.eval_every)
-    parser.add_argument("--limit", type=int, default=None, help="load at most this many songs")
-    parser.add_argument("--threads", type=int, default=2, help="CPU threads for torch")
-    parser.add_argument("--fp32", action="store_true", help="train in float32 (default: bfloat16 autocast)")
-    parser.add_argument("--delta1", type=float, default=TimingSettings().delta1_beats, help="beats")
-    parser.add_argument("--delta2", type=float, default=TimingSettings().delta2_beats, help="beats")
-    parser.add_argument("--lead", type=float, default=TimingSettings().lead_beats, help="beats")
-
-
 def run_from_args(args: argparse.Namespace) -> int:
     """Entry point of `sideman train`; returns the process exit code."""
     args.out.mkdir(parents=True, exist_ok=True)
     handler = logging.FileHandler(args.out / "train.log")
     handler.setFormatter(logging.Formatter("%(asctime)s %(message)s"))
     log.addHandler(handler)
+    log.setLevel(logging.INFO)  # the progress file gets every line, whatever the console level
     torch.set_num_threads(args.threads)
     songs = load_corpus(args.data, cache=args.out / "corpus.json.gz", limit=args.limit)
     settings = TrainSettings(steps=args.steps, batch=args.batch, eval_every=min(args.eval_every, args.steps),
@@ -259,7 +227,7 @@ def run_from_args(args: argparse.Namespace) -> int:
 
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="sideman train", description=__doc__.splitlines()[0])
-    add_arguments(parser)
+    add_train_arguments(parser)
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
     return run_from_args(parser.parse_args(argv))
 
