@@ -52,6 +52,13 @@ def test_committed_patches_are_generated() -> None:
         assert (PD_DIR / name).read_text() == text, f"{name} is stale: run python patches/pd/make_patches.py"
 
 
+def test_boxes_do_not_overlap() -> None:
+    """A patch a person opens must be readable: no box drawn over another (estimated at font 12)."""
+    abstraction, _ = MAKER.sideman()
+    for canvas in [abstraction, *abstraction.subpatches, MAKER.help_patch(), MAKER.selftest()]:
+        assert canvas.overlaps() == [], f"{canvas.name or 'top'}: {canvas.overlaps()}"
+
+
 def test_oscformat_addresses_and_types_follow_the_contract() -> None:
     """Every [oscformat] in sideman.pd names an inbound address; its type flags match the argument kinds."""
     text = (PD_DIR / "sideman.pd").read_text()
@@ -201,3 +208,58 @@ def test_pd_plays_along_with_the_agent(capsys: pytest.CaptureFixture[str]) -> No
               f"lead before the beat: min {min(leads):.1f} ms, median {sorted(leads)[len(leads) // 2]:.1f} ms, "
               f"max {max(leads):.1f} ms; play error max "
               f"{max(abs(p.now - p.beat) for p in played) * 60000 / MAKER.SELFTEST_BPM:.2f} ms")
+
+
+LOOP_PATCH = """#N canvas 0 50 600 400 12;
+#X obj 20 20 r go;
+#X msg 20 50 listen $2, connect 127.0.0.1 $1, verbose 1, tempo 240, chord 0 8 C, loop 0 4, play;
+#X obj 20 200 sideman -1 -1;
+#X obj 300 50 delay 2600;
+#X msg 300 80 panic;
+#X obj 300 110 delay 400;
+#X msg 300 140 stop;
+#X obj 420 140 delay 600;
+#X msg 420 170 ; pd quit;
+#X obj 20 240 print looptest-note;
+#X obj 300 20 t b;
+#X connect 0 0 1 0;
+#X connect 1 0 2 0;
+#X connect 0 0 10 0;
+#X connect 10 0 3 0;
+#X connect 3 0 4 0;
+#X connect 4 0 2 0;
+#X connect 3 0 5 0;
+#X connect 5 0 6 0;
+#X connect 6 0 2 0;
+#X connect 5 0 7 0;
+#X connect 7 0 8 0;
+#X connect 2 0 9 0;
+"""
+
+
+@pytest.mark.pd
+def test_pd_abstraction_loops_panics_and_answers_on_its_own_port(tmp_path: Path) -> None:
+    """[sideman] in a user's patch: loop 0..4 at 240 bpm for 3 s, panic, stop. The agent sends to a port
+    nobody listens on: the patch gets its notes only through /agent/hello."""
+    pd = require_binary("pd", "puredata-core")
+    pd_port, nobody = free_udp_port(), free_udp_port()
+    patch = tmp_path / "looptest.pd"
+    patch.write_text(LOOP_PATCH.replace("$", "\\$").replace(", ", " \\, ").replace("; pd", "\\; pd"))
+    with running_agent(nobody) as agent:
+        run = subprocess.run(
+            [pd, "-nogui", "-noaudio", "-nomidi", "-stderr", "-noprefs", "-path", str(PD_DIR), "-open", str(patch),
+             "-send", f"go {agent.port} {pd_port}"],
+            capture_output=True, text=True, timeout=30, check=False,
+        )
+    out = run.stderr + run.stdout
+    assert run.returncode == 0 and not PD_ERRORS.findall(out), out
+    received, played, _, errors = parse_pd_output(out)
+    assert received and played and not errors, out
+    assert all(0 <= p.beat < 4 for p in played), out
+    assert len({p.now // 4 for p in played}) == 1  # the patch's own beat never passed the loop end
+    log = agent.log()
+    assert log.count("playhead jumped to beat 0.00") >= 2, log  # every wrap replans from the loop start
+    assert "panic" in log and "transport stopped" in log
+    assert out.count("sideman: allnotesoff") >= 3  # two wraps and the panic, answered by the agent
+    notes_out = [line for line in out.splitlines() if line.startswith("looptest-note:")]
+    assert len(notes_out) >= 2 * len(played)  # each played note: on, then off, out of the left outlet

@@ -64,7 +64,7 @@ OSC_OUT = [
     ("note", "fiif"),
     ("note on", "fii"),
     ("note off", "fi"),
-    ("agent instruments", "i" * 16),
+    ("agent instruments", "i"),  # the programs after the first go as floats: accepted
     ("agent set", None),
     ("agent panic", None),
     ("agent hello", "i"),
@@ -84,7 +84,7 @@ def getter(c: Canvas, x: int, y: int, name: str) -> tuple[object, object]:
 def clock(p: Canvas) -> None:
     """[pd clock]: the transport, the playhead sender, loops."""
     c = p.subpatch(20, 420, "clock", 1100, 720)
-    c.comment(20, 10, "beat now = anchor + playing * elapsed ms * bpm / 60000 (one [timer]; written to [v $0-beat])",
+    c.comment(20, 10, "beat now = anchor + playing * elapsed ms * bpm / 60000 (one [timer], written to [v $0-beat])",
               width=90)
     rnow = c.obj(20, 50, "r $0-now")
     t4 = c.obj(20, 80, "t b b b b")
@@ -121,7 +121,7 @@ def clock(p: Canvas) -> None:
     c.connect(t3, sreset, 0)
 
     # play
-    c.comment(20, 260, "play (if stopped): anchor, playing = 1, /transport/play, start the playhead metro")
+    c.comment(20, 250, "play (if stopped): anchor, playing = 1, /transport/play, start the playhead metro", width=56)
     rplay = c.obj(20, 290, "r $0-play")
     vp1 = c.obj(20, 320, "v $0-playing")
     sel0 = c.obj(20, 350, "sel 0")
@@ -147,7 +147,7 @@ def clock(p: Canvas) -> None:
     c.connect(sstate1, sst)
 
     # stop
-    c.comment(450, 260, "stop (if playing): anchor, playing = 0, metro off, /transport/stop, silence")
+    c.comment(450, 250, "stop (if playing): anchor, playing = 0, metro off, /transport/stop, silence", width=56)
     rstop = c.obj(450, 290, "r $0-stop")
     vs1 = c.obj(450, 320, "v $0-playing")
     sel1 = c.obj(450, 350, "sel 1")
@@ -172,14 +172,14 @@ def clock(p: Canvas) -> None:
     c.connect(sstate2, sst)
 
     # tempo
-    c.comment(800, 50, "tempo: anchor at the old tempo, then the new one")
-    rtempo = c.obj(800, 80, "r $0-tempo")
-    clip = c.obj(800, 110, "clip 10 1000")
-    tt = c.obj(800, 140, "t f f b")
-    s_re3 = c.obj(940, 170, "s $0-reanchor")
-    vbpm = c.obj(870, 200, "v $0-bpm")
-    ptempo = c.obj(800, 230, "list prepend transport tempo")
-    stx2 = c.obj(800, 260, "s $0-tx")
+    c.comment(900, 50, "tempo: anchor at the old tempo, then the new one")
+    rtempo = c.obj(900, 80, "r $0-tempo")
+    clip = c.obj(900, 110, "clip 10 1000")
+    tt = c.obj(900, 140, "t f f b")
+    s_re3 = c.obj(1040, 170, "s $0-reanchor")
+    vbpm = c.obj(970, 200, "v $0-bpm")
+    ptempo = c.obj(900, 230, "list prepend transport tempo")
+    stx2 = c.obj(900, 260, "s $0-tx")
     c.chain(rtempo, clip, tt)
     c.connect(tt, s_re3, 2)
     c.connect(tt, vbpm, 1)
@@ -187,13 +187,13 @@ def clock(p: Canvas) -> None:
     c.connect(ptempo, stx2)
 
     # locate
-    c.comment(800, 300, "locate BEAT: silence, move, report at once")
-    rloc = c.obj(800, 330, "r $0-locate")
-    tl = c.obj(800, 360, "t b b f b")
-    ssil2 = c.obj(980, 390, "s $0-silence")
-    vanc2 = c.obj(920, 420, "v $0-anchor")
-    sres2 = c.obj(860, 450, "s $0-timer-reset")
-    stick = c.obj(800, 480, "s $0-tick")
+    c.comment(900, 300, "locate BEAT: silence, move, report at once")
+    rloc = c.obj(900, 330, "r $0-locate")
+    tl = c.obj(900, 360, "t b b f b")
+    ssil2 = c.obj(1080, 390, "s $0-silence")
+    vanc2 = c.obj(1020, 420, "v $0-anchor")
+    sres2 = c.obj(960, 450, "s $0-timer-reset")
+    stick = c.obj(900, 480, "s $0-tick")
     c.chain(rloc, tl)
     c.connect(tl, ssil2, 3)
     c.connect(tl, vanc2, 2)
@@ -201,10 +201,10 @@ def clock(p: Canvas) -> None:
     c.connect(tl, stick, 0)
 
     # loop START END (END <= START: off)
-    rloop = c.obj(800, 520, "r $0-loop")
-    unl = c.obj(800, 550, "unpack f f")
-    vls = c.obj(800, 580, "v $0-loopstart")
-    vle = c.obj(920, 580, "v $0-loopend")
+    rloop = c.obj(900, 520, "r $0-loop")
+    unl = c.obj(900, 550, "unpack f f")
+    vls = c.obj(900, 580, "v $0-loopstart")
+    vle = c.obj(1020, 580, "v $0-loopend")
     c.chain(rloop, unl)
     c.connect(unl, vls, 0)
     c.connect(unl, vle, 1)
@@ -235,7 +235,7 @@ def clock(p: Canvas) -> None:
     c.connect(vle2, wrap, 0, 2)
     sel01 = c.obj(20, 960, "sel 0 1")
     fa = c.obj(20, 990, "f")
-    fb = c.obj(200, 990, "f")
+    fb = c.obj(360, 990, "f")
     c.connect(wrap, sel01, 0)
     c.connect(wrap, fa, 1, 1)
     c.connect(wrap, fb, 1, 1)
@@ -247,19 +247,19 @@ def clock(p: Canvas) -> None:
     c.chain(fa, tph)
     c.connect(tph, pph, 0)
     c.connect(pph, stx3)
-    disp = c.obj(120, 1050, "i")
-    chg = c.obj(120, 1080, "change")
-    sdisp = c.obj(120, 1110, "s $0-beat-disp")
+    disp = c.obj(220, 1050, "i")
+    chg = c.obj(220, 1080, "change")
+    sdisp = c.obj(220, 1110, "s $0-beat-disp")
     c.connect(tph, disp, 1)
     c.chain(disp, chg, sdisp)
-    sloc = c.obj(200, 1020, "s $0-locate")
+    sloc = c.obj(360, 1020, "s $0-locate")
     c.connect(fb, sloc)
 
 
 def human(p: Canvas) -> None:
     """[pd human]: [notein] and `noteon PITCH VEL` -> /note/on beat pitch velocity (0 = off)."""
     c = p.subpatch(20, 450, "human", 600, 400)
-    c.comment(20, 10, "MIDI in (any channel) and noteon PITCH VEL, stamped with the beat now")
+    c.comment(20, 10, "MIDI in (any channel) and noteon PITCH VEL, stamped with the beat now", width=72)
     notein = c.obj(20, 40, "notein")
     pk = c.obj(20, 70, "pack f f")
     rh = c.obj(150, 70, "r $0-human")
@@ -280,9 +280,9 @@ def human(p: Canvas) -> None:
 
 def osc_out(p: Canvas) -> list[str]:
     """[pd osc-out]: internal "address words + args" -> [oscformat] -> [netsend -u -b]."""
-    c = p.subpatch(20, 480, "osc-out", 1100, 600)
-    c.comment(20, 10, "[s $0-tx] takes the OSC address as words, then the arguments: transport tempo 120 -> "
-              "/transport/tempo 120. Type flags as patches/OSC.md; nothing is sent until [netsend] is connected.",
+    c = p.subpatch(20, 480, "osc-out", 1300, 760)
+    c.comment(20, 10, "[s $0-tx] takes the OSC address as words, then the arguments (transport tempo 120 -> "
+              "/transport/tempo 120), type flags as patches/OSC.md. Nothing is sent until [netsend] is connected.",
               width=120)
     rtx = c.obj(20, 60, "r $0-tx")
     trim = c.obj(20, 90, "list trim")
@@ -290,28 +290,30 @@ def osc_out(p: Canvas) -> list[str]:
     firsts = list(dict.fromkeys(a.split()[0] for a, _ in OSC_OUT))
     route1 = c.obj(20, 120, "route " + " ".join(firsts))
     c.connect(trim, route1)
-    bad = c.obj(20 + 120 * len(firsts), 150, "print sideman-bug-unknown-tx")
+    bad = c.obj(400, 120, "print sideman-bug-unknown-tx")
     c.connect(route1, bad, len(firsts))
-    netsend_in = c.obj(20, 480, "list prepend send")
+    netsend_in = c.obj(20, 560, "list prepend send")
     x = 20
     formats: list[str] = []
     for i, first in enumerate(firsts):
         group = [(a, f) for a, f in OSC_OUT if a.split()[0] == first]
         seconds = [a.split()[1] for a, _ in group if len(a.split()) > 1]
         src, src_outlet = route1, i
+        widest = 0
         if seconds:
             route2 = c.obj(x, 180, "route " + " ".join(seconds))
             c.connect(route1, route2, i)
             src = route2
+            widest = len("route " + " ".join(seconds))
         y = 240
         for j, (address, flags) in enumerate(group):
             text = "oscformat " + (f"-f {flags} " if flags else "") + address
             formats.append(text)
-            fmt = c.obj(x, y + 40 * j, text)
+            dest = fmt = c.obj(x, y + 60 * j + 25, text)
+            widest = max(widest, len(text))
             words = address.split()
-            dest = fmt
             if flags is None and address == "agent set":
-                dest = c.obj(x + 100, y + 40 * j - 25, "list")  # `set seed 1` leaves `seed 1`: make it a list
+                dest = c.obj(x, y + 60 * j, "list")  # `set seed 1` leaves `seed 1`: make it a list
                 c.connect(dest, fmt)
             if len(words) > 1:
                 c.connect(src, dest, seconds.index(words[1]))
@@ -320,14 +322,15 @@ def osc_out(p: Canvas) -> list[str]:
             else:
                 c.connect(route1, dest, src_outlet)
             c.connect(fmt, netsend_in)
-        x += 150
+        x += 7 * widest + 30
     # `osc /any/address args`: anything, for testing (and for what the contract adds later)
-    rraw = c.obj(850, 60, "r $0-rawosc")
-    traw = c.obj(850, 90, "t a a")
-    split_set = c.obj(950, 120, "list split 1")
-    setmsg = c.msg(950, 150, "set $1")
-    split_args = c.obj(850, 180, "list split 1")
-    generic = c.obj(850, 240, "oscformat")
+    c.comment(600, 500, "osc /ADDRESS ARGS...: any message")
+    rraw = c.obj(600, 530, "r $0-rawosc")
+    traw = c.obj(600, 560, "t a a")
+    split_set = c.obj(700, 590, "list split 1")
+    setmsg = c.msg(700, 620, "set $1")
+    split_args = c.obj(600, 650, "list split 1")
+    generic = c.obj(600, 690, "oscformat")
     c.chain(rraw, traw)
     c.connect(traw, split_set, 1)
     c.connect(split_set, setmsg, 0)
@@ -335,17 +338,17 @@ def osc_out(p: Canvas) -> list[str]:
     c.connect(traw, split_args, 0)
     c.connect(split_args, generic, 1)
     c.connect(generic, netsend_in)
-    gate = c.obj(20, 510, "spigot")
-    trim2 = c.obj(20, 540, "list trim")
-    netsend = c.obj(20, 570, "netsend -u -b")
+    gate = c.obj(20, 590, "spigot")
+    trim2 = c.obj(20, 620, "list trim")
+    netsend = c.obj(20, 650, "netsend -u -b")
     c.chain(netsend_in, gate, trim2, netsend)
-    rcon = c.obj(300, 480, "r $0-connect")
-    lcon = c.obj(300, 510, "list")
-    mcon = c.msg(300, 540, "disconnect, connect $1 $2")
+    rcon = c.obj(300, 560, "r $0-connect")
+    lcon = c.obj(300, 590, "list")
+    mcon = c.msg(300, 620, "disconnect, connect $1 $2")
     c.chain(rcon, lcon, mcon)
     c.connect(mcon, netsend)
-    tcon = c.obj(200, 600, "t f f")
-    scon = c.obj(200, 630, "s $0-connected")
+    tcon = c.obj(20, 690, "t f f")
+    scon = c.obj(20, 720, "s $0-connected")
     c.connect(netsend, tcon)
     c.connect(tcon, gate, 1, 1)  # connected (1) or not (0): open the gate first, then say so
     c.connect(tcon, scon, 0)
@@ -381,13 +384,13 @@ def osc_in(p: Canvas) -> None:
     c.connect(taoff, ssil, 0)
     maoff = c.msg(520, 300, "allnotesoff")
     c.connect(taoff, maoff, 1)
-    sverb = c.obj(520, 330, "s $0-vprint")
+    sverb = c.obj(560, 360, "s $0-vprint")
     c.connect(maoff, sverb)
-    other = c.obj(600, 230, "list prepend unexpected")
+    other = c.obj(700, 230, "list prepend unexpected")
     c.connect(ra, other, 3)
     c.connect(route, other, 2)
-    tother = c.obj(600, 260, "list trim")
-    pother = c.obj(600, 290, "print sideman")
+    tother = c.obj(700, 260, "list trim")
+    pother = c.obj(700, 290, "print sideman")
     c.chain(other, tother, pother)
     # remember the port we listen on and tell the agent (/agent/hello) so it replies here too
     vport = c.obj(150, 70, "v $0-listenport")
@@ -400,34 +403,34 @@ def schedule(p: Canvas) -> None:
     """[pd schedule]: /note -> [pipe] at its beat on our transport -> [makenote] -> [noteout] on its channel."""
     c = p.subpatch(20, 540, "schedule", 1200, 900)
     c.comment(20, 10, "/note id beat pitch velocity dur_beats channel: wait (beat - beat now) * 60000 / bpm ms, "
-              "unless cancelled meanwhile; late by more than `late` ms (default 50): dropped; less: played now",
+              "unless cancelled meanwhile. Late by more than `late` ms (default 50), or at or after the end of "
+              "the loop: dropped. Less late: played now",
               width=120)
     rin = c.obj(20, 60, "r $0-incoming")
     tl = c.obj(20, 90, "t l b")
     c.connect(rin, tl)
-    t5 = c.obj(200, 120, "t b b b b b")
-    c.connect(tl, t5, 1)
-    snow = c.obj(480, 150, "s $0-now")
-    vlate = c.obj(410, 180, "v $0-latems")
-    vplay = c.obj(340, 210, "v $0-playing")
+    t7 = c.obj(200, 120, "t b b b b b b b")
+    c.connect(tl, t7, 1)
+    snow = c.obj(550, 140, "s $0-now")
+    vle = c.obj(480, 160, "v $0-loopend")
+    vls = c.obj(410, 180, "v $0-loopstart")
+    vlate = c.obj(410, 210, "v $0-latems")
+    vplay = c.obj(340, 240, "v $0-playing")
     vbpm = c.obj(270, 240, "v $0-bpm")
     vbeat = c.obj(200, 270, "v $0-beat")
-    pk = c.obj(200, 300, "pack f f f f")
-    c.connect(t5, snow, 4)
-    c.connect(t5, vlate, 3)
-    c.connect(vlate, pk, 0, 3)
-    c.connect(t5, vplay, 2)
-    c.connect(vplay, pk, 0, 2)
-    c.connect(t5, vbpm, 1)
-    c.connect(vbpm, pk, 0, 1)
-    c.connect(t5, vbeat, 0)
-    c.connect(vbeat, pk, 0, 0)
+    pk = c.obj(200, 300, "pack f f f f f f")
+    c.connect(t7, snow, 6)
+    for i, box in ((5, vle), (4, vls), (3, vlate), (2, vplay), (1, vbpm), (0, vbeat)):
+        c.connect(t7, box, i)
+        c.connect(box, pk, 0, i)
     app = c.obj(20, 330, "list append")
     c.connect(pk, app, 0, 1)
     c.connect(tl, app, 0)
-    # $f1 id, $f2 beat, $f3 pitch, $f4 velocity, $f5 dur_beats, $f6 channel, $f7 now, $f8 bpm, $f9 playing, $f10 late
+    # $f1 id, $f2 beat, $f3 pitch, $f4 velocity, $f5 dur_beats, $f6 channel, $f7 now, $f8 bpm, $f9 playing,
+    # $f10 late ms, $f11 loop start, $f12 loop end
     exprs = [
-        "$f9 != 0 && ($f2 - $f7) * 60000 / $f8 >= -$f10",  # ok to play
+        # ok to play: playing, not too late, and not at or past the end of an active loop (it never comes)
+        "$f9 != 0 && ($f2 - $f7) * 60000 / $f8 >= -$f10 && ($f12 <= $f11 || $f2 < $f12)",
         "$f1", "$f2", "$f3", "$f4",
         "$f5 * 60000 / $f8",  # duration, ms
         "$f6",
@@ -435,136 +438,137 @@ def schedule(p: Canvas) -> None:
         "($f2 - $f7) * 60000 / $f8",  # lead, ms (negative = late)
         "$f7",
     ]
-    ex = c.obj(20, 360, "expr " + "; ".join(exprs), width=100)
+    ex = c.obj(20, 360, "expr " + "; ".join(exprs), width=60)
     c.connect(app, ex)
-    pack10 = c.obj(20, 460, "pack f f f f f f f f f f")
+    pack10 = c.obj(20, 610, "pack f f f f f f f f f f")
     for i in range(10):
         c.connect(ex, pack10, i, i)
-    tv = c.obj(20, 490, "t l l")
+    tv = c.obj(20, 640, "t l l")
     c.connect(pack10, tv)
-    prec = c.obj(200, 520, "list prepend received")
+    prec = c.obj(200, 670, "list prepend received")
     c.connect(tv, prec, 1)
-    svp = c.obj(200, 550, "s $0-vprint")
+    svp = c.obj(200, 700, "s $0-vprint")
     c.connect(prec, svp)
-    c.comment(380, 520, "received OK ID BEAT PITCH VEL DUR_MS CH WAIT_MS LEAD_MS NOW (verbose)")
-    okroute = c.obj(20, 520, "route 1 0")
+    c.comment(380, 670, "received OK ID BEAT PITCH VEL DUR_MS CH WAIT_MS LEAD_MS NOW (verbose)", width=50)
+    okroute = c.obj(20, 670, "route 1 0")
     c.connect(tv, okroute, 0)
     # late (or stopped): count, tell
-    late = c.obj(110, 580, "list prepend late")
+    late = c.obj(300, 730, "list prepend late")
     c.connect(okroute, late, 1)
     c.connect(late, svp)
-    cnt = c.obj(110, 610, "f")
-    inc = c.obj(150, 610, "+ 1")
-    slate = c.obj(110, 640, "s $0-late-disp")
+    cnt = c.obj(300, 760, "f")
+    inc = c.obj(340, 760, "+ 1")
+    slate = c.obj(300, 790, "s $0-late-disp")
     c.connect(okroute, cnt, 1)
     c.connect(cnt, inc)
     c.connect(inc, cnt, 0, 1)
     c.connect(cnt, slate)
     # accepted: forget an old cancel in this slot, then wait
-    split = c.obj(20, 580, "list split 7")
+    split = c.obj(20, 730, "list split 7")
     c.connect(okroute, split, 0)
-    tacc = c.obj(20, 610, "t l l")
+    tacc = c.obj(20, 760, "t l l")
     c.connect(split, tacc)
-    first = c.obj(60, 640, "list split 1")
+    first = c.obj(60, 790, "list split 1")
     c.connect(tacc, first, 1)
-    tclr = c.obj(60, 670, "t b f")
+    tclr = c.obj(60, 820, "t b f")
     c.connect(first, tclr)
-    modc = c.obj(100, 700, f"mod {CANCEL_SLOTS}")
-    zero = c.msg(60, 700, "0")
-    tw = c.obj(60, 730, "tabwrite $0-cancel")
+    modc = c.obj(100, 850, f"mod {CANCEL_SLOTS}")
+    zero = c.msg(60, 850, "0")
+    tw = c.obj(60, 880, "tabwrite $0-cancel")
     c.connect(tclr, modc, 1)
     c.connect(modc, tw, 0, 1)
     c.connect(tclr, zero, 0)
     c.connect(zero, tw)
-    pipe = c.obj(20, 780, "pipe 0 0 0 0 0 0 0")  # six values, then the delay
+    pipe = c.obj(20, 930, "pipe 0 0 0 0 0 0 0")  # six values, then the delay
     c.connect(tacc, pipe, 0)
-    pack6 = c.obj(20, 810, "pack f f f f f f")
+    pack6 = c.obj(20, 960, "pack f f f f f f")
     for i in range(6):
         c.connect(pipe, pack6, i, i)
     # due: play unless cancelled (slot holds id + 1)
-    tdue = c.obj(20, 840, "t l l")
+    tdue = c.obj(20, 990, "t l l")
     c.connect(pack6, tdue)
-    first2 = c.obj(200, 870, "list split 1")
+    first2 = c.obj(200, 1020, "list split 1")
     c.connect(tdue, first2, 1)
-    tid = c.obj(200, 900, "t f f")
+    tid = c.obj(200, 1050, "t f f")
     c.connect(first2, tid)
-    mod2 = c.obj(260, 930, f"mod {CANCEL_SLOTS}")
-    tr = c.obj(260, 960, "tabread $0-cancel")
-    plus = c.obj(200, 960, "+ 1")
-    ne = c.obj(200, 990, "!=")
+    mod2 = c.obj(260, 1080, f"mod {CANCEL_SLOTS}")
+    tr = c.obj(260, 1110, "tabread $0-cancel")
+    plus = c.obj(200, 1110, "+ 1")
+    ne = c.obj(200, 1140, "!=")
     c.connect(tid, mod2, 1)
     c.chain(mod2, tr)
     c.connect(tr, ne, 0, 1)
     c.connect(tid, plus, 0)
     c.connect(plus, ne)
-    gate = c.obj(20, 1020, "spigot")
+    gate = c.obj(20, 1170, "spigot")
     c.connect(ne, gate, 0, 1)
     c.connect(tdue, gate, 0)
-    tplay = c.obj(20, 1050, "t l l b")
+    tplay = c.obj(20, 1200, "t l l b")
     c.connect(gate, tplay)
-    trig, val = getter(c, 300, 1050, "beat")
+    trig, val = getter(c, 300, 1200, "beat")
     c.connect(tplay, trig, 2)
-    papp = c.obj(200, 1140, "list append")
+    papp = c.obj(200, 1290, "list append")
     c.connect(val, papp, 0, 1)
     c.connect(tplay, papp, 1)
-    pplayed = c.obj(200, 1170, "list prepend played")
-    c.comment(380, 1170, "played ID BEAT PITCH VEL DUR_MS CH NOW (verbose)")
+    pplayed = c.obj(200, 1320, "list prepend played")
+    c.comment(380, 1320, "played ID BEAT PITCH VEL DUR_MS CH NOW (verbose)")
     c.chain(papp, pplayed, svp)
-    unp = c.obj(20, 1210, "unpack f f f f f f")
+    unp = c.obj(20, 1360, "unpack f f f f f f")
     c.connect(tplay, unp, 0)
-    enc = c.obj(20, 1250, "expr $f1 + 128 * ($f2 - 1)")
-    c.comment(250, 1250, "pitch + 128 * (channel - 1): one [makenote] keeps every channel's note-offs apart")
+    enc = c.obj(20, 1400, "expr $f1 + 128 * ($f2 - 1)")
+    c.comment(250, 1400, "pitch + 128 * (channel - 1): one [makenote] keeps every channel's note-offs apart",
+              width=34)
     c.connect(unp, enc, 5, 1)
     c.connect(unp, enc, 2, 0)
-    mk = c.obj(20, 1290, "makenote 100 250")
+    mk = c.obj(20, 1440, "makenote 100 250")
     c.connect(enc, mk)
     # remember what sounds in this slot (id + 1, and its pitch + channel key) for a /note/cancel
-    keep = c.obj(600, 1290, "f")
+    keep = c.obj(620, 1440, "f")
     c.connect(enc, keep, 0, 1)
-    tid2 = c.obj(500, 1230, "t f f")
+    tid2 = c.obj(500, 1380, "t f f")
     c.connect(unp, tid2, 0)
-    mod3 = c.obj(560, 1260, f"mod {CANCEL_SLOTS}")
-    tslot = c.obj(560, 1290, "t f f")
+    mod3 = c.obj(560, 1410, f"mod {CANCEL_SLOTS}")
+    tslot = c.obj(560, 1440, "t f f")
     c.connect(tid2, mod3, 1)
     c.connect(mod3, tslot)
-    tw3 = c.obj(500, 1320, "t f b")
+    tw3 = c.obj(500, 1470, "t f b")
     c.connect(tid2, tw3, 0)
     c.connect(tw3, keep, 1)
-    wkey = c.obj(600, 1350, "tabwrite $0-key")
+    wkey = c.obj(620, 1500, "tabwrite $0-key")
     c.connect(keep, wkey)
     c.connect(tslot, wkey, 1, 1)
-    plus3 = c.obj(500, 1350, "+ 1")
-    wplayed = c.obj(500, 1380, "tabwrite $0-played")
+    plus3 = c.obj(500, 1500, "+ 1")
+    wplayed = c.obj(500, 1530, "tabwrite $0-played")
     c.connect(tw3, plus3, 0)
     c.connect(plus3, wplayed)
     c.connect(tslot, wplayed, 0, 1)
     c.connect(unp, mk, 3, 1)
     c.connect(unp, mk, 4, 2)
-    tdec = c.obj(20, 1330, "t f f")
+    tdec = c.obj(20, 1480, "t f f")
     c.connect(mk, tdec, 0)
-    div = c.obj(120, 1360, "div 128")
-    plus1 = c.obj(120, 1390, "+ 1")
-    modp = c.obj(20, 1390, "mod 128")
-    nout = c.obj(20, 1430, "noteout")
+    div = c.obj(120, 1510, "div 128")
+    plus1 = c.obj(120, 1540, "+ 1")
+    modp = c.obj(20, 1540, "mod 128")
+    nout = c.obj(20, 1580, "noteout")
     c.connect(tdec, div, 1)
     c.chain(div, plus1)
     c.connect(plus1, nout, 0, 2)
     c.connect(tdec, modp, 0)
     c.connect(modp, nout, 0, 0)
     c.connect(mk, nout, 1, 1)
-    pk3 = c.obj(250, 1430, "pack f f f")
+    pk3 = c.obj(250, 1580, "pack f f f")
     c.connect(modp, pk3, 0, 0)
     c.connect(mk, pk3, 1, 1)
     c.connect(plus1, pk3, 0, 2)
-    outlet_notes = c.obj(250, 1460, "outlet")
+    outlet_notes = c.obj(250, 1610, "outlet")
     c.connect(pk3, outlet_notes)
     # played counter for the display
-    cnt2 = c.obj(20, 1470, "f")
-    inc2 = c.obj(60, 1470, "+ 1")
+    cnt2 = c.obj(20, 1620, "f")
+    inc2 = c.obj(60, 1620, "+ 1")
     c.connect(unp, cnt2, 0)
     c.connect(cnt2, inc2)
     c.connect(inc2, cnt2, 0, 1)
-    splayed = c.obj(20, 1500, "s $0-played-disp")
+    splayed = c.obj(20, 1650, "s $0-played-disp")
     c.connect(cnt2, splayed)
     # /note/cancel id: mark its slot
     c.comment(700, 60, "/note/cancel id: mark slot id mod 4096 with id + 1")
@@ -629,7 +633,7 @@ def status(p: Canvas) -> None:
     """[pd status]: /agent/status and /agent/error -> the right outlet, the display, [print sideman]."""
     c = p.subpatch(20, 570, "status", 900, 500)
     rs = c.obj(20, 40, "r $0-status")
-    ls = c.obj(100, 40, "list")
+    ls = c.obj(130, 40, "list")
     ts = c.obj(20, 70, "t l l b")
     c.chain(rs, ls, ts)
     # alive: on with each status, off 3 s after the last one (the heartbeat is 1 s by default)
@@ -737,7 +741,7 @@ def init(p: Canvas) -> None:
 
 def sideman() -> tuple[Canvas, list[str]]:
     """The abstraction [sideman]: inlet commands, two outlets (played notes, info), a small display."""
-    p = Canvas(width=760, height=720)
+    p = Canvas(width=1100, height=820)
     p.panel(20, 20, 236, 104, label="sideman")
     p.toggle(26, 40, receive="$0-alive", label="agent")
     p.symbolatom(90, 40, 9, receive="$0-agentstate-disp")
@@ -756,7 +760,7 @@ def sideman() -> tuple[Canvas, list[str]]:
     route = p.obj(300, 230, "route " + " ".join(names), width=60)
     p.connect(inlet, route)
     x, y = 300, 290
-    for i, (name, dest) in enumerate(COMMANDS):
+    for i, (name, dest) in enumerate(COMMANDS):  # three columns of seven
         if dest.startswith("tx "):
             pre = p.obj(x, y, "list prepend " + dest[3:])
             send = p.obj(x, y + 25, "s $0-tx")
@@ -766,16 +770,16 @@ def sideman() -> tuple[Canvas, list[str]]:
             send = p.obj(x, y, dest)
             p.connect(route, send, i)
         y += 55
-        if y > 640:
-            x, y = x + 150, 290
+        if y > 620:
+            x, y = x + 260, 290
     unknown = p.obj(x, y, "print sideman-unknown-command")
     p.connect(route, unknown, len(COMMANDS))
     # panic: tell the agent, and silence here at once
-    rp = p.obj(600, 500, "r $0-panic")
-    tp = p.obj(600, 525, "t b b")
-    mp = p.msg(600, 550, "agent panic")
-    stx = p.obj(600, 575, "s $0-tx")
-    ssil = p.obj(680, 550, "s $0-silence")
+    rp = p.obj(300, 700, "r $0-panic")
+    tp = p.obj(300, 725, "t b b")
+    mp = p.msg(300, 750, "agent panic")
+    stx = p.obj(300, 775, "s $0-tx")
+    ssil = p.obj(400, 750, "s $0-silence")
     p.chain(rp, tp)
     p.connect(tp, ssil, 1)
     p.connect(tp, mp, 0)
@@ -807,7 +811,7 @@ SELFTEST_MALFORMED = ["osc /note/on 4 60 300", "osc /bogus 1"]  # the agent must
 
 def selftest() -> Canvas:
     """sideman-selftest.pd: 8 bars at 240 bpm against a running agent; prints everything; can quit Pd."""
-    p = Canvas(width=900, height=760)
+    p = Canvas(width=1000, height=800)
     ms = 60000 / SELFTEST_BPM
     bars = len(SELFTEST_MELODY)
     p.comment(20, 10, f"Sideman self-test: {bars // 4} bars of 4/4 at {SELFTEST_BPM} bpm, a chord progression and "
@@ -816,104 +820,102 @@ def selftest() -> Canvas:
               "sent on purpose: the agent answers each with /agent/error. tests/test_pd_patch.py runs this "
               "headless: pd -nogui -noaudio -nomidi -stderr -open sideman-selftest.pd -send "
               "\"sideman-selftest run AGENT_PORT LISTEN_PORT 1\" (1 = quit Pd at the end).", width=100)
-    start = p.msg(20, 110, f"run {DEFAULT_AGENT_PORT} {DEFAULT_LISTEN_PORT} 0")
-    sst = p.obj(20, 140, "s sideman-selftest")
+    start = p.msg(20, 150, f"run {DEFAULT_AGENT_PORT} {DEFAULT_LISTEN_PORT} 0")
+    sst = p.obj(20, 180, "s sideman-selftest")
     p.connect(start, sst)
-    rst = p.obj(20, 180, "r sideman-selftest")
-    route = p.obj(20, 210, "route run")
-    unp = p.obj(20, 240, "unpack f f f")
+    rst = p.obj(20, 220, "r sideman-selftest")
+    route = p.obj(20, 250, "route run")
+    unp = p.obj(20, 280, "unpack f f f")
     p.chain(rst, route, unp)
-    vquit = p.obj(200, 270, "v sideman-selftest-quit")
+    vquit = p.obj(250, 310, "v sideman-selftest-quit")
     p.connect(unp, vquit, 2)
-    tports = p.obj(110, 270, "t f f")
+    tports = p.obj(130, 310, "t f f")
     p.connect(unp, tports, 1)
-    sideman_box = p.obj(20, 560, "sideman -1 -1")
-    mlisten = p.msg(110, 300, "listen $1")
+    sideman_box = p.obj(20, 720, "sideman -1 -1")
+    mlisten = p.msg(130, 340, "listen $1")
     p.connect(tports, mlisten, 0)
     p.connect(mlisten, sideman_box)
-    tagent = p.obj(20, 300, "t b f")
+    tagent = p.obj(20, 340, "t b f")
     p.connect(unp, tagent, 0)
-    mconnect = p.msg(60, 330, "connect 127.0.0.1 $1")
+    mconnect = p.msg(60, 370, "connect 127.0.0.1 $1")
     p.connect(tagent, mconnect, 1)
     p.connect(mconnect, sideman_box)
     setup_lines = ["verbose 1", "set seed 1", "instruments 0 33", f"tempo {SELFTEST_BPM}", "timesig 4 4",
                    "clearchords", "locate 0"]
     setup_lines += [f"chord {b} {d} {s}" for b, d, s in SELFTEST_CHORDS]
     setup_lines += SELFTEST_MALFORMED
-    setup = p.msg(20, 370, ", ".join(setup_lines), width=40)
+    setup = p.msg(20, 410, ", ".join(setup_lines), width=28)
     p.connect(tagent, setup, 0)
     p.connect(setup, sideman_box)
     # play 500 ms after the setup, with the melody metro
-    dplay = p.obj(400, 180, "delay 500")
+    dplay = p.obj(450, 220, "delay 500")
     p.connect(tagent, dplay, 0)
-    tplay = p.obj(400, 210, "t b b b b")
+    tplay = p.obj(450, 250, "t b b b b")
     p.connect(dplay, tplay)
-    mplay = p.msg(400, 240, "play")
+    mplay = p.msg(450, 280, "play")
     p.connect(tplay, mplay, 0)
     p.connect(mplay, sideman_box)
-    metro = p.obj(600, 270, f"metro {ms:g}")
+    metro = p.obj(650, 310, f"metro {ms:g}")
     p.connect(tplay, metro, 1)
-    counter = p.obj(600, 300, "f")
-    inc = p.obj(640, 300, "+ 1")
+    counter = p.obj(650, 340, "f")
+    inc = p.obj(690, 340, "+ 1")
     p.chain(metro, counter, inc)
     p.connect(inc, counter, 0, 1)
-    zero = p.msg(700, 240, "0")
+    zero = p.msg(750, 280, "0")
     p.connect(tplay, zero, 3)
     p.connect(zero, counter, 0, 1)
-    moses = p.obj(600, 330, f"moses {bars}")
+    moses = p.obj(650, 370, f"moses {bars}")
     p.connect(counter, moses)
-    tk = p.obj(600, 360, "t b f")
+    tk = p.obj(650, 400, "t b f")
     p.connect(moses, tk)
-    melody = p.msg(600, 390, " ".join(str(n) for n in SELFTEST_MELODY), width=30)
-    split = p.obj(600, 450, "list split")
+    melody = p.msg(650, 430, " ".join(str(n) for n in SELFTEST_MELODY), width=30)
+    split = p.obj(650, 530, "list split")
     p.connect(tk, split, 1, 1)
     p.connect(tk, melody, 0)
     p.connect(melody, split)
-    split1 = p.obj(600, 480, "list split 1")
+    split1 = p.obj(650, 560, "list split 1")
     p.connect(split, split1, 1)
-    ton = p.obj(600, 510, "t f f")
+    ton = p.obj(650, 590, "t f f")
     p.connect(split1, ton, 0)
-    non = p.msg(600, 540, "noteon $1 90")
+    non = p.msg(650, 620, "noteon $1 90")
     p.connect(ton, non, 0)
     p.connect(non, sideman_box)
-    poff = p.obj(700, 540, f"pipe {ms * 0.6:g}")
+    poff = p.obj(750, 620, f"pipe {ms * 0.6:g}")
     p.connect(ton, poff, 1)
-    noff = p.msg(700, 570, "noteon $1 0")
+    noff = p.msg(750, 650, "noteon $1 0")
     p.connect(poff, noff)
     p.connect(noff, sideman_box)
     # the chord change while playing
     at, beat, dur, sym = SELFTEST_CHANGE
-    dchange = p.obj(400, 300, f"delay {at * ms:g}")
+    dchange = p.obj(450, 340, f"delay {at * ms:g}")
     p.connect(tplay, dchange, 2)
-    mchange = p.msg(400, 330, f"chord {beat} {dur} {sym}")
+    mchange = p.msg(450, 370, f"chord {beat} {dur} {sym}")
     p.chain(dchange, mchange, sideman_box)
     # stop after the last bar, say done, quit if asked
-    dstop = p.obj(250, 420, f"delay {bars * ms:g}")
+    dstop = p.obj(250, 460, f"delay {bars * ms:g}")
     p.connect(tplay, dstop, 2)
-    tstop = p.obj(250, 450, "t b b")
+    tstop = p.obj(250, 490, "t b b")
     p.connect(dstop, tstop)
-    mstop = p.msg(250, 480, "stop")
+    mstop = p.msg(250, 520, "stop")
     p.connect(tstop, mstop, 0)
     p.connect(mstop, sideman_box)
-    mmetro = p.msg(330, 480, "0")
+    mmetro = p.msg(330, 520, "0")
     p.connect(tstop, mmetro, 1)
     p.connect(mmetro, metro)
-    ddone = p.obj(250, 510, "delay 800")
+    ddone = p.obj(250, 550, "delay 800")
     p.connect(tstop, ddone, 0)
-    tdone = p.obj(250, 540, "t b b")
+    tdone = p.obj(250, 580, "t b b")
     p.connect(ddone, tdone)
-    mdone = p.msg(330, 570, "done")
-    pdone = p.obj(330, 600, "print sideman-selftest")
+    mdone = p.msg(450, 610, "done")
+    pdone = p.obj(450, 640, "print sideman-selftest")
     p.connect(tdone, mdone, 1)
     p.connect(mdone, pdone)
-    vq = p.obj(250, 600, "v sideman-selftest-quit")
+    vq = p.obj(250, 640, "v sideman-selftest-quit")
     p.connect(tdone, vq, 0)
-    selq = p.obj(250, 630, "sel 1")
-    dq = p.obj(250, 660, "delay 100")
-    quit_ = p.msg(250, 690, "; pd quit")
+    selq = p.obj(250, 670, "sel 1")
+    dq = p.obj(250, 700, "delay 100")
+    quit_ = p.msg(250, 730, "; pd quit")
     p.chain(vq, selq, dq, quit_)
-    pnotes = p.obj(20, 600, "print sideman-selftest-out")
-    del pnotes
     return p
 
 
@@ -932,7 +934,7 @@ def help_patch() -> Canvas:
         "play", "stop", "tempo 120", "timesig 4 4", "locate 0", "loop 0 16", "loop 0 0",
         "chord 0 4 C", "chord 4 4 Am", "chord 8 4 F", "chord 12 4 G7", "clearchords",
         "noteon 64 100", "noteon 64 0", "note 0 60 100 1",
-        "instruments 0 33 65", "set temperature 0.9", "set parts comp,bass", "panic",
+        "instruments 0 33 65", "set temperature 0.9", "set parts comp\\,bass", "panic",
         "verbose 1", "verbose 0", "interval 10", "late 50",
         "connect 127.0.0.1 9000", "listen 9001",
     ]
@@ -949,7 +951,7 @@ def help_patch() -> Canvas:
     p.connect(sm, pn, 0)
     p.connect(sm, pi, 1)
     notes = [
-        ("Creation arguments: AGENT_PORT (default 9000) and LISTEN_PORT (default 9001); -1 opens no socket "
+        ("Creation arguments: AGENT_PORT (default 9000) and LISTEN_PORT (default 9001). -1 opens no socket "
         "until connect / listen. Several instances need different LISTEN_PORTs: each tells the agent its "
         "port with /agent/hello."),
         ("Left outlet: PITCH VELOCITY CHANNEL for each note played (velocity 0 = note off), to drive a synth "
@@ -957,18 +959,18 @@ def help_patch() -> Canvas:
         ("Right outlet: status STATE MODEL NOTES_SENT LATE FALLBACK DROPPED INPUT_ERRORS GENERATOR_ERRORS "
         "PACKETS PLAYHEAD TEMPO and four latency figures in ms (every second), and error MESSAGE when the agent rejects "
         "something (always printed too)."),
-        ("Timing: the agent sends each note ahead of its beat with the beat in the message; [sideman] waits "
-        "(beat - beat now) * 60000 / bpm ms with [pipe]. A note later than `late` ms is dropped and counted; "
+        ("Timing: the agent sends each note ahead of its beat with the beat in the message. [sideman] waits "
+        "(beat - beat now) * 60000 / bpm ms with [pipe]. A note later than `late` ms is dropped and counted, "
         "a slightly late one plays at once. stop, locate, loop jumps, panic and /agent/allnotesoff drop "
         "what waits and end what sounds (CC 123 on every channel)."),
-        ("The display: agent = a status came in the last 3 s; the agent's state; the beat; notes played; "
-        "late notes; the last error."),
+        ("The display: agent = a status came in the last 3 s, the agent's state, the beat, notes played, "
+        "late notes, the last error."),
         "osc /ADDRESS ARGS... sends any OSC message (testing). The contract: patches/OSC.md.",
     ]
     y = 130
     for text in notes:
         p.comment(600, y, text, width=50)
-        y += 105
+        y += 30 + 16 * (len(text) // 46 + 1)  # about 46 characters a line at width 50
     return p
 
 

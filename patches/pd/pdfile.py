@@ -13,9 +13,12 @@ from dataclasses import dataclass, field
 
 
 def escape(text: str) -> str:
-    """Box text as Pd saves it: `$` -> `\\$`, `,` and `;` as separate escaped atoms."""
-    out = text.replace("$", "\\$").replace(",", " \\, ").replace(";", " \\; ")
-    return " ".join(out.split())
+    """Box text as Pd saves it: `$` -> `\\$`, `,` and `;` as separate escaped atoms.
+
+    A comma already escaped (`comp\\,bass`) stays inside its symbol, as Pd 0.51+ reads it.
+    """
+    out = text.replace("\\,", "\0").replace("$", "\\$").replace(",", " \\, ").replace(";", " \\; ")
+    return " ".join(out.split()).replace("\0", "\\,")
 
 
 @dataclass(frozen=True, slots=True)
@@ -60,7 +63,9 @@ class Canvas:
         return self._add(f"#X msg {x} {y} {escape(text)}" + (f", f {width}" if width else "") + ";")
 
     def comment(self, x: int, y: int, text: str, width: int | None = None) -> Box:
-        """A comment (counts as a box in Pd's numbering)."""
+        """A comment (counts as a box in Pd's numbering); no `;` (Pd shows it as a line break)."""
+        if ";" in text:
+            raise ValueError(f"a `;` breaks the line in a Pd comment: {text!r}")
         return self._add(f"#X text {x} {y} {escape(text)}" + (f", f {width}" if width else "") + ";")
 
     def floatatom(self, x: int, y: int, width: int = 5, receive: str = "-", send: str = "-",
@@ -122,6 +127,34 @@ class Canvas:
     def graph_on_parent(self, x: int, y: int, width: int, height: int) -> None:
         """Show the GUI boxes inside (x, y, width, height) on the parent, and hide the box text."""
         self.coords = f"#X coords 0 -1 1 1 {width} {height} 2 {x} {y};"
+
+    def overlaps(self) -> list[tuple[str, str]]:
+        """Pairs of boxes whose rectangles overlap (font 12: about 7 px a character, 19 px a line)."""
+        rects = []
+        for line in self.lines:
+            sub = re.fullmatch(r"<subpatch (\d+)>", line)
+            if sub:
+                inner = self.subpatches[int(sub.group(1))]
+                text, x, y, width = f"pd {inner.name}", inner.box_x, inner.box_y, None
+            else:
+                m = re.match(r"#X (obj|msg|text|floatatom|symbolatom) (-?\d+) (-?\d+) (.*?)(?:, f (\d+))?;$", line)
+                if m is None or m.group(4).split()[0] in ("cnv", "tgl", "bng"):
+                    continue
+                text, x, y = m.group(4), int(m.group(2)), int(m.group(3))
+                width = int(m.group(5)) if m.group(5) else None
+                if m.group(1) in ("floatatom", "symbolatom"):
+                    text = "0" * int(text.split()[0])
+            parts = text.replace("\\", "").split(" ; ") if " \\; " in text else [text.replace("\\", "")]
+            wrap = width or 60  # Pd wraps boxes at 60 characters unless given a width
+            chars = min(wrap, max(len(part) for part in parts))
+            lines = sum(max(1, -(-len(part) // wrap)) for part in parts)
+            rects.append((text, x, y, x + 7 * chars + 6, y + 19 * lines))
+        found = []
+        for i, (ta, ax0, ay0, ax1, ay1) in enumerate(rects):
+            for tb, bx0, by0, bx1, by1 in rects[i + 1:]:
+                if ax0 < bx1 and bx0 < ax1 and ay0 < by1 and by0 < ay1:
+                    found.append((ta, tb))
+        return found
 
     def render(self) -> list[str]:
         """The canvas as lines of a .pd file."""
