@@ -201,6 +201,8 @@ def path_exists(*prefixes: str) -> bool:
     ("udpreceive", "route /note", "unpack 0 0. 0 0 0. 0", "expr ($f1 * 480.", "gate 1", "pipe", "coll",
      "makenote", "midiformat", "midiout"),
     ("live.observer tempo", "expr ($f1 * 480."),  # the wait in ms follows Live's tempo
+    ("live.observer loop_start", "pak 0. 0.", "expr $f1 + $f2", "expr $f1 >= -50."),  # nothing past the loop end
+    ("live.observer loop", "expr $f1 >= -50."),
     ("route /note", "t i", "pack 0 1", "prepend store", "coll ---sideman-cancelled"),
     ("route /note", "t b b b b", "clear", "pipe"),
     ("route /note", "t b b b b", "stop", "makenote"),

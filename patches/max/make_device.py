@@ -12,6 +12,7 @@ What the device does (patches/README.md has the user's view):
                                                 other channels  -> /note/on beat pitch velocity
                        and every MIDI message passes through to the device's output
     notes from agent   [udpreceive] -> [route /note ...] -> delay = (beat * 480 - ticks now) * 125 / bpm ms
+                       (dropped if later than 50 ms, stopped, or at/after the end of Live's active loop)
                        -> [pipe] -> cancelled? ([coll]) -> [makenote] -> [midiformat] on the note's channel -> [midiout]
     controls           ports, instruments (2 GM programs), parts, delta1, delta2, temperature, chord channel,
                        chord offset; a status light (a status in the last 3 s) and the last error
@@ -46,7 +47,7 @@ SIGNATURES: dict[str, tuple[int, int] | None] = {
     "live.path": (1, 3), "live.observer": (2, 2), "gate": None, "coll": (1, 4), "maximum": (2, 1),
     "/": (2, 1), "+": (2, 1), "%": (2, 1), "*": (2, 1), "delay": (2, 1), "js": (1, 1), "sel": None,
     "f": (2, 1), "i": (2, 1), "print": (1, 0), "deferlow": (1, 1), "change": (1, 3), "loadbang": (1, 1),
-    "zl": (2, 2), "sprintf": None, "tosymbol": (1, 1), "fromsymbol": (1, 1),
+    "zl": (2, 2), "pak": None, "sprintf": None, "tosymbol": (1, 1), "fromsymbol": (1, 1),
 }
 
 
@@ -63,7 +64,7 @@ def signature(text: str) -> tuple[int, int]:
         return 1, len(args)
     if name == "unpack":
         return 1, len(args)
-    if name == "pack":
+    if name in ("pack", "pak"):
         return len(args), 1
     if name == "pipe":
         return len(args), len(args) - 1
@@ -153,7 +154,9 @@ def transport(p: Patcher, send: str) -> dict[str, str]:
     path = p.obj(20, 60, "live.path live_set")
     p.connect(load, path)
     ids: dict[str, str] = {}
-    for i, prop in enumerate(("is_playing", "tempo", "signature_numerator", "signature_denominator")):
+    props = ("is_playing", "tempo", "signature_numerator", "signature_denominator", "loop", "loop_start",
+             "loop_length")
+    for i, prop in enumerate(props):
         obs = p.obj(20 + 190 * i, 100, f"live.observer {prop}")
         p.connect(path, obs, 0, 1)
         ids[prop] = obs
@@ -190,6 +193,12 @@ def transport(p: Patcher, send: str) -> dict[str, str]:
     p.connect(when, beats, 1)
     head = p.obj(20, 380, "prepend /playhead")
     p.chain(beats, head, send)
+    # Live's loop: its end in beats (start + length), for dropping notes the loop will never reach
+    pak = p.obj(1160, 140, "pak 0. 0.")
+    p.connect(ids["loop_start"], pak, 0, 0)
+    p.connect(ids["loop_length"], pak, 0, 1)
+    ids["loop_end"] = p.obj(1160, 180, "expr $f1 + $f2")
+    p.connect(pak, ids["loop_end"])
     ids["load"] = load
     ids["play_stop"] = sel
     return ids
@@ -246,7 +255,7 @@ def midi_in(p: Patcher, send: str, chord_channel: str, chord_offset: str) -> str
     return midiout
 
 
-def receive(p: Patcher, receiver: str, tempo: str, playing: str, midiout: str) -> dict[str, str]:
+def receive(p: Patcher, receiver: str, live: dict[str, str], midiout: str) -> dict[str, str]:
     """Notes from the agent: wait until their beat on Live's transport, play them on their channel."""
     route = p.obj(20, 460, "route /note /note/cancel /agent/allnotesoff /agent/status /agent/error")
     p.connect(receiver, route)
@@ -259,20 +268,26 @@ def receive(p: Patcher, receiver: str, tempo: str, playing: str, midiout: str) -
     p.connect(tnote, unp, 0)
     delay = p.obj(20, 580, f"expr ($f1 * {TICKS_PER_BEAT}. - $f2) * 125. / $f3")  # ticks -> ms at this tempo
     p.connect(when, delay, 1, 1)
-    p.connect(tempo, delay, 0, 2)
-    p.connect(unp, delay, 1, 0)
+    p.connect(live["tempo"], delay, 0, 2)
+    tbeat = p.obj(20, 560, "t f f")
+    p.connect(unp, tbeat, 1)
+    p.connect(tbeat, delay, 0, 0)
     tdelay = p.obj(20, 620, "t f f")
     p.connect(delay, tdelay)
-    ok = p.obj(160, 660, f"expr $f1 >= -{LATE_MS}. && $i2 != 0")
+    # ok: not too late, playing, and not at or after the end of an active loop (that beat never comes)
+    ok = p.obj(160, 660, f"expr $f1 >= -{LATE_MS}. && $i2 != 0 && ($i3 == 0 || $f4 < $f5)")
     p.connect(tdelay, ok, 0)
-    p.connect(playing, ok, 0, 1)
+    p.connect(live["is_playing"], ok, 0, 1)
+    p.connect(live["loop"], ok, 0, 2)
+    p.connect(tbeat, ok, 1, 3)
+    p.connect(live["loop_end"], ok, 0, 4)
     gate = p.obj(20, 740, "gate 1")
     p.connect(ok, gate, 0, 0)
     wait = p.obj(60, 660, "maximum 0.")
     p.connect(tdelay, wait, 1)
     dur = p.obj(300, 580, "expr $f1 * 60000. / $f2")
     p.connect(unp, dur, 4, 0)
-    p.connect(tempo, dur, 0, 1)
+    p.connect(live["tempo"], dur, 0, 1)
     pk = p.obj(20, 700, "pack 0 0 0 0. 0 0.")  # id pitch velocity dur_ms channel wait_ms
     p.connect(unp, pk, 5, 4)
     p.connect(dur, pk, 0, 3)
@@ -435,7 +450,7 @@ def build() -> dict[str, Any]:
     ids_transport = transport(p, send)
     ids = controls(p, send, receiver, ids_transport["load"])
     midiout = midi_in(p, send, ids["chord_channel"], ids["chord_offset"])
-    out = receive(p, receiver, ids_transport["tempo"], ids_transport["is_playing"], midiout)
+    out = receive(p, receiver, ids_transport, midiout)
     # stop clears the chord naming too
     clear_js = p.msg(1050, 180, "clear")
     p.connect(out["silence"], clear_js, 1)

@@ -177,6 +177,63 @@
    {
     "box": {
      "maxclass": "newobj",
+     "text": "live.observer loop",
+     "numinlets": 2,
+     "numoutlets": 2,
+     "outlettype": [
+      "",
+      ""
+     ],
+     "patching_rect": [
+      780,
+      100,
+      136,
+      22
+     ],
+     "id": "obj-9"
+    }
+   },
+   {
+    "box": {
+     "maxclass": "newobj",
+     "text": "live.observer loop_start",
+     "numinlets": 2,
+     "numoutlets": 2,
+     "outlettype": [
+      "",
+      ""
+     ],
+     "patching_rect": [
+      970,
+      100,
+      178,
+      22
+     ],
+     "id": "obj-10"
+    }
+   },
+   {
+    "box": {
+     "maxclass": "newobj",
+     "text": "live.observer loop_length",
+     "numinlets": 2,
+     "numoutlets": 2,
+     "outlettype": [
+      "",
+      ""
+     ],
+     "patching_rect": [
+      1160,
+      100,
+      185,
+      22
+     ],
+     "id": "obj-11"
+    }
+   },
+   {
+    "box": {
+     "maxclass": "newobj",
      "text": "sel 1 0",
      "numinlets": 2,
      "numoutlets": 3,
@@ -191,7 +248,7 @@
       59,
       22
      ],
-     "id": "obj-9"
+     "id": "obj-12"
     }
    },
    {
@@ -209,7 +266,7 @@
       115,
       22
      ],
-     "id": "obj-10"
+     "id": "obj-13"
     }
    },
    {
@@ -227,7 +284,7 @@
       115,
       22
      ],
-     "id": "obj-11"
+     "id": "obj-14"
     }
    },
    {
@@ -245,7 +302,7 @@
       178,
       22
      ],
-     "id": "obj-12"
+     "id": "obj-15"
     }
    },
    {
@@ -263,7 +320,7 @@
       17,
       22
      ],
-     "id": "obj-13"
+     "id": "obj-16"
     }
    },
    {
@@ -282,7 +339,7 @@
       45,
       22
      ],
-     "id": "obj-14"
+     "id": "obj-17"
     }
    },
    {
@@ -300,7 +357,7 @@
       66,
       22
      ],
-     "id": "obj-15"
+     "id": "obj-18"
     }
    },
    {
@@ -318,7 +375,7 @@
       192,
       22
      ],
-     "id": "obj-16"
+     "id": "obj-19"
     }
    },
    {
@@ -336,7 +393,7 @@
       66,
       22
      ],
-     "id": "obj-17"
+     "id": "obj-20"
     }
    },
    {
@@ -355,7 +412,7 @@
       38,
       22
      ],
-     "id": "obj-18"
+     "id": "obj-21"
     }
    },
    {
@@ -373,7 +430,7 @@
       52,
       22
      ],
-     "id": "obj-19"
+     "id": "obj-22"
     }
    },
    {
@@ -391,7 +448,43 @@
       129,
       22
      ],
-     "id": "obj-20"
+     "id": "obj-23"
+    }
+   },
+   {
+    "box": {
+     "maxclass": "newobj",
+     "text": "pak 0. 0.",
+     "numinlets": 2,
+     "numoutlets": 1,
+     "outlettype": [
+      ""
+     ],
+     "patching_rect": [
+      1160,
+      140,
+      73,
+      22
+     ],
+     "id": "obj-24"
+    }
+   },
+   {
+    "box": {
+     "maxclass": "newobj",
+     "text": "expr $f1 + $f2",
+     "numinlets": 2,
+     "numoutlets": 1,
+     "outlettype": [
+      ""
+     ],
+     "patching_rect": [
+      1160,
+      180,
+      108,
+      22
+     ],
+     "id": "obj-25"
     }
    },
    {
@@ -413,7 +506,7 @@
       80,
       18
      ],
-     "id": "obj-21"
+     "id": "obj-26"
     }
    },
    {
@@ -452,7 +545,7 @@
        "parameter_initial_enable": 1
       }
      },
-     "id": "obj-22"
+     "id": "obj-27"
     }
    },
    {
@@ -491,7 +584,7 @@
        "parameter_initial_enable": 1
       }
      },
-     "id": "obj-23"
+     "id": "obj-28"
     }
    },
    {
@@ -509,7 +602,7 @@
       171,
       22
      ],
-     "id": "obj-24"
+     "id": "obj-29"
     }
    },
    {
@@ -527,7 +620,7 @@
       59,
       22
      ],
-     "id": "obj-25"
+     "id": "obj-30"
     }
    },
    {
@@ -545,7 +638,7 @@
       150,
       22
      ],
-     "id": "obj-26"
+     "id": "obj-31"
     }
    },
    {
@@ -584,7 +677,7 @@
        "parameter_initial_enable": 1
       }
      },
-     "id": "obj-27"
+     "id": "obj-32"
     }
    },
    {
@@ -623,7 +716,7 @@
        "parameter_initial_enable": 1
       }
      },
-     "id": "obj-28"
+     "id": "obj-33"
     }
    },
    {
@@ -641,7 +734,7 @@
       66,
       22
      ],
-     "id": "obj-29"
+     "id": "obj-34"
     }
    },
    {
@@ -660,7 +753,7 @@
       45,
       22
      ],
-     "id": "obj-30"
+     "id": "obj-35"
     }
    },
    {
@@ -678,7 +771,7 @@
       192,
       22
      ],
-     "id": "obj-31"
+     "id": "obj-36"
     }
    },
    {
@@ -728,7 +821,7 @@
        ]
       }
      },
-     "id": "obj-32"
+     "id": "obj-37"
     }
    },
    {
@@ -746,7 +839,7 @@
       178,
       22
      ],
-     "id": "obj-33"
+     "id": "obj-38"
     }
    },
    {
@@ -785,7 +878,7 @@
        "parameter_initial_enable": 1
       }
      },
-     "id": "obj-34"
+     "id": "obj-39"
     }
    },
    {
@@ -803,7 +896,7 @@
       185,
       22
      ],
-     "id": "obj-35"
+     "id": "obj-40"
     }
    },
    {
@@ -842,7 +935,7 @@
        "parameter_initial_enable": 1
       }
      },
-     "id": "obj-36"
+     "id": "obj-41"
     }
    },
    {
@@ -860,7 +953,7 @@
       185,
       22
      ],
-     "id": "obj-37"
+     "id": "obj-42"
     }
    },
    {
@@ -899,7 +992,7 @@
        "parameter_initial_enable": 1
       }
      },
-     "id": "obj-38"
+     "id": "obj-43"
     }
    },
    {
@@ -917,7 +1010,7 @@
       220,
       22
      ],
-     "id": "obj-39"
+     "id": "obj-44"
     }
    },
    {
@@ -956,7 +1049,7 @@
        "parameter_initial_enable": 1
       }
      },
-     "id": "obj-40"
+     "id": "obj-45"
     }
    },
    {
@@ -995,7 +1088,7 @@
        "parameter_initial_enable": 1
       }
      },
-     "id": "obj-41"
+     "id": "obj-46"
     }
    },
    {
@@ -1017,7 +1110,7 @@
       300,
       18
      ],
-     "id": "obj-42"
+     "id": "obj-47"
     }
    },
    {
@@ -1035,7 +1128,7 @@
       52,
       22
      ],
-     "id": "obj-43"
+     "id": "obj-48"
     }
    },
    {
@@ -1054,7 +1147,7 @@
       45,
       22
      ],
-     "id": "obj-44"
+     "id": "obj-49"
     }
    },
    {
@@ -1070,7 +1163,7 @@
       59,
       22
      ],
-     "id": "obj-45"
+     "id": "obj-50"
     }
    },
    {
@@ -1095,7 +1188,7 @@
       73,
       22
      ],
-     "id": "obj-46"
+     "id": "obj-51"
     }
    },
    {
@@ -1113,7 +1206,7 @@
       157,
       22
      ],
-     "id": "obj-47"
+     "id": "obj-52"
     }
    },
    {
@@ -1132,7 +1225,7 @@
       52,
       22
      ],
-     "id": "obj-48"
+     "id": "obj-53"
     }
    },
    {
@@ -1151,7 +1244,7 @@
       45,
       22
      ],
-     "id": "obj-49"
+     "id": "obj-54"
     }
    },
    {
@@ -1170,7 +1263,7 @@
       80,
       22
      ],
-     "id": "obj-50"
+     "id": "obj-55"
     }
    },
    {
@@ -1189,7 +1282,7 @@
       38,
       22
      ],
-     "id": "obj-51"
+     "id": "obj-56"
     }
    },
    {
@@ -1207,7 +1300,7 @@
       52,
       22
      ],
-     "id": "obj-52"
+     "id": "obj-57"
     }
    },
    {
@@ -1225,7 +1318,7 @@
       87,
       22
      ],
-     "id": "obj-53"
+     "id": "obj-58"
     }
    },
    {
@@ -1243,7 +1336,7 @@
       122,
       22
      ],
-     "id": "obj-54"
+     "id": "obj-59"
     }
    },
    {
@@ -1261,7 +1354,7 @@
       150,
       22
      ],
-     "id": "obj-55"
+     "id": "obj-60"
     }
    },
    {
@@ -1280,7 +1373,7 @@
       45,
       22
      ],
-     "id": "obj-56"
+     "id": "obj-61"
     }
    },
    {
@@ -1299,7 +1392,7 @@
       38,
       22
      ],
-     "id": "obj-57"
+     "id": "obj-62"
     }
    },
    {
@@ -1317,7 +1410,7 @@
       52,
       22
      ],
-     "id": "obj-58"
+     "id": "obj-63"
     }
    },
    {
@@ -1335,7 +1428,7 @@
       38,
       22
      ],
-     "id": "obj-59"
+     "id": "obj-64"
     }
    },
    {
@@ -1353,7 +1446,7 @@
       101,
       22
      ],
-     "id": "obj-60"
+     "id": "obj-65"
     }
    },
    {
@@ -1371,7 +1464,7 @@
       108,
       22
      ],
-     "id": "obj-61"
+     "id": "obj-66"
     }
    },
    {
@@ -1394,7 +1487,7 @@
       500,
       22
      ],
-     "id": "obj-62"
+     "id": "obj-67"
     }
    },
    {
@@ -1413,7 +1506,7 @@
       45,
       22
      ],
-     "id": "obj-63"
+     "id": "obj-68"
     }
    },
    {
@@ -1432,7 +1525,7 @@
       38,
       22
      ],
-     "id": "obj-64"
+     "id": "obj-69"
     }
    },
    {
@@ -1455,7 +1548,7 @@
       150,
       22
      ],
-     "id": "obj-65"
+     "id": "obj-70"
     }
    },
    {
@@ -1473,7 +1566,26 @@
       262,
       22
      ],
-     "id": "obj-66"
+     "id": "obj-71"
+    }
+   },
+   {
+    "box": {
+     "maxclass": "newobj",
+     "text": "t f f",
+     "numinlets": 1,
+     "numoutlets": 2,
+     "outlettype": [
+      "",
+      ""
+     ],
+     "patching_rect": [
+      20,
+      560,
+      45,
+      22
+     ],
+     "id": "obj-72"
     }
    },
    {
@@ -1492,14 +1604,14 @@
       45,
       22
      ],
-     "id": "obj-67"
+     "id": "obj-73"
     }
    },
    {
     "box": {
      "maxclass": "newobj",
-     "text": "expr $f1 >= -50. && $i2 != 0",
-     "numinlets": 2,
+     "text": "expr $f1 >= -50. && $i2 != 0 && ($i3 == 0 || $f4 < $f5)",
+     "numinlets": 5,
      "numoutlets": 1,
      "outlettype": [
       ""
@@ -1507,10 +1619,10 @@
      "patching_rect": [
       160,
       660,
-      206,
+      395,
       22
      ],
-     "id": "obj-68"
+     "id": "obj-74"
     }
    },
    {
@@ -1528,7 +1640,7 @@
       52,
       22
      ],
-     "id": "obj-69"
+     "id": "obj-75"
     }
    },
    {
@@ -1546,7 +1658,7 @@
       80,
       22
      ],
-     "id": "obj-70"
+     "id": "obj-76"
     }
    },
    {
@@ -1564,7 +1676,7 @@
       171,
       22
      ],
-     "id": "obj-71"
+     "id": "obj-77"
     }
    },
    {
@@ -1582,7 +1694,7 @@
       136,
       22
      ],
-     "id": "obj-72"
+     "id": "obj-78"
     }
    },
    {
@@ -1604,7 +1716,7 @@
       129,
       22
      ],
-     "id": "obj-73"
+     "id": "obj-79"
     }
    },
    {
@@ -1622,7 +1734,7 @@
       115,
       22
      ],
-     "id": "obj-74"
+     "id": "obj-80"
     }
    },
    {
@@ -1642,7 +1754,7 @@
       59,
       22
      ],
-     "id": "obj-75"
+     "id": "obj-81"
     }
    },
    {
@@ -1663,7 +1775,7 @@
       185,
       22
      ],
-     "id": "obj-76"
+     "id": "obj-82"
     }
    },
    {
@@ -1681,7 +1793,7 @@
       17,
       22
      ],
-     "id": "obj-77"
+     "id": "obj-83"
     }
    },
    {
@@ -1699,7 +1811,7 @@
       52,
       22
      ],
-     "id": "obj-78"
+     "id": "obj-84"
     }
    },
    {
@@ -1718,7 +1830,7 @@
       45,
       22
      ],
-     "id": "obj-79"
+     "id": "obj-85"
     }
    },
    {
@@ -1736,7 +1848,7 @@
       108,
       22
      ],
-     "id": "obj-80"
+     "id": "obj-86"
     }
    },
    {
@@ -1754,7 +1866,7 @@
       31,
       22
      ],
-     "id": "obj-81"
+     "id": "obj-87"
     }
    },
    {
@@ -1772,7 +1884,7 @@
       17,
       22
      ],
-     "id": "obj-82"
+     "id": "obj-88"
     }
    },
    {
@@ -1794,7 +1906,7 @@
       129,
       22
      ],
-     "id": "obj-83"
+     "id": "obj-89"
     }
    },
    {
@@ -1812,7 +1924,7 @@
       192,
       22
      ],
-     "id": "obj-84"
+     "id": "obj-90"
     }
    },
    {
@@ -1831,7 +1943,7 @@
       122,
       22
      ],
-     "id": "obj-85"
+     "id": "obj-91"
     }
    },
    {
@@ -1850,7 +1962,7 @@
       45,
       22
      ],
-     "id": "obj-86"
+     "id": "obj-92"
     }
    },
    {
@@ -1868,7 +1980,7 @@
       136,
       22
      ],
-     "id": "obj-87"
+     "id": "obj-93"
     }
    },
    {
@@ -1886,7 +1998,7 @@
       45,
       22
      ],
-     "id": "obj-88"
+     "id": "obj-94"
     }
    },
    {
@@ -1904,7 +2016,7 @@
       66,
       22
      ],
-     "id": "obj-89"
+     "id": "obj-95"
     }
    },
    {
@@ -1922,7 +2034,7 @@
       80,
       22
      ],
-     "id": "obj-90"
+     "id": "obj-96"
     }
    },
    {
@@ -1940,7 +2052,7 @@
       101,
       22
      ],
-     "id": "obj-91"
+     "id": "obj-97"
     }
    },
    {
@@ -1958,7 +2070,7 @@
       31,
       22
      ],
-     "id": "obj-92"
+     "id": "obj-98"
     }
    },
    {
@@ -1976,7 +2088,7 @@
       66,
       22
      ],
-     "id": "obj-93"
+     "id": "obj-99"
     }
    },
    {
@@ -1997,7 +2109,7 @@
       73,
       22
      ],
-     "id": "obj-94"
+     "id": "obj-100"
     }
    },
    {
@@ -2015,7 +2127,7 @@
       45,
       22
      ],
-     "id": "obj-95"
+     "id": "obj-101"
     }
    },
    {
@@ -2033,7 +2145,7 @@
       38,
       22
      ],
-     "id": "obj-96"
+     "id": "obj-102"
     }
    },
    {
@@ -2051,7 +2163,7 @@
       1123,
       22
      ],
-     "id": "obj-97"
+     "id": "obj-103"
     }
    },
    {
@@ -2069,7 +2181,7 @@
       45,
       22
      ],
-     "id": "obj-98"
+     "id": "obj-104"
     }
    },
    {
@@ -2112,7 +2224,7 @@
        ]
       }
      },
-     "id": "obj-99",
+     "id": "obj-105",
      "mode": 0,
      "text": "Panic",
      "texton": "Panic"
@@ -2134,7 +2246,7 @@
       45,
       22
      ],
-     "id": "obj-100"
+     "id": "obj-106"
     }
    },
    {
@@ -2152,7 +2264,7 @@
       94,
       22
      ],
-     "id": "obj-101"
+     "id": "obj-107"
     }
    },
    {
@@ -2171,7 +2283,7 @@
       45,
       22
      ],
-     "id": "obj-102"
+     "id": "obj-108"
     }
    },
    {
@@ -2189,7 +2301,7 @@
       17,
       22
      ],
-     "id": "obj-103"
+     "id": "obj-109"
     }
    },
    {
@@ -2207,7 +2319,7 @@
       80,
       22
      ],
-     "id": "obj-104"
+     "id": "obj-110"
     }
    },
    {
@@ -2225,7 +2337,7 @@
       17,
       22
      ],
-     "id": "obj-105"
+     "id": "obj-111"
     }
    },
    {
@@ -2255,7 +2367,7 @@
       0.3,
       1.0
      ],
-     "id": "obj-106"
+     "id": "obj-112"
     }
    },
    {
@@ -2273,7 +2385,7 @@
       87,
       22
      ],
-     "id": "obj-107"
+     "id": "obj-113"
     }
    },
    {
@@ -2298,7 +2410,7 @@
       20
      ],
      "text": "",
-     "id": "obj-108"
+     "id": "obj-114"
     }
    },
    {
@@ -2314,7 +2426,7 @@
       101,
       22
      ],
-     "id": "obj-109"
+     "id": "obj-115"
     }
    }
   ],
@@ -2382,11 +2494,47 @@
    {
     "patchline": {
      "source": [
+      "obj-4",
+      0
+     ],
+     "destination": [
+      "obj-9",
+      1
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-4",
+      0
+     ],
+     "destination": [
+      "obj-10",
+      1
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-4",
+      0
+     ],
+     "destination": [
+      "obj-11",
+      1
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
       "obj-5",
       0
      ],
      "destination": [
-      "obj-9",
+      "obj-12",
       0
      ]
     }
@@ -2394,11 +2542,11 @@
    {
     "patchline": {
      "source": [
-      "obj-9",
+      "obj-12",
       0
      ],
      "destination": [
-      "obj-10",
+      "obj-13",
       0
      ]
     }
@@ -2406,11 +2554,11 @@
    {
     "patchline": {
      "source": [
-      "obj-9",
+      "obj-12",
       1
      ],
      "destination": [
-      "obj-11",
+      "obj-14",
       0
      ]
     }
@@ -2418,7 +2566,7 @@
    {
     "patchline": {
      "source": [
-      "obj-10",
+      "obj-13",
       0
      ],
      "destination": [
@@ -2430,7 +2578,7 @@
    {
     "patchline": {
      "source": [
-      "obj-11",
+      "obj-14",
       0
      ],
      "destination": [
@@ -2446,7 +2594,7 @@
       0
      ],
      "destination": [
-      "obj-12",
+      "obj-15",
       0
      ]
     }
@@ -2454,7 +2602,7 @@
    {
     "patchline": {
      "source": [
-      "obj-12",
+      "obj-15",
       0
      ],
      "destination": [
@@ -2470,7 +2618,7 @@
       0
      ],
      "destination": [
-      "obj-13",
+      "obj-16",
       1
      ]
     }
@@ -2482,7 +2630,7 @@
       0
      ],
      "destination": [
-      "obj-14",
+      "obj-17",
       0
      ]
     }
@@ -2490,11 +2638,11 @@
    {
     "patchline": {
      "source": [
-      "obj-14",
+      "obj-17",
       1
      ],
      "destination": [
-      "obj-15",
+      "obj-18",
       1
      ]
     }
@@ -2502,31 +2650,7 @@
    {
     "patchline": {
      "source": [
-      "obj-14",
-      0
-     ],
-     "destination": [
-      "obj-13",
-      0
-     ]
-    }
-   },
-   {
-    "patchline": {
-     "source": [
-      "obj-13",
-      0
-     ],
-     "destination": [
-      "obj-15",
-      0
-     ]
-    }
-   },
-   {
-    "patchline": {
-     "source": [
-      "obj-15",
+      "obj-17",
       0
      ],
      "destination": [
@@ -2539,6 +2663,30 @@
     "patchline": {
      "source": [
       "obj-16",
+      0
+     ],
+     "destination": [
+      "obj-18",
+      0
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-18",
+      0
+     ],
+     "destination": [
+      "obj-19",
+      0
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-19",
       0
      ],
      "destination": [
@@ -2554,7 +2702,7 @@
       0
      ],
      "destination": [
-      "obj-17",
+      "obj-20",
       0
      ]
     }
@@ -2562,11 +2710,11 @@
    {
     "patchline": {
      "source": [
-      "obj-17",
+      "obj-20",
       0
      ],
      "destination": [
-      "obj-18",
+      "obj-21",
       0
      ]
     }
@@ -2574,35 +2722,11 @@
    {
     "patchline": {
      "source": [
-      "obj-18",
+      "obj-21",
       1
      ],
      "destination": [
-      "obj-19",
-      0
-     ]
-    }
-   },
-   {
-    "patchline": {
-     "source": [
-      "obj-19",
-      0
-     ],
-     "destination": [
-      "obj-20",
-      0
-     ]
-    }
-   },
-   {
-    "patchline": {
-     "source": [
-      "obj-20",
-      0
-     ],
-     "destination": [
-      "obj-1",
+      "obj-22",
       0
      ]
     }
@@ -2614,19 +2738,7 @@
       0
      ],
      "destination": [
-      "obj-24",
-      0
-     ]
-    }
-   },
-   {
-    "patchline": {
-     "source": [
-      "obj-24",
-      0
-     ],
-     "destination": [
-      "obj-1",
+      "obj-23",
       0
      ]
     }
@@ -2638,6 +2750,42 @@
       0
      ],
      "destination": [
+      "obj-1",
+      0
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-10",
+      0
+     ],
+     "destination": [
+      "obj-24",
+      0
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-11",
+      0
+     ],
+     "destination": [
+      "obj-24",
+      1
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-24",
+      0
+     ],
+     "destination": [
       "obj-25",
       0
      ]
@@ -2646,7 +2794,43 @@
    {
     "patchline": {
      "source": [
-      "obj-25",
+      "obj-27",
+      0
+     ],
+     "destination": [
+      "obj-29",
+      0
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-29",
+      0
+     ],
+     "destination": [
+      "obj-1",
+      0
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-28",
+      0
+     ],
+     "destination": [
+      "obj-30",
+      0
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-30",
       0
      ],
      "destination": [
@@ -2658,79 +2842,7 @@
    {
     "patchline": {
      "source": [
-      "obj-23",
-      0
-     ],
-     "destination": [
-      "obj-26",
-      0
-     ]
-    }
-   },
-   {
-    "patchline": {
-     "source": [
-      "obj-26",
-      0
-     ],
-     "destination": [
-      "obj-1",
-      0
-     ]
-    }
-   },
-   {
-    "patchline": {
-     "source": [
       "obj-28",
-      0
-     ],
-     "destination": [
-      "obj-30",
-      0
-     ]
-    }
-   },
-   {
-    "patchline": {
-     "source": [
-      "obj-30",
-      1
-     ],
-     "destination": [
-      "obj-29",
-      1
-     ]
-    }
-   },
-   {
-    "patchline": {
-     "source": [
-      "obj-30",
-      0
-     ],
-     "destination": [
-      "obj-29",
-      0
-     ]
-    }
-   },
-   {
-    "patchline": {
-     "source": [
-      "obj-27",
-      0
-     ],
-     "destination": [
-      "obj-29",
-      0
-     ]
-    }
-   },
-   {
-    "patchline": {
-     "source": [
-      "obj-29",
       0
      ],
      "destination": [
@@ -2754,164 +2866,44 @@
    {
     "patchline": {
      "source": [
-      "obj-32",
+      "obj-33",
+      0
+     ],
+     "destination": [
+      "obj-35",
+      0
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-35",
       1
      ],
      "destination": [
-      "obj-33",
-      0
+      "obj-34",
+      1
      ]
     }
    },
    {
     "patchline": {
      "source": [
-      "obj-33",
+      "obj-35",
       0
      ],
      "destination": [
-      "obj-1",
-      0
-     ]
-    }
-   },
-   {
-    "patchline": {
-     "source": [
       "obj-34",
       0
-     ],
-     "destination": [
-      "obj-35",
-      0
      ]
     }
    },
    {
     "patchline": {
      "source": [
-      "obj-35",
-      0
-     ],
-     "destination": [
-      "obj-1",
-      0
-     ]
-    }
-   },
-   {
-    "patchline": {
-     "source": [
-      "obj-36",
-      0
-     ],
-     "destination": [
-      "obj-37",
-      0
-     ]
-    }
-   },
-   {
-    "patchline": {
-     "source": [
-      "obj-37",
-      0
-     ],
-     "destination": [
-      "obj-1",
-      0
-     ]
-    }
-   },
-   {
-    "patchline": {
-     "source": [
-      "obj-38",
-      0
-     ],
-     "destination": [
-      "obj-39",
-      0
-     ]
-    }
-   },
-   {
-    "patchline": {
-     "source": [
-      "obj-39",
-      0
-     ],
-     "destination": [
-      "obj-1",
-      0
-     ]
-    }
-   },
-   {
-    "patchline": {
-     "source": [
-      "obj-3",
-      0
-     ],
-     "destination": [
-      "obj-22",
-      0
-     ]
-    }
-   },
-   {
-    "patchline": {
-     "source": [
-      "obj-3",
-      0
-     ],
-     "destination": [
-      "obj-23",
-      0
-     ]
-    }
-   },
-   {
-    "patchline": {
-     "source": [
-      "obj-3",
-      0
-     ],
-     "destination": [
-      "obj-27",
-      0
-     ]
-    }
-   },
-   {
-    "patchline": {
-     "source": [
-      "obj-3",
-      0
-     ],
-     "destination": [
-      "obj-28",
-      0
-     ]
-    }
-   },
-   {
-    "patchline": {
-     "source": [
-      "obj-3",
-      0
-     ],
-     "destination": [
       "obj-32",
       0
-     ]
-    }
-   },
-   {
-    "patchline": {
-     "source": [
-      "obj-3",
-      0
      ],
      "destination": [
       "obj-34",
@@ -2922,7 +2914,7 @@
    {
     "patchline": {
      "source": [
-      "obj-3",
+      "obj-34",
       0
      ],
      "destination": [
@@ -2934,8 +2926,20 @@
    {
     "patchline": {
      "source": [
-      "obj-3",
+      "obj-36",
       0
+     ],
+     "destination": [
+      "obj-1",
+      0
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-37",
+      1
      ],
      "destination": [
       "obj-38",
@@ -2946,7 +2950,19 @@
    {
     "patchline": {
      "source": [
-      "obj-3",
+      "obj-38",
+      0
+     ],
+     "destination": [
+      "obj-1",
+      0
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-39",
       0
      ],
      "destination": [
@@ -2958,11 +2974,35 @@
    {
     "patchline": {
      "source": [
-      "obj-3",
+      "obj-40",
       0
      ],
      "destination": [
+      "obj-1",
+      0
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
       "obj-41",
+      0
+     ],
+     "destination": [
+      "obj-42",
+      0
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-42",
+      0
+     ],
+     "destination": [
+      "obj-1",
       0
      ]
     }
@@ -2983,174 +3023,6 @@
     "patchline": {
      "source": [
       "obj-44",
-      1
-     ],
-     "destination": [
-      "obj-45",
-      0
-     ]
-    }
-   },
-   {
-    "patchline": {
-     "source": [
-      "obj-44",
-      0
-     ],
-     "destination": [
-      "obj-46",
-      0
-     ]
-    }
-   },
-   {
-    "patchline": {
-     "source": [
-      "obj-46",
-      6
-     ],
-     "destination": [
-      "obj-47",
-      0
-     ]
-    }
-   },
-   {
-    "patchline": {
-     "source": [
-      "obj-40",
-      0
-     ],
-     "destination": [
-      "obj-47",
-      1
-     ]
-    }
-   },
-   {
-    "patchline": {
-     "source": [
-      "obj-47",
-      0
-     ],
-     "destination": [
-      "obj-48",
-      0
-     ]
-    }
-   },
-   {
-    "patchline": {
-     "source": [
-      "obj-46",
-      0
-     ],
-     "destination": [
-      "obj-48",
-      1
-     ]
-    }
-   },
-   {
-    "patchline": {
-     "source": [
-      "obj-48",
-      0
-     ],
-     "destination": [
-      "obj-49",
-      0
-     ]
-    }
-   },
-   {
-    "patchline": {
-     "source": [
-      "obj-49",
-      1
-     ],
-     "destination": [
-      "obj-50",
-      0
-     ]
-    }
-   },
-   {
-    "patchline": {
-     "source": [
-      "obj-49",
-      0
-     ],
-     "destination": [
-      "obj-51",
-      0
-     ]
-    }
-   },
-   {
-    "patchline": {
-     "source": [
-      "obj-51",
-      1
-     ],
-     "destination": [
-      "obj-52",
-      0
-     ]
-    }
-   },
-   {
-    "patchline": {
-     "source": [
-      "obj-50",
-      1
-     ],
-     "destination": [
-      "obj-53",
-      2
-     ]
-    }
-   },
-   {
-    "patchline": {
-     "source": [
-      "obj-50",
-      0
-     ],
-     "destination": [
-      "obj-53",
-      1
-     ]
-    }
-   },
-   {
-    "patchline": {
-     "source": [
-      "obj-52",
-      0
-     ],
-     "destination": [
-      "obj-53",
-      0
-     ]
-    }
-   },
-   {
-    "patchline": {
-     "source": [
-      "obj-53",
-      0
-     ],
-     "destination": [
-      "obj-54",
-      0
-     ]
-    }
-   },
-   {
-    "patchline": {
-     "source": [
-      "obj-54",
       0
      ],
      "destination": [
@@ -3162,11 +3034,11 @@
    {
     "patchline": {
      "source": [
-      "obj-48",
-      1
+      "obj-3",
+      0
      ],
      "destination": [
-      "obj-55",
+      "obj-27",
       0
      ]
     }
@@ -3174,11 +3046,11 @@
    {
     "patchline": {
      "source": [
-      "obj-55",
+      "obj-3",
       0
      ],
      "destination": [
-      "obj-56",
+      "obj-28",
       0
      ]
     }
@@ -3186,11 +3058,11 @@
    {
     "patchline": {
      "source": [
-      "obj-56",
-      1
+      "obj-3",
+      0
      ],
      "destination": [
-      "obj-57",
+      "obj-32",
       0
      ]
     }
@@ -3198,11 +3070,11 @@
    {
     "patchline": {
      "source": [
-      "obj-57",
-      1
+      "obj-3",
+      0
      ],
      "destination": [
-      "obj-58",
+      "obj-33",
       0
      ]
     }
@@ -3210,11 +3082,11 @@
    {
     "patchline": {
      "source": [
-      "obj-58",
+      "obj-3",
       0
      ],
      "destination": [
-      "obj-59",
+      "obj-37",
       0
      ]
     }
@@ -3222,11 +3094,119 @@
    {
     "patchline": {
      "source": [
+      "obj-3",
+      0
+     ],
+     "destination": [
+      "obj-39",
+      0
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-3",
+      0
+     ],
+     "destination": [
       "obj-41",
       0
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-3",
+      0
      ],
      "destination": [
-      "obj-59",
+      "obj-43",
+      0
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-3",
+      0
+     ],
+     "destination": [
+      "obj-45",
+      0
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-3",
+      0
+     ],
+     "destination": [
+      "obj-46",
+      0
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-48",
+      0
+     ],
+     "destination": [
+      "obj-49",
+      0
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-49",
+      1
+     ],
+     "destination": [
+      "obj-50",
+      0
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-49",
+      0
+     ],
+     "destination": [
+      "obj-51",
+      0
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-51",
+      6
+     ],
+     "destination": [
+      "obj-52",
+      0
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-45",
+      0
+     ],
+     "destination": [
+      "obj-52",
       1
      ]
     }
@@ -3234,11 +3214,59 @@
    {
     "patchline": {
      "source": [
-      "obj-59",
+      "obj-52",
       0
      ],
      "destination": [
-      "obj-60",
+      "obj-53",
+      0
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-51",
+      0
+     ],
+     "destination": [
+      "obj-53",
+      1
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-53",
+      0
+     ],
+     "destination": [
+      "obj-54",
+      0
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-54",
+      1
+     ],
+     "destination": [
+      "obj-55",
+      0
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-54",
+      0
+     ],
+     "destination": [
+      "obj-56",
       0
      ]
     }
@@ -3247,10 +3275,22 @@
     "patchline": {
      "source": [
       "obj-56",
-      0
+      1
      ],
      "destination": [
-      "obj-60",
+      "obj-57",
+      0
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-55",
+      1
+     ],
+     "destination": [
+      "obj-58",
       2
      ]
     }
@@ -3258,6 +3298,66 @@
    {
     "patchline": {
      "source": [
+      "obj-55",
+      0
+     ],
+     "destination": [
+      "obj-58",
+      1
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-57",
+      0
+     ],
+     "destination": [
+      "obj-58",
+      0
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-58",
+      0
+     ],
+     "destination": [
+      "obj-59",
+      0
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-59",
+      0
+     ],
+     "destination": [
+      "obj-1",
+      0
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-53",
+      1
+     ],
+     "destination": [
+      "obj-60",
+      0
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
       "obj-60",
       0
      ],
@@ -3271,6 +3371,90 @@
     "patchline": {
      "source": [
       "obj-61",
+      1
+     ],
+     "destination": [
+      "obj-62",
+      0
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-62",
+      1
+     ],
+     "destination": [
+      "obj-63",
+      0
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-63",
+      0
+     ],
+     "destination": [
+      "obj-64",
+      0
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-46",
+      0
+     ],
+     "destination": [
+      "obj-64",
+      1
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-64",
+      0
+     ],
+     "destination": [
+      "obj-65",
+      0
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-61",
+      0
+     ],
+     "destination": [
+      "obj-65",
+      2
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-65",
+      0
+     ],
+     "destination": [
+      "obj-66",
+      0
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-66",
       0
      ],
      "destination": [
@@ -3286,90 +3470,6 @@
       0
      ],
      "destination": [
-      "obj-62",
-      0
-     ]
-    }
-   },
-   {
-    "patchline": {
-     "source": [
-      "obj-62",
-      0
-     ],
-     "destination": [
-      "obj-63",
-      0
-     ]
-    }
-   },
-   {
-    "patchline": {
-     "source": [
-      "obj-63",
-      1
-     ],
-     "destination": [
-      "obj-64",
-      0
-     ]
-    }
-   },
-   {
-    "patchline": {
-     "source": [
-      "obj-63",
-      0
-     ],
-     "destination": [
-      "obj-65",
-      0
-     ]
-    }
-   },
-   {
-    "patchline": {
-     "source": [
-      "obj-64",
-      1
-     ],
-     "destination": [
-      "obj-66",
-      1
-     ]
-    }
-   },
-   {
-    "patchline": {
-     "source": [
-      "obj-6",
-      0
-     ],
-     "destination": [
-      "obj-66",
-      2
-     ]
-    }
-   },
-   {
-    "patchline": {
-     "source": [
-      "obj-65",
-      1
-     ],
-     "destination": [
-      "obj-66",
-      0
-     ]
-    }
-   },
-   {
-    "patchline": {
-     "source": [
-      "obj-66",
-      0
-     ],
-     "destination": [
       "obj-67",
       0
      ]
@@ -3383,6 +3483,102 @@
      ],
      "destination": [
       "obj-68",
+      0
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-68",
+      1
+     ],
+     "destination": [
+      "obj-69",
+      0
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-68",
+      0
+     ],
+     "destination": [
+      "obj-70",
+      0
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-69",
+      1
+     ],
+     "destination": [
+      "obj-71",
+      1
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-6",
+      0
+     ],
+     "destination": [
+      "obj-71",
+      2
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-70",
+      1
+     ],
+     "destination": [
+      "obj-72",
+      0
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-72",
+      0
+     ],
+     "destination": [
+      "obj-71",
+      0
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-71",
+      0
+     ],
+     "destination": [
+      "obj-73",
+      0
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-73",
+      0
+     ],
+     "destination": [
+      "obj-74",
       0
      ]
     }
@@ -3394,7 +3590,7 @@
       0
      ],
      "destination": [
-      "obj-68",
+      "obj-74",
       1
      ]
     }
@@ -3402,11 +3598,47 @@
    {
     "patchline": {
      "source": [
-      "obj-68",
+      "obj-9",
       0
      ],
      "destination": [
-      "obj-69",
+      "obj-74",
+      2
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-72",
+      1
+     ],
+     "destination": [
+      "obj-74",
+      3
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-25",
+      0
+     ],
+     "destination": [
+      "obj-74",
+      4
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-74",
+      0
+     ],
+     "destination": [
+      "obj-75",
       0
      ]
     }
@@ -3414,23 +3646,23 @@
    {
     "patchline": {
      "source": [
-      "obj-67",
+      "obj-73",
       1
      ],
      "destination": [
+      "obj-76",
+      0
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
       "obj-70",
-      0
-     ]
-    }
-   },
-   {
-    "patchline": {
-     "source": [
-      "obj-65",
       4
      ],
      "destination": [
-      "obj-71",
+      "obj-77",
       0
      ]
     }
@@ -3442,7 +3674,7 @@
       0
      ],
      "destination": [
-      "obj-71",
+      "obj-77",
       1
      ]
     }
@@ -3450,11 +3682,11 @@
    {
     "patchline": {
      "source": [
-      "obj-65",
+      "obj-70",
       5
      ],
      "destination": [
-      "obj-72",
+      "obj-78",
       4
      ]
     }
@@ -3462,11 +3694,11 @@
    {
     "patchline": {
      "source": [
-      "obj-71",
+      "obj-77",
       0
      ],
      "destination": [
-      "obj-72",
+      "obj-78",
       3
      ]
     }
@@ -3474,11 +3706,11 @@
    {
     "patchline": {
      "source": [
-      "obj-65",
+      "obj-70",
       3
      ],
      "destination": [
-      "obj-72",
+      "obj-78",
       2
      ]
     }
@@ -3486,12 +3718,24 @@
    {
     "patchline": {
      "source": [
-      "obj-65",
+      "obj-70",
       2
      ],
      "destination": [
-      "obj-72",
+      "obj-78",
       1
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-76",
+      0
+     ],
+     "destination": [
+      "obj-78",
+      5
      ]
     }
    },
@@ -3502,138 +3746,6 @@
       0
      ],
      "destination": [
-      "obj-72",
-      5
-     ]
-    }
-   },
-   {
-    "patchline": {
-     "source": [
-      "obj-65",
-      0
-     ],
-     "destination": [
-      "obj-72",
-      0
-     ]
-    }
-   },
-   {
-    "patchline": {
-     "source": [
-      "obj-72",
-      0
-     ],
-     "destination": [
-      "obj-69",
-      1
-     ]
-    }
-   },
-   {
-    "patchline": {
-     "source": [
-      "obj-69",
-      0
-     ],
-     "destination": [
-      "obj-73",
-      0
-     ]
-    }
-   },
-   {
-    "patchline": {
-     "source": [
-      "obj-73",
-      0
-     ],
-     "destination": [
-      "obj-74",
-      0
-     ]
-    }
-   },
-   {
-    "patchline": {
-     "source": [
-      "obj-73",
-      1
-     ],
-     "destination": [
-      "obj-74",
-      1
-     ]
-    }
-   },
-   {
-    "patchline": {
-     "source": [
-      "obj-73",
-      2
-     ],
-     "destination": [
-      "obj-74",
-      2
-     ]
-    }
-   },
-   {
-    "patchline": {
-     "source": [
-      "obj-73",
-      3
-     ],
-     "destination": [
-      "obj-74",
-      3
-     ]
-    }
-   },
-   {
-    "patchline": {
-     "source": [
-      "obj-73",
-      4
-     ],
-     "destination": [
-      "obj-74",
-      4
-     ]
-    }
-   },
-   {
-    "patchline": {
-     "source": [
-      "obj-74",
-      0
-     ],
-     "destination": [
-      "obj-75",
-      0
-     ]
-    }
-   },
-   {
-    "patchline": {
-     "source": [
-      "obj-75",
-      2
-     ],
-     "destination": [
-      "obj-77",
-      0
-     ]
-    }
-   },
-   {
-    "patchline": {
-     "source": [
-      "obj-77",
-      0
-     ],
-     "destination": [
       "obj-78",
       0
      ]
@@ -3642,23 +3754,23 @@
    {
     "patchline": {
      "source": [
-      "obj-75",
-      1
+      "obj-78",
+      0
      ],
      "destination": [
-      "obj-79",
-      0
+      "obj-75",
+      1
      ]
     }
    },
    {
     "patchline": {
      "source": [
-      "obj-79",
-      1
+      "obj-75",
+      0
      ],
      "destination": [
-      "obj-76",
+      "obj-79",
       0
      ]
     }
@@ -3678,11 +3790,59 @@
    {
     "patchline": {
      "source": [
+      "obj-79",
+      1
+     ],
+     "destination": [
+      "obj-80",
+      1
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-79",
+      2
+     ],
+     "destination": [
+      "obj-80",
+      2
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-79",
+      3
+     ],
+     "destination": [
+      "obj-80",
+      3
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-79",
+      4
+     ],
+     "destination": [
+      "obj-80",
+      4
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
       "obj-80",
       0
      ],
      "destination": [
-      "obj-76",
+      "obj-81",
       0
      ]
     }
@@ -3690,11 +3850,23 @@
    {
     "patchline": {
      "source": [
-      "obj-76",
+      "obj-81",
+      2
+     ],
+     "destination": [
+      "obj-83",
+      0
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-83",
       0
      ],
      "destination": [
-      "obj-81",
+      "obj-84",
       0
      ]
     }
@@ -3703,6 +3875,42 @@
     "patchline": {
      "source": [
       "obj-81",
+      1
+     ],
+     "destination": [
+      "obj-85",
+      0
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-85",
+      1
+     ],
+     "destination": [
+      "obj-82",
+      0
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-85",
+      0
+     ],
+     "destination": [
+      "obj-86",
+      0
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-86",
       0
      ],
      "destination": [
@@ -3718,7 +3926,7 @@
       0
      ],
      "destination": [
-      "obj-78",
+      "obj-87",
       0
      ]
     }
@@ -3726,11 +3934,35 @@
    {
     "patchline": {
      "source": [
-      "obj-75",
+      "obj-87",
       0
      ],
      "destination": [
-      "obj-78",
+      "obj-88",
+      0
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-88",
+      0
+     ],
+     "destination": [
+      "obj-84",
+      0
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-81",
+      0
+     ],
+     "destination": [
+      "obj-84",
       1
      ]
     }
@@ -3738,11 +3970,11 @@
    {
     "patchline": {
      "source": [
-      "obj-78",
+      "obj-84",
       0
      ],
      "destination": [
-      "obj-83",
+      "obj-89",
       0
      ]
     }
@@ -3750,131 +3982,131 @@
    {
     "patchline": {
      "source": [
-      "obj-83",
+      "obj-89",
       4
-     ],
-     "destination": [
-      "obj-84",
-      1
-     ]
-    }
-   },
-   {
-    "patchline": {
-     "source": [
-      "obj-83",
-      3
-     ],
-     "destination": [
-      "obj-85",
-      2
-     ]
-    }
-   },
-   {
-    "patchline": {
-     "source": [
-      "obj-83",
-      2
-     ],
-     "destination": [
-      "obj-85",
-      1
-     ]
-    }
-   },
-   {
-    "patchline": {
-     "source": [
-      "obj-83",
-      1
-     ],
-     "destination": [
-      "obj-84",
-      0
-     ]
-    }
-   },
-   {
-    "patchline": {
-     "source": [
-      "obj-84",
-      0
-     ],
-     "destination": [
-      "obj-85",
-      0
-     ]
-    }
-   },
-   {
-    "patchline": {
-     "source": [
-      "obj-85",
-      0
-     ],
-     "destination": [
-      "obj-86",
-      0
-     ]
-    }
-   },
-   {
-    "patchline": {
-     "source": [
-      "obj-86",
-      1
-     ],
-     "destination": [
-      "obj-87",
-      0
-     ]
-    }
-   },
-   {
-    "patchline": {
-     "source": [
-      "obj-86",
-      0
-     ],
-     "destination": [
-      "obj-88",
-      0
-     ]
-    }
-   },
-   {
-    "patchline": {
-     "source": [
-      "obj-85",
-      1
-     ],
-     "destination": [
-      "obj-89",
-      1
-     ]
-    }
-   },
-   {
-    "patchline": {
-     "source": [
-      "obj-88",
-      0
-     ],
-     "destination": [
-      "obj-89",
-      0
-     ]
-    }
-   },
-   {
-    "patchline": {
-     "source": [
-      "obj-87",
-      0
      ],
      "destination": [
       "obj-90",
+      1
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-89",
+      3
+     ],
+     "destination": [
+      "obj-91",
+      2
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-89",
+      2
+     ],
+     "destination": [
+      "obj-91",
+      1
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-89",
+      1
+     ],
+     "destination": [
+      "obj-90",
+      0
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-90",
+      0
+     ],
+     "destination": [
+      "obj-91",
+      0
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-91",
+      0
+     ],
+     "destination": [
+      "obj-92",
+      0
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-92",
+      1
+     ],
+     "destination": [
+      "obj-93",
+      0
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-92",
+      0
+     ],
+     "destination": [
+      "obj-94",
+      0
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-91",
+      1
+     ],
+     "destination": [
+      "obj-95",
+      1
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-94",
+      0
+     ],
+     "destination": [
+      "obj-95",
+      0
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-93",
+      0
+     ],
+     "destination": [
+      "obj-96",
       6
      ]
     }
@@ -3882,128 +4114,8 @@
    {
     "patchline": {
      "source": [
-      "obj-89",
-      0
-     ],
-     "destination": [
-      "obj-90",
-      0
-     ]
-    }
-   },
-   {
-    "patchline": {
-     "source": [
-      "obj-90",
-      0
-     ],
-     "destination": [
-      "obj-45",
-      0
-     ]
-    }
-   },
-   {
-    "patchline": {
-     "source": [
-      "obj-62",
-      1
-     ],
-     "destination": [
-      "obj-92",
-      0
-     ]
-    }
-   },
-   {
-    "patchline": {
-     "source": [
-      "obj-92",
-      0
-     ],
-     "destination": [
-      "obj-93",
-      0
-     ]
-    }
-   },
-   {
-    "patchline": {
-     "source": [
-      "obj-93",
-      0
-     ],
-     "destination": [
-      "obj-91",
-      0
-     ]
-    }
-   },
-   {
-    "patchline": {
-     "source": [
-      "obj-91",
-      0
-     ],
-     "destination": [
-      "obj-76",
-      0
-     ]
-    }
-   },
-   {
-    "patchline": {
-     "source": [
-      "obj-62",
-      2
-     ],
-     "destination": [
-      "obj-94",
-      0
-     ]
-    }
-   },
-   {
-    "patchline": {
-     "source": [
-      "obj-94",
-      3
-     ],
-     "destination": [
       "obj-95",
       0
-     ]
-    }
-   },
-   {
-    "patchline": {
-     "source": [
-      "obj-95",
-      0
-     ],
-     "destination": [
-      "obj-73",
-      0
-     ]
-    }
-   },
-   {
-    "patchline": {
-     "source": [
-      "obj-95",
-      0
-     ],
-     "destination": [
-      "obj-76",
-      0
-     ]
-    }
-   },
-   {
-    "patchline": {
-     "source": [
-      "obj-94",
-      2
      ],
      "destination": [
       "obj-96",
@@ -4018,7 +4130,7 @@
       0
      ],
      "destination": [
-      "obj-85",
+      "obj-50",
       0
      ]
     }
@@ -4026,31 +4138,7 @@
    {
     "patchline": {
      "source": [
-      "obj-94",
-      0
-     ],
-     "destination": [
-      "obj-97",
-      0
-     ]
-    }
-   },
-   {
-    "patchline": {
-     "source": [
-      "obj-97",
-      0
-     ],
-     "destination": [
-      "obj-45",
-      0
-     ]
-    }
-   },
-   {
-    "patchline": {
-     "source": [
-      "obj-94",
+      "obj-67",
       1
      ],
      "destination": [
@@ -4066,7 +4154,7 @@
       0
      ],
      "destination": [
-      "obj-55",
+      "obj-99",
       0
      ]
     }
@@ -4078,6 +4166,30 @@
       0
      ],
      "destination": [
+      "obj-97",
+      0
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-97",
+      0
+     ],
+     "destination": [
+      "obj-82",
+      0
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-67",
+      2
+     ],
+     "destination": [
       "obj-100",
       0
      ]
@@ -4087,7 +4199,7 @@
     "patchline": {
      "source": [
       "obj-100",
-      1
+      3
      ],
      "destination": [
       "obj-101",
@@ -4099,6 +4211,126 @@
     "patchline": {
      "source": [
       "obj-101",
+      0
+     ],
+     "destination": [
+      "obj-79",
+      0
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-101",
+      0
+     ],
+     "destination": [
+      "obj-82",
+      0
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-100",
+      2
+     ],
+     "destination": [
+      "obj-102",
+      0
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-102",
+      0
+     ],
+     "destination": [
+      "obj-91",
+      0
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-100",
+      0
+     ],
+     "destination": [
+      "obj-103",
+      0
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-103",
+      0
+     ],
+     "destination": [
+      "obj-50",
+      0
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-100",
+      1
+     ],
+     "destination": [
+      "obj-104",
+      0
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-104",
+      0
+     ],
+     "destination": [
+      "obj-60",
+      0
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-105",
+      0
+     ],
+     "destination": [
+      "obj-106",
+      0
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-106",
+      1
+     ],
+     "destination": [
+      "obj-107",
+      0
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-107",
       0
      ],
      "destination": [
@@ -4110,23 +4342,23 @@
    {
     "patchline": {
      "source": [
+      "obj-106",
+      0
+     ],
+     "destination": [
       "obj-100",
       0
-     ],
-     "destination": [
-      "obj-94",
-      0
      ]
     }
    },
    {
     "patchline": {
      "source": [
-      "obj-9",
+      "obj-12",
       1
      ],
      "destination": [
-      "obj-94",
+      "obj-100",
       0
      ]
     }
@@ -4134,92 +4366,8 @@
    {
     "patchline": {
      "source": [
-      "obj-62",
+      "obj-67",
       3
-     ],
-     "destination": [
-      "obj-102",
-      0
-     ]
-    }
-   },
-   {
-    "patchline": {
-     "source": [
-      "obj-102",
-      1
-     ],
-     "destination": [
-      "obj-103",
-      0
-     ]
-    }
-   },
-   {
-    "patchline": {
-     "source": [
-      "obj-102",
-      0
-     ],
-     "destination": [
-      "obj-104",
-      0
-     ]
-    }
-   },
-   {
-    "patchline": {
-     "source": [
-      "obj-104",
-      0
-     ],
-     "destination": [
-      "obj-105",
-      0
-     ]
-    }
-   },
-   {
-    "patchline": {
-     "source": [
-      "obj-105",
-      0
-     ],
-     "destination": [
-      "obj-106",
-      0
-     ]
-    }
-   },
-   {
-    "patchline": {
-     "source": [
-      "obj-103",
-      0
-     ],
-     "destination": [
-      "obj-106",
-      0
-     ]
-    }
-   },
-   {
-    "patchline": {
-     "source": [
-      "obj-62",
-      4
-     ],
-     "destination": [
-      "obj-107",
-      0
-     ]
-    }
-   },
-   {
-    "patchline": {
-     "source": [
-      "obj-107",
-      0
      ],
      "destination": [
       "obj-108",
@@ -4230,11 +4378,95 @@
    {
     "patchline": {
      "source": [
-      "obj-62",
-      4
+      "obj-108",
+      1
      ],
      "destination": [
       "obj-109",
+      0
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-108",
+      0
+     ],
+     "destination": [
+      "obj-110",
+      0
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-110",
+      0
+     ],
+     "destination": [
+      "obj-111",
+      0
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-111",
+      0
+     ],
+     "destination": [
+      "obj-112",
+      0
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-109",
+      0
+     ],
+     "destination": [
+      "obj-112",
+      0
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-67",
+      4
+     ],
+     "destination": [
+      "obj-113",
+      0
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-113",
+      0
+     ],
+     "destination": [
+      "obj-114",
+      0
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-67",
+      4
+     ],
+     "destination": [
+      "obj-115",
       0
      ]
     }
