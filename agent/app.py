@@ -24,7 +24,7 @@ import threading
 import time
 from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
-from typing import Any
+from typing import Self
 
 from agent.clock import Clock
 from agent.config import Config
@@ -33,7 +33,7 @@ from agent.events import Note
 from agent.fallback import FallbackGenerator
 from agent.generator import Generator
 from agent.metrics import Counters, Histogram
-from agent.osc import AllNotesOff, HumanNote, Message, NoteOff, NoteOn, Playhead
+from agent.osc import AllNotesOff, HumanNote, Message, NoteOff, NoteOn, Playhead, Status
 from agent.scheduler import Generate, ResetGenerator
 from agent.server import OscServer, Received, Sender, open_server
 from agent.session import Effect, Session
@@ -56,7 +56,7 @@ def make_generator(config: Config) -> Generator:
         return FallbackGenerator()
     from agent import live_model  # lazy: torch is imported only when a model is used
 
-    return live_model.load_generator(path, config.timing)  # type: ignore[no-any-return]
+    return live_model.load_generator(path, config.timing)
 
 
 class Agent:
@@ -95,6 +95,8 @@ class Agent:
         self.address = server.address
         log.info("ready: listening on %s:%d, sending to %s:%d, generator %s", *self.address, net.send_host,
                  net.send_port, self.generator.name)
+        if net.listen_host not in ("127.0.0.1", "::1", "localhost"):
+            log.warning("listening on %s, not loopback: other machines can reach the agent", net.listen_host)
         if ready is not None:
             ready(self.address)
         try:
@@ -181,7 +183,7 @@ class Agent:
             if delta:
                 log.warning("%d %s in the last %g s", delta, what, self.config.runtime.status_interval_s)
 
-    def status(self) -> Message:
+    def status(self) -> Status:
         return self.session.status(*(h.percentile(q) * 1000.0 for h in (self.latency, self.arrival_latency)
                                      for q in (50, 99)))
 
@@ -229,9 +231,12 @@ class Agent:
             error = future.exception()
         else:
             try:
-                notes = [n for n in future.result() if isinstance(n, Note)]
+                result = list(future.result())
             except TypeError as exc:  # the generator returned something that is not a list of notes
                 error = exc
+            else:
+                notes = [n for n in result if isinstance(n, Note)]
+                self.counters.invalid_notes += len(result) - len(notes)
         self._carry_out(self.session.on_result(request_id, notes, error))
         assert self._wake is not None
         self._wake.set()
@@ -277,7 +282,7 @@ class AgentThread:
 
         try:
             asyncio.run(serve())
-        except BaseException as exc:  # reported to the thread that called start()/stop()
+        except BaseException as exc:  # noqa: BLE001 - reported to the thread that called start()/stop()
             self.error = exc
             self._ready.set()
 
@@ -297,9 +302,9 @@ class AgentThread:
             raise SidemanError(f"agent failed: {self.error!r}") from self.error
         return self.agent.counters
 
-    def __enter__(self) -> AgentThread:
+    def __enter__(self) -> Self:
         self.start()
         return self
 
-    def __exit__(self, *exc: Any) -> None:
+    def __exit__(self, *exc: object) -> None:
         self.stop()

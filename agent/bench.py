@@ -102,12 +102,12 @@ def _tempo_lines(title: str, report: DawReport, status: Status | None, rss_mib: 
              f"  lead time ms:         p1 {p1:.1f}, p50 {p50:.1f}, p99 {p99:.1f}"]
     if status is not None:
         lines += [f"  fallback chunks:      {status.fallback_chunks}",
-                  f"  input-to-state ms:    p50 {status.input_latency_p50_ms:.3f}, "
-                  f"p99 {status.input_latency_p99_ms:.3f} ({status.packets_handled} messages)",
-                  f"  arrival-to-state ms:  p50 {status.arrival_latency_p50_ms:.3f}, "
-                  f"p99 {status.arrival_latency_p99_ms:.3f} (from the kernel's receive time: adds OS wake-up)",
-                  f"  packets dropped:      {status.dropped_packets}; input errors {status.input_errors}; "
-                  f"agent-side late notes {status.late_notes}; generator {status.model}"]
+                  (f"  input-to-state ms:    p50 {status.input_latency_p50_ms:.3f}, "
+                  f"p99 {status.input_latency_p99_ms:.3f} ({status.packets_handled} messages)"),
+                  (f"  arrival-to-state ms:  p50 {status.arrival_latency_p50_ms:.3f}, "
+                  f"p99 {status.arrival_latency_p99_ms:.3f} (from the kernel's receive time: adds OS wake-up)"),
+                  (f"  packets dropped:      {status.dropped_packets}; input errors {status.input_errors}; "
+                  f"agent-side late notes {status.late_notes}; generator {status.model}")]
     lines.append(f"  peak RSS:             {rss_mib:.1f} MiB")
     return lines
 
@@ -153,8 +153,8 @@ async def _flood(args: argparse.Namespace, address: tuple[str, int], daw: SimDaw
     handled = after.packets_handled - before.packets_handled
     dropped = after.dropped_packets - before.dropped_packets
     late_during = sum(1 for n in report.played() if start <= n.arrival_s <= end and n.lead_s < 0)
-    return [f"  flood:                {sent} valid messages in {end - start:.1f} s "
-            f"({sent / max(end - start, 1e-9):.0f}/s) while playing",
+    return [(f"  flood:                {sent} valid messages in {end - start:.1f} s "
+            f"({sent / max(end - start, 1e-9):.0f}/s) while playing"),
             f"  flood handled:        {handled} messages applied (incl. the patch's own), {dropped} dropped",
             f"  late notes in flood:  {late_during}"]
 

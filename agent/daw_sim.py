@@ -19,8 +19,25 @@ from typing import Any
 from agent.leadsheet import LeadSheet
 from agent.metrics import percentiles
 from agent.osc import (
-    OUTBOUND, AllNotesOff, ChordIn, ChordsClear, ErrorReply, Hello, Message, NoteCancel, NoteOff, NoteOn, NoteOut,
-    Play, Playhead, Status, Stop, Tempo, TimeSig, decode, encode,
+    OUTBOUND,
+    AllNotesOff,
+    ChordIn,
+    ChordsClear,
+    ErrorReply,
+    Hello,
+    Message,
+    NoteCancel,
+    NoteOff,
+    NoteOn,
+    NoteOut,
+    Play,
+    Playhead,
+    Status,
+    Stop,
+    Tempo,
+    TimeSig,
+    decode,
+    encode,
 )
 
 
@@ -141,7 +158,8 @@ class SimDaw:
     async def run(self, agent: tuple[str, int], settle_s: float = 0.3) -> DawReport:
         """Play the lead sheet once through, then stop; return what the agent sent."""
         self.agent = agent
-        for message in (Hello(self._port()), Tempo(self.bpm), TimeSig(4, 4), ChordsClear()):
+        setup: tuple[Message, ...] = (Hello(self._port()), Tempo(self.bpm), TimeSig(4, 4), ChordsClear())
+        for message in setup:
             self.send(message)
         await asyncio.sleep(settle_s)
         self.t0 = time.monotonic()

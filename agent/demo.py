@@ -99,8 +99,8 @@ def summary(report: DawReport, counters: Counters, generator: str, tracks: list[
         f"  agent notes played: {len(played)} ({len(report.notes) - len(played)} withdrawn before sounding)",
         f"  late notes:         {report.late()} (arrived after their beat)",
         f"  lead time ms:       p1 {p1:.1f}, p50 {p50:.1f}, p99 {p99:.1f}",
-        f"  agent counters:     {counters.fallback_chunks} fallback chunks, {counters.late_notes} late, "
-        f"{counters.input_errors} input errors, {counters.dropped_packets + counters.kernel_drops} dropped",
+        (f"  agent counters:     {counters.fallback_chunks} fallback chunks, {counters.late_notes} late, "
+        f"{counters.input_errors} input errors, {counters.dropped_packets + counters.kernel_drops} dropped"),
         f"  error replies:      {len(report.errors)}",
     ]
     if path is not None:

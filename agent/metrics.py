@@ -34,7 +34,7 @@ class Histogram:
     def __init__(self, lo: float = 1e-6, hi: float = 10.0, buckets_per_decade: int = 50) -> None:
         self._log_lo = math.log10(lo)
         self._per_decade = buckets_per_decade
-        self._n = int(math.ceil((math.log10(hi) - self._log_lo) * buckets_per_decade)) + 1
+        self._n = math.ceil((math.log10(hi) - self._log_lo) * buckets_per_decade) + 1
         self._counts = [0] * self._n
         self.count = 0
 

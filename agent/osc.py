@@ -299,6 +299,7 @@ def _read_args(dgram: bytes) -> tuple[str, str, list[Any]]:
     """Address, type tags and raw values of one OSC message; only i, f, s are accepted."""
     address, index = osc_types.get_string(dgram, 0)
     tags = ""
+    value: Any
     if index < len(dgram):
         tag_string, index = osc_types.get_string(dgram, index)
         if not tag_string.startswith(","):

@@ -101,7 +101,7 @@ class OscServer:
         for level, kind, payload in ancillary:
             if level == socket.SOL_SOCKET and kind == _SO_TIMESTAMPNS and len(payload) >= _TIMESPEC.size:
                 seconds, nanos = _TIMESPEC.unpack_from(payload)
-                return min(now, seconds + nanos * 1e-9 - wall_offset)
+                return min(now, float(seconds + nanos * 1e-9 - wall_offset))
         return now
 
     def _enqueue(self, data: bytes, arrival_s: float, read_s: float, sender: tuple[str, int]) -> None:

@@ -22,8 +22,27 @@ from agent.events import ChordSpan, Note, Part
 from agent.generator import GenerationContext, Generator, SamplingParams
 from agent.metrics import Counters, RateLimiter
 from agent.osc import (
-    AllNotesOff, ChordIn, ChordsClear, ErrorReply, Hello, HumanNote, InMessage, Instruments, NoteCancel,
-    NoteOff, NoteOn, NoteOut, OutMessage, Panic, Play, Playhead, SetParam, Status, Stop, Tempo, TimeSig,
+    AllNotesOff,
+    ChordIn,
+    ChordsClear,
+    ErrorReply,
+    Hello,
+    HumanNote,
+    InMessage,
+    Instruments,
+    NoteCancel,
+    NoteOff,
+    NoteOn,
+    NoteOut,
+    OutMessage,
+    Panic,
+    Play,
+    Playhead,
+    SetParam,
+    Status,
+    Stop,
+    Tempo,
+    TimeSig,
 )
 from agent.ring import ChordTrack, NoteRing
 from agent.scheduler import Action, CancelNotes, Generate, ResetGenerator, Scheduler, SendNotes, SilenceAll
@@ -31,7 +50,7 @@ from agent.scheduler import Action, CancelNotes, Generate, ResetGenerator, Sched
 log = logging.getLogger(__name__)
 
 Effect = OutMessage | Generate | ResetGenerator
-TimingCheck = Callable[[TimingConfig], "str | None"]
+TimingCheck = Callable[[float, float], "str | None"]  # (delta2_beats, lead_beats) -> why not, or None
 
 _MIN_HELD_BEATS = 1.0 / 64  # a held human note is shown with at least this duration
 
@@ -249,7 +268,7 @@ class Session:
             value = _set_value(msg.name, msg.value, entry)
         except ValueError as exc:
             return self.input_error(f"/agent/set {msg.name}: {exc}")
-        kind, _, _, _, name = entry
+        name = entry[4]
         if msg.name == "parts":
             return self._set_parts(parse_parts(str(value)))
         if name in {f.name for f in dataclasses.fields(TimingConfig)}:
@@ -259,7 +278,7 @@ class Session:
         return []
 
     def _set_timing(self, name: str, timing: TimingConfig) -> list[Effect]:
-        reason = self._check_timing(timing) if self._check_timing else None
+        reason = self._check_timing(timing.delta2_beats, timing.lead_beats) if self._check_timing else None
         if reason:
             return self.input_error(f"/agent/set {name}: the loaded model can't do that ({reason})")
         self.timing = self.scheduler.timing = timing
@@ -315,7 +334,7 @@ class Session:
         )
 
 
-def _set_value(name: str, value: int | float | str, entry: tuple[str, float, float, bool, str]) -> Any:
+def _set_value(name: str, value: float | str, entry: tuple[str, float, float, bool, str]) -> Any:
     """Check an /agent/set value against its entry; ValueError says what was wrong."""
     kind, lo, hi, lo_open, _ = entry
     if kind == "s":

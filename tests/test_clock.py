@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import pytest
+from runtime_fakes import FakeTime
 
 from agent.clock import Clock, ClockEvent
-from runtime_fakes import FakeTime
 
 
 def playing_clock(tempo_bpm: float = 120.0, beat: float = 0.0) -> tuple[Clock, FakeTime]:

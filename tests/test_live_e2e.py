@@ -11,11 +11,23 @@ from agent.app import AgentThread
 from agent.chords import parse_symbol
 from agent.config import Config, override
 from agent.daw_sim import DawReport, SimDaw
-from agent.events import chord_at, ChordSpan
+from agent.events import ChordSpan, chord_at
 from agent.fallback import FallbackGenerator
 from agent.leadsheet import tiled
 from agent.metrics import Counters
-from agent.osc import OUTBOUND, AllNotesOff, Hello, NoteOut, Play, Playhead, Status, Tempo, ChordIn, decode, encode
+from agent.osc import (
+    OUTBOUND,
+    AllNotesOff,
+    ChordIn,
+    Hello,
+    NoteOut,
+    Play,
+    Playhead,
+    Status,
+    Tempo,
+    decode,
+    encode,
+)
 
 BAD_INPUT = [
     (b"junk", "not an OSC message"),

@@ -8,8 +8,24 @@ import struct
 import pytest
 
 from agent.osc import (
-    OUTBOUND, AllNotesOff, ChordIn, ErrorReply, Hello, HumanNote, Instruments, NoteCancel, NoteOn, NoteOut, Play,
-    Playhead, SetParam, Status, Tempo, TimeSig, decode, encode,
+    OUTBOUND,
+    AllNotesOff,
+    ChordIn,
+    ErrorReply,
+    Hello,
+    HumanNote,
+    Instruments,
+    NoteCancel,
+    NoteOn,
+    NoteOut,
+    Play,
+    Playhead,
+    SetParam,
+    Status,
+    Tempo,
+    TimeSig,
+    decode,
+    encode,
 )
 
 

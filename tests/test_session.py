@@ -5,11 +5,21 @@ from __future__ import annotations
 import pytest
 from runtime_fakes import LiveHarness
 
-from agent.config import TimingConfig
 from agent.events import Part
 from agent.osc import (
-    AllNotesOff, ChordsClear, ErrorReply, Hello, HumanNote, Instruments, NoteCancel, NoteOff, NoteOn, Panic,
-    Playhead, SetParam, TimeSig,
+    AllNotesOff,
+    ChordsClear,
+    ErrorReply,
+    Hello,
+    HumanNote,
+    Instruments,
+    NoteCancel,
+    NoteOff,
+    NoteOn,
+    Panic,
+    Playhead,
+    SetParam,
+    TimeSig,
 )
 from agent.session import part_for_program
 
@@ -47,8 +57,8 @@ def test_bad_set_is_answered(name: str, value: object, message: str) -> None:
 def test_timing_the_model_cannot_honour_is_refused() -> None:
     live = LiveHarness()
 
-    def check(timing: TimingConfig) -> str | None:
-        return None if timing.delta2_beats == 1.0 else "trained with delta2 = 1 beat"
+    def check(delta2_beats: float, lead_beats: float) -> str | None:  # ModelGenerator.check_timing's signature
+        return None if delta2_beats == 1.0 else "trained with delta2 = 1 beat"
 
     live.session._check_timing = check
     live.send(SetParam("delta2", 2.0))
