@@ -70,6 +70,7 @@ class Agent:
         self.counters = Counters()
         self.latency = Histogram()  # input-to-state latency (read from the socket -> state updated), s
         self.arrival_latency = Histogram()  # kernel arrival -> state updated (adds OS wake-up, backlog), s
+        self.generate_time = Histogram()  # duration of generator.generate calls in the worker, s
         self.clock = Clock(now, timing.default_tempo_bpm, timing.jump_threshold_beats, timing.drift_time_constant_s)
         self.session = Session(config, self.clock, FallbackGenerator(), self.counters, generator.name,
                                getattr(generator, "check_timing", None))
@@ -210,8 +211,7 @@ class Agent:
 
     def _submit(self, request: Generate) -> None:
         assert self._executor is not None and self._loop is not None
-        future = self._executor.submit(self.generator.generate, request.context, request.start_beat,
-                                       request.end_beat)
+        future = self._executor.submit(self._timed_generate, request)
         loop = self._loop
 
         def done(f: Future[list[Note]]) -> None:
@@ -221,6 +221,14 @@ class Agent:
                 pass
 
         future.add_done_callback(done)
+
+    def _timed_generate(self, request: Generate) -> list[Note]:
+        """generator.generate in the worker, timed (the figure tells how much lead a model needs)."""
+        start = time.perf_counter()
+        try:
+            return self.generator.generate(request.context, request.start_beat, request.end_beat)
+        finally:
+            self.generate_time.add(time.perf_counter() - start)
 
     def _on_done(self, request_id: int, future: Future[list[Note]]) -> None:
         notes: list[Note] | None = None
@@ -254,13 +262,15 @@ class Agent:
                     log.warning("generator still busy after %g s; leaving it", self.config.runtime.shutdown_timeout_s)
         finally:
             server.close()
-            log.info("stopped: %s", _summary(self.counters))
+            log.info("stopped: %s", self.summary())
 
-
-def _summary(c: Counters) -> str:
-    return (f"{c.notes_sent} notes sent, {c.late_notes} late, {c.fallback_chunks} fallback chunks, "
-            f"{c.dropped_packets + c.kernel_drops} dropped, {c.input_errors} input errors, "
-            f"{c.generator_errors} generator errors")
+    def summary(self) -> str:
+        """One line of what happened: counts, and how long generator calls took."""
+        c, g = self.counters, self.generate_time
+        return (f"{c.notes_sent} notes sent, {c.late_notes} late, {c.fallback_chunks} fallback chunks, "
+                f"{c.dropped_packets + c.kernel_drops} dropped, {c.input_errors} input errors, "
+                f"{c.generator_errors} generator errors; {g.count} generator calls, "
+                f"p50 {g.percentile(50) * 1000:.1f} ms, p99 {g.percentile(99) * 1000:.1f} ms")
 
 
 class AgentThread:

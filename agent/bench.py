@@ -125,11 +125,13 @@ async def _play(args: argparse.Namespace, bpm: float, bars: int, flood: bool) ->
     finally:
         agent.stop()
         daw.close()
+    stopped = [line.split("stopped: ", 1)[1] for line in agent.log_path.read_text().splitlines() if "stopped: " in line]
     minutes = bars * 4 / bpm
     title = f"{bpm:g} bpm, {minutes:.1f} min of music ({bars} bars), delta2 = 1 beat"
     if flood:
         title = f"flood run: {title}"
-    return _tempo_lines(title, report, _last_status(report), rss) + flood_lines
+    agent_line = [f"  agent:                {stopped[-1]}"] if stopped else []
+    return _tempo_lines(title, report, _last_status(report), rss) + agent_line + flood_lines
 
 
 async def _flood(args: argparse.Namespace, address: tuple[str, int], daw: SimDaw, bpm: float) -> list[str]:

@@ -26,7 +26,7 @@ TICKS_PER_BEAT = 480
 _CHORD_CHANNEL = 16  # channel of the chord track in the MIDI file (1-16)
 
 
-async def play(config: Config, sheet: LeadSheet, bpm: float) -> tuple[DawReport, Counters, str]:
+async def play(config: Config, sheet: LeadSheet, bpm: float) -> tuple[DawReport, Counters, str, str]:
     """Start the agent in-process, play `sheet` at `bpm` through the simulated patch, stop the agent."""
     daw = SimDaw(sheet, bpm)
     port = await daw.open()
@@ -39,7 +39,7 @@ async def play(config: Config, sheet: LeadSheet, bpm: float) -> tuple[DawReport,
     finally:
         counters = await asyncio.to_thread(agent.stop)
         daw.close()
-    return report, counters, agent.agent.generator.name
+    return report, counters, agent.agent.generator.name, agent.agent.summary()
 
 
 def write_midi(report: DawReport, sheet: LeadSheet, config: Config, path: Path, preroll_beats: float) -> list[str]:
@@ -90,7 +90,8 @@ def _track(name: str, channel: int, program: int, notes: list[tuple[float, float
     return track
 
 
-def summary(report: DawReport, counters: Counters, generator: str, tracks: list[str], path: Path | None) -> str:
+def summary(report: DawReport, counters: Counters, generator: str, tracks: list[str], path: Path | None,
+            agent_line: str = "") -> str:
     p1, p50, p99 = report.lead_ms()
     played = report.played()
     lines = [
@@ -100,8 +101,10 @@ def summary(report: DawReport, counters: Counters, generator: str, tracks: list[
         f"  late notes:         {report.late()} (arrived after their beat)",
         f"  lead time ms:       p1 {p1:.1f}, p50 {p50:.1f}, p99 {p99:.1f}",
         (f"  agent counters:     {counters.fallback_chunks} fallback chunks, {counters.late_notes} late, "
-        f"{counters.input_errors} input errors, {counters.dropped_packets + counters.kernel_drops} dropped"),
+        f"{counters.input_errors} input errors, {counters.dropped_packets + counters.kernel_drops} dropped, "
+        f"{counters.generator_errors} generator errors, {counters.invalid_notes} invalid generated notes"),
         f"  error replies:      {len(report.errors)}",
+        f"  agent:              {agent_line}",
     ]
     if path is not None:
         lines.append(f"  wrote {path} (tracks: {', '.join(tracks)})")
@@ -112,6 +115,6 @@ def run_demo(config: Config, bpm: float, bars: int, out: Path) -> str:
     """Play `bars` bars of the built-in lead sheet at `bpm`; write `out`; return the summary."""
     sheet = tiled(bars)
     log.info("demo: %d bars at %g bpm (%.0f s)", bars, bpm, sheet.beats * 60.0 / bpm)
-    report, counters, generator = asyncio.run(play(config, sheet, bpm))
+    report, counters, generator, agent_line = asyncio.run(play(config, sheet, bpm))
     tracks = write_midi(report, sheet, config, out, preroll_beats=2.0)
-    return summary(report, counters, generator, tracks, out)
+    return summary(report, counters, generator, tracks, out, agent_line)
