@@ -112,7 +112,7 @@ class RuntimeConfig:
 class Config:
     """Everything `sideman run` needs. `model_path` None means the fallback generator only."""
 
-    model_path: str | None = "models/sideman.pt"  # relative paths are relative to the repository root
+    model_path: str | None = "models/sideman-default.safetensors"  # relative paths are relative to the repository root
     net: NetConfig = NetConfig()
     timing: TimingConfig = TimingConfig()
     sampling: SamplingConfig = SamplingConfig()
