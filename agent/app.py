@@ -71,6 +71,7 @@ class Agent:
         self.latency = Histogram()  # input-to-state latency (read from the socket -> state updated), s
         self.arrival_latency = Histogram()  # kernel arrival -> state updated (adds OS wake-up, backlog), s
         self.generate_time = Histogram()  # duration of generator.generate calls in the worker, s
+        self.worker_busy = threading.Event()  # set while a generator call runs (a stuck model blocks exit)
         self.clock = Clock(now, timing.default_tempo_bpm, timing.jump_threshold_beats, timing.drift_time_constant_s)
         self.session = Session(config, self.clock, FallbackGenerator(), self.counters, generator.name,
                                getattr(generator, "check_timing", None))
@@ -225,9 +226,11 @@ class Agent:
     def _timed_generate(self, request: Generate) -> list[Note]:
         """generator.generate in the worker, timed (the figure tells how much lead a model needs)."""
         start = time.perf_counter()
+        self.worker_busy.set()
         try:
             return self.generator.generate(request.context, request.start_beat, request.end_beat)
         finally:
+            self.worker_busy.clear()
             self.generate_time.add(time.perf_counter() - start)
 
     def _on_done(self, request_id: int, future: Future[list[Note]]) -> None:

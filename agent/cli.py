@@ -19,6 +19,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import logging
+import os
 import signal
 import sys
 from collections.abc import Callable
@@ -110,6 +111,10 @@ def _run(parser: argparse.ArgumentParser) -> Handler:
             await agent.run(stop)
 
         asyncio.run(serve())
+        if agent.worker_busy.is_set():  # all-notes-off went out; do not wait for a stuck model to return
+            log.warning("the generator is still running: exiting without waiting for it")
+            logging.shutdown()
+            os._exit(0)
         return 0
 
     return handle

@@ -53,6 +53,7 @@ Effect = OutMessage | Generate | ResetGenerator
 TimingCheck = Callable[[float, float], "str | None"]  # (delta2_beats, lead_beats) -> why not, or None
 
 _MIN_HELD_BEATS = 1.0 / 64  # a held human note is shown with at least this duration
+_INT32_MAX = 2**31 - 1
 
 #: /agent/set name -> (kind, lo, hi, lo_open, SamplingParams/TimingConfig field)
 SET_PARAMS: dict[str, tuple[str, float, float, bool, str]] = {
@@ -327,9 +328,14 @@ class Session:
 
     def status(self, p50_ms: float, p99_ms: float, arrival_p50_ms: float, arrival_p99_ms: float) -> Status:
         c = self.counters
+
+        def i32(n: int) -> int:  # OSC i is int32: saturate rather than fail after 2^31
+            return min(n, _INT32_MAX)
+
         return Status(
-            "playing" if self.clock.playing else "stopped", self.model_name, c.notes_sent, c.late_notes,
-            c.fallback_chunks, c.dropped_packets + c.kernel_drops, c.input_errors, c.generator_errors, c.packets_handled,
+            "playing" if self.clock.playing else "stopped", self.model_name, i32(c.notes_sent), i32(c.late_notes),
+            i32(c.fallback_chunks), i32(c.dropped_packets + c.kernel_drops), i32(c.input_errors),
+            i32(c.generator_errors), i32(c.packets_handled),
             self.clock.beat_now(), self.clock.tempo_bpm, p50_ms, p99_ms, arrival_p50_ms, arrival_p99_ms,
         )
 
