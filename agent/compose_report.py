@@ -1,0 +1,71 @@
+"""The report folder of `sideman compose-eval`: figures as JSON and Markdown, satisfaction curves, rolls."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+ROLL_SYSTEMS = ("real region", "model", "model, no future of its part")
+
+
+def write(folder: Path, result: dict[str, Any], printed: str, cases: Sequence[Any]) -> None:
+    """eval.json, README.md (the printed figures and the pictures), satisfaction.png, roll_*.png."""
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / "eval.json").write_text(json.dumps(result, indent=2, default=str))
+    pictures = []
+    if result["feedback"].get("tests"):
+        satisfaction_plot(result["feedback"], folder / "satisfaction.png")
+        pictures.append("satisfaction.png")
+    for index, case in enumerate(cases[:4]):
+        name = f"roll_{index:02d}.png"
+        roll(case, folder / name)
+        pictures.append(name)
+    lines = [f"# Composition mode: {result['checkpoint']}", "", "```", printed, "```", "",
+             "Settings: " + ", ".join(f"{k}={v}" for k, v in result["settings"].items()), ""]
+    lines += [f"![{p}]({p})" for p in pictures]
+    (folder / "README.md").write_text("\n".join(lines) + "\n")
+
+
+def _pyplot() -> Any:
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    return plt
+
+
+def satisfaction_plot(feedback: dict[str, Any], path: Path) -> None:
+    plt = _pyplot()
+    fig, ax = plt.subplots(figsize=(6, 3.5))
+    rounds = range(1, feedback["rounds"] + 1)
+    ax.plot(rounds, feedback["ss_curve_on"], marker="o", label="feedback learning on")
+    ax.plot(rounds, feedback["ss_curve_off"], marker="s", label="feedback learning off")
+    ax.axhline(feedback["gamma"], color="0.6", ls="--", lw=1, label="gamma")
+    ax.set_xlabel("round"), ax.set_ylabel("mean SS_i"), ax.legend(fontsize=8)
+    ax.set_title(f"simulated user, {feedback['tests']} tests")
+    fig.tight_layout()
+    fig.savefig(path, dpi=90)
+    plt.close(fig)
+
+
+def roll(case: Any, path: Path) -> None:
+    """The case's track around the region: the real notes and the model's, one panel each."""
+    plt = _pyplot()
+    region, length = case.region, case.length
+    lo, hi = region.start_beat - length, region.end_beat + length
+    context = case.past + case.future
+    systems = [s for s in ROLL_SYSTEMS if s in case.systems]
+    fig, axes = plt.subplots(len(systems), 1, figsize=(12, 2.2 * len(systems)), sharex=True, squeeze=False)
+    for ax, name in zip(axes[:, 0], systems, strict=True):
+        ax.axvspan(region.start_beat, region.end_beat, color="0.92", lw=0)
+        for note, color in [(n, "tab:blue") for n in context] + [(n, "tab:orange") for n in case.systems[name]]:
+            ax.broken_barh([(note.beat, note.dur_beats)], (note.pitch - 0.4, 0.8), color=color)
+        ax.set_ylabel(name, fontsize=7), ax.set_xlim(lo, hi)
+    axes[-1, 0].set_xlabel("beat (blue: context, orange: region, grey: the region)")
+    fig.suptitle(f"{case.song}: {case.piece.tracks[region.track].name}", fontsize=9)
+    fig.tight_layout()
+    fig.savefig(path, dpi=80)
+    plt.close(fig)

@@ -1,0 +1,179 @@
+"""Regenerate rounds, undo/restore, the feedback learner, session files, the simulated user."""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+
+import pytest
+import torch
+
+from agent import compose_store
+from agent.anticipation import TimingSettings
+from agent.checkpoint import save_checkpoint
+from agent.compose import CompositionSession, Mark
+from agent.compose_cli import add_infill_arguments, add_regenerate_arguments, run_infill, run_regenerate
+from agent.errors import CompositionError
+from agent.events import Note, Part
+from agent.feedback import FeedbackLearner, log_likelihood
+from agent.generator import SamplingParams
+from agent import vocab as V
+from agent.infill import Infiller, _Progress, region_context
+from agent.piece import Region, TrackRequest, inside, outside, read_piece, resolve, with_chords
+from agent.simulated_user import (
+    FeedbackResult, feedback_test, interaction_cost, satisfaction, summarise_feedback,
+)
+from compose_fakes import song_file, toy_model
+
+TIMING = TimingSettings()
+BASS_GAP = Region(2, 16.0, 32.0, (Part.BASS,))  # bars 5-8 of the bass track
+
+
+@pytest.fixture
+def session(tmp_path: Path) -> CompositionSession:
+    piece, template = read_piece(song_file(tmp_path / "song.mid"))
+    piece, regions = resolve(piece, [TrackRequest("Bass", ((5, 8),))])
+    made = CompositionSession(toy_model(), TIMING, piece, regions, template)
+    made.infill(SamplingParams(seed=1))
+    return made
+
+
+def test_regenerate_rewrites_only_the_marked_bars(session: CompositionSession) -> None:
+    before = session.version
+    after = session.regenerate([Mark(2, 20.0, 28.0)], SamplingParams(seed=1))
+    assert (after.number, after.parent, session.current) == (1, 0, 1)
+    for old, new in zip(before.piece.tracks, after.piece.tracks, strict=True):
+        assert outside(new.notes, 20.0, 28.0) == outside(old.notes, 20.0, 28.0)
+    rewritten = inside(after.piece.tracks[2].notes, 20.0, 28.0)
+    assert rewritten and rewritten != inside(before.piece.tracks[2].notes, 20.0, 28.0)
+    assert all(n.end_beat <= 28.0 + 1e-9 and n.part == Part.BASS for n in rewritten)
+    assert after.learn is not None and after.learn.loss_after <= after.learn.loss_before
+
+
+def test_undo_and_restore_bring_back_the_exact_version(session: CompositionSession, tmp_path: Path) -> None:
+    first = session.version
+    session.export(tmp_path / "v0.mid")
+    session.regenerate([Mark(2, 16.0, 20.0)], SamplingParams(seed=2))
+    second = session.regenerate([Mark(2, 24.0, 28.0)], SamplingParams(seed=3))
+    assert session.undo().number == 1 and session.undo() is first
+    assert session.version.piece == first.piece
+    session.export(tmp_path / "again.mid")
+    assert (tmp_path / "again.mid").read_bytes() == (tmp_path / "v0.mid").read_bytes()
+    with pytest.raises(CompositionError, match="nothing to undo"):
+        session.undo()
+    assert session.restore(2) is second
+    branch = session.regenerate([Mark(2, 16.0, 20.0)], SamplingParams(seed=4))
+    assert branch.parent == 2 and len(session.versions) == 4
+    with pytest.raises(CompositionError, match="versions 0-3"):
+        session.restore(7)
+
+
+@pytest.mark.parametrize("mark, message", [(Mark(3, 0.0, 4.0), "drum"), (Mark(9, 0.0, 4.0), "tracks 1-5"),
+                                           (Mark(2, 44.0, 60.0), "outside the piece")])
+def test_bad_marks_get_clear_errors(session: CompositionSession, mark: Mark, message: str) -> None:
+    with pytest.raises(CompositionError, match=message):
+        session.regenerate([mark], SamplingParams(seed=1))
+
+
+def test_the_learner_separates_rejected_from_kept(session: CompositionSession) -> None:
+    piece = session.version.piece
+    learner = FeedbackLearner(toy_model(), TIMING)
+    h = torch.randn(32)
+    assert torch.equal(learner.adapt(h), h) and learner.learn() is None
+    rejected = [Note(20.0 + i, 0.5, 84 + i % 3, 100, Part.BASS) for i in range(4)]
+    learner.observe(piece, Region(2, 20.0, 24.0, (Part.BASS,)), rejected, rejected=True)
+    learner.observe(piece, Region(2, 8.0, 12.0, (Part.BASS,)), inside(piece.tracks[2].notes, 8.0, 12.0), rejected=False)
+    stats = learner.learn()
+    assert stats is not None and stats.loss_before > 0.0 and stats.loss_after < stats.loss_before
+    assert stats.margin > 0.0 and stats.adapter_norm > 0.0
+    gap_rejected = log_likelihood(learner.model, learner.adapter, learner.rejected[0]).item() - learner.rejected[0].base
+    gap_kept = log_likelihood(learner.model, learner.adapter, learner.kept[0]).item() - learner.kept[0].base
+    assert gap_rejected < gap_kept
+    learner.reset()
+    assert not learner.active and torch.equal(learner.adapt(h), h)
+
+
+def test_marks_steer_the_next_rounds_away_from_what_was_rejected(tmp_path: Path) -> None:
+    """After rejecting high notes and keeping low ones, the steered model gives the rejected pitches less
+    probability, and the kept ones more relative to them, where it writes the next round. (The toy's
+    random embeddings have no notion of register, so only these exact pitches can move.)"""
+    piece, _ = read_piece(song_file(tmp_path / "song.mid"))
+    piece = with_chords(piece)
+    model = toy_model()
+    learner = FeedbackLearner(model, TIMING)
+    high, low = [80, 83, 86, 89], [28, 30, 32, 34]
+    for start in (20.0, 24.0):
+        rejected = [Note(start + i, 0.5, high[i], 100, Part.BASS) for i in range(4)]
+        learner.observe(piece, Region(2, start, start + 4.0, (Part.BASS,)), rejected, rejected=True)
+        kept = [Note(start - 16.0 + i, 0.5, low[i], 100, Part.BASS) for i in range(4)]
+        learner.observe(piece, Region(2, start - 16.0, start - 12.0, (Part.BASS,)), kept, rejected=False)
+    learner.learn()
+    probs = {}
+    for name, infiller in (("steered", Infiller(model, TIMING, learner.adapt)), ("plain", Infiller(model, TIMING))):
+        window = infiller.open_window(region_context(piece, BASS_GAP), _Progress(BASS_GAP.start_beat))
+        window.decoder.feed([V.EVENT_TIME + 20 * V.TICKS_PER_BEAT - 12, V.EVENT_DUR + 20], [1, 1])
+        logits = window.decoder.logits(V.EVENT_NOTE + 3 * V.NUM_PITCHES, V.REST)
+        probs[name] = torch.softmax(logits, dim=-1)
+    assert probs["steered"][high].sum() < 0.95 * probs["plain"][high].sum()
+    ratio = {name: float(p[low].sum() / p[high].sum()) for name, p in probs.items()}
+    assert ratio["steered"] > 1.1 * ratio["plain"]  # kept relative to rejected: up
+
+
+def test_a_session_file_continues_exactly(session: CompositionSession, tmp_path: Path) -> None:
+    session.regenerate([Mark(2, 20.0, 24.0)], SamplingParams(seed=5))
+    compose_store.save(session, tmp_path / "s.json", "toy")
+    loaded = compose_store.load(compose_store.read(tmp_path / "s.json"), toy_model(), TIMING)
+    assert [v.piece for v in loaded.versions] == [v.piece for v in session.versions]
+    assert loaded.current == session.current and loaded.learner.rounds == session.learner.rounds
+    assert loaded.learner.state() == session.learner.state()
+    ours = session.regenerate([Mark(2, 24.0, 28.0)], SamplingParams(seed=6))
+    theirs = loaded.regenerate([Mark(2, 24.0, 28.0)], SamplingParams(seed=6))
+    assert theirs.piece == ours.piece
+    (tmp_path / "junk.json").write_text("{}")
+    with pytest.raises(CompositionError, match="not a Sideman composition session"):
+        compose_store.read(tmp_path / "junk.json")
+
+
+def _cli(kind: str, argv: list[str]) -> int:
+    parser = argparse.ArgumentParser()
+    (add_infill_arguments if kind == "infill" else add_regenerate_arguments)(parser)
+    args = parser.parse_args(argv)
+    return (run_infill if kind == "infill" else run_regenerate)(args)
+
+
+def test_cli_regenerate_undo_history(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    model = tmp_path / "toy.safetensors"
+    save_checkpoint(model, toy_model(), TIMING)
+    song = song_file(tmp_path / "song.mid")
+    _cli("infill", [str(song), "--track", "Bass", "--bars", "5-8", "--model", str(model), "--seed", "1"])
+    state = tmp_path / "song-filled.session.json"
+    assert _cli("regenerate", [str(state), "--track", "Bass", "--bars", "6", "--seed", "2"]) == 0
+    assert (tmp_path / "song-filled-v1.mid").exists()
+    assert _cli("regenerate", [str(state), "--undo"]) == 0
+    capsys.readouterr()
+    assert _cli("regenerate", [str(state), "--history"]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    assert lines[0].endswith("<- current") and lines[1].startswith("version 1: regenerate from 0 (track 3 bar 6)")
+    with pytest.raises(CompositionError, match="mark what to regenerate"):
+        _cli("regenerate", [str(state)])
+    with pytest.raises(CompositionError, match="the piece has 12 bars"):
+        _cli("regenerate", [str(state), "--track", "Bass", "--bars", "12-14"])
+
+
+def test_satisfaction_and_interaction_cost() -> None:
+    assert satisfaction(2.0, 1.0) == 0.5 and satisfaction(1.0, 2.0) == -0.5 and satisfaction(0.0, 0.0) == 0.0
+    assert interaction_cost([0.0, 0.05, 0.2, 0.3], 0.1) == 3 and interaction_cost([0.0, 0.05], 0.1) == 3
+    on = FeedbackResult(ss=[0.0, 0.2, 0.3])
+    off = FeedbackResult(ss=[-0.1, 0.0, 0.05])
+    figures = summarise_feedback([(on, off)], 3, 0.1)
+    assert figures["ic_on"] == 2 and figures["ic_off"] == 4 and figures["ric"] == pytest.approx(-0.5)
+    assert figures["ss_stop_on"] == pytest.approx(0.2) and figures["ss_stop_off"] == pytest.approx(0.05)
+    assert figures["ius"] == pytest.approx(3.0)
+
+
+def test_simulated_user_runs_rounds(session: CompositionSession) -> None:
+    piece = session.base
+    result = feedback_test(toy_model(), TIMING, piece, Region(2, 20.0, 24.0, (Part.BASS,)),
+                           Region(2, 36.0, 40.0, (Part.BASS,)), SamplingParams(seed=3), 2, learning=True)
+    assert len(result.distances) == 3 and len(result.ss) == 2 and all(-1 <= s <= 1 for s in result.ss)
+    assert all(d >= 0 for d in result.distances) and len(result.learn_seconds) == 2  # the toy's states are constant

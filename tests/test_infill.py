@@ -1,0 +1,190 @@
+"""Composition mode: reading a songwriter's file, requests and their errors, infilling, MIDI export."""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+
+import mido
+import pytest
+
+from agent import vocab as V
+from agent.anticipation import TimingSettings
+from agent.checkpoint import save_checkpoint
+from agent.compose_cli import add_infill_arguments, run_infill, track_requests
+from agent.errors import CompositionError
+from agent.events import Note, Part
+from agent.generator import SamplingParams
+from agent.infill import Infiller, encode_region, region_context
+from agent.piece import (
+    Piece, Region, TrackRequest, clear_regions, inside, outside, parse_bars, read_piece, resolve, with_chords,
+)
+from agent.tokens import decode
+from compose_fakes import song_file, toy_model
+
+TIMING = TimingSettings()
+
+
+@pytest.fixture(scope="module")
+def song(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return song_file(tmp_path_factory.mktemp("song") / "song.mid")
+
+
+@pytest.fixture(scope="module")
+def checkpoint(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    path = tmp_path_factory.mktemp("model") / "toy.safetensors"
+    save_checkpoint(path, toy_model(), TIMING)
+    return path
+
+
+def cli(argv: list[str]) -> int:
+    parser = argparse.ArgumentParser()
+    add_infill_arguments(parser)
+    return run_infill(parser.parse_args(argv))
+
+
+def note_messages(track: mido.MidiTrack) -> list[tuple[int, str, int, int]]:
+    """(absolute tick, type, pitch, velocity) of a track's note messages, note_on velocity 0 as off."""
+    tick, out = 0, []
+    for msg in track:
+        tick += msg.time
+        if msg.type in ("note_on", "note_off"):
+            kind = "on" if msg.type == "note_on" and msg.velocity > 0 else "off"
+            out.append((tick, kind, msg.note, msg.velocity if kind == "on" else 0))
+    return sorted(out)
+
+
+def test_reading_tracks_parts_bars_and_chords(song: Path) -> None:
+    piece, data = read_piece(song)
+    names = [t.name for t in piece.tracks]
+    assert names == ["Melody", "Piano", "Bass", "Drums", "Strings"] and data == song.read_bytes()
+    melody, piano, bass, drums, strings = piece.tracks
+    assert (melody.part, bass.part, piano.part) == (Part.LEAD, Part.BASS, Part.COMP)
+    assert {n.part for n in piano.notes} == {Part.COMP, Part.BASS}  # its lowest voice plays as bass
+    assert drums.drums and not drums.notes and strings.notes == () and strings.channel == 4
+    assert piece.bar_count == 12 and piece.bar_span(5, 8) == (16.0, 32.0) and piece.meter == (4, 4)
+    chords = with_chords(piece).chords
+    assert [s.chord.symbol for s in chords[:4]] == ["C", "Am", "F", "G"]
+
+
+def test_bars_and_track_requests() -> None:
+    assert parse_bars("5-8") == ((5, 8),) and parse_bars("3") == ((3, 3),)
+    assert parse_bars("1-2, 9-12") == ((1, 2), (9, 12))
+    for bad in ("", "a-b", "5-", "-3"):
+        with pytest.raises(CompositionError, match="bars"):
+            parse_bars(bad)
+    with pytest.raises(CompositionError, match="--bars 5-8"):
+        track_requests([{"track": "Bass", "new": False, "bars": []}])
+
+
+@pytest.mark.parametrize("request_, message", [
+    (TrackRequest("Bass", ((11, 13),)), "the piece has 12 bars"),
+    (TrackRequest("Bass", ((8, 5),)), "1 <= first <= last"),
+    (TrackRequest("Tuba", ((1, 2),)), "unknown track 'Tuba'.*'Melody'"),
+    (TrackRequest("9", ((1, 2),)), "unknown track '9'"),
+    (TrackRequest("Drums", ((1, 2),)), "drum track"),
+    (TrackRequest("Bass", ((1, 2),), 130), "program 0-127"),
+    (TrackRequest("Viola", ((1, 2),), new=True), "give an instrument"),
+])
+def test_bad_requests_name_what_is_wrong(song: Path, request_: TrackRequest, message: str) -> None:
+    piece, _ = read_piece(song)
+    with pytest.raises(CompositionError, match=message):
+        resolve(piece, [request_])
+
+
+def test_empty_and_missing_files_get_clear_errors(tmp_path: Path) -> None:
+    (tmp_path / "empty.mid").write_bytes(b"")
+    with pytest.raises(CompositionError, match="empty"):
+        read_piece(tmp_path / "empty.mid")
+    with pytest.raises(CompositionError, match="no such file"):
+        read_piece(tmp_path / "missing.mid")
+    silent = mido.MidiFile()
+    silent.tracks.append(mido.MidiTrack([mido.MetaMessage("track_name", name="Piano")]))
+    silent.save(str(tmp_path / "silent.mid"))
+    with pytest.raises(CompositionError, match="no notes"):
+        read_piece(tmp_path / "silent.mid")
+
+
+def test_instruments_map_to_parts(song: Path) -> None:
+    piece, _ = read_piece(song)
+    piece, regions = resolve(piece, [TrackRequest("Strings", ((1, 2),)), TrackRequest("Bass", ((3, 3),), 34),
+                                     TrackRequest("Keys", ((4, 4),), 4, new=True),
+                                     TrackRequest("Lead", ((5, 5),), 0, Part.LEAD, new=True)])
+    parts = {piece.tracks[r.track].name: r.parts for r in regions}
+    assert parts == {"Strings": (Part.COUNTER,), "Bass": (Part.BASS,), "Keys": (Part.COMP,), "Lead": (Part.LEAD,)}
+    assert piece.tracks[2].program == 34 and piece.tracks[5].program == 4 and piece.tracks[5].source_index == -1
+
+
+def test_infill_writes_only_the_region_in_the_requested_parts(song: Path) -> None:
+    piece, _ = read_piece(song)
+    piece, regions = resolve(piece, [TrackRequest("Bass", ((5, 8),))])
+    piece = with_chords(clear_regions(piece, regions), regions)
+    infiller = Infiller(toy_model(), TIMING)
+    notes = infiller.fill(piece, regions[0], SamplingParams(seed=5))
+    assert len(notes) >= 8  # the toy writes about one note per beat
+    assert all(16.0 <= n.beat < 32.0 and n.end_beat <= 32.0 + 1e-9 and n.part == Part.BASS for n in notes)
+    assert infiller.fill(piece, regions[0], SamplingParams(seed=5)) == notes  # a seed reproduces
+
+
+def test_long_regions_slide_windows_and_see_the_future(song: Path, tmp_path: Path) -> None:
+    piece, _ = read_piece(song_file(tmp_path / "long.mid", bars=24))  # 96 beats: more than a window
+    piece, regions = resolve(piece, [TrackRequest("Melody", ((1, 24),))])
+    piece = with_chords(clear_regions(piece, regions), regions)
+    infiller = Infiller(toy_model(), TIMING)
+    notes = infiller.fill(piece, regions[0], SamplingParams(seed=2))
+    assert infiller.windows_opened >= 2
+    assert notes[0].beat < 8.0 and notes[-1].beat >= 88.0  # written through to the end of the region
+    assert all(b.beat >= a.beat for a, b in zip(notes, notes[1:]))
+    piece, _ = read_piece(song)
+    ctx = region_context(piece, Region(2, 16.0, 32.0, (Part.BASS,)))
+    assert ctx.own_before and ctx.own_after and all(n.beat >= 32.0 for n in ctx.own_after)
+
+
+def test_encode_region_positions_are_the_regions_events(song: Path) -> None:
+    piece, _ = read_piece(song)
+    piece = with_chords(piece)
+    region = Region(2, 16.0, 32.0, (Part.BASS,))
+    content = [Note(16.0 + 2 * i, 1.0, 40 + i, 80, Part.BASS) for i in range(8)]
+    encoded = encode_region(piece, region, content, TIMING)
+    assert len(encoded.tokens) <= V.CONTEXT_LEN and len(encoded.tokens) == len(encoded.chords)
+    triplets = {p - (p - V.HEADER_LEN) % 3 for p in encoded.positions}
+    pitches = [encoded.tokens[t + 2] - V.EVENT_NOTE - 3 * V.NUM_PITCHES for t in triplets
+               if encoded.tokens[t + 2] != V.REST]
+    assert sorted(pitches) == [n.pitch for n in content]
+    decoded = decode(encoded.tokens)  # the whole window is grammatical
+    assert any(n.part == Part.BASS for n in decoded)
+
+
+def test_cli_infill_keeps_everything_outside_the_regions(song: Path, checkpoint: Path, tmp_path: Path) -> None:
+    out = tmp_path / "filled.mid"
+    assert cli([str(song), "--track", "Bass", "--bars", "5-8", "--instrument", "34", "--track", "3",
+                "--bars", "11-12", "--new-track", "Pad", "--instrument", "89", "--bars", "2-3",
+                "--out", str(out), "--model", str(checkpoint), "--seed", "1"]) == 0
+    source, result = mido.MidiFile(str(song)), mido.MidiFile(str(out))
+    assert out.with_suffix(".session.json").exists()
+    for index in (0, 1, 2, 4, 5):  # conductor, melody, piano, drums, strings: untouched, message for message
+        assert result.tracks[index] == source.tracks[index]
+    bass_in, bass_out = note_messages(source.tracks[3]), note_messages(result.tracks[3])
+    region_ticks = [(16 * 480, 32 * 480), (40 * 480, 48 * 480)]
+
+    def outside_regions(messages: list[tuple[int, str, int, int]]) -> list[tuple[int, str, int, int]]:
+        return [m for m in messages if not any(lo <= m[0] < hi for lo, hi in region_ticks) or m[1] == "off"]
+
+    ons_in = [m for m in outside_regions(bass_in) if m[1] == "on"]
+    ons_out = [m for m in outside_regions(bass_out) if m[1] == "on"]
+    assert ons_in == ons_out and len(bass_out) > len(bass_in) - 8  # new notes where bars 11-12 were
+    assert [m.program for m in result.tracks[3] if m.type == "program_change"] == [34]
+    assert any(m.type == "control_change" and m.control == 64 for m in result.tracks[3])  # the pedal survives
+    pad = result.tracks[6]
+    assert pad.name == "Pad" and [m.program for m in pad if m.type == "program_change"] == [89]
+    pad_ticks = [t for t, kind, _, _ in note_messages(pad) if kind == "on"]
+    assert pad_ticks and all(4 * 480 <= t < 12 * 480 for t in pad_ticks)
+    assert len({m.channel for m in pad if hasattr(m, "channel")}) == 1
+
+
+def test_clear_regions_and_note_filters() -> None:
+    notes = [Note(float(b), 1.0, 60, 80) for b in range(8)]
+    assert [n.beat for n in inside(notes, 2.0, 4.0)] == [2.0, 3.0]
+    assert len(outside(notes, 2.0, 4.0)) == 6
+    piece = Piece((), (0.0, 4.0), (4, 4), (), 8.0)
+    assert piece.bar_of(5.0) == 2 and piece.bar_end(1) == 8.0
