@@ -105,9 +105,18 @@ def _run(parser: argparse.ArgumentParser) -> Handler:
 
         async def serve() -> None:
             stop = asyncio.Event()
+
+            def on_signal() -> None:
+                if stop.is_set():  # a second Ctrl-C while shutting down: the musician means it
+                    log.warning("second interrupt: exiting now")
+                    logging.shutdown()
+                    os._exit(130)
+                log.info("shutting down (Ctrl-C again to force)")
+                stop.set()
+
             loop = asyncio.get_running_loop()
             for sig in (signal.SIGINT, signal.SIGTERM):
-                loop.add_signal_handler(sig, stop.set)
+                loop.add_signal_handler(sig, on_signal)
             await agent.run(stop)
 
         asyncio.run(serve())

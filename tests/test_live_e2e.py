@@ -11,8 +11,9 @@ from agent.app import AgentThread
 from agent.chords import parse_symbol
 from agent.config import Config, override
 from agent.daw_sim import DawReport, SimDaw
-from agent.events import ChordSpan, chord_at
+from agent.events import ChordSpan, Note, Part, chord_at
 from agent.fallback import FallbackGenerator
+from agent.generator import GenerationContext
 from agent.leadsheet import tiled
 from agent.metrics import Counters
 from agent.osc import (
@@ -117,3 +118,50 @@ def _wait_for(sock: socket.socket, kind: type) -> object:
                 return message
             assert not isinstance(message, Status) or message.state in ("playing", "stopped")
     raise AssertionError(f"no {kind.__name__} received")
+
+
+class MisbehavingModel:
+    """Every third call is too slow, every third raises, the rest play pitch 96 on the comp part."""
+
+    name = "misbehaving"
+
+    def __init__(self) -> None:
+        self.calls = 0
+        self.resets = 0
+
+    def reset(self) -> None:
+        self.resets += 1
+
+    def generate(self, context: GenerationContext, start_beat: float, end_beat: float) -> list[Note]:
+        self.calls += 1
+        if self.calls % 3 == 0:
+            time.sleep(0.3)  # past the deadline at 240 bpm (ask 250 ms ahead, deadline 100 ms before)
+            return [Note(start_beat, 0.5, 100, 100, Part.COMP)]
+        if self.calls % 3 == 1:
+            raise RuntimeError("model crashed")
+        return [Note(start_beat, 0.5, 96, 100, Part.COMP)]
+
+
+def test_a_slow_or_failing_model_never_makes_the_agent_late_or_silent() -> None:
+    model = MisbehavingModel()
+
+    async def main() -> tuple[DawReport, Counters]:
+        daw = SimDaw(tiled(6), 240.0)
+        agent = AgentThread(config_for(await daw.open()), model)
+        address = agent.start()
+        try:
+            report = await daw.run(address)
+        finally:
+            counters = await asyncio.to_thread(agent.stop)
+            daw.close()
+        return report, counters
+
+    report, counters = asyncio.run(main())
+    played = report.played()
+    assert report.late() == 0 and counters.late_notes == 0
+    assert all(n.note.pitch != 100 for n in played)  # late model results are discarded
+    assert any(n.note.pitch == 96 for n in played)  # timely ones are played
+    assert counters.generator_errors >= 2 and counters.fallback_chunks >= 4
+    assert counters.discarded_results >= 1 and model.resets >= 1
+    beats = {int(n.note.beat) for n in played}
+    assert set(range(1, 24)) <= beats  # a note on every beat after the first: never silent
