@@ -1,0 +1,125 @@
+"""Composition over OSC: the contract section of patches/OSC.md, exact datagrams, the service."""
+
+from __future__ import annotations
+
+import dataclasses
+import re
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from agent import compose_osc as C
+from agent.anticipation import TimingSettings
+from agent.generator import SamplingParams
+from compose_fakes import PROGRESSION, toy_model
+
+OSC_MD = Path(__file__).resolve().parent.parent / "patches" / "OSC.md"
+_ROW = re.compile(r"^\| `(/[^`]+)` \|([^|]*)\|")
+
+
+def _table(heading: str) -> dict[str, str]:
+    text = OSC_MD.read_text().split(f"### {heading}\n", 1)[1].split("\n#", 1)[0]
+    return {m.group(1): m.group(2).strip() for line in text.splitlines() if (m := _ROW.match(line))}
+
+
+def test_the_composition_tables_match_patches_osc_md() -> None:
+    assert _table("Composition: into the agent") == {a: s.signature() for a, (s, _) in C.INBOUND.items()}
+    assert _table("Composition: out of the agent") == {a: s.signature() for a, (s, _) in C.OUTBOUND.items()}
+    for spec, _ in (*C.INBOUND.values(), *C.OUTBOUND.values()):
+        assert all(arg.kind in "ifs" for arg in spec.args)
+
+
+def test_exact_datagrams_both_ways() -> None:
+    datagram = C.encode(C.RegionIn(2, 16.0, 32.0))
+    assert datagram == (b"/compose/region\x00" b",iff\x00\x00\x00\x00" b"\x00\x00\x00\x02" b"\x41\x80\x00\x00"
+                        b"\x42\x00\x00\x00")
+    assert C.decode(datagram) == ([C.RegionIn(2, 16.0, 32.0)], [])
+    out = C.encode(C.Done(7, 1, 0.5))
+    assert out == (b"/compose/done\x00\x00\x00" b",iif\x00\x00\x00\x00" b"\x00\x00\x00\x07" b"\x00\x00\x00\x01"
+                   b"\x3f\x00\x00\x00")
+    assert C.decode(out, C.OUTBOUND) == ([C.Done(7, 1, 0.5)], [])
+
+
+@pytest.mark.parametrize("message, words", [
+    (C.encode(C.NoteIn(65, 0.0, 60, 90, 1.0)), "track 65 is out of range 1..64"),
+    (C.encode(C.RegionIn(1, 4.0, 0.0)), "end_beat 0 is out of range"),
+    (b"/compose/fill\x00\x00\x00,s\x00\x00now\x00", "request must be a number"),
+])
+def test_bad_messages_are_named(message: bytes, words: str) -> None:
+    messages, errors = C.decode(message)
+    assert not messages and words in str(errors[0])
+
+
+def send(service: C.ComposeService, *messages: Any) -> list[Any]:
+    """Through the codec, as a client would send them."""
+    replies = []
+    for message in messages:
+        decoded, errors = C.decode(C.encode(message))
+        assert not errors
+        replies += service.handle(decoded[0])
+    return replies
+
+
+@pytest.fixture
+def service() -> C.ComposeService:
+    made = C.ComposeService(toy_model(), TimingSettings(), SamplingParams(seed=4))
+    send(made, C.SongIn(4, 4, 48.0), C.TrackIn(1, 0, "Piano"), C.TrackIn(2, 33, "Bass"), C.TrackIn(3, 128, "Drums"))
+    for bar in range(12):
+        send(made, *[C.NoteIn(1, 4.0 * bar, p + 12, 80, 3.5) for p in PROGRESSION[bar % 4]])
+        if not 4 <= bar < 8:
+            send(made, C.NoteIn(2, 4.0 * bar, PROGRESSION[bar % 4][0] - 12, 90, 2.0))
+    return made
+
+
+def results(replies: list[Any]) -> dict[tuple[int, float, float], list[C.NoteOut]]:
+    """Replies checked for shape: begin, (result, its notes)*, done; notes per region."""
+    assert isinstance(replies[0], C.Begin) and isinstance(replies[-1], C.Done)
+    regions: dict[tuple[int, float, float], list[C.NoteOut]] = {}
+    index = 1
+    while index < len(replies) - 1:
+        head = replies[index]
+        assert isinstance(head, C.RegionOut)
+        notes = replies[index + 1 : index + 1 + head.notes]
+        assert all(isinstance(n, C.NoteOut) and n.track == head.track for n in notes)
+        regions[(head.track, head.start_beat, head.end_beat)] = notes
+        index += 1 + head.notes
+    assert len(regions) == replies[0].regions
+    return regions
+
+
+def test_fill_regenerate_undo_over_osc(service: C.ComposeService) -> None:
+    assert C.heavy(C.Fill(1)) and not C.heavy(C.NoteIn(1, 0.0, 60, 90, 1.0))
+    first = results(send(service, C.RegionIn(2, 16.0, 32.0), C.Fill(1)))
+    assert list(first) == [(2, 16.0, 32.0)]
+    notes = first[(2, 16.0, 32.0)]
+    assert notes and all(16.0 <= n.beat < 32.0 and n.beat + n.dur_beats <= 32.0 + 1e-6 for n in notes)
+    second = results(send(service, C.MarkIn(2, 20.0, 24.0), C.Regenerate(2)))
+    assert list(second) == [(2, 20.0, 24.0)]
+    assert [n for n in second[(2, 20.0, 24.0)]] != [n for n in notes if 20.0 <= n.beat < 24.0]
+    back = send(service, C.Undo(3))
+    assert back[0] == C.Begin(3, 0, 1)
+    assert results(back)[(2, 16.0, 32.0)] == [dataclasses.replace(n, request=3) for n in notes]
+    assert send(service, C.Restore(4, 1))[0] == C.Begin(4, 1, 1)
+    assert send(service, C.ResetLearning()) == [] and not service._session().learner.active
+
+
+@pytest.mark.parametrize("messages, words", [
+    ([C.NoteIn(9, 0.0, 60, 90, 1.0)], "track 9 was not declared"),
+    ([C.RegionIn(3, 0.0, 4.0)], "drums"),
+    ([C.Fill(5)], "name the regions to fill first"),
+    ([C.Regenerate(6)], "nothing has been filled yet"),
+    ([C.Undo(7)], "nothing has been filled yet"),
+    ([C.ChordIn(0.0, 4.0, "H7")], "expected a root"),
+])
+def test_bad_requests_get_compose_errors(service: C.ComposeService, messages: list[Any], words: str) -> None:
+    reply = send(service, *messages)[-1]
+    assert isinstance(reply, C.ErrorOut) and words in reply.message
+    assert reply.request == getattr(messages[-1], "request", -1)
+
+
+def test_clear_forgets_everything(service: C.ComposeService) -> None:
+    send(service, C.RegionIn(2, 16.0, 20.0), C.Fill(1))
+    send(service, C.Clear())
+    assert service.session is None and not service.context.tracks
+    assert isinstance(send(service, C.Undo(2))[0], C.ErrorOut)
