@@ -53,6 +53,7 @@ class LiveHarness:
         self.daw_start: float | None = None
         self.daw_beat0 = 0.0
         self.bpm = 120.0
+        self.segments: list[tuple[float, float, float]] = []  # DAW transport: (from time, beat there, bpm)
 
     def daw_beat(self) -> float:
         assert self.daw_start is not None
@@ -77,7 +78,12 @@ class LiveHarness:
         for chord in chords:
             self.send(ChordIn(*chord))
         self.send(Play())
-        self.daw_start, self.daw_beat0 = self.now.t, beat
+        self.locate(beat)
+
+    def locate(self, beat: float, bpm: float | None = None) -> None:
+        """The DAW's transport goes on from `beat` now (a seek, a loop, or a tempo change), and reports it."""
+        self.daw_start, self.daw_beat0, self.bpm = self.now.t, beat, bpm or self.bpm
+        self.segments.append((self.now.t, beat, self.bpm))
         self.send(Playhead(beat))
 
     def run(self, seconds: float, step_s: float = 0.005) -> None:

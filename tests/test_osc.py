@@ -6,6 +6,8 @@ import math
 import struct
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from agent.osc import (
     OUTBOUND,
@@ -130,3 +132,28 @@ def test_instruments_variadic_bounds() -> None:
 
 def test_time_signature() -> None:
     assert decode(datagram("/transport/timesig", "ff", 6.0, 8.0))[0] == [TimeSig(6, 8)]
+
+
+_beats = st.floats(-10_000, 1_000_000, allow_nan=False, width=32)
+_durs = st.floats(0.0625, 10_000, allow_nan=False, width=32)
+_ints = st.integers(0, 127)
+
+
+@given(st.one_of(
+    st.builds(HumanNote, _beats, _ints, st.integers(1, 127), _durs),
+    st.builds(NoteOn, _beats, _ints, _ints),
+    st.builds(Playhead, _beats),
+    st.builds(Tempo, st.floats(10, 1000, width=32)),
+    st.builds(ChordIn, _beats, _durs, st.sampled_from(["C", "Am7", "F#m7b5", "Bb/D", "N", "G7sus4"])),
+    st.builds(Instruments, st.lists(st.integers(0, 128), min_size=1, max_size=16).map(tuple)),
+    st.builds(SetParam, st.text(st.characters(codec="ascii", exclude_characters="\0"), max_size=20),
+              st.one_of(st.integers(-2**31, 2**31 - 1), st.floats(-1e6, 1e6, width=32), st.just("none"))),
+))
+def test_valid_messages_round_trip(message: object) -> None:
+    assert decode(encode(message)) == ([message], [])  # type: ignore[arg-type]
+
+
+@given(st.binary(max_size=64))
+def test_any_bytes_decode_without_raising(data: bytes) -> None:
+    messages, errors = decode(data)
+    assert len(messages) + len(errors) >= 1 or data.startswith(b"#bundle\0")

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from runtime_fakes import LiveHarness
 
 from agent.config import Config, override
 from agent.events import Note, Part
 from agent.generator import GenerationContext
-from agent.osc import AllNotesOff, ChordIn, NoteCancel, NoteOut, Playhead, SetParam, Stop
+from agent.osc import AllNotesOff, ChordIn, NoteCancel, NoteOut, SetParam, Stop, Tempo
 
 CHORDS = [(float(b * 4), 4.0, s) for b, s in enumerate(["C", "Am7", "F", "G7"] * 4)]
 SAFETY_S = Config().timing.safety_ms / 1000.0
@@ -121,8 +123,7 @@ def test_a_jump_silences_resets_and_plans_from_the_new_position() -> None:
     live.start(CHORDS)
     live.run(2.0)
     resets = live.resets
-    live.daw_start, live.daw_beat0 = live.now.t, 32.0  # the DAW loops to bar 9
-    live.send(Playhead(32.0))
+    live.locate(32.0)  # the DAW jumps to bar 9
     assert isinstance(live.sent[-1][1], AllNotesOff)
     assert live.resets == resets + 1 and live.counters.jumps == 1
     jump_at = live.now.t
@@ -180,3 +181,52 @@ def test_short_lead_at_fast_tempo_still_plays_via_fallback() -> None:
     live.run(2.0)
     assert live.notes() and live.counters.late_notes == 0
     assert all(isinstance(n, NoteOut) for _, n in live.notes())
+
+
+_events = st.lists(
+    st.tuples(
+        st.floats(0.05, 1.0),  # seconds of play before the event
+        st.one_of(
+            st.tuples(st.just("chord"), st.integers(0, 30), st.sampled_from(["C", "Eb", "F#m7b5", "N"])),
+            st.tuples(st.just("jump"), st.integers(0, 30), st.just("")),
+            st.tuples(st.just("tempo"), st.sampled_from([60, 90, 150, 240]), st.just("")),
+            st.tuples(st.just("delta2"), st.sampled_from([0.5, 1, 2]), st.just("")),
+        ),
+    ),
+    max_size=8,
+)
+
+
+@settings(max_examples=25, deadline=None)
+@given(_events, st.sampled_from([0.01, 0.2, 0.7]))
+def test_never_late_whatever_happens(events: list[tuple[float, tuple[str, float, str]]], latency_s: float) -> None:
+    """Under random chord edits, seeks, tempo and chunk changes, and a fast or slow model: every note
+    reaches the patch before its beat on the DAW's transport, and only notes already sent are cancelled."""
+    live = LiveHarness(latency_s=latency_s)
+    live.start(CHORDS)
+    sent_before: dict[int, float] = {}
+    for wait, (kind, value, symbol) in events:
+        live.run(wait)
+        if kind == "chord":
+            live.send(ChordIn(float(value), 1.0, symbol))
+        elif kind == "jump":
+            live.locate(float(value))
+        elif kind == "tempo":
+            live.send(Tempo(float(value)))
+            live.locate(live.daw_beat(), float(value))
+        else:
+            live.send(SetParam("delta2", float(value)))
+    live.run(1.0)
+    segments = live.segments
+    for t, effect in live.sent:
+        if isinstance(effect, NoteOut):
+            sent_before[effect.id] = t
+            assert _daw_time(segments, t, effect.beat) >= t - 1e-9, effect
+        elif isinstance(effect, NoteCancel):
+            assert effect.id in sent_before
+
+
+def _daw_time(segments: list[tuple[float, float, float]], sent_at: float, beat: float) -> float:
+    """When `beat` plays on the DAW transport that was current when the note was sent (inf if never)."""
+    start, beat0, bpm = next(s for s in reversed(segments) if s[0] <= sent_at + 1e-12)
+    return start + (beat - beat0) * 60.0 / bpm if beat >= beat0 - 1e-9 else float("inf")
