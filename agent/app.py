@@ -28,7 +28,7 @@ from typing import Self
 
 from agent.clock import Clock
 from agent.config import Config
-from agent.errors import OscError, SidemanError
+from agent.errors import ModelError, OscError, SidemanError
 from agent.events import Note
 from agent.fallback import FallbackGenerator
 from agent.generator import Generator
@@ -54,8 +54,10 @@ def make_generator(config: Config) -> Generator:
     if not path.exists():
         log.warning("model %s not found: playing the chord-based fallback generator only", path)
         return FallbackGenerator()
-    from agent import live_model  # lazy: torch is imported only when a model is used
-
+    try:
+        from agent import live_model  # lazy: torch is imported only when a model is used
+    except ImportError as exc:
+        raise ModelError(f"model {path.name}: cannot load the model code ({exc}); use --model none") from exc
     return live_model.load_generator(path, config.timing)
 
 
