@@ -267,7 +267,7 @@ class Session:
             return self.input_error(f"/agent/set: unknown name {msg.name!r} (allowed: {', '.join(SET_PARAMS)})")
         try:
             value = _set_value(msg.name, msg.value, entry)
-        except ValueError as exc:
+        except (TypeError, ValueError) as exc:
             return self.input_error(f"/agent/set {msg.name}: {exc}")
         name = entry[4]
         if msg.name == "parts":
@@ -341,17 +341,17 @@ class Session:
 
 
 def _set_value(name: str, value: float | str, entry: tuple[str, float, float, bool, str]) -> Any:
-    """Check an /agent/set value against its entry; ValueError says what was wrong."""
+    """Check an /agent/set value against its entry; TypeError or ValueError says what was wrong."""
     kind, lo, hi, lo_open, _ = entry
     if kind == "s":
         if not isinstance(value, str):
-            raise ValueError(f"expected text such as \"comp,bass\", got {value!r}")
+            raise TypeError(f"expected text such as \"comp,bass\", got {value!r}")
         parse_parts(value)
         return value
     if name == "seed" and isinstance(value, str) and value.lower() == "none":
         return None
     if isinstance(value, str):
-        raise ValueError(f"expected a number, got the text {value!r}")
+        raise TypeError(f"expected a number, got the text {value!r}")
     if kind == "i":
         if value != int(value):
             raise ValueError(f"expected a whole number, got {value:g}")
