@@ -60,6 +60,11 @@ class Clock:
         """Playing and synced: the only state in which the scheduler plans."""
         return self.playing and self.synced
 
+    @property
+    def last_report_s(self) -> float:
+        """Monotonic time of the latest `/playhead` report (or of the clock's creation)."""
+        return self._last_report_s
+
     def beats_per_second(self) -> float:
         return self.tempo_bpm / 60.0
 

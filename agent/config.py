@@ -58,6 +58,7 @@ class TimingConfig:
     jump_threshold_beats: float = _f(0.5, 0.01, 64.0)  # playhead error beyond this is a seek/loop
     drift_time_constant_s: float = _f(0.1, 0.001, 10.0)  # small playhead errors are corrected with this time constant
     history_beats: float = _f(32.0, 1.0, 1024.0)  # recent human/own notes shown to the generator
+    playhead_timeout_s: float = _f(1.0, 0.1, 60.0)  # no /playhead this long while playing: planning pauses
 
 
 @dataclass(frozen=True, slots=True)

@@ -29,6 +29,10 @@ passed withdraws that chunk and every later one: their sent notes get `/note/can
 resumes at the earliest withdrawn chunk (for the generator: a call that starts before the end of the
 previous call means "generate again from here", see agent/generator.py).
 
+If the patch stops reporting the playhead for `playhead_timeout_s` while playing (it crashed, or its
+socket closed), planning pauses rather than playing on into the void; the next report resumes it from
+the first chunk ahead, with a fresh generator.
+
 Generated notes are checked before they go out: inside their chunk, one of the requested parts, MIDI
 ranges, durations clipped to `max_note_beats`; a note whose beat has already passed is counted late and
 not sent. Note ids count up and wrap below 2^24 (exact in Pd's 32-bit floats).
@@ -128,12 +132,15 @@ class Scheduler:
         self._next_request = 0
         self._next_id = 0
         self.model_name = "model"  # names the source of model notes in logs
+        self._reports_lost = False  # no /playhead for playhead_timeout_s: planning paused
+        self._resumed = False  # reports came back: skip what was missed (see _resume)
 
     # ---- transport events ----------------------------------------------------------------------
 
     def start(self) -> list[Action]:
         """The clock synced after play: plan from the playhead on, with a fresh generator."""
         self._forget()
+        self._reports_lost = self._resumed = False
         self._next_start = self._first_chunk_start()
         return [ResetGenerator(), *self.poll()]
 
@@ -173,13 +180,39 @@ class Scheduler:
 
     # ---- planning ------------------------------------------------------------------------------
 
+    def _paused(self, now: float) -> bool:
+        """True while the patch has not reported the playhead for playhead_timeout_s (it may be gone):
+        nothing new is planned or sent, so the agent never plays on into the void; the next report resumes."""
+        lost = now - self.clock.last_report_s > self.timing.playhead_timeout_s
+        if lost != self._reports_lost:
+            self._reports_lost = lost
+            if lost:
+                log.warning("no /playhead for %.1f s while playing: planning paused until the patch reports",
+                            now - self.clock.last_report_s)
+            else:
+                log.info("/playhead reports again: planning resumed")
+                self._resumed = True
+        return lost
+
+    def _resume(self) -> list[Action]:
+        """After a pause, drop what is now too late to plan and go on from the first chunk ahead."""
+        self._resumed = False
+        now = self.clock.now()
+        for chunk in [c for c in self._chunks.values() if c.pending and now >= self.deadline(c.start_beat)]:
+            del self._chunks[chunk.start_beat]  # its late result will be discarded when it comes
+        first = self._first_chunk_start()
+        if self._next_start >= first:
+            return []
+        self._next_start = first
+        return [ResetGenerator()]  # the generator's history has a gap: start it afresh
+
     def poll(self) -> list[Action]:
         """Fill chunks whose deadline came, and ask for the next chunk when its time has come."""
-        if not self.clock.running:
-            return []
         now = self.clock.now()
+        if not self.clock.running or self._paused(now):
+            return []
         playhead = self.clock.beat_at(now)
-        actions: list[Action] = []
+        actions: list[Action] = self._resume() if self._resumed else []
         for start in [s for s, c in self._chunks.items() if c.end_beat <= playhead]:
             del self._chunks[start]  # fully sounded
         for chunk in self._chunks.values():
@@ -203,8 +236,8 @@ class Scheduler:
         return actions
 
     def wakeup(self) -> float | None:
-        """The next monotonic time poll() has something to do (None while stopped)."""
-        if not self.clock.running:
+        """The next monotonic time poll() has something to do (None while stopped or paused)."""
+        if not self.clock.running or self._paused(self.clock.now()):
             return None
         times = [self.deadline(c.start_beat) for c in self._chunks.values() if c.pending]
         ask_at = self.clock.time_of(self._ask_beat(self._next_start))

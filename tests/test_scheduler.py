@@ -230,3 +230,19 @@ def _daw_time(segments: list[tuple[float, float, float]], sent_at: float, beat: 
     """When `beat` plays on the DAW transport that was current when the note was sent (inf if never)."""
     start, beat0, bpm = next(s for s in reversed(segments) if s[0] <= sent_at + 1e-12)
     return start + (beat - beat0) * 60.0 / bpm if beat >= beat0 - 1e-9 else float("inf")
+
+
+def test_planning_pauses_when_the_patch_stops_reporting_and_resumes_after() -> None:
+    live = LiveHarness()
+    live.start(CHORDS)
+    live.run(1.0)
+    start, beat0, bpm = live.daw_start, live.daw_beat0, live.bpm
+    live.daw_start = None  # the patch goes quiet (crashed, or its socket closed), the DAW plays on
+    live.run(3.0)
+    quiet_from = live.now.t - 3.0
+    assert not [n for t, n in live.notes() if t > quiet_from + 1.0 + 0.01]
+    assert live.session.scheduler.wakeup() is None
+    live.daw_start, live.daw_beat0, live.bpm = start, beat0, bpm  # it comes back, in time
+    live.run(1.0)
+    assert [n for t, n in live.notes() if t > live.now.t - 1.0]
+    assert live.counters.late_notes == 0
