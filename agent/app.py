@@ -82,6 +82,7 @@ class Agent:
         self._executor: ThreadPoolExecutor | None = None
         self._loop: asyncio.AbstractEventLoop | None = None
         self._wake: asyncio.Event | None = None
+        self._scheduler_idle = True  # the scheduler task waits without a timer (stopped, or paused)
 
     async def run(self, stop: asyncio.Event, ready: Callable[[tuple[str, int]], None] | None = None) -> Counters:
         """Serve until `stop` is set; call `ready(address)` once listening. Returns the final counters."""
@@ -129,7 +130,8 @@ class Agent:
                 effects = self._apply_input(item)
                 replan = replan or bool(effects) or not isinstance(item.message, _QUIET)
                 self._carry_out(effects)
-            if replan:  # deadlines may have moved: let the scheduler task re-arm its timer
+            if replan or (self._scheduler_idle and self.clock.running):
+                # deadlines may have moved, or planning may resume: let the scheduler task re-arm its timer
                 assert self._wake is not None
                 self._wake.set()
 
@@ -154,6 +156,7 @@ class Agent:
             wake_at = self.session.scheduler.wakeup()
             # loop.time() is time.monotonic(): the clock's time base when the agent runs for real
             timer = None if wake_at is None else self._loop.call_at(wake_at, self._wake.set)
+            self._scheduler_idle = timer is None
             await self._wake.wait()
             self._wake.clear()
             if timer is not None:

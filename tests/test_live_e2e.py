@@ -165,3 +165,42 @@ def test_a_slow_or_failing_model_never_makes_the_agent_late_or_silent() -> None:
     assert counters.discarded_results >= 1 and model.resets >= 1
     beats = {int(n.note.beat) for n in played}
     assert set(range(1, 24)) <= beats  # a note on every beat after the first: never silent
+
+
+def test_the_agent_pauses_when_the_patch_goes_quiet_and_resumes_when_it_returns() -> None:
+    patch = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+    patch.bind(("127.0.0.1", 0))
+    patch.setblocking(False)
+    agent = AgentThread(config_for(patch.getsockname()[1]), FallbackGenerator())
+    address = agent.start()
+    received: list[tuple[float, NoteOut]] = []
+
+    def play_for(seconds: float, report: bool, start: float) -> None:
+        end = time.monotonic() + seconds
+        while time.monotonic() < end:
+            if report:
+                patch.sendto(encode(Playhead((time.monotonic() - start) * 4.0)), address)  # 240 bpm
+            time.sleep(0.02)
+            while True:
+                try:
+                    data = patch.recv(65535)
+                except BlockingIOError:
+                    break
+                received.extend((time.monotonic(), m) for m in decode(data, OUTBOUND)[0] if isinstance(m, NoteOut))
+
+    try:
+        for message in (Tempo(240.0), ChordIn(0.0, 400.0, "G7"), Play()):
+            patch.sendto(encode(message), address)
+        start = time.monotonic()
+        play_for(1.0, True, start)
+        quiet = time.monotonic()
+        play_for(2.0, False, start)  # the patch stops reporting; the DAW plays on
+        back = time.monotonic()
+        play_for(1.0, True, start)
+    finally:
+        agent.stop()
+        patch.close()
+    assert [t for t, _ in received if t < quiet]
+    assert not [t for t, _ in received if quiet + 1.3 < t < back]  # paused after the 1 s timeout
+    after = [n for t, n in received if t > back]
+    assert after and min(n.beat for n in after) > (back - start) * 4.0  # resumed ahead of the playhead
