@@ -116,9 +116,7 @@ class CompositionSession:
 
     def restore(self, number: int) -> Version:
         """Make version `number` current (the next round starts from it)."""
-        if not 0 <= number < len(self.versions):
-            raise CompositionError(f"version {number}: this session has versions 0-{len(self.versions) - 1}")
-        self.current = number
+        self.current = self._checked(number)
         return self.version
 
     def reset_learning(self) -> None:
@@ -128,11 +126,11 @@ class CompositionSession:
 
     def export(self, path: Path, number: int | None = None) -> Path:
         """Write a version (default: the current one) as a MIDI file."""
-        version = self.version if number is None else self.versions[self.restore_check(number)]
+        version = self.version if number is None else self.versions[self._checked(number)]
         write_midi(version.piece, path, self.template, self.touched_tracks)
         return path
 
-    def restore_check(self, number: int) -> int:
+    def _checked(self, number: int) -> int:
         if not 0 <= number < len(self.versions):
             raise CompositionError(f"version {number}: this session has versions 0-{len(self.versions) - 1}")
         return number
@@ -192,7 +190,7 @@ class CompositionSession:
 
     def region_notes(self, number: int, region: Region) -> list[Note]:
         """The notes of version `number` inside `region`."""
-        piece = self.versions[self.restore_check(number)].piece
+        piece = self.versions[self._checked(number)].piece
         return inside(piece.tracks[region.track].notes, region.start_beat, region.end_beat)
 
 

@@ -21,11 +21,14 @@ import argparse
 import logging
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from agent.errors import CompositionError
 from agent.generator import SamplingParams
 from agent.piece import Piece, TrackRequest, parse_bars, parse_part
+
+if TYPE_CHECKING:
+    from agent.compose import CompositionSession, Version
 
 log = logging.getLogger("sideman.compose")
 
@@ -113,7 +116,7 @@ def describe(piece: Piece) -> str:
     """Tracks (number, name, program, part, notes) and bars of a piece."""
     lines = [f"{piece.bar_count} bars of {piece.meter[0]}/{piece.meter[1]}, {piece.tempo_bpm:g} bpm"]
     for i, track in enumerate(piece.tracks):
-        kind = "drums" if track.drums else track.part.name.lower()
+        kind = "drums" if track.drums else track.part.name.lower() if track.notes else "empty"
         lines.append(f"  track {track.label(i)}: program {track.program}, {kind}, {len(track.notes)} notes")
     return "\n".join(lines)
 
@@ -123,7 +126,7 @@ def _bars(piece: Piece, start: float, end: float) -> str:
     return f"bar {first}" if first == last else f"bars {first}-{last}"
 
 
-def summary(session: Any, version: Any, out: Path | None) -> str:
+def summary(session: CompositionSession, version: Version, out: Path | None) -> str:
     """What a round did, one line per region, and where it went."""
     piece = version.piece
     head = f"version {version.number} ({version.action}" + (f" from {version.parent})" if version.parent is not None else ")")
@@ -187,7 +190,7 @@ def run_regenerate(args: argparse.Namespace) -> int:
     return 0
 
 
-def _apply(session: Any, args: argparse.Namespace) -> Any:
+def _apply(session: CompositionSession, args: argparse.Namespace) -> Version:
     """The version an action leaves current: reset, undo, restore, or a regenerate round."""
     from agent.compose import Mark
 
@@ -207,7 +210,7 @@ def _apply(session: Any, args: argparse.Namespace) -> Any:
     return session.regenerate(marks, params_from(args))
 
 
-def history(session: Any) -> str:
+def history(session: CompositionSession) -> str:
     lines = []
     for v in session.versions:
         current = " <- current" if v.number == session.current else ""

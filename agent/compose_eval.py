@@ -39,6 +39,7 @@ from agent.chord_recog import recognise_chords
 from agent.chords import NUM_CHORD_IDS, chord_id
 from agent.datasets import Song, load_corpus
 from agent.events import Note
+from agent.feedback import LearnerSettings
 from agent.generator import SamplingParams
 from agent.infill import Infiller
 from agent.model import MusicTransformer
@@ -210,7 +211,7 @@ def evaluate(args: argparse.Namespace) -> dict[str, object]:
     _, held = split(load_corpus(args.data, cache=args.cache))
     rng = random.Random(args.seed)
     params = SamplingParams(args.temperature, args.top_p, args.guidance, args.seed)
-    cases = pick_cases(held, args.cases, args.bars, rng)
+    cases = [] if args.skip_quality else pick_cases(held, args.cases, args.bars, rng)
     table, infill_seconds = run_quality(model, timing, cases, params)
     feedback = _run_feedback(model, timing, held, args, rng, params)
     result: dict[str, object] = {
@@ -253,8 +254,9 @@ def feedback_test_set(model: MusicTransformer, timing: object, piece: Piece, arg
             continue
         neu = rng.choice(far)
         seed = (params.seed or 0) + 104729 * (offset + index)
-        pair = tuple(feedback_test(model, timing, piece, dis, neu, _seeded(params, seed), args.rounds, learning)
-                     for learning in (True, False))
+        settings = LearnerSettings(alpha=args.alpha, steps=args.learn_steps)
+        pair = tuple(feedback_test(model, timing, piece, dis, neu, _seeded(params, seed), args.rounds, learning,
+                                   settings) for learning in (True, False))
         out.append((pair[0], pair[1]))
     return out
 
@@ -275,6 +277,8 @@ def format_quality(result: dict[str, object]) -> str:
 
 def format_feedback(feedback: dict[str, object]) -> str:
     f = feedback
+    if not f.get("tests"):
+        return "feedback: no tests (no held-out piece had enough regions with notes)"
     return (f"feedback: {f['tests']} tests on {f['pieces']} pieces, up to {f['rounds']} rounds, gamma {f['gamma']:g}\n"
             f"  SS at stop  on {f['ss_stop_on']:+.3f}  off {f['ss_stop_off']:+.3f}  IUS {f['ius']:+.1%}\n"
             f"  SS mean/rnd on {f['ss_mean_on']:+.3f}  off {f['ss_mean_off']:+.3f}  IUS {f['ius_mean']:+.1%}\n"
@@ -311,6 +315,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--rounds", type=int, default=10)
     parser.add_argument("--feedback-bars", type=int, default=2, help="bars of the unsatisfying region")
     parser.add_argument("--gamma", type=float, default=0.1, help="satisfaction threshold of IC")
+    parser.add_argument("--alpha", type=float, default=LearnerSettings.alpha, help="feedback margin, nats per token")
+    parser.add_argument("--learn-steps", type=int, default=LearnerSettings.steps, help="Adam steps per round")
+    parser.add_argument("--skip-quality", action="store_true", help="run the feedback evaluation only")
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--temperature", type=float, default=defaults.temperature)
     parser.add_argument("--top-p", type=float, default=defaults.top_p)

@@ -27,6 +27,7 @@ import numpy as np
 
 from agent.anticipation import TimingSettings
 from agent.compose import CompositionSession, Mark
+from agent.feedback import LearnerSettings
 from agent.generator import SamplingParams
 from agent.infill import encode_region, region_states
 from agent.model import MusicTransformer
@@ -62,9 +63,10 @@ class FeedbackResult:
 
 
 def feedback_test(model: MusicTransformer, timing: TimingSettings, piece: Piece, dis: Region, neu: Region,
-                  params: SamplingParams, rounds: int, learning: bool) -> FeedbackResult:
+                  params: SamplingParams, rounds: int, learning: bool,
+                  settings: LearnerSettings | None = None) -> FeedbackResult:
     """Run one simulated interaction (see the module docstring)."""
-    session = CompositionSession(model, timing, piece, [dis], learning=learning)
+    session = CompositionSession(model, timing, piece, [dis], learning=learning, settings=settings)
     version = session.infill(params)
     result = FeedbackResult()
 
