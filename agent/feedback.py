@@ -43,7 +43,7 @@ from agent import vocab as V
 from agent.anticipation import TimingSettings
 from agent.events import Note
 from agent.infill import EncodedRegion, encode_region
-from agent.model import MusicTransformer
+from agent.model import MusicTransformer, time_features
 from agent.piece import Piece, Region
 
 log = logging.getLogger("sideman.feedback")
@@ -84,11 +84,12 @@ class Material:
     """One stretch of music the learner was told about, as the frozen model read it.
 
     `groups` holds, per token kind (time, duration, note), the hidden states that predict the region's
-    tokens, their chord ids and the tokens (as offsets in the kind's slice).
+    tokens, their chord ids, the tokens (as offsets in the kind's slice), the slice, and the current
+    time (ticks) at each predicting position (the relative-time head needs it).
     """
 
     key: tuple[object, ...]
-    groups: list[tuple[torch.Tensor, torch.Tensor, torch.Tensor, int, int]]
+    groups: list[tuple[torch.Tensor, torch.Tensor, torch.Tensor, int, int, torch.Tensor]]
     base: float  # mean log-likelihood per token under the frozen model
     tokens: int
 
@@ -97,6 +98,7 @@ def material(model: MusicTransformer, encoded: EncodedRegion, key: tuple[object,
     """Read a region's content once with the frozen model (one forward pass)."""
     with torch.no_grad():
         hidden = model.hidden(torch.tensor([encoded.tokens]), torch.tensor([encoded.chords]))[0]
+    nows = time_features(torch.tensor([encoded.tokens]))[0]
     positions = [p for p in encoded.positions if p >= 1]
     groups = []
     for lo, hi in _SLICES:
@@ -104,7 +106,8 @@ def material(model: MusicTransformer, encoded: EncodedRegion, key: tuple[object,
         if chosen:
             index = torch.tensor(chosen)
             targets = torch.tensor([encoded.tokens[p] - lo for p in chosen])
-            groups.append((hidden[index - 1], torch.tensor(encoded.chords)[index - 1], targets, lo, hi))
+            groups.append((hidden[index - 1], torch.tensor(encoded.chords)[index - 1], targets, lo, hi,
+                           nows[index - 1]))
     found = Material(key, groups, 0.0, sum(len(g[2]) for g in groups))
     with torch.no_grad():
         found.base = float(log_likelihood(model, None, found))
@@ -114,9 +117,9 @@ def material(model: MusicTransformer, encoded: EncodedRegion, key: tuple[object,
 def log_likelihood(model: MusicTransformer, adapter: Adapter | None, mat: Material) -> torch.Tensor:
     """Mean log-probability per token of a material's tokens, steered by `adapter` (None: frozen)."""
     total = torch.zeros(())
-    for states, chords, targets, lo, hi in mat.groups:
+    for states, chords, targets, lo, hi, nows in mat.groups:
         h = states if adapter is None else adapter(states)
-        logits = model.logits_range(h.unsqueeze(0), chords.unsqueeze(0), lo, hi)[0]
+        logits = model.logits_range(h.unsqueeze(0), chords.unsqueeze(0), lo, hi, nows.unsqueeze(0))[0]
         total = total + F.log_softmax(logits, dim=-1).gather(1, targets.unsqueeze(1)).sum()
     return total / max(1, mat.tokens)
 

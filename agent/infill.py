@@ -154,7 +154,7 @@ class SteeredDecoder(CachedDecoder):
     def logits(self, lo: int, hi: int) -> torch.Tensor:
         assert self._hidden is not None, "feed at least one token first"
         with torch.inference_mode():
-            return self.model.step_logits(self.adapt(self._hidden), self.chords[-1], lo, hi)
+            return self.model.step_logits(self.adapt(self._hidden), self.chords[-1], self.cache.now, lo, hi)
 
 
 @dataclass

@@ -9,6 +9,17 @@ following chords (issue 6: the first probe leaned on its own notes and ignored t
   root, added to the logits of every event-note token with that interval. The model thinks "third of
   the chord" directly, in every key, which transposition augmentation alone teaches slowly.
 
+And two for time, because absolute time tokens (ticks from the window start) make "the next note
+comes an eighth later, on the off-beat" something every one of 768 time embeddings has to learn:
+
+- the position in the bar of the current time (the latest event's onset) is embedded at every
+  position (the bar length comes from the meter token of the header);
+- a relative-time head: logits per offset 0..95 ticks from the current time (plus one for "before
+  now", which is never right, and one for 8 beats or more), added to the time-token logits.
+
+Both features are derived from the token stream itself (`time_features`), so callers pass tokens and
+chord ids only, and the key/value cache carries the current time and bar length along.
+
 Decoding keeps a per-layer key/value cache (`KVCache`) so a new token costs one step, not a re-run of
 the context; `logits_range` computes only the slice of the vocabulary the grammar allows next.
 """
@@ -51,20 +62,48 @@ def _chord_tables() -> tuple[torch.Tensor, torch.Tensor]:
     return masks, roots
 
 
+MAX_OFFSET = 96  # ticks (8 beats): offsets the relative-time head tells apart
+MAX_BAR = 96  # ticks: longest bar the bar-position embedding covers
+
+
+def _bar_ticks_table() -> torch.Tensor:
+    """Bar length in ticks for each meter token offset (the last entry: any other meter, as 4/4)."""
+    bars = [round(num * 4 / den * V.TICKS_PER_BEAT) for num, den in V.METERS] + [4 * V.TICKS_PER_BEAT]
+    return torch.tensor(bars, dtype=torch.long)
+
+
+def time_features(tokens: torch.Tensor, now0: int = 0) -> torch.Tensor:
+    """The current time (ticks) at each position of `tokens` (B, T): the latest event time so far.
+
+    Event times never go backwards, so this is a running maximum; `now0` is the time before the block.
+    """
+    is_time = (tokens >= V.EVENT_TIME) & (tokens < V.EVENT_DUR)
+    values = torch.where(is_time, tokens - V.EVENT_TIME, torch.full_like(tokens, -1))
+    return torch.cummax(values, dim=1).values.clamp(min=now0)
+
+
 class KVCache:
-    """Preallocated keys and values for every layer; `length` tokens are valid."""
+    """Preallocated keys and values for every layer; `length` tokens are valid.
+
+    It also carries the stream's current time (`now`, ticks) and bar length (`bar_ticks`), the state
+    the time features need to continue a sequence one token at a time.
+    """
 
     def __init__(self, config: ModelConfig, batch: int = 1) -> None:
         head_dim = config.d_model // config.n_head
         shape = (config.n_layer, 2, batch, config.n_head, config.context_len, head_dim)
         self.kv = torch.zeros(shape)
         self.length = 0
+        self.now = 0
+        self.bar_ticks = 4 * V.TICKS_PER_BEAT
 
-    def truncate(self, length: int) -> None:
-        """Forget every position from `length` on (rolling back a withdrawn chunk)."""
+    def truncate(self, length: int, now: int) -> None:
+        """Forget every position from `length` on (rolling back a withdrawn chunk); `now` is the
+        current time of the kept stream (the caller has the tokens)."""
         if not 0 <= length <= self.length:
             raise ValueError(f"cannot truncate a cache of {self.length} positions to {length}")
         self.length = length
+        self.now = now
 
 
 class Attention(nn.Module):
@@ -126,6 +165,9 @@ class MusicTransformer(nn.Module):
         self.blocks = nn.ModuleList(Block(config) for _ in range(config.n_layer))
         self.ln_f = nn.LayerNorm(config.d_model)
         self.rel_pitch = nn.Linear(config.d_model, 12)  # logit per interval above the chord root
+        self.bar_emb = nn.Embedding(MAX_BAR, config.d_model)  # position of the current time in its bar
+        self.rel_time = nn.Linear(config.d_model, MAX_OFFSET + 2)  # [before now, 0..95, >= 96] ticks ahead
+        self.register_buffer("bar_table", _bar_ticks_table(), persistent=False)
         masks, roots = _chord_tables()
         self.register_buffer("chord_masks", masks, persistent=False)
         self.register_buffer("chord_roots", roots, persistent=False)
@@ -161,14 +203,29 @@ class MusicTransformer(nn.Module):
         start = 0 if cache is None else cache.length
         if start + T > self.config.context_len:
             raise ValueError(f"{start + T} positions exceed the context of {self.config.context_len}")
+        now = time_features(tokens, 0 if cache is None else cache.now)  # (B, T)
+        if start <= 1 < start + T:  # the block holds the meter token of the header
+            bar = self.bar_ticks(tokens[:, 1 - start])
+            if cache is not None:
+                cache.bar_ticks = int(bar[0])
+        else:
+            bar = torch.full((B,), 4 * V.TICKS_PER_BEAT if cache is None else cache.bar_ticks)
         pos = torch.arange(start, start + T)
         x = self.tok_emb(tokens) + self.pos_emb(pos) + self.chord_emb(chords)
         x = x + self.chord_pc(self.chord_masks[chords])  # (B, T, C)
+        x = x + self.bar_emb((now % bar.unsqueeze(1)).clamp(max=MAX_BAR - 1))
         for index, block in enumerate(self.blocks):
             x = block(x, None if cache is None else cache.kv[index], start)
         if cache is not None:
             cache.length = start + T
+            cache.now = int(now[0, -1])
         return self.ln_f(x)
+
+    def bar_ticks(self, meter_tokens: torch.Tensor) -> torch.Tensor:
+        """Bar length in ticks (B,) from meter header tokens (B,); a non-meter token counts as 4/4."""
+        index = meter_tokens - V.METER
+        index = torch.where((index >= 0) & (index < len(self.bar_table)), index, len(self.bar_table) - 1)
+        return self.bar_table[index]
 
     def step(self, token: int, chord: int, cache: KVCache) -> torch.Tensor:
         """The final hidden state (C,) of one new token appended to the cache: the decoding fast path.
@@ -180,8 +237,13 @@ class MusicTransformer(nn.Module):
         if pos >= self.config.context_len:
             raise ValueError(f"{pos + 1} positions exceed the context of {self.config.context_len}")
         C, nh = self.config.d_model, self.config.n_head
+        if V.EVENT_TIME <= token < V.EVENT_DUR:
+            cache.now = token - V.EVENT_TIME
+        if pos == 1:
+            cache.bar_ticks = int(self.bar_ticks(torch.tensor([token]))[0])
         x = self.tok_emb.weight[token] + self.pos_emb.weight[pos] + self.chord_emb.weight[chord]
         x = x + self.chord_pc.weight @ self.chord_masks[chord]
+        x = x + self.bar_emb.weight[min(cache.now % cache.bar_ticks, MAX_BAR - 1)]
         scale = 1.0 / math.sqrt(C // nh)
         for index, block in enumerate(self.blocks):
             attn = block.attn
@@ -199,9 +261,13 @@ class MusicTransformer(nn.Module):
         cache.length = pos + 1
         return F.layer_norm(x, (C,), self.ln_f.weight, self.ln_f.bias)
 
-    def step_logits(self, h: torch.Tensor, chord: int, lo: int, hi: int) -> torch.Tensor:
-        """Logits (hi - lo,) for token ids [lo, hi) from a `step` hidden state (C,)."""
+    def step_logits(self, h: torch.Tensor, chord: int, now: int, lo: int, hi: int) -> torch.Tensor:
+        """Logits (hi - lo,) for token ids [lo, hi) from a `step` hidden state (C,) at current time `now`."""
         logits = self.tok_emb.weight[lo:hi] @ h
+        a, b = max(lo, V.EVENT_TIME), min(hi, V.EVENT_DUR)
+        if a < b:
+            rel = self.rel_time.weight @ h + self.rel_time.bias  # (MAX_OFFSET + 2,)
+            logits[a - lo : b - lo] += rel[(torch.arange(a, b) - V.EVENT_TIME - now + 1).clamp(0, MAX_OFFSET + 1)]
         a, b = max(lo, V.EVENT_NOTE), min(hi, V.REST)
         root = int(self.chord_roots[chord])
         if a < b and root >= 0:
@@ -215,14 +281,28 @@ class MusicTransformer(nn.Module):
         h = self.hidden(tokens, chords)
         logits = F.linear(h, self.tok_emb.weight)  # tied input and output embeddings
         note_bias = self._note_bias(h, chords)  # (B, T, parts * pitches)
+        time_bias = self._time_bias(h, time_features(tokens))  # (B, T, MAX_TIME)
         return torch.cat(
-            [logits[..., : V.EVENT_NOTE], logits[..., V.EVENT_NOTE : V.REST] + note_bias, logits[..., V.REST :]],
+            [logits[..., : V.EVENT_DUR] + time_bias, logits[..., V.EVENT_DUR : V.EVENT_NOTE],
+             logits[..., V.EVENT_NOTE : V.REST] + note_bias, logits[..., V.REST :]],
             dim=-1,
         )
 
-    def logits_range(self, h: torch.Tensor, chords: torch.Tensor, lo: int, hi: int) -> torch.Tensor:
-        """Logits for token ids [lo, hi) only, from hidden states (B, T, C): the decoding fast path."""
+    def _time_bias(self, h: torch.Tensor, now: torch.Tensor) -> torch.Tensor:
+        rel = self.rel_time(h)  # (B, T, MAX_OFFSET + 2)
+        offset = torch.arange(V.MAX_TIME).view(1, 1, -1) - now.unsqueeze(-1) + 1  # 0 = before now
+        return torch.gather(rel, -1, offset.clamp(0, MAX_OFFSET + 1))
+
+    def logits_range(self, h: torch.Tensor, chords: torch.Tensor, lo: int, hi: int,
+                     now: torch.Tensor | None = None) -> torch.Tensor:
+        """Logits for token ids [lo, hi) only, from hidden states (B, T, C) and current times (B, T)."""
         logits = F.linear(h, self.tok_emb.weight[lo:hi])
+        if lo < V.EVENT_DUR:
+            if now is None:
+                raise ValueError("time-token logits need the current time of each position")
+            t_hi = min(hi, V.EVENT_DUR)
+            bias = self._time_bias(h, now)[..., lo:t_hi]
+            logits = torch.cat([logits[..., : t_hi - lo] + bias, logits[..., t_hi - lo :]], -1)
         a, b = max(lo, V.EVENT_NOTE), min(hi, V.REST)
         if a < b:
             bias = self._note_bias(h, chords)[..., a - V.EVENT_NOTE : b - V.EVENT_NOTE]

@@ -27,6 +27,14 @@ from agent.generator import SamplingParams
 from agent.model import KVCache, MusicTransformer
 
 
+def current_time(tokens: Sequence[int]) -> int:
+    """The latest event time (ticks) in a token stream, 0 if none."""
+    for token in reversed(tokens):
+        if V.EVENT_TIME <= token < V.EVENT_DUR:
+            return token - V.EVENT_TIME
+    return 0
+
+
 def top_p_filter(logits: torch.Tensor, top_p: float) -> torch.Tensor:
     """Logits with everything outside the smallest set of mass >= top_p set to -inf (1-D)."""
     if top_p >= 1.0:
@@ -122,14 +130,14 @@ class CachedDecoder:
         """Next-token logits for ids [lo, hi), 1-D."""
         assert self._hidden is not None, "feed at least one token first"
         with torch.inference_mode():
-            return self.model.step_logits(self._hidden, self.chords[-1], lo, hi)
+            return self.model.step_logits(self._hidden, self.chords[-1], self.cache.now, lo, hi)
 
     def truncate(self, length: int) -> None:
         """Forget tokens from `length` on; the next `logits` needs the hidden state of token length-1."""
         if length == len(self.tokens):
             return
         tokens, chords = self.tokens[:length], self.chords[:length]
-        self.cache.truncate(max(0, length - 1))
+        self.cache.truncate(max(0, length - 1), current_time(tokens[:-1]))
         self.tokens, self.chords = tokens[:-1], chords[:-1]
         self.feed(tokens[-1:], chords[-1:])  # recompute the last position's hidden state
 
@@ -146,7 +154,7 @@ class FullDecoder(CachedDecoder):
             x = torch.tensor([self.tokens])
             c = torch.tensor([self.chords])
             hidden = self.model.hidden(x, c)[0, -1]
-            return self.model.step_logits(hidden, self.chords[-1], lo, hi)
+            return self.model.step_logits(hidden, self.chords[-1], current_time(self.tokens), lo, hi)
 
     def truncate(self, length: int) -> None:
         self.tokens, self.chords = self.tokens[:length], self.chords[:length]

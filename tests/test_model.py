@@ -15,7 +15,7 @@ from agent.errors import ModelError
 from agent.events import ChordSpan, Note, Part
 from agent.generator import GenerationContext, SamplingParams
 from agent.live_model import ModelGenerator, load_generator
-from agent.model import KVCache, ModelConfig, MusicTransformer
+from agent.model import KVCache, ModelConfig, MusicTransformer, time_features
 from agent.tokens import decode
 
 TINY = ModelConfig(n_layer=2, n_head=2, d_model=32)
@@ -29,42 +29,62 @@ def tiny() -> MusicTransformer:
     return model
 
 
+def stream(length: int) -> torch.Tensor:
+    """A random token stream with a header and nondecreasing event times, like a real one."""
+    body = torch.randint(0, V.VOCAB_SIZE, (length - V.HEADER_LEN,))
+    times = (body >= V.EVENT_TIME) & (body < V.EVENT_DUR)
+    body[times] = torch.sort(body[times]).values
+    head = torch.tensor([V.MODE_LIVE, V.meter_token((3, 4)), V.PART_ON, V.PART_OFF + 2, V.PART_ON + 4, V.PART_ON + 6])
+    return torch.cat([head, body]).unsqueeze(0)
+
+
+def test_time_features_follow_the_latest_event_time() -> None:
+    tokens = torch.tensor([[V.MODE_LIVE, V.METER, V.EVENT_TIME + 5, V.EVENT_DUR, V.CONTROL_TIME + 2, V.EVENT_TIME + 9]])
+    assert time_features(tokens).tolist() == [[0, 0, 5, 5, 5, 9]]
+    assert time_features(tokens[:, :2], now0=7).tolist() == [[7, 7]]
+
+
 def test_cached_decode_equals_full_forward(tiny: MusicTransformer) -> None:
-    tokens = torch.randint(0, V.VOCAB_SIZE, (1, 90))
+    tokens = stream(90)
     chords = torch.randint(0, 181, (1, 90))
     with torch.inference_mode():
         full = tiny(tokens, chords)
+        nows = time_features(tokens)
         cache = KVCache(TINY)
         hidden = tiny.hidden(tokens[:, :40], chords[:, :40], cache)  # a block prefill ...
-        steps = [tiny.logits_range(hidden, chords[:, :40], 0, V.VOCAB_SIZE)]
+        steps = [tiny.logits_range(hidden, chords[:, :40], 0, V.VOCAB_SIZE, nows[:, :40])]
         for i in range(40, 90):  # ... then one token at a time
             h = tiny.hidden(tokens[:, i : i + 1], chords[:, i : i + 1], cache)
-            steps.append(tiny.logits_range(h, chords[:, i : i + 1], 0, V.VOCAB_SIZE))
+            steps.append(tiny.logits_range(h, chords[:, i : i + 1], 0, V.VOCAB_SIZE, nows[:, i : i + 1]))
     assert torch.allclose(torch.cat(steps, dim=1), full, atol=1e-4)
 
 
 def test_truncated_cache_recomputes_the_same_logits(tiny: MusicTransformer) -> None:
-    tokens = torch.randint(0, V.VOCAB_SIZE, (1, 30))
+    tokens = stream(30)
     chords = torch.zeros((1, 30), dtype=torch.long)
     with torch.inference_mode():
         cache = KVCache(TINY)
         tiny.hidden(tokens[:, :20], chords[:, :20], cache)
         first = tiny.hidden(tokens[:, 20:30], chords[:, 20:30], cache)
-        cache.truncate(20)
+        cache.truncate(20, int(time_features(tokens[:, :20])[0, -1]))
         again = tiny.hidden(tokens[:, 20:30], chords[:, 20:30], cache)
     assert torch.allclose(first, again, atol=1e-5)
     with pytest.raises(ValueError):
-        cache.truncate(31)
+        cache.truncate(31, 0)
 
 
 def test_logits_range_matches_the_full_head(tiny: MusicTransformer) -> None:
-    tokens = torch.randint(0, V.VOCAB_SIZE, (1, 12))
+    tokens = stream(12)
     chords = torch.full((1, 12), 40)
     with torch.inference_mode():
         full = tiny(tokens, chords)
         h = tiny.hidden(tokens, chords)
         part = tiny.logits_range(h, chords, V.EVENT_DUR, V.REST)
+        times = tiny.logits_range(h, chords, V.EVENT_TIME, V.EVENT_NOTE, time_features(tokens))
+        with pytest.raises(ValueError, match="current time"):
+            tiny.logits_range(h, chords, V.EVENT_TIME, V.EVENT_DUR)
     assert torch.allclose(part, full[..., V.EVENT_DUR : V.REST], atol=1e-5)
+    assert torch.allclose(times, full[..., V.EVENT_TIME : V.EVENT_NOTE], atol=1e-5)
 
 
 def test_checkpoint_round_trip_and_errors(tiny: MusicTransformer, tmp_path: Path) -> None:
@@ -145,7 +165,7 @@ def test_replan_rolls_back_and_is_reproducible(tiny: MusicTransformer) -> None:
 
 
 def test_single_token_step_equals_the_batched_pass(tiny: MusicTransformer) -> None:
-    tokens = torch.randint(0, V.VOCAB_SIZE, (1, 50))
+    tokens = stream(50)
     chords = torch.randint(0, 181, (1, 50))
     with torch.inference_mode():
         full = tiny(tokens, chords)
@@ -153,7 +173,7 @@ def test_single_token_step_equals_the_batched_pass(tiny: MusicTransformer) -> No
         tiny.hidden(tokens[:, :20], chords[:, :20], cache)
         for i in range(20, 50):
             h = tiny.step(int(tokens[0, i]), int(chords[0, i]), cache)
-            logits = tiny.step_logits(h, int(chords[0, i]), 0, V.VOCAB_SIZE)
+            logits = tiny.step_logits(h, int(chords[0, i]), cache.now, 0, V.VOCAB_SIZE)
             assert torch.allclose(logits, full[0, i], atol=1e-4), i
 
 
