@@ -218,3 +218,27 @@ def history(session: CompositionSession) -> str:
         lines.append(f"version {v.number}: {v.action}" + (f" from {v.parent}" if v.parent is not None else "")
                      + f" ({regions}), {v.seconds:.2f} s{current}")
     return "\n".join(lines)
+
+
+def add_compose_eval_arguments(parser: argparse.ArgumentParser) -> None:
+    """Options of `sideman compose-eval` (here, torch-free, so `--help` stays fast)."""
+    defaults = SamplingParams()
+    parser.add_argument("--model", type=Path, default=DEFAULT_MODEL)
+    parser.add_argument("--data", type=Path, default=Path("../shared/data"))
+    parser.add_argument("--cache", type=Path, default=None, help="parsed-corpus cache file")
+    parser.add_argument("--report", type=Path, default=Path("reports/compose"))
+    parser.add_argument("--cases", type=int, default=30, help="infill cases (one per held-out song)")
+    parser.add_argument("--bars", type=int, default=4, help="bars per infilled region")
+    parser.add_argument("--feedback-pieces", type=int, default=5)
+    parser.add_argument("--tests-per-piece", type=int, default=4)
+    parser.add_argument("--rounds", type=int, default=10)
+    parser.add_argument("--feedback-bars", type=int, default=2, help="bars of the unsatisfying region")
+    parser.add_argument("--gamma", type=float, default=0.1, help="satisfaction threshold of IC")
+    parser.add_argument("--alpha", type=float, default=None, help="feedback margin, nats per token (default 0.1)")
+    parser.add_argument("--learn-steps", type=int, default=None, help="Adam steps per round (default 40)")
+    parser.add_argument("--skip-quality", action="store_true", help="run the feedback evaluation only")
+    parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--temperature", type=float, default=defaults.temperature)
+    parser.add_argument("--top-p", type=float, default=defaults.top_p)
+    parser.add_argument("--guidance", type=float, default=defaults.guidance)
+    parser.add_argument("--threads", type=int, default=1)

@@ -37,6 +37,7 @@ import torch
 from agent import vocab as V
 from agent.chord_recog import recognise_chords
 from agent.chords import NUM_CHORD_IDS, chord_id
+from agent.compose_cli import add_compose_eval_arguments
 from agent.datasets import Song, load_corpus
 from agent.events import Note
 from agent.feedback import LearnerSettings
@@ -254,7 +255,8 @@ def feedback_test_set(model: MusicTransformer, timing: object, piece: Piece, arg
             continue
         neu = rng.choice(far)
         seed = (params.seed or 0) + 104729 * (offset + index)
-        settings = LearnerSettings(alpha=args.alpha, steps=args.learn_steps)
+        chosen = {"alpha": args.alpha, "steps": args.learn_steps}
+        settings = LearnerSettings(**{k: v for k, v in chosen.items() if v is not None})
         pair = tuple(feedback_test(model, timing, piece, dis, neu, _seeded(params, seed), args.rounds, learning,
                                    settings) for learning in (True, False))
         out.append((pair[0], pair[1]))
@@ -303,26 +305,7 @@ def write_report(folder: Path, result: dict[str, object], cases: Sequence[Case])
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
-    defaults = SamplingParams()
-    parser.add_argument("--model", type=Path, default=Path("models/sideman-default.safetensors"))
-    parser.add_argument("--data", type=Path, default=Path("../shared/data"))
-    parser.add_argument("--cache", type=Path, default=None, help="parsed-corpus cache file")
-    parser.add_argument("--report", type=Path, default=Path("reports/compose"))
-    parser.add_argument("--cases", type=int, default=30, help="infill cases (one per held-out song)")
-    parser.add_argument("--bars", type=int, default=4, help="bars per infilled region")
-    parser.add_argument("--feedback-pieces", type=int, default=5)
-    parser.add_argument("--tests-per-piece", type=int, default=4)
-    parser.add_argument("--rounds", type=int, default=10)
-    parser.add_argument("--feedback-bars", type=int, default=2, help="bars of the unsatisfying region")
-    parser.add_argument("--gamma", type=float, default=0.1, help="satisfaction threshold of IC")
-    parser.add_argument("--alpha", type=float, default=LearnerSettings.alpha, help="feedback margin, nats per token")
-    parser.add_argument("--learn-steps", type=int, default=LearnerSettings.steps, help="Adam steps per round")
-    parser.add_argument("--skip-quality", action="store_true", help="run the feedback evaluation only")
-    parser.add_argument("--seed", type=int, default=1)
-    parser.add_argument("--temperature", type=float, default=defaults.temperature)
-    parser.add_argument("--top-p", type=float, default=defaults.top_p)
-    parser.add_argument("--guidance", type=float, default=defaults.guidance)
-    parser.add_argument("--threads", type=int, default=1)
+    add_compose_eval_arguments(parser)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
