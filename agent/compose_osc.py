@@ -1,39 +1,26 @@
-"""Composition mode over OSC: the messages (patches/OSC.md, "Composition"), their codec, the service.
+"""Composition mode over OSC: the messages (patches/OSC.md, "Composition") and their codec.
 
 A Max for Live device (or any client) sends a clip's context (tracks, their notes, optionally chords),
 names the regions to fill and asks for them; it receives the filled regions as notes to put in its clips.
 It can then mark stretches of the result to regenerate, undo, restore any version, and reset what the
-marks taught. `ComposeService.handle` applies one decoded message and returns the replies; filling and
-regenerating take seconds, so a runtime calls it in a worker thread (`heavy`), never on its event loop.
-The codec reuses `agent.osc` (same argument checks, same error wording); the tables below are held to
-patches/OSC.md by tests/test_compose_osc.py. Only `i`, `f` and `s` arguments, as everywhere.
+marks taught. `agent.compose_service.ComposeService` does the work; this module is the wire format
+only, pure like `agent.osc` (no sockets, no torch), so a runtime can decode and route these messages
+without loading a model. The codec reuses `agent.osc` (same argument checks, same error wording); the
+tables are held to patches/OSC.md by tests/test_compose_osc.py. Only `i`, `f` and `s` arguments.
 """
 
 from __future__ import annotations
 
-import logging
-import math
-from dataclasses import astuple, dataclass, field
+from dataclasses import astuple, dataclass
 from typing import Any
 
 from pythonosc.parsing import osc_types
 
-from agent.anticipation import TimingSettings
-from agent.chords import parse_symbol
-from agent.compose import CompositionSession, Mark
-from agent.errors import ChordError, CompositionError, OscError
-from agent.events import ChordSpan, Note, Part
-from agent.generator import SamplingParams
-from agent.model import MusicTransformer
+from agent.errors import OscError
 from agent.osc import BEAT_HI, Arg, Spec
 from agent.osc import decode as osc_decode
-from agent.piece import DRUM_CHANNEL, Piece, Region, Track, as_parts, merge_regions, target_parts
-from agent.session import part_for_program
-
-log = logging.getLogger("sideman.compose_osc")
 
 MAX_TRACKS = 64
-_CHANNELS = tuple(c for c in range(16) if c != DRUM_CHANNEL)  # a pitched track's MIDI channel (unused on the wire)
 
 
 # ---- into the agent ----------------------------------------------------------------------------
@@ -214,154 +201,9 @@ def encode(message: Any) -> bytes:
 
 
 def heavy(message: Any) -> bool:
-    """True for the messages that run the model (seconds): call `handle` for them off the event loop."""
+    """True for the messages that run the model (seconds): handle them off the event loop."""
     return isinstance(message, (Fill, Regenerate))
 
 
-@dataclass
-class _Context:
-    """What the client has sent since the last /compose/clear."""
-
-    meter: tuple[int, int] = (4, 4)
-    end_beat: float = 0.0
-    tracks: dict[int, TrackIn] = field(default_factory=dict)
-    notes: dict[int, list[Note]] = field(default_factory=dict)
-    chords: list[ChordSpan] = field(default_factory=list)
-    regions: list[RegionIn] = field(default_factory=list)
-    marks: list[MarkIn] = field(default_factory=list)
-
-
-class ComposeService:
-    """The composition state behind the OSC messages (see the module docstring)."""
-
-    def __init__(self, model: MusicTransformer, timing: TimingSettings, params: SamplingParams | None = None,
-                 learning: bool = True) -> None:
-        self.model, self.timing, self.learning = model, timing, learning
-        self.params = params or SamplingParams()
-        self.context = _Context()
-        self.session: CompositionSession | None = None
-        self.track_ids: list[int] = []  # piece track position -> the client's track number
-
-    def handle(self, message: Any) -> list[Any]:
-        """Apply one decoded message; the replies (`/compose/error` for a request that cannot be met)."""
-        request = getattr(message, "request", -1)
-        try:
-            return self._apply(message)
-        except CompositionError as exc:
-            log.warning("composition request %d: %s", request, exc)
-            return [ErrorOut(request, str(exc))]
-
-    def _apply(self, msg: Any) -> list[Any]:
-        ctx = self.context
-        if isinstance(msg, Clear):
-            self.context, self.session = _Context(), None
-        elif isinstance(msg, SongIn):
-            ctx.meter, ctx.end_beat = (msg.numerator, msg.denominator), msg.end_beat
-        elif isinstance(msg, TrackIn):
-            ctx.tracks[msg.track] = msg
-        elif isinstance(msg, NoteIn):
-            self._known(msg.track)
-            ctx.notes.setdefault(msg.track, []).append(Note(msg.beat, msg.dur_beats, msg.pitch, msg.velocity))
-        elif isinstance(msg, ChordIn):
-            ctx.chords.append(_chord(msg))
-        elif isinstance(msg, RegionIn):
-            ctx.regions.append(_checked_span(self._known(msg.track), msg))
-        elif isinstance(msg, MarkIn):
-            ctx.marks.append(_checked_span(self._known(msg.track), msg))
-        elif isinstance(msg, ResetLearning):
-            if self.session is not None:
-                self.session.reset_learning()
-        else:
-            return self._run(msg)
-        return []
-
-    def _run(self, msg: Any) -> list[Any]:
-        if isinstance(msg, Fill):
-            return self._fill(msg.request)
-        session = self._session()
-        if isinstance(msg, Regenerate):
-            marks = [Mark(self._position(m.track), m.start_beat, m.end_beat) for m in self.context.marks]
-            self.context.marks = []
-            if not marks:
-                raise CompositionError("/compose/regenerate: mark what to regenerate first (/compose/mark)")
-            version = session.regenerate(marks, self.params)
-            return self._result(msg.request, version.number, list(version.regions), version.seconds)
-        number = session.undo().number if isinstance(msg, Undo) else session.restore(msg.version).number
-        written = merge_regions([r for v in session.versions for r in v.regions])
-        return self._result(msg.request, number, written, 0.0)
-
-    def _fill(self, request: int) -> list[Any]:
-        if not self.context.regions:
-            raise CompositionError("/compose/fill: name the regions to fill first (/compose/region)")
-        piece = self.piece()
-        regions = [Region(self._position(r.track), r.start_beat, r.end_beat,
-                          target_parts(piece, self._position(r.track), None, None)) for r in self.context.regions]
-        self.context.regions = []
-        self.session = CompositionSession(self.model, self.timing, piece, regions, learning=self.learning)
-        version = self.session.infill(self.params)
-        return self._result(request, version.number, list(version.regions), version.seconds)
-
-    def _result(self, request: int, number: int, regions: list[Region], seconds: float) -> list[Any]:
-        session = self._session()
-        out: list[Any] = [Begin(request, number, len(regions))]
-        for region in regions:
-            notes = session.region_notes(number, region)
-            track = self.track_ids[region.track]
-            out.append(RegionOut(request, track, region.start_beat, region.end_beat, len(notes)))
-            out += [NoteOut(request, track, n.beat, n.pitch, n.velocity, n.dur_beats) for n in notes]
-        return out + [Done(request, number, seconds)]
-
-    def _session(self) -> CompositionSession:
-        if self.session is None:
-            raise CompositionError("nothing has been filled yet: send /compose/region and /compose/fill first")
-        return self.session
-
-    def _known(self, track: int) -> TrackIn:
-        if track not in self.context.tracks:
-            raise CompositionError(f"track {track} was not declared: send /compose/track {track} PROGRAM NAME first")
-        return self.context.tracks[track]
-
-    def _position(self, track: int) -> int:
-        self._known(track)
-        if track not in self.track_ids:
-            raise CompositionError(f"track {track} was declared after the last /compose/fill: fill again")
-        return self.track_ids.index(track)
-
-    def piece(self) -> Piece:
-        """The piece the client has described (bars laid from beat 0 in its meter)."""
-        ctx = self.context
-        self.track_ids = sorted(ctx.tracks)
-        taken: set[Part] = set()
-        tracks = []
-        for number in self.track_ids:
-            declared = ctx.tracks[number]
-            part = part_for_program(declared.program, taken)
-            channel = DRUM_CHANNEL if part is None else _CHANNELS[(number - 1) % len(_CHANNELS)]
-            parts = (Part.COMP, Part.BASS) if part == Part.COMP else (part,)  # comping's low voice: bass
-            notes = [] if part is None else as_parts(ctx.notes.get(number, []), parts)
-            if part is not None and ctx.notes.get(number):
-                taken.add(part)
-            program = None if part is None else declared.program
-            tracks.append(Track(declared.name, program, channel, tuple(notes), part or Part.COMP))
-        ends = [ctx.end_beat] + [n.end_beat for ns in ctx.notes.values() for n in ns] + [r.end_beat for r in ctx.regions]
-        bar = ctx.meter[0] * 4.0 / ctx.meter[1]
-        downbeats = tuple(i * bar for i in range(max(1, math.ceil(max(ends) / bar - 1e-9))))
-        return Piece(tuple(tracks), downbeats, ctx.meter, tuple(sorted(ctx.chords, key=lambda s: s.beat)), max(ends))
-
-
-def _chord(msg: ChordIn) -> ChordSpan:
-    try:
-        chord = parse_symbol(msg.symbol)
-    except ChordError as exc:
-        raise CompositionError(f"/compose/chord: {exc}") from exc
-    if chord is None:
-        raise CompositionError("/compose/chord: N (no chord) is not a chord: leave the stretch without one")
-    return ChordSpan(msg.beat, msg.dur_beats, chord)
-
-
-def _checked_span(track: TrackIn, msg: Any) -> Any:
-    if msg.end_beat <= msg.start_beat:
-        raise CompositionError(f"track {msg.track}: start beat {msg.start_beat:g} must be before end beat {msg.end_beat:g}")
-    if track.program == 128:
-        raise CompositionError(f"track {msg.track} is drums (program 128): the model plays no drums")
-    return msg
+#: every message class into the agent (a runtime routes these to the composition service)
+INBOUND_TYPES: tuple[type[Any], ...] = tuple(cls for _, cls in INBOUND.values())

@@ -10,6 +10,7 @@ from typing import Any
 import pytest
 
 from agent import compose_osc as C
+from agent.compose_service import ComposeService
 from agent.anticipation import TimingSettings
 from agent.generator import SamplingParams
 from compose_fakes import PROGRESSION, toy_model
@@ -51,7 +52,7 @@ def test_bad_messages_are_named(message: bytes, words: str) -> None:
     assert not messages and words in str(errors[0])
 
 
-def send(service: C.ComposeService, *messages: Any) -> list[Any]:
+def send(service: ComposeService, *messages: Any) -> list[Any]:
     """Through the codec, as a client would send them."""
     replies = []
     for message in messages:
@@ -62,8 +63,8 @@ def send(service: C.ComposeService, *messages: Any) -> list[Any]:
 
 
 @pytest.fixture
-def service() -> C.ComposeService:
-    made = C.ComposeService(toy_model(), TimingSettings(), SamplingParams(seed=4))
+def service() -> ComposeService:
+    made = ComposeService(toy_model(), TimingSettings(), SamplingParams(seed=4))
     send(made, C.SongIn(4, 4, 48.0), C.TrackIn(1, 0, "Piano"), C.TrackIn(2, 33, "Bass"), C.TrackIn(3, 128, "Drums"))
     for bar in range(12):
         send(made, *[C.NoteIn(1, 4.0 * bar, p + 12, 80, 3.5) for p in PROGRESSION[bar % 4]])
@@ -88,7 +89,7 @@ def results(replies: list[Any]) -> dict[tuple[int, float, float], list[C.NoteOut
     return regions
 
 
-def test_fill_regenerate_undo_over_osc(service: C.ComposeService) -> None:
+def test_fill_regenerate_undo_over_osc(service: ComposeService) -> None:
     assert C.heavy(C.Fill(1)) and not C.heavy(C.NoteIn(1, 0.0, 60, 90, 1.0))
     first = results(send(service, C.RegionIn(2, 16.0, 32.0), C.Fill(1)))
     assert list(first) == [(2, 16.0, 32.0)]
@@ -112,14 +113,24 @@ def test_fill_regenerate_undo_over_osc(service: C.ComposeService) -> None:
     ([C.Undo(7)], "nothing has been filled yet"),
     ([C.ChordIn(0.0, 4.0, "H7")], "expected a root"),
 ])
-def test_bad_requests_get_compose_errors(service: C.ComposeService, messages: list[Any], words: str) -> None:
+def test_bad_requests_get_compose_errors(service: ComposeService, messages: list[Any], words: str) -> None:
     reply = send(service, *messages)[-1]
     assert isinstance(reply, C.ErrorOut) and words in reply.message
     assert reply.request == getattr(messages[-1], "request", -1)
 
 
-def test_clear_forgets_everything(service: C.ComposeService) -> None:
+def test_clear_forgets_everything(service: ComposeService) -> None:
     send(service, C.RegionIn(2, 16.0, 20.0), C.Fill(1))
     send(service, C.Clear())
     assert service.session is None and not service.context.tracks
     assert isinstance(send(service, C.Undo(2))[0], C.ErrorOut)
+
+
+def test_the_codec_is_pure() -> None:
+    """A runtime decodes and routes these messages without loading torch (the service loads it)."""
+    import ast
+
+    tree = ast.parse((Path(C.__file__)).read_text())
+    imported = {n.module.split(".")[0] for n in ast.walk(tree) if isinstance(n, ast.ImportFrom) and n.module}
+    imported |= {a.name.split(".")[0] for n in ast.walk(tree) if isinstance(n, ast.Import) for a in n.names}
+    assert not imported & {"torch", "socket", "asyncio", "threading"}
