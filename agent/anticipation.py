@@ -53,15 +53,16 @@ class Interleaver:
         self.items: list[Item] = []
         self.last_event_time = 0  # ticks: the time of the latest event (0 before any)
         # (arrival, order key, item), sorted: controls arriving together are placed in a canonical
-        # order (time, then chords before notes, then value), whatever order they became known in,
+        # order (time, chords before notes, value, duration), whatever order they became known in,
         # so the live stream and the training stream of the same music are the same tokens.
-        self._pending: list[tuple[int, tuple[int, int, int], Item]] = []
+        self._pending: list[tuple[int, tuple[int, int, int, int, int], Item]] = []
         self._last_event_times: list[int] = []  # times of every event, for the rest rule
         self._rests_done_to = 0  # rest rule applied for beats <= this tick
 
     def add_control(self, item: Item) -> None:
         """Make a control known; it is placed when the stream reaches its arrival."""
-        bisect.insort(self._pending, (item.arrival, (item.time, 0 if item.chord else 1, item.value), item))
+        key = (item.time, 0 if item.chord else 1, item.value, item.dur, item.vel)
+        bisect.insort(self._pending, (item.arrival, key, item), key=lambda entry: entry[:2])
         self._flush()
 
     def add_controls(self, items: Iterable[Item]) -> None:
@@ -88,12 +89,12 @@ class Interleaver:
         self.fill_rests(item.time)
         self._append_event(item)
 
-    def snapshot(self) -> tuple[int, list[tuple[int, tuple[int, int, int], Item]], int, int, int]:
+    def snapshot(self) -> tuple[int, list[tuple[int, tuple[int, int, int, int, int], Item]], int, int, int]:
         """Everything needed to roll the stream back to this point (`restore`)."""
         return (len(self.items), list(self._pending), self.last_event_time, len(self._last_event_times),
                 self._rests_done_to)
 
-    def restore(self, snap: tuple[int, list[tuple[int, tuple[int, int, int], Item]], int, int, int]) -> None:
+    def restore(self, snap: tuple[int, list[tuple[int, tuple[int, int, int, int, int], Item]], int, int, int]) -> None:
         n_items, pending, self.last_event_time, n_events, self._rests_done_to = snap
         del self.items[n_items:]
         del self._last_event_times[n_events:]

@@ -45,9 +45,16 @@ MAX_EVENTS_PER_CHUNK = 64  # a bound on the work of one chunk, whatever the mode
 
 
 class TimingLike(Protocol):
-    delta1_beats: float
-    delta2_beats: float
-    lead_beats: float
+    """The runtime's timing (agent.config.TimingConfig, or TimingSettings)."""
+
+    @property
+    def delta1_beats(self) -> float: ...
+
+    @property
+    def delta2_beats(self) -> float: ...
+
+    @property
+    def lead_beats(self) -> float: ...
 
 
 def beat_to_tick(beat: float, origin: float) -> int:
@@ -112,15 +119,27 @@ class ModelGenerator:
                 window = None
         if window is None or self._must_rebuild(window, parts, context.meter, start_beat, end_beat):
             window = self._rebuild(context, parts, start_beat, end_beat)
+        elif start_beat > self._generated_to + 1e-9:
+            self._catch_up(window, context, start_beat)
         self._window = window
         return window
 
     def _must_rebuild(self, window: Window, parts: tuple[int, ...], meter: tuple[int, int],
                       start_beat: float, end_beat: float) -> bool:
-        gap = start_beat > self._generated_to + 1e-9  # a jump forward: the history in between is unknown
+        # A gap of more than a few chunks is a jump: the history in between is not ours to append.
+        gap = start_beat > self._generated_to + 4 * max(end_beat - start_beat, 1.0)
         full = len(window.decoder) > V.CONTEXT_LEN - RESERVE_TOKENS
         late = beat_to_tick(end_beat + self.timing.delta1_beats, window.origin) >= V.MAX_TIME
         return gap or full or late or parts != window.parts or meter != window.meter
+
+    def _catch_up(self, window: Window, context: GenerationContext, start_beat: float) -> None:
+        """Append what sounded in a short gap (chunks the fallback played when the model was late)."""
+        self._timeline = self._chord_timeline(context.chords, window.origin)
+        self._add_controls(window, context, start_beat)
+        for note in sorted(context.own, key=lambda n: (n.beat, n.pitch)):
+            if self._generated_to <= note.beat < start_beat and int(note.part) in window.parts:
+                window.builder.add_event(self._note_item(note, window.origin, int(note.part)))
+        self._sync(window)
 
     def _rollback(self, window: Window, start_beat: float) -> bool:
         snap = window.snapshots.get(start_beat)
@@ -136,10 +155,21 @@ class ModelGenerator:
 
     def _rebuild(self, context: GenerationContext, parts: tuple[int, ...], start_beat: float,
                  end_beat: float) -> Window:
-        """A fresh window whose origin is a downbeat before the chunk, with the recent history encoded."""
+        """A fresh window whose origin is a downbeat before the chunk, with the recent history encoded.
+
+        The origin goes back up to HISTORY_BEATS, but never before the downbeat of the first own note
+        in that stretch: beats with no history would be encoded as rests, and a model that starts from
+        bars of rests believes it is in a silent intro and stays silent.
+        """
         self.rebuilds += 1
         bar = context.meter[0] * 4.0 / context.meter[1]
-        origin = context.bar_origin_beat + math.floor((start_beat - HISTORY_BEATS - context.bar_origin_beat) / bar) * bar
+
+        def downbeat_before(beat: float) -> float:
+            return context.bar_origin_beat + math.floor((beat - context.bar_origin_beat) / bar + 1e-9) * bar
+
+        recent = [n.beat for n in context.own if start_beat - HISTORY_BEATS <= n.beat < start_beat
+                  and int(n.part) in parts]
+        origin = downbeat_before(max(start_beat - HISTORY_BEATS, min(recent, default=start_beat)))
         while True:
             window = self._new_window(context, parts, origin, start_beat)
             fits = len(window.decoder) <= V.CONTEXT_LEN - RESERVE_TOKENS

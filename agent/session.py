@@ -50,7 +50,7 @@ from agent.scheduler import Action, CancelNotes, Generate, ResetGenerator, Sched
 log = logging.getLogger(__name__)
 
 Effect = OutMessage | Generate | ResetGenerator
-TimingCheck = Callable[[float, float], "str | None"]  # (delta2_beats, lead_beats) -> why not, or None
+TimingCheck = Callable[[TimingConfig], "str | None"]  # the timing asked for -> why the model can't, or None
 
 _MIN_HELD_BEATS = 1.0 / 64  # a held human note is shown with at least this duration
 _INT32_MAX = 2**31 - 1
@@ -279,7 +279,7 @@ class Session:
         return []
 
     def _set_timing(self, name: str, timing: TimingConfig) -> list[Effect]:
-        reason = self._check_timing(timing.delta2_beats, timing.lead_beats) if self._check_timing else None
+        reason = self._check_timing(timing) if self._check_timing else None
         if reason:
             return self.input_error(f"/agent/set {name}: the loaded model can't do that ({reason})")
         self.timing = self.scheduler.timing = timing

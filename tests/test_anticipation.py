@@ -105,3 +105,9 @@ def test_runtime_timing_check() -> None:
     assert timing.check_runtime(0.5, 1) is None
     message = timing.check_runtime(2, 1)
     assert message is not None and "exceeds" in message
+
+
+def test_identical_controls_arriving_together_are_both_placed() -> None:
+    twin = Item(12, 6, 1, 600, control=True, arrival=0)
+    out = interleave([Item(0, 3, 1, 60), Item(24, 3, 1, 60)], [twin, twin], 24)
+    assert out.count(twin) == 2

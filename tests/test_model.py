@@ -188,3 +188,25 @@ def test_generator_timing_check_names_the_problem(tiny: MusicTransformer) -> Non
     assert generator.check_timing(Runtime(8, 0.5, 1)) is None  # more look-ahead, shorter chunk: fine
     assert "delta1" in (generator.check_timing(Runtime(2, 1, 1)) or "")
     assert "exceeds" in (generator.check_timing(Runtime(4, 2, 1)) or "")
+
+
+def test_a_gap_filled_by_the_fallback_is_appended_not_rebuilt(tiny: MusicTransformer) -> None:
+    generator = ModelGenerator(tiny, TimingSettings(4, 1, 1))
+    chords, melody = lead_sheet()
+    fallback_note = Note(3.0, 0.5, 40, 80, Part.BASS)
+
+    def ctx(h: int, own: tuple[Note, ...] = ()) -> GenerationContext:
+        return GenerationContext(playhead_beat=h - 1.0, tempo_bpm=120.0, meter=(4, 4), chords=chords,
+                                 human=tuple(n for n in melody if n.beat <= h - 1), own=own,
+                                 parts=(Part.BASS,), params=SamplingParams(seed=2))
+
+    for h in range(3):
+        generator.generate(ctx(h), float(h), h + 1.0)
+    rebuilds = generator.rebuilds
+    generator.generate(ctx(4, (fallback_note,)), 4.0, 5.0)  # chunk [3, 4) was the fallback's
+    assert generator.rebuilds == rebuilds
+    window = generator._window
+    assert window is not None
+    assert any(not i.control and i.value == 3 * 128 + 40 and i.time == 36 for i in window.builder.items)
+    generator.generate(ctx(40), 40.0, 41.0)  # a long jump forward is a rebuild
+    assert generator.rebuilds == rebuilds + 1

@@ -5,7 +5,9 @@ from __future__ import annotations
 import pytest
 from runtime_fakes import LiveHarness
 
+from agent.anticipation import TimingSettings
 from agent.events import Part
+from agent.live_model import timing_problem
 from agent.osc import (
     AllNotesOff,
     ChordsClear,
@@ -57,15 +59,16 @@ def test_bad_set_is_answered(name: str, value: object, message: str) -> None:
 def test_timing_the_model_cannot_honour_is_refused() -> None:
     live = LiveHarness()
 
-    def check(delta2_beats: float, lead_beats: float) -> str | None:  # ModelGenerator.check_timing's signature
-        return None if delta2_beats == 1.0 else "trained with delta2 = 1 beat"
-
-    live.session._check_timing = check
+    # the real check: a model trained with delta1 4, delta2 1, lead 1 (ModelGenerator.check_timing)
+    trained = TimingSettings(4.0, 1.0, 1.0)
+    live.session._check_timing = lambda timing: timing_problem(trained, timing)
     live.send(SetParam("delta2", 2.0))
-    assert "can't do that (trained with delta2 = 1 beat)" in errors(live)[0]
+    assert "can't do that" in errors(live)[0] and "exceeds" in errors(live)[0]
     assert live.session.timing.delta2_beats == 1.0
-    live.send(SetParam("lead", 2.0))
-    assert live.session.scheduler.timing.lead_beats == 2.0  # the check saw delta2 = 1: accepted
+    live.send(SetParam("delta1", 2.0))
+    assert "delta1" in errors(live)[1]
+    live.send(SetParam("lead", 0.5))
+    assert live.session.scheduler.timing.lead_beats == 0.5  # less lead than trained: the model knows more
 
 
 def test_parts_by_name_and_by_program() -> None:
