@@ -134,3 +134,33 @@ def test_the_codec_is_pure() -> None:
     imported = {n.module.split(".")[0] for n in ast.walk(tree) if isinstance(n, ast.ImportFrom) and n.module}
     imported |= {a.name.split(".")[0] for n in ast.walk(tree) if isinstance(n, ast.Import) for a in n.names}
     assert not imported & {"torch", "socket", "asyncio", "threading"}
+
+
+def test_the_endpoint_answers_in_order_off_the_caller_thread(tmp_path: Path) -> None:
+    import threading
+
+    from agent.checkpoint import save_checkpoint
+    from agent.compose_endpoint import ComposeEndpoint
+
+    model = tmp_path / "toy.safetensors"
+    save_checkpoint(model, toy_model(), TimingSettings())
+    sent: list[Any] = []
+    threads: set[str] = set()
+
+    def call_soon(callback: Any) -> None:
+        threads.add(threading.current_thread().name)
+        callback()
+
+    endpoint = ComposeEndpoint(model, sent.extend, call_soon)
+    messages = [C.SongIn(4, 4, 16.0), C.TrackIn(1, 33, "Bass"), C.NoteIn(1, 0.0, 36, 90, 1.0),
+                C.RegionIn(1, 4.0, 12.0), C.Fill(9)]
+    futures = [endpoint.submit(m) for m in messages]
+    futures[-1].result(timeout=60)
+    endpoint.close()
+    assert isinstance(sent[0], C.Begin) and sent[0].request == 9 and isinstance(sent[-1], C.Done)
+    assert threads == {"compose_0"}
+    nobody: list[Any] = []
+    without = ComposeEndpoint(None, nobody.extend, lambda callback: callback())
+    without.submit(C.Fill(3)).result(timeout=10)
+    without.close()
+    assert nobody == [C.ErrorOut(3, "composition needs a model: start the agent with --model PATH")]
