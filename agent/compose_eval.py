@@ -58,9 +58,10 @@ PAPER_ROW = {"PD_p": 0.83, "PD_f": 0.78, "DD_p": 0.80, "DD_f": 0.81, "CD_p": 0.8
 
 
 def overlap(a: np.ndarray, b: np.ndarray) -> float:
-    """Histogram intersection of two non-negative histograms after normalising each; NaN if one is empty."""
+    """Histogram intersection of two non-negative histograms after normalising each: 0 when only one is
+    empty (a region left silent overlaps nothing), NaN when both are."""
     if a.sum() <= 0 or b.sum() <= 0:
-        return float("nan")
+        return float("nan") if a.sum() <= 0 and b.sum() <= 0 else 0.0
     return float(np.minimum(a / a.sum(), b / b.sum()).sum())
 
 
