@@ -6,8 +6,9 @@ the feedback learner (`agent.feedback`) learns from the marks: the marked materi
 rest of the filled regions on the same track is kept (when the whole region is marked, the equally
 long stretches of the track just before and after it stand in for it). Every version is kept: `undo`
 returns to the version the current one came from, `restore(n)` to any version, `export` writes any
-version as MIDI, and the next round starts from whichever version is current. `save` / `load` keep a
-session in a JSON file between command-line calls (`agent.compose_cli`).
+version as MIDI, and the next round starts from whichever version is current. `accept` learns from a
+finished interaction (the first version rejected, the current one kept). `agent.compose_store` keeps
+a session in a JSON file between command-line calls.
 """
 
 from __future__ import annotations
@@ -118,6 +119,20 @@ class CompositionSession:
         """Make version `number` current (the next round starts from it)."""
         self.current = self._checked(number)
         return self.version
+
+    def accept(self) -> LearnStats | None:
+        """The songwriter is happy with the current version: learn from the whole interaction, the
+        first version of every region as rejected and the current one as kept (Hu et al.'s sample-wise
+        loss, Eq. 3), so later regions of the session start closer to their taste."""
+        current, first = self.version, self.versions[0]
+        if not self.learning or current.number == 0:
+            return None
+        for region in self.regions:
+            for number, rejected in ((first.number, True), (current.number, False)):
+                notes = self.region_notes(number, region)
+                self.learner.observe(self.versions[number].piece, region, notes, rejected)
+                self.observations.append((number, region, rejected))
+        return self.learner.learn()
 
     def reset_learning(self) -> None:
         """Forget what the learner learned in this session (the versions stay)."""

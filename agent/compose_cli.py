@@ -5,7 +5,7 @@
     sideman infill song.mid --new-track Strings --instrument 48 --bars 9-12
     sideman infill song.mid --list                      # tracks, parts and bars of the file
     sideman regenerate song-filled.session.json --track Bass --bars 6-6
-    sideman regenerate song-filled.session.json --undo | --restore 0 | --history | --reset-learning
+    sideman regenerate song-filled.session.json --undo | --restore 0 | --history | --reset-learning | --accept
 
 `--track` (or `--new-track`) starts a request; the `--bars`, `--instrument` and `--part` after it
 belong to it. Bars are 1-based and inclusive, as a DAW numbers them. `infill` writes the filled file and
@@ -101,6 +101,8 @@ def add_regenerate_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--restore", type=int, default=None, metavar="N", help="make version N current")
     parser.add_argument("--history", action="store_true", help="list the versions")
     parser.add_argument("--reset-learning", action="store_true", help="forget what the marks taught")
+    parser.add_argument("--accept", action="store_true",
+                        help="happy with the current version: learn from it against the first one")
     parser.add_argument("--out", type=Path, default=None, help="output MIDI file (default SESSION-vN.mid)")
     _add_sampling_options(parser)
 
@@ -196,6 +198,10 @@ def _apply(session: CompositionSession, args: argparse.Namespace) -> Version:
 
     if args.reset_learning:
         session.reset_learning()
+    if args.accept:
+        stats = session.accept()
+        log.info("accepted version %d%s", session.current, "" if stats else " (nothing to learn)")
+        return session.version
     if args.undo:
         return session.undo()
     if args.restore is not None:

@@ -177,3 +177,13 @@ def test_simulated_user_runs_rounds(session: CompositionSession) -> None:
                            Region(2, 36.0, 40.0, (Part.BASS,)), SamplingParams(seed=3), 2, learning=True)
     assert len(result.distances) == 3 and len(result.ss) == 2 and all(-1 <= s <= 1 for s in result.ss)
     assert all(d >= 0 for d in result.distances) and len(result.learn_seconds) == 2  # the toy's states are constant
+
+
+def test_accept_learns_first_version_against_the_current(session: CompositionSession) -> None:
+    assert session.accept() is None  # version 0: nothing to compare yet
+    session.regenerate([Mark(2, 20.0, 24.0)], SamplingParams(seed=2))
+    rounds = session.learner.rounds
+    stats = session.accept()
+    assert stats is not None and session.learner.rounds == rounds + 1
+    assert (0, session.regions[0], True) in session.observations
+    assert (1, session.regions[0], False) in session.observations
