@@ -38,7 +38,7 @@ def lead_sheet(bars: int) -> tuple[tuple[ChordSpan, ...], tuple[Note, ...]]:
 
 
 def run_live(generator: ModelGenerator, beats: int, parts: tuple[Part, ...], params: SamplingParams,
-             chunk: float, lead: float) -> tuple[int, float]:
+             chunk: float, lead: float) -> tuple[list[Note], float]:
     """(notes generated, compute seconds) for `beats` beats of live accompaniment."""
     chords, melody = lead_sheet(beats // 4 + 4)
     generator.reset()
@@ -55,7 +55,7 @@ def run_live(generator: ModelGenerator, beats: int, parts: tuple[Part, ...], par
         elapsed += time.perf_counter() - started
         own.extend(notes)
         h += chunk
-    return len(own), elapsed
+    return own, elapsed
 
 
 def run(args: argparse.Namespace) -> int:
@@ -68,7 +68,8 @@ def run(args: argparse.Namespace) -> int:
     run_live(ModelGenerator(model, timing), 16, parts, params, chunk, lead)  # warm-up
     figures = {}
     for label, cached, beats in (("cached", True, args.beats), ("no cache", False, args.baseline_beats)):
-        notes, seconds = run_live(ModelGenerator(model, timing, cached=cached), beats, parts, params, chunk, lead)
+        played, seconds = run_live(ModelGenerator(model, timing, cached=cached), beats, parts, params, chunk, lead)
+        notes = len(played)
         music_s = beats * 60.0 / args.bpm
         figures[label] = notes / seconds
         print(f"{label:9s}: {notes} notes in {beats} beats, {seconds:.2f} s compute, {notes / seconds:.0f} notes/s, "

@@ -466,10 +466,14 @@ def load_midi_song(path: Path) -> Song:
 
 
 def corpus_files(data_dir: Path) -> list[tuple[str, Path]]:
-    """(source, path) of every POP909 song folder and Nottingham MIDI file under `data_dir`, sorted."""
+    """(source, path) of every POP909 song folder, Nottingham MIDI file, and any other MIDI file
+    (`*.mid`, `*.midi`, anywhere else under `data_dir`: parts guessed, chords recognised), sorted."""
     pop = sorted(p for p in (data_dir / "pop909").glob("*/") if p.is_dir())
     folk = sorted((data_dir / "nottingham").glob("*.mid"))
-    return [("pop909", p) for p in pop] + [("nottingham", p) for p in folk]
+    known = {data_dir / "pop909", data_dir / "nottingham"}
+    other = sorted(p for p in data_dir.rglob("*") if p.suffix.lower() in (".mid", ".midi") and p.is_file()
+                   and not any(k in p.parents for k in known))
+    return [("pop909", p) for p in pop] + [("nottingham", p) for p in folk] + [("midi", p) for p in other]
 
 
 def load_song(source: str, path: Path) -> Song:
@@ -481,7 +485,7 @@ def load_song(source: str, path: Path) -> Song:
 
 
 def load_corpus(data_dir: Path, cache: Path | None = None, limit: int | None = None) -> list[Song]:
-    """Every song under `data_dir` (`pop909/*/`, `nottingham/*.mid`), at most `limit` per source.
+    """Every song under `data_dir` (`pop909/*/`, `nottingham/*.mid`, other MIDI), at most `limit` per source.
 
     Files that fail to load are logged as warnings (file and reason) and skipped. With `cache`, the songs
     are stored as gzipped JSON keyed by `CACHE_VERSION`, the data folder and `limit`; a later call with
@@ -494,7 +498,7 @@ def load_corpus(data_dir: Path, cache: Path | None = None, limit: int | None = N
         return songs
     files = corpus_files(data_dir)
     if limit is not None:
-        files = [f for src in ("pop909", "nottingham") for f in [g for g in files if g[0] == src][:limit]]
+        files = [f for src in ("pop909", "nottingham", "midi") for f in [g for g in files if g[0] == src][:limit]]
     songs = load_files(files)
     if cache is not None:
         write_cache(Path(cache), key, songs)

@@ -176,3 +176,20 @@ def test_bad_chord_label_raises_data_error_naming_file_and_line(data: Path, tmp_
         stream.write("500.0\t501.0\tH:weird\n")
     with pytest.raises(DataError, match=r"chord_midi.txt:\d+"):
         load_pop909_song(folder)
+
+
+def test_any_other_midi_in_the_folder_is_a_song(tmp_path: Path) -> None:
+    import mido
+
+    midi = mido.MidiFile(ticks_per_beat=480)
+    for pitches in ([72, 74, 76, 77], [48, 52, 55, 48]):
+        track = mido.MidiTrack()
+        for pitch in pitches * 2:
+            track += [mido.Message("note_on", note=pitch, velocity=80, time=0),
+                      mido.Message("note_off", note=pitch, velocity=0, time=480)]
+        midi.tracks.append(track)
+    (tmp_path / "mine").mkdir()
+    midi.save(tmp_path / "mine" / "song.mid")
+    (tmp_path / "mine" / "broken.midi").write_bytes(b"MThd garbage")
+    songs = load_corpus(tmp_path)
+    assert [s.source for s in songs] == ["midi"] and len(songs[0].notes) == 16
