@@ -179,8 +179,6 @@ def test_bad_chord_label_raises_data_error_naming_file_and_line(data: Path, tmp_
 
 
 def test_any_other_midi_in_the_folder_is_a_song(tmp_path: Path) -> None:
-    import mido
-
     midi = mido.MidiFile(ticks_per_beat=480)
     for pitches in ([72, 74, 76, 77], [48, 52, 55, 48]):
         track = mido.MidiTrack()

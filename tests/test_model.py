@@ -6,6 +6,8 @@ from pathlib import Path
 
 import pytest
 import torch
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from agent import vocab as V
 from agent.anticipation import TimingSettings
@@ -146,6 +148,36 @@ def test_live_generation_is_grammatical_in_window_and_in_parts(tiny: MusicTransf
     decode(window.decoder.tokens)  # the whole stream decodes (raises on any bad triplet)
     assert len(window.decoder.tokens) <= V.CONTEXT_LEN
     assert sum(len(c) for c in chunks) > 0
+
+
+@given(
+    seed=st.integers(0, 10_000),
+    parts=st.lists(st.sampled_from(list(Part)[:4]), min_size=1, max_size=4, unique=True),
+    temperature=st.floats(0.3, 2.0),
+    top_p=st.floats(0.1, 1.0),
+    guidance=st.floats(-5.0, 5.0),
+    chunk=st.sampled_from([0.5, 1.0]),
+)
+@settings(max_examples=15, deadline=None)
+def test_constrained_sampling_always_decodes(seed: int, parts: list[Part], temperature: float, top_p: float,
+                                             guidance: float, chunk: float) -> None:
+    torch.manual_seed(seed)
+    model = MusicTransformer(TINY).eval()  # a fresh random model: the grammar must hold whatever it says
+    generator = ModelGenerator(model, TimingSettings(4, 1, 1))
+    chords, melody = lead_sheet(6)
+    own: list[Note] = []
+    h = 0.0
+    while h < 16:
+        ctx = GenerationContext(playhead_beat=h - 1, tempo_bpm=120.0, meter=(4, 4), chords=chords,
+                                human=tuple(n for n in melody if n.beat <= h - 1), own=tuple(own), parts=tuple(parts),
+                                params=SamplingParams(temperature, top_p, guidance, seed))
+        notes = generator.generate(ctx, h, h + chunk)
+        assert all(h <= n.beat < h + chunk and n.part in parts and 0 <= n.pitch < 128 for n in notes)
+        own += notes
+        h += chunk
+    assert generator._window is not None
+    decoded = decode(generator._window.decoder.tokens)  # raises on any triplet that does not decode
+    assert {Part(n.part) for n in decoded} <= set(parts)
 
 
 def test_replan_rolls_back_and_is_reproducible(tiny: MusicTransformer) -> None:
