@@ -13,12 +13,11 @@ import argparse
 import logging
 import time
 from collections.abc import Sequence
-from pathlib import Path
 
 import torch
 
-from agent.chords import parse_symbol
 from agent.checkpoint import load_checkpoint
+from agent.chords import parse_symbol
 from agent.events import ChordSpan, Note, Part
 from agent.generator import GenerationContext, SamplingParams
 from agent.live_model import ModelGenerator

@@ -15,7 +15,6 @@ from __future__ import annotations
 import argparse
 import json
 import logging
-import math
 import random
 import time
 from collections.abc import Sequence
@@ -124,7 +123,8 @@ def summarise(name: str, notes: Sequence[Note], seg_list: Sequence[Segment], key
     for seg in seg_list:
         part = seg.generated[key]
         on, so = M.chord_tone_ratio(part, seg.song.chords)
-        onset.append(on), sounding.append(so)
+        onset.append(on)
+        sounding.append(so)
         per_beat.append(M.notes_per_beat(part, seg.end - seg.start))
         collisions.append(M.collision_share(part, seg.human))
         bar = seg.song.meter[0] * 4 / seg.song.meter[1]
@@ -132,7 +132,8 @@ def summarise(name: str, notes: Sequence[Note], seg_list: Sequence[Segment], key
                                   M.density_per_bar(part, seg.start, seg.end, bar)))
         poly.append(M.polyphony(part, seg.start, seg.end))
         lo, hi = M.pitch_range(part)
-        lows.append(lo), highs.append(hi)
+        lows.append(lo)
+        highs.append(hi)
     return {
         "chord_tone_onset": float(np.nanmean(onset)), "chord_tone_sounding": float(np.nanmean(sounding)),
         "notes_per_beat": float(np.nanmean(per_beat)), "pitch_low": float(np.mean(lows)),
@@ -173,7 +174,7 @@ def run(args: argparse.Namespace) -> dict[str, object]:
     token_loss, note_loss = heldout_loss(model, held, timing, args.examples)
     generator = ModelGenerator(model, timing)
     rng = random.Random(7)
-    systems = {"model (guidance %.1f)" % args.guidance: args.guidance, "model (guidance off)": 0.0}
+    systems = {f"model (guidance {args.guidance:.1f})": args.guidance, "model (guidance off)": 0.0}
     started = time.perf_counter()
     for seg in segments:
         for label, guidance in systems.items():
@@ -198,8 +199,8 @@ def write_report(folder: Path, result: dict[str, object]) -> None:
     systems: dict[str, dict[str, float]] = result["systems"]  # type: ignore[assignment]
     columns = list(next(iter(systems.values())))
     lines = [f"# Evaluation of {result['checkpoint']}", "",
-             f"Held-out loss: {result['heldout_loss_per_event_token']:.3f} nats per event token, "
-             f"{result['heldout_loss_per_note']:.3f} nats per note.", "",
+             (f"Held-out loss: {result['heldout_loss_per_event_token']:.3f} nats per event token, "
+              f"{result['heldout_loss_per_note']:.3f} nats per note."), "",
              "| system | " + " | ".join(columns) + " |", "|---" * (len(columns) + 1) + "|"]
     lines += [f"| {name} | " + " | ".join(f"{v:.3f}" for v in row.values()) + " |" for name, row in systems.items()]
     lines += ["", "Songs: " + ", ".join(result["songs"]), ""]  # type: ignore[arg-type]

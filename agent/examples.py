@@ -141,7 +141,8 @@ def compose_example(song: Song, parts: dict[Part, list[Note]], chords: list[Chor
         known.discard(rng.choice(present))
     delta = ticks(timing.delta1_beats)
     cut = ticks(rng.uniform(4, V.WINDOW_BEATS)) if rng.random() < 0.6 else V.MAX_TIME
-    events, controls = [], chord_items(chords, delta)
+    events: list[Item] = []
+    controls = chord_items(chords, delta)
     for part in present:
         for note in parts[part]:
             as_control = part in known or ticks(note.beat) >= cut

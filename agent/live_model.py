@@ -28,8 +28,8 @@ import torch
 
 from agent import vocab as V
 from agent.anticipation import Interleaver, Item, TimingSettings
-from agent.chords import chord_id
 from agent.checkpoint import load_checkpoint
+from agent.chords import chord_id
 from agent.errors import ModelError
 from agent.events import ChordSpan, Note, Part
 from agent.generator import GenerationContext, SamplingParams
@@ -114,9 +114,8 @@ class ModelGenerator:
     def _prepare(self, context: GenerationContext, start_beat: float, end_beat: float) -> Window:
         window = self._window
         parts = tuple(sorted(int(p) for p in context.parts if p != Part.HUMAN))
-        if window is not None and start_beat < self._generated_to - 1e-9:
-            if not self._rollback(window, start_beat):
-                window = None
+        if window is not None and start_beat < self._generated_to - 1e-9 and not self._rollback(window, start_beat):
+            window = None  # a replan from a point with no snapshot: start afresh
         if window is None or self._must_rebuild(window, parts, context.meter, start_beat, end_beat):
             window = self._rebuild(context, parts, start_beat, end_beat)
         elif start_beat > self._generated_to + 1e-9:

@@ -81,7 +81,7 @@ def collision_share(generated: Sequence[Note], human: Sequence[Note]) -> float:
 
 
 def density_per_bar(notes: Sequence[Note], start: float, end: float, bar_beats: float) -> np.ndarray:
-    bars = max(1, int(round((end - start) / bar_beats)))
+    bars = max(1, round((end - start) / bar_beats))
     counts = np.zeros(bars)
     for note in notes:
         index = int((note.beat - start) // bar_beats)

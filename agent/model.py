@@ -155,6 +155,13 @@ class Block(nn.Module):
 class MusicTransformer(nn.Module):
     """Tokens and per-token chord ids in, next-token logits out."""
 
+    # buffers (registered in __init__), typed for the checker
+    chord_masks: torch.Tensor
+    chord_roots: torch.Tensor
+    note_pcs: torch.Tensor
+    note_intervals: torch.Tensor
+    bar_table: torch.Tensor
+
     def __init__(self, config: ModelConfig) -> None:
         super().__init__()
         self.config = config
@@ -162,7 +169,7 @@ class MusicTransformer(nn.Module):
         self.pos_emb = nn.Embedding(config.context_len, config.d_model)
         self.chord_emb = nn.Embedding(NUM_CHORD_IDS, config.d_model)
         self.chord_pc = nn.Linear(12, config.d_model, bias=False)
-        self.blocks = nn.ModuleList(Block(config) for _ in range(config.n_layer))
+        self.blocks: list[Block] = nn.ModuleList(Block(config) for _ in range(config.n_layer))  # type: ignore[assignment]
         self.ln_f = nn.LayerNorm(config.d_model)
         self.rel_pitch = nn.Linear(config.d_model, 12)  # logit per interval above the chord root
         self.bar_emb = nn.Embedding(MAX_BAR, config.d_model)  # position of the current time in its bar
@@ -219,7 +226,8 @@ class MusicTransformer(nn.Module):
         if cache is not None:
             cache.length = start + T
             cache.now = int(now[0, -1])
-        return self.ln_f(x)
+        out: torch.Tensor = self.ln_f(x)
+        return out
 
     def bar_ticks(self, meter_tokens: torch.Tensor) -> torch.Tensor:
         """Bar length in ticks (B,) from meter header tokens (B,); a non-meter token counts as 4/4."""

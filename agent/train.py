@@ -166,7 +166,7 @@ class Trainer:
             group["lr"] = lr_at(self.step, s)
         loss = batch_loss(self.model, batch, s.bf16)
         self.opt.zero_grad(set_to_none=True)
-        loss.backward()
+        loss.backward()  # type: ignore[no-untyped-call]
         torch.nn.utils.clip_grad_norm_(self.model.parameters(), 1.0)
         self.opt.step()
         with torch.no_grad():

@@ -48,7 +48,7 @@ def test_resumed_run_equals_an_uninterrupted_one(songs: list[Song], tmp_path: Pa
     resumed.run()
     for p, q in zip(straight.model.parameters(), resumed.model.parameters(), strict=True):
         assert torch.allclose(p, q, atol=1e-6)
-    model, timing, info = load_checkpoint(tmp_path / "b" / "model.safetensors")
+    _, timing, info = load_checkpoint(tmp_path / "b" / "model.safetensors")
     assert info["step"] == 8 and timing == TimingSettings()
     assert info["heldout_loss_per_event_token"] < 9.0  # ln(vocab) is 8.2: a finite, sane figure
 
