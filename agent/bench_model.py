@@ -66,7 +66,8 @@ def run(args: argparse.Namespace) -> int:
     chunk, lead = timing.delta2_beats, timing.lead_beats
     run_live(ModelGenerator(model, timing), 16, parts, params, chunk, lead)  # warm-up
     figures = {}
-    for label, cached, beats in (("cached", True, args.beats), ("no cache", False, args.baseline_beats)):
+    baseline_beats = args.baseline_beats or args.beats
+    for label, cached, beats in (("cached", True, args.beats), ("no cache", False, baseline_beats)):
         played, seconds = run_live(ModelGenerator(model, timing, cached=cached), beats, parts, params, chunk, lead)
         notes = len(played)
         music_s = beats * 60.0 / args.bpm

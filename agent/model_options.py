@@ -66,7 +66,8 @@ def add_eval_arguments(parser: argparse.ArgumentParser) -> None:
 def add_bench_model_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--model", type=Path, default=Path("models/sideman-default.safetensors"))
     parser.add_argument("--beats", type=int, default=256, help="beats of music for the cached run")
-    parser.add_argument("--baseline-beats", type=int, default=32, help="beats for the no-cache baseline")
+    parser.add_argument("--baseline-beats", type=int, default=None,
+                        help="beats for the no-cache baseline (default: the same music as the cached run)")
     parser.add_argument("--bpm", type=float, default=120.0)
     parser.add_argument("--parts", default="comp,bass", help="comma-separated: lead,counter,comp,bass")
     parser.add_argument("--threads", type=int, default=1)
