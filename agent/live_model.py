@@ -261,8 +261,13 @@ class ModelGenerator:
     def _sample_note(self, window: Window, params: SamplingParams, rng: torch.Generator, time: int,
                      allowed: torch.Tensor) -> Note | None:
         """Sample duration and pitch of an event at `time`; None when the model chose a rest there."""
+        # Two rests at one time never happen in training (the rule places at most one per beat): after a
+        # rest at this very time the model must play a note, which also ends a rest-after-rest loop an
+        # undertrained model can fall into.
+        last = next((i for i in reversed(window.builder.items) if not i.control), None)
+        allow_rest = last is None or not (last.rest and last.time == time)
         dur_vel, value = sample_note(window.decoder, time, self._timeline.at(time), params, rng, allowed,
-                                     allow_rest=True)
+                                     allow_rest=allow_rest)
         dur, vel = divmod(dur_vel, V.NUM_VEL)
         part, pitch = divmod(value, V.NUM_PITCHES)
         rest = value == REST_VALUE

@@ -71,6 +71,7 @@ def chord_tone_mask(pitch_classes: frozenset[int] | set[int]) -> torch.Tensor:
 
 
 REST_VALUE = V.REST - V.EVENT_NOTE  # the `value` sample_note returns for a rest
+REST_DUR_VEL = 0  # the duration x velocity offset every rest carries (1 tick, class 0)
 
 
 def sample_note(decoder: CachedDecoder, time: int, chord: int, params: SamplingParams, rng: torch.Generator,
@@ -82,10 +83,13 @@ def sample_note(decoder: CachedDecoder, time: int, chord: int, params: SamplingP
     offsets (dur_vel, value) inside their token ranges; all three tokens have been fed. With
     `allow_rest`, the model may also choose REST (value `REST_VALUE`): an undertrained or sparse
     model sometimes wants a silent event where the rest rule does not put one, and forcing a pitch
-    there turns a rest into a spurious short note.
+    there turns a rest into a spurious short note. Without it, that rest's duration is masked too.
     """
     decoder.feed([V.EVENT_TIME + time], [chord])
-    dur_vel = sample_index(decoder.logits(V.EVENT_DUR, V.EVENT_NOTE), params.temperature, params.top_p, rng)
+    dur_logits = decoder.logits(V.EVENT_DUR, V.EVENT_NOTE).clone()
+    if not allow_rest:  # the duration a rest carries (1 tick, softest class) would make a blip of a note
+        dur_logits[REST_DUR_VEL] = float("-inf")
+    dur_vel = sample_index(dur_logits, params.temperature, params.top_p, rng)
     decoder.feed([V.EVENT_DUR + dur_vel], [chord])
     logits = decoder.logits(V.EVENT_NOTE, V.EVENT_END).clone()  # pitches, then REST last
     notes = logits[:REST_VALUE]  # a view: edits land in `logits`
