@@ -29,7 +29,8 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
-from agent.errors import OscError
+from agent.ensemble import EnsembleIn
+from agent.errors import ConfigError, OscError
 from agent.metrics import Counters
 from agent.osc import InMessage, Message, decode, encode
 
@@ -48,7 +49,7 @@ class Received:
     arrival_s: float  # monotonic time the datagram reached the socket (kernel timestamp when available)
     received_s: float  # monotonic time the agent read it
     sender: tuple[str, int]
-    message: InMessage | OscError
+    message: InMessage | EnsembleIn | OscError  # EnsembleIn: another agent's notes (MQTT)
 
 
 class OscServer:
@@ -139,13 +140,24 @@ class OscServer:
         return None
 
 
+def resolve(target: tuple[str, int]) -> tuple[str, int]:
+    """The numeric address of a `(host, port)` target, resolved once (not on every datagram), so a
+    `send_host` of `localhost` and a hello from 127.0.0.1 are recognised as the same place."""
+    host, port = target
+    try:
+        infos = socket.getaddrinfo(host, port, type=socket.SOCK_DGRAM)
+    except OSError as exc:
+        raise ConfigError(f"net.send_host {host!r}: cannot resolve it ({exc})") from exc
+    return str(infos[0][4][0]), port
+
+
 class Sender:
     """Encodes messages and sends each to the main target and every registered reply port."""
 
     def __init__(self, server: OscServer, target: tuple[str, int],
                  extra: Callable[[], Iterable[tuple[str, int]]]) -> None:
         self.server = server
-        self.target = target
+        self.target = resolve(target)
         self._extra = extra
 
     def targets(self) -> list[tuple[str, int]]:

@@ -157,3 +157,10 @@ def test_valid_messages_round_trip(message: object) -> None:
 def test_any_bytes_decode_without_raising(data: bytes) -> None:
     messages, errors = decode(data)
     assert len(messages) + len(errors) >= 1 or data.startswith(b"#bundle\0")
+
+
+def test_send_host_is_resolved_once_so_hello_from_it_is_not_a_duplicate() -> None:
+    from agent.server import resolve
+
+    assert resolve(("localhost", 9001)) in {("127.0.0.1", 9001), ("::1", 9001)}
+    assert resolve(("127.0.0.1", 9001)) == ("127.0.0.1", 9001)
