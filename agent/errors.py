@@ -29,3 +29,11 @@ class ModelError(SidemanError):
 
 class CompositionError(SidemanError):
     """A composition request (infill, regenerate, undo) names bars, tracks or rounds that do not exist."""
+
+
+class MidiError(SidemanError):
+    """A MIDI port cannot be opened (no backend, unknown name), or a recording cannot be written or rendered."""
+
+
+class LinkError(SidemanError):
+    """The Ableton Link clock source was asked for but cannot run (the optional `link` extra is missing)."""

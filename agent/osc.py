@@ -378,6 +378,14 @@ def decode(
     return messages, errors
 
 
+def build(
+    address: str, tags: str, values: list[Any], table: dict[str, tuple[Spec, type[Any]]] = INBOUND
+) -> Any:
+    """A typed message from values that came another way than a datagram (JSON over MQTT), checked by the
+    same table as `decode`: `tags` holds the OSC type of each value (`i`, `f` or `s`). Raises OscError."""
+    return _build(table, address, tags, values)
+
+
 def spec_of(message: Message) -> Spec:
     """The contract entry of a typed message."""
     return _SPEC_OF[type(message)]

@@ -18,6 +18,7 @@ from typing import Any
 from agent.chords import parse_symbol
 from agent.clock import Clock, ClockEvent
 from agent.config import PART_NAMES, Config, TimingConfig
+from agent.ensemble import EnsembleBuffer, EnsembleCancel, EnsembleIn, EnsembleNotes, EnsembleSilence
 from agent.events import ChordSpan, Note, Part
 from agent.generator import GenerationContext, Generator, SamplingParams
 from agent.metrics import Counters, RateLimiter
@@ -112,6 +113,7 @@ class Session:
         self.human = NoteRing(rt.human_capacity)
         self.own = NoteRing(rt.own_capacity)
         self.chords = ChordTrack(rt.chord_capacity)
+        self.ensemble = EnsembleBuffer(rt.human_capacity)  # other agents' notes (MQTT), agent/ensemble.py
         self.reply_ports: dict[tuple[str, int], None] = {}  # /agent/hello targets, oldest first
         self._held: dict[int, tuple[float, int]] = {}  # pitch -> (onset beat, velocity) of /note/on
         self._check_timing = check_timing
@@ -124,7 +126,8 @@ class Session:
     # ---- input ---------------------------------------------------------------------------------
 
     def handle(
-        self, message: InMessage, sender: tuple[str, int] | None = None, received_s: float | None = None
+        self, message: InMessage | EnsembleIn, sender: tuple[str, int] | None = None,
+        received_s: float | None = None,
     ) -> list[Effect]:
         """Apply one decoded input message (received at monotonic `received_s`, default now)."""
         self.counters.packets_handled += 1
@@ -182,6 +185,7 @@ class Session:
             return self._effects(self.scheduler.start())
         if event is ClockEvent.JUMP:
             self.human.clear()
+            self.ensemble.clear()
             self._held.clear()
             if self.clock.running:
                 self.counters.jumps += 1
@@ -250,6 +254,15 @@ class Session:
             return self._effects(self.scheduler.jump())
         return self._effects(self.scheduler.stop())
 
+    def _ensemble(self, msg: EnsembleIn, sender: Any) -> list[Effect]:
+        if isinstance(msg, EnsembleNotes):
+            self.ensemble.add(msg)
+        elif isinstance(msg, EnsembleCancel):
+            self.ensemble.cancel(msg, self.clock.beat_now())
+        else:
+            self.ensemble.silence(msg, self.clock.beat_now())
+        return []
+
     def _hello(self, msg: Hello, sender: tuple[str, int] | None) -> list[Effect]:
         host = sender[0] if sender else "127.0.0.1"
         self.reply_ports.pop((host, msg.port), None)
@@ -297,7 +310,8 @@ class Session:
             Note(onset, max(playhead - onset, _MIN_HELD_BEATS), pitch, velocity, Part.HUMAN)
             for pitch, (onset, velocity) in self._held.items() if since <= onset <= playhead
         )
-        human = tuple(sorted(self.human.window(since, playhead) + held, key=lambda n: (n.beat, n.pitch)))
+        heard = self.human.window(since, playhead) + held + self.ensemble.window(since, playhead)
+        human = tuple(sorted(heard, key=lambda n: (n.beat, n.pitch)))
         return GenerationContext(
             playhead_beat=playhead,
             tempo_bpm=self.clock.tempo_bpm,
@@ -369,4 +383,5 @@ _HANDLERS: dict[type[Any], Callable[[Session, Any, Any], list[Effect]]] = {
     ChordIn: Session._chord, ChordsClear: Session._chords_clear,
     HumanNote: Session._note, NoteOn: Session._note_on, NoteOff: Session._note_off,
     Instruments: Session._instruments, SetParam: Session._set, Panic: Session._panic, Hello: Session._hello,
+    EnsembleNotes: Session._ensemble, EnsembleCancel: Session._ensemble, EnsembleSilence: Session._ensemble,
 }
