@@ -28,12 +28,14 @@ from typing import Self
 
 from agent.clock import Clock
 from agent.config import Config
+from agent.connections import Connections, MidiPorts
+from agent.ensemble import EnsembleIn
 from agent.errors import ModelError, OscError, SidemanError
 from agent.events import Note
 from agent.fallback import FallbackGenerator
 from agent.generator import Generator
 from agent.metrics import Counters, Histogram
-from agent.osc import AllNotesOff, HumanNote, Message, NoteOff, NoteOn, Playhead, Status
+from agent.osc import AllNotesOff, HumanNote, InMessage, Message, NoteOff, NoteOn, Playhead, Status
 from agent.scheduler import Generate, ResetGenerator
 from agent.server import OscServer, Received, Sender, open_server
 from agent.session import Effect, Session
@@ -43,6 +45,7 @@ _BATCH = 256  # input messages applied per wake of the input task before yieldin
 # Input that never moves a deadline by more than drift: it does not wake the scheduler task (a
 # /playhead that syncs or jumps returns effects, and those do).
 _QUIET = (Playhead, HumanNote, NoteOn, NoteOff)
+_LOCAL = ("127.0.0.1", 0)  # the "sender" of input from MQTT, MIDI and clock sources (no OSC reply port)
 
 
 def make_generator(config: Config) -> Generator:
@@ -64,7 +67,8 @@ def make_generator(config: Config) -> Generator:
 class Agent:
     """The running agent. `await run(stop)` serves until `stop` is set, then shuts down in order."""
 
-    def __init__(self, config: Config, generator: Generator, now: Callable[[], float] = time.monotonic) -> None:
+    def __init__(self, config: Config, generator: Generator, now: Callable[[], float] = time.monotonic,
+                 midi_ports: MidiPorts | None = None) -> None:
         timing = config.timing
         self.config = config
         self.generator = generator
@@ -83,6 +87,8 @@ class Agent:
         self._loop: asyncio.AbstractEventLoop | None = None
         self._wake: asyncio.Event | None = None
         self._scheduler_idle = True  # the scheduler task waits without a timer (stopped, or paused)
+        self._midi_ports = midi_ports
+        self.connections: Connections | None = None  # MQTT, MIDI, recorder, clock source (agent/connections.py)
 
     async def run(self, stop: asyncio.Event, ready: Callable[[tuple[str, int]], None] | None = None) -> Counters:
         """Serve until `stop` is set; call `ready(address)` once listening. Returns the final counters."""
@@ -90,6 +96,8 @@ class Agent:
         self._loop = asyncio.get_running_loop()
         self._wake = asyncio.Event()
         queue: asyncio.Queue[Received] = asyncio.Queue(rt.queue_size)
+        self.connections = Connections(self.config, self.clock, lambda m, t: self._enqueue(queue, m, t), self.now,
+                                       self._midi_ports)
         try:
             server = open_server(net.listen_host, net.listen_port, queue, self.counters, self.now,
                                  net.recv_buffer_bytes)
@@ -111,14 +119,26 @@ class Agent:
                     group.create_task(self._schedule_loop(), name="scheduler"),
                     group.create_task(self._status_loop(server), name="status"),
                 ]
+                outer = [group.create_task(coro, name=name) for name, coro in self.connections.tasks()]
                 await stop.wait()
                 for task in tasks:
+                    task.cancel()
+                await self.connections.stop()  # all-notes-off out of every connection, MQTT flushed
+                for task in outer:
                     task.cancel()
         finally:
             await self._shutdown(server)
         return self.counters
 
     # ---- tasks ---------------------------------------------------------------------------------
+
+    def _enqueue(self, queue: asyncio.Queue[Received], message: InMessage | EnsembleIn | OscError,
+                 arrival_s: float) -> None:
+        """Input from MQTT, MIDI or a clock source joins the OSC input queue (full: dropped, counted)."""
+        try:
+            queue.put_nowait(Received(arrival_s, self.now(), _LOCAL, message))
+        except asyncio.QueueFull:
+            self.counters.dropped_packets += 1
 
     async def _input_loop(self, queue: asyncio.Queue[Received]) -> None:
         while True:
@@ -132,8 +152,9 @@ class Agent:
                 self._carry_out(effects)
             if replan or (self._scheduler_idle and self.clock.running):
                 # deadlines may have moved, or planning may resume: let the scheduler task re-arm its timer
-                assert self._wake is not None
+                assert self._wake is not None and self.connections is not None
                 self._wake.set()
+                self.connections.changed()
 
     def _apply_input(self, item: Received) -> list[Effect]:
         try:
@@ -141,6 +162,8 @@ class Agent:
                 effects = self.session.input_error(str(item.message))
             else:
                 effects = self.session.handle(item.message, item.sender, item.arrival_s)
+                assert self.connections is not None
+                self.connections.observe(item.message)
         except Exception:  # a bug handling one message must not stop the band: count, log, go on
             self.counters.input_errors += 1
             log.exception("error applying %r", item.message)
@@ -208,6 +231,8 @@ class Agent:
                 messages.append(effect)
         if messages:
             self._sender.send(messages)
+            assert self.connections is not None
+            self.connections.send(messages)
 
     def _reset_generator(self) -> None:
         try:
@@ -269,6 +294,8 @@ class Agent:
                 except TimeoutError:
                     log.warning("generator still busy after %g s; leaving it", self.config.runtime.shutdown_timeout_s)
         finally:
+            if self.connections is not None:
+                await self.connections.close()  # MIDI silenced and closed, the take written
             server.close()
             log.info("stopped: %s", self.summary())
 
@@ -278,14 +305,15 @@ class Agent:
         return (f"{c.notes_sent} notes sent, {c.late_notes} late, {c.fallback_chunks} fallback chunks, "
                 f"{c.dropped_packets + c.kernel_drops} dropped, {c.input_errors} input errors, "
                 f"{c.generator_errors} generator errors; {g.count} generator calls, "
-                f"p50 {g.percentile(50) * 1000:.1f} ms, p99 {g.percentile(99) * 1000:.1f} ms")
+                f"p50 {g.percentile(50) * 1000:.1f} ms, p99 {g.percentile(99) * 1000:.1f} ms"
+                + (f"; {outer}" if self.connections and (outer := self.connections.summary()) else ""))
 
 
 class AgentThread:
     """The agent on its own event loop in a background thread (tests, demo): start(), stop()."""
 
-    def __init__(self, config: Config, generator: Generator | None = None) -> None:
-        self.agent = Agent(config, generator or make_generator(config))
+    def __init__(self, config: Config, generator: Generator | None = None, midi_ports: MidiPorts | None = None) -> None:
+        self.agent = Agent(config, generator or make_generator(config), midi_ports=midi_ports)
         self._ready = threading.Event()
         self._thread = threading.Thread(target=self._main, name="sideman-agent", daemon=True)
         self._loop: asyncio.AbstractEventLoop | None = None

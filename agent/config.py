@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import dataclasses
 import math
+import re
 import types
 import typing
 from dataclasses import dataclass, field
@@ -27,6 +28,10 @@ DEFAULT_CONFIG_PATH = Path(__file__).resolve().parent.parent / "config.yaml"
 
 #: Names accepted for the agent's parts (config `parts.play`, OSC `/agent/set parts`).
 PART_NAMES: tuple[str, ...] = ("lead", "counter", "comp", "bass")
+
+#: Where song position and tempo come from (config `clock.source`, `sideman run --clock`).
+CLOCK_SOURCES: tuple[str, ...] = ("osc", "link", "internal")
+_NAME = re.compile(r"[A-Za-z0-9_-]{1,64}")
 
 
 def _f(default: Any, lo: float | None = None, hi: float | None = None, *, lo_open: bool = False) -> Any:
@@ -110,6 +115,59 @@ class RuntimeConfig:
 
 
 @dataclass(frozen=True, slots=True)
+class MqttConfig:
+    """The optional MQTT bridge (docs/mqtt.md): publish what the agent plays, take controls and other agents' parts."""
+
+    enabled: bool = False  # off unless asked for (`sideman run --mqtt HOST:PORT`)
+    host: str = "127.0.0.1"  # the broker
+    port: int = _f(1883, 1, 65535)
+    name: str = "sideman"  # this agent's name in its topics; letters, digits, '-' and '_', not "all"
+    topic_prefix: str = "sideman"  # first level of every topic
+    username: str | None = None
+    password: str | None = None
+    tls: bool = False  # connect with TLS (the broker's port is then usually 8883)
+    tls_ca_file: str | None = None  # CA certificates to trust (None: the system's)
+    tls_cert_file: str | None = None  # client certificate, for brokers that require one
+    tls_key_file: str | None = None
+    tls_insecure: bool = False  # skip the host name check (self-signed test brokers only)
+    qos: int = _f(0, 0, 2)  # MQTT quality of service of publications and subscriptions
+    keepalive_s: int = _f(10, 2, 3600)  # ping period; a dead broker is noticed within about 1.5x this
+    ensemble: bool = True  # hear the other agents' notes (topic `<prefix>/+/notes`) as context
+    publish_queue_size: int = _f(1024, 16, 1_000_000)  # messages waiting for the broker; beyond it drops are counted
+    reconnect_min_s: float = _f(0.2, 0.01, 60.0)  # first retry after the broker went away; doubles per failure
+    reconnect_max_s: float = _f(5.0, 0.05, 600.0)  # longest wait between retries
+
+
+@dataclass(frozen=True, slots=True)
+class MidiConfig:
+    """MIDI ports besides OSC: the human's notes from an input port, the agent's notes to an output port."""
+
+    input_port: str | None = None  # port name (needs the `midi` extra, python-rtmidi); "virtual:NAME" creates one
+    output_port: str | None = None
+    input_channel: int = _f(0, 0, 16)  # take notes from this channel only, 1..16; 0 = every channel
+    output_latency_ms: float = _f(0.0, 0.0, 500.0)  # send this much early, for a synth's own output latency
+
+
+@dataclass(frozen=True, slots=True)
+class RecordConfig:
+    """Recording each take (play to stop) as a MIDI file: the human, the chords and the agent's parts."""
+
+    folder: str | None = None  # where takes are written; None = no recording (`sideman run --record DIR`)
+    flush_interval_s: float = _f(10.0, 0.5, 3600.0)  # the take in progress is rewritten this often (crash safety)
+    max_take_notes: int = _f(200_000, 100, 10_000_000)  # a longer take continues in a new file
+
+
+@dataclass(frozen=True, slots=True)
+class ClockSourceConfig:
+    """Where song position and tempo come from: the patch's /playhead, an Ableton Link session, or free running."""
+
+    source: str = "osc"  # osc (the patch's /playhead), link (Ableton Link; `link` extra, GPL), internal
+    report_interval_s: float = _f(0.02, 0.005, 0.5)  # link/internal: how often the position is read
+    link_quantum_beats: float = _f(4.0, 1.0, 64.0)  # link: beats per phase cycle shared with the session
+    link_start_stop: bool = False  # link: follow the session's play/stop (start/stop sync); false = always playing
+
+
+@dataclass(frozen=True, slots=True)
 class Config:
     """Everything `sideman run` needs. `model_path` None means the fallback generator only."""
 
@@ -119,6 +177,10 @@ class Config:
     sampling: SamplingConfig = SamplingConfig()
     parts: PartsConfig = PartsConfig()
     runtime: RuntimeConfig = RuntimeConfig()
+    mqtt: MqttConfig = MqttConfig()
+    midi: MidiConfig = MidiConfig()
+    record: RecordConfig = RecordConfig()
+    clock: ClockSourceConfig = ClockSourceConfig()
 
     def resolved_model_path(self) -> Path | None:
         """The model file as an absolute path (relative ones are under the repository root), or None."""
@@ -182,6 +244,17 @@ def _convert(key: str, tp: Any, value: Any, meta: typing.Mapping[str, Any]) -> A
 
 def _validate(config: Any, prefix: str) -> None:
     """Cross-field checks that a single field's range cannot express."""
+    if isinstance(config, MqttConfig):
+        if not _NAME.fullmatch(config.name) or config.name == "all":
+            raise ConfigError(f"{prefix}.name: {config.name!r} is not a usable agent name (letters, digits, '-' "
+                              "and '_', at most 64, and not 'all')")
+        if not config.topic_prefix or any(c in config.topic_prefix for c in "+#"):
+            raise ConfigError(f"{prefix}.topic_prefix: {config.topic_prefix!r} must be non-empty, without + or #")
+        if config.reconnect_max_s < config.reconnect_min_s:
+            raise ConfigError(f"{prefix}.reconnect_max_s: {config.reconnect_max_s} is below reconnect_min_s")
+    if isinstance(config, ClockSourceConfig) and config.source not in CLOCK_SOURCES:
+        raise ConfigError(f"{prefix}.source: unknown clock source {config.source!r} "
+                          f"(known: {', '.join(CLOCK_SOURCES)})")
     if isinstance(config, PartsConfig):
         for name in config.play:
             if name not in PART_NAMES:
