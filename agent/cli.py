@@ -25,7 +25,7 @@ import sys
 from collections.abc import Callable
 from pathlib import Path
 
-from agent.config import Config, load_config, override, parse_override
+from agent.config import CLOCK_SOURCES, Config, load_config, override, parse_override
 from agent.errors import ConfigError, SidemanError
 
 log = logging.getLogger("sideman")
@@ -93,14 +93,38 @@ def add_agent_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--model", metavar="PATH|none", help="model checkpoint, or none for the fallback only")
 
 
+def add_connection_options(parser: argparse.ArgumentParser) -> None:
+    """The outer connections of `sideman run` (docs/connections.md); each also has a config key."""
+    parser.add_argument("--mqtt", metavar="HOST:PORT", help="connect to this MQTT broker (mqtt.enabled/host/port)")
+    parser.add_argument("--name", help="this agent's name in MQTT topics and recordings (mqtt.name)")
+    parser.add_argument("--midi-in", metavar="PORT", help="take the human's notes from this MIDI input port")
+    parser.add_argument("--midi-out", metavar="PORT", help="play the agent's notes on this MIDI output port")
+    parser.add_argument("--record", metavar="DIR", help="record each take as a MIDI file in DIR (record.folder)")
+    parser.add_argument("--clock", choices=CLOCK_SOURCES, help="where position and tempo come from (clock.source)")
+
+
+def apply_connection_options(config: Config, args: argparse.Namespace) -> Config:
+    """--mqtt, --name, --midi-in, --midi-out, --record and --clock on top of the config."""
+    if args.mqtt:
+        host, port = host_port(args.mqtt, "--mqtt")
+        config = override(config, "mqtt", {"enabled": True, "host": host, "port": max(1, port)})
+    for value, key in ((args.name, "mqtt.name"), (args.midi_in, "midi.input_port"),
+                       (args.midi_out, "midi.output_port"), (args.record, "record.folder"),
+                       (args.clock, "clock.source")):
+        if value is not None:
+            config = override(config, key, value)
+    return config
+
+
 @subcommand("run", "start the agent: listen for the DAW patch and play along")
 def _run(parser: argparse.ArgumentParser) -> Handler:
     add_agent_options(parser)
+    add_connection_options(parser)
 
     def handle(args: argparse.Namespace) -> int:
         from agent.app import Agent, make_generator
 
-        config = apply_net_options(load_with_overrides(args), args)
+        config = apply_connection_options(apply_net_options(load_with_overrides(args), args), args)
         agent = Agent(config, make_generator(config))
 
         async def serve() -> None:
@@ -161,6 +185,22 @@ def _bench(parser: argparse.ArgumentParser) -> Handler:
 
         load_with_overrides(args)  # check the config before spending minutes
         print(bench.run_bench(args), flush=True)
+        return 0
+
+    return handle
+
+
+@subcommand("render", "turn a recording (MIDI file) into audio with fluidsynth and a General MIDI soundfont")
+def _render(parser: argparse.ArgumentParser) -> Handler:
+    parser.add_argument("midi", type=Path, metavar="FILE.mid", help="the MIDI file (e.g. a take from --record)")
+    parser.add_argument("--soundfont", type=Path, metavar="SF2", help="soundfont (default: the system's GM one)")
+    parser.add_argument("--out", type=Path, metavar="FILE.wav", help="WAV file to write (default: FILE.wav)")
+    parser.add_argument("--rate", type=int, default=44100, help="sample rate in Hz (default 44100)")
+
+    def handle(args: argparse.Namespace) -> int:
+        from agent import render
+
+        print(render.render(args.midi, args.out, args.soundfont, args.rate))
         return 0
 
     return handle
