@@ -37,7 +37,7 @@ from agent.events import ChordSpan, Note, Part
 from agent.generator import SamplingParams
 from agent.model import MusicTransformer
 from agent.piece import Piece, Region, as_parts, inside, outside
-from agent.sampling import CachedDecoder, note_mask, sample_index, sample_note
+from agent.sampling import REST_VALUE, CachedDecoder, note_mask, sample_index, sample_note
 from agent.tokens import ChordTimeline, encode, header
 
 log = logging.getLogger("sideman.infill")
@@ -247,7 +247,9 @@ class Infiller:
                 if builder.fill_rests(time):  # rests are due before this time: place them, ask again
                     window.sync()
                     continue
-                progress.notes.append(self._note(window, params, rng, time, allowed))
+                note = self._note(window, params, rng, time, allowed)
+                if note is not None:
+                    progress.notes.append(note)
                 window.sync()
             except WindowFull:
                 break
@@ -255,12 +257,20 @@ class Infiller:
         return False
 
     def _note(self, window: Window, params: SamplingParams, rng: torch.Generator, time: int,
-              allowed: torch.Tensor) -> Note:
-        dur_vel, value = sample_note(window.decoder, time, window.timeline.at(time), params, rng, allowed)
+              allowed: torch.Tensor) -> Note | None:
+        """Sample an event at `time`; None when the model chose a rest there (as the live generator
+        allows: forcing a pitch would turn it into a spurious short note; never two rests at one time)."""
+        last = next((i for i in reversed(window.builder.items) if not i.control), None)
+        allow_rest = last is None or not (last.rest and last.time == time)
+        dur_vel, value = sample_note(window.decoder, time, window.timeline.at(time), params, rng, allowed,
+                                     allow_rest=allow_rest)
         dur, vel = divmod(dur_vel, V.NUM_VEL)
         part, pitch = divmod(value, V.NUM_PITCHES)
-        window.builder.add_event(Item(time, dur + 1, vel, value))
+        rest = value == REST_VALUE
+        window.builder.add_event(Item(time, dur + 1, vel, -1 if rest else value))
         window.fed += 1  # its three tokens were fed by sample_note
+        if rest:
+            return None
         beat = window.origin + time / V.TICKS_PER_BEAT
         return Note(beat, (dur + 1) / V.TICKS_PER_BEAT, pitch, V.VELOCITY_VALUES[vel], Part(part))
 

@@ -100,7 +100,7 @@ def test_marks_steer_the_next_rounds_away_from_what_was_rejected(tmp_path: Path)
     piece, _ = read_piece(song_file(tmp_path / "song.mid"))
     piece = with_chords(piece)
     model = toy_model()
-    learner = FeedbackLearner(model, TIMING, LearnerSettings(alpha=0.3))  # a wider margin: a clearer effect
+    learner = FeedbackLearner(model, TIMING, LearnerSettings(alpha=1.0, lr=0.02))  # a clear effect
     high, low = [80, 83, 86, 89], [28, 30, 32, 34]
     for start in (20.0, 24.0):
         rejected = [Note(start + i, 0.5, high[i], 100, Part.BASS) for i in range(4)]
@@ -114,9 +114,9 @@ def test_marks_steer_the_next_rounds_away_from_what_was_rejected(tmp_path: Path)
         window.decoder.feed([V.EVENT_TIME + 20 * V.TICKS_PER_BEAT - 12, V.EVENT_DUR + 20], [1, 1])
         logits = window.decoder.logits(V.EVENT_NOTE + 3 * V.NUM_PITCHES, V.REST)
         probs[name] = torch.softmax(logits, dim=-1)
-    assert probs["steered"][high].sum() < 0.9 * probs["plain"][high].sum()
+    assert probs["steered"][high].sum() < 0.7 * probs["plain"][high].sum()
     ratio = {name: float(p[low].sum() / p[high].sum()) for name, p in probs.items()}
-    assert ratio["steered"] > 1.15 * ratio["plain"]  # kept relative to rejected: up
+    assert ratio["steered"] > 1.5 * ratio["plain"]  # kept relative to rejected: up
 
 
 def test_a_session_file_continues_exactly(session: CompositionSession, tmp_path: Path) -> None:
