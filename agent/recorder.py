@@ -77,7 +77,7 @@ class Take:
     tempos: list[tuple[float, float]] = field(default_factory=list)  # (take beat, bpm)
     meters: list[tuple[float, int, int]] = field(default_factory=list)  # (take beat, numerator, denominator)
     notes: list[RecNote] = field(default_factory=list)
-    end_beat: float = 0.0  # take beats recorded so far
+    end_beat: float = 0.0  # where the take ends, in take beats (set when it is finished or copied)
 
 
 class Recorder:
@@ -146,7 +146,7 @@ class Recorder:
         take = dataclasses.replace(self.take, tempos=list(self.take.tempos), meters=list(self.take.meters),
                                    notes=list(self.take.notes))
         take.notes += self._segment_chords(self.clock.beat_now())
-        take.end_beat = max(take.end_beat, self._now_take())
+        take.end_beat = _end_beat(take, self._now_take())
         return take
 
     def finish(self) -> Take | None:
@@ -204,7 +204,7 @@ class Recorder:
         for note_id in list(self._agent):
             self._end_agent(note_id, now)
         self.take.notes += self._segment_chords(now_song)
-        self.take.end_beat = max(self.take.end_beat, now)
+        self.take.end_beat = _end_beat(self.take, now)
         take, self.take = self.take, None
         return take
 
@@ -229,7 +229,6 @@ class Recorder:
     def _add(self, note: RecNote) -> None:
         assert self.take is not None
         self.take.notes.append(note)
-        self.take.end_beat = max(self.take.end_beat, note.beat + note.dur_beats)
 
     def _human(self, message: InMessage | EnsembleIn) -> None:
         ch = self._human_channel
@@ -256,6 +255,11 @@ class Recorder:
             self.take.notes[index] = dataclasses.replace(note, dur_beats=max(now - note.beat, _MIN_BEATS))
 
 
+def _end_beat(take: Take, now: float) -> float:
+    """Where the take ends: now, or later if a note (with a known duration) rings on."""
+    return max([now] + [n.beat + n.dur_beats for n in take.notes if n.dur_beats > 0])
+
+
 def take_path(folder: Path, name: str, take: Take) -> Path:
     """`<folder>/<YYYYmmdd-HHMMSS>-<name>[-partN].mid`, from the take's start time."""
     stamp = time.strftime("%Y%m%d-%H%M%S", time.localtime(take.started_wall))
@@ -269,6 +273,7 @@ def write_take(take: Take, path: Path, programs: dict[str, int]) -> Path:
     meta: list[tuple[int, mido.MetaMessage]] = [(0, mido.MetaMessage("track_name", name=path.stem))]
     meta += [(_tick(b), mido.MetaMessage("set_tempo", tempo=mido.bpm2tempo(bpm))) for b, bpm in take.tempos]
     meta += [(_tick(b), mido.MetaMessage("time_signature", numerator=n, denominator=d)) for b, n, d in take.meters]
+    meta.append((_tick(take.end_beat), mido.MetaMessage("end_of_track")))  # the file lasts as long as the take
     midi.tracks.append(_track(meta))
     by_track: dict[str, list[RecNote]] = {}
     for note in take.notes:
