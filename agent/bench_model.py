@@ -1,7 +1,8 @@
 """`sideman bench-model`: generation speed of a checkpoint in the live setting, cached vs no cache.
 
-Plays a lead sheet (the built-in demo progression and melody) chunk by chunk exactly as the live agent
-does, and reports notes generated per second of compute and the real-time factor at a tempo (music
+Plays a lead sheet chunk by chunk exactly as the live agent does: with `--data`, the melody and chord
+track of held-out songs (the density the model plays there is realistic for pop), else a built-in
+progression and melody (on which the model comps sparsely, folk style). It reports notes generated per second of compute and the real-time factor at a tempo (music
 seconds generated per second of compute). Then runs, in the same process on the same checkpoint, the
 reference-style baseline that re-runs the full context for every token (no key/value cache), and prints
 the ratio. A benchmark, not a test: figures depend on the machine and its load.
@@ -12,6 +13,7 @@ from __future__ import annotations
 import argparse
 import logging
 import time
+from pathlib import Path
 from collections.abc import Sequence
 
 import torch
@@ -36,10 +38,13 @@ def lead_sheet(bars: int) -> tuple[tuple[ChordSpan, ...], tuple[Note, ...]]:
     return chords, tuple(melody)
 
 
+Piece = tuple[tuple[ChordSpan, ...], tuple[Note, ...]]  # chord track and human melody, from beat 0
+
+
 def run_live(generator: ModelGenerator, beats: int, parts: tuple[Part, ...], params: SamplingParams,
-             chunk: float, lead: float) -> tuple[list[Note], float]:
-    """(notes generated, compute seconds) for `beats` beats of live accompaniment."""
-    chords, melody = lead_sheet(beats // 4 + 4)
+             chunk: float, lead: float, piece: Piece | None = None) -> tuple[list[Note], float]:
+    """(notes generated, compute seconds) for `beats` beats of live accompaniment of `piece`."""
+    chords, melody = piece if piece is not None else lead_sheet(beats // 4 + 4)
     generator.reset()
     own: list[Note] = []
     elapsed = 0.0
@@ -57,6 +62,22 @@ def run_live(generator: ModelGenerator, beats: int, parts: tuple[Part, ...], par
     return own, elapsed
 
 
+def heldout_pieces(data: Path, cache: Path | None, count: int, beats: int) -> list[Piece]:
+    """Melody and chords of held-out songs, shifted so each segment starts at beat 0."""
+    from agent.datasets import load_corpus
+    from agent.evaluate import pick_segments
+    from agent.train import split
+
+    _, held = split(load_corpus(data, cache=cache))
+    pieces = []
+    for seg in pick_segments(held, count, beats, (Part.COMP, Part.BASS)):
+        shift = seg.start
+        chords = tuple(ChordSpan(c.beat - shift, c.dur_beats, c.chord) for c in seg.song.chords if c.end_beat > shift)
+        melody = tuple(Note(n.beat - shift, n.dur_beats, n.pitch, n.velocity) for n in seg.human)
+        pieces.append((chords, melody))
+    return pieces
+
+
 def run(args: argparse.Namespace) -> int:
     """Print the figures; returns the exit code."""
     torch.set_num_threads(args.threads)
@@ -64,12 +85,19 @@ def run(args: argparse.Namespace) -> int:
     parts = tuple(Part[p.strip().upper()] for p in args.parts.split(","))
     params = SamplingParams(seed=5)
     chunk, lead = timing.delta2_beats, timing.lead_beats
+    pieces: list[Piece | None] = [None]
+    if args.data is not None:
+        pieces = list(heldout_pieces(args.data, args.cache, args.songs, args.beats))
     run_live(ModelGenerator(model, timing), 16, parts, params, chunk, lead)  # warm-up
     figures = {}
     baseline_beats = args.baseline_beats or args.beats
     for label, cached, beats in (("cached", True, args.beats), ("no cache", False, baseline_beats)):
-        played, seconds = run_live(ModelGenerator(model, timing, cached=cached), beats, parts, params, chunk, lead)
-        notes = len(played)
+        notes, seconds = 0, 0.0
+        for piece in pieces:
+            generator = ModelGenerator(model, timing, cached=cached)
+            played, spent = run_live(generator, beats, parts, params, chunk, lead, piece)
+            notes, seconds = notes + len(played), seconds + spent
+        beats *= len(pieces)
         music_s = beats * 60.0 / args.bpm
         figures[label] = notes / seconds
         print(f"{label:9s}: {notes} notes in {beats} beats, {seconds:.2f} s compute, {notes / seconds:.0f} notes/s, "

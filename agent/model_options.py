@@ -70,4 +70,8 @@ def add_bench_model_arguments(parser: argparse.ArgumentParser) -> None:
                         help="beats for the no-cache baseline (default: the same music as the cached run)")
     parser.add_argument("--bpm", type=float, default=120.0)
     parser.add_argument("--parts", default="comp,bass", help="comma-separated: lead,counter,comp,bass")
+    parser.add_argument("--data", type=Path, default=None,
+                        help="play held-out songs from this data folder instead of the built-in lead sheet")
+    parser.add_argument("--cache", type=Path, default=None, help="parsed-corpus cache file (with --data)")
+    parser.add_argument("--songs", type=int, default=4, help="held-out songs to play (with --data)")
     parser.add_argument("--threads", type=int, default=1)
