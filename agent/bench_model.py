@@ -13,8 +13,8 @@ from __future__ import annotations
 import argparse
 import logging
 import time
-from pathlib import Path
 from collections.abc import Sequence
+from pathlib import Path
 
 import torch
 
