@@ -25,6 +25,16 @@ SIDEMAN = [sys.executable, "-m", "agent"]  # `sideman` as installed, without rel
 _READY = re.compile(r"ready: listening on ([\d.]+):(\d+)")
 
 
+def require_package(package: str) -> None:
+    """Install Debian's `package` (we run as root), running apt-get update first if the install fails."""
+    install = ["apt-get", "install", "-y", "-q", package]
+    env = {"DEBIAN_FRONTEND": "noninteractive", "PATH": "/usr/sbin:/usr/bin:/sbin:/bin"}
+    if subprocess.run(install, env=env, capture_output=True, check=False).returncode != 0:
+        subprocess.run(["apt-get", "update", "-q"], env=env, capture_output=True, check=False)
+        if subprocess.run(install, env=env, capture_output=True, check=False).returncode != 0:
+            pytest.fail(f"`apt-get install {package}` failed")
+
+
 def require_binary(binary: str, package: str) -> str:
     """The path of `binary`, installing Debian's `package` first if it is missing (we run as root)."""
     found = shutil.which(binary)
