@@ -100,6 +100,10 @@ class Interleaver:
         del self._last_event_times[n_events:]
         self._pending = list(pending)
 
+    def pending_before(self, tick: int) -> int:
+        """How many known controls arrive before `tick` (they will be placed by then)."""
+        return sum(1 for arrival, _, _ in self._pending if arrival < tick)
+
     def pending(self) -> list[Item]:
         """Controls known but not yet placed."""
         return [item for _, _, item in self._pending]

@@ -42,6 +42,11 @@ log = logging.getLogger("sideman.model")
 RESERVE_TOKENS = 120  # room kept free in the window for one chunk (about 40 notes and controls)
 HISTORY_BEATS = 8.0  # music kept before the chunk when the window is rebuilt
 MAX_EVENTS_PER_CHUNK = 64  # a bound on the work of one chunk, whatever the model does
+MAX_HUMAN_PER_BEAT = 16  # human notes per beat shown to the model; more is a flood, not a performance
+
+
+class _WindowFull(Exception):
+    """The context window cannot take the tokens that must go in next: rebuild it."""
 
 
 class TimingLike(Protocol):
@@ -97,6 +102,13 @@ class ModelGenerator:
         return timing_problem(self.timing, timing)
 
     def generate(self, context: GenerationContext, start_beat: float, end_beat: float) -> list[Note]:
+        try:
+            return self._generate(context, start_beat, end_beat)
+        except _WindowFull:  # more controls arrived than the window had room for: start a fresh one
+            self._window = None
+            return self._generate(context, start_beat, end_beat)
+
+    def _generate(self, context: GenerationContext, start_beat: float, end_beat: float) -> list[Note]:
         window = self._prepare(context, start_beat, end_beat)
         self._timeline = self._chord_timeline(context.chords, window.origin)
         self._add_controls(window, context, end_beat)
@@ -170,10 +182,13 @@ class ModelGenerator:
                   and int(n.part) in parts]
         origin = downbeat_before(max(start_beat - HISTORY_BEATS, min(recent, default=start_beat)))
         while True:
-            window = self._new_window(context, parts, origin, start_beat)
-            fits = len(window.decoder) <= V.CONTEXT_LEN - RESERVE_TOKENS
-            if fits or origin + bar > start_beat:
-                return window
+            try:
+                window = self._new_window(context, parts, origin, start_beat)
+                if len(window.decoder) <= V.CONTEXT_LEN - RESERVE_TOKENS or origin + bar > start_beat:
+                    return window
+            except _WindowFull:
+                if origin + bar > start_beat:
+                    raise
             origin += bar
 
     def _new_window(self, context: GenerationContext, parts: tuple[int, ...], origin: float,
@@ -218,11 +233,19 @@ class ModelGenerator:
                 window.keys.add(("c", time, ident))
                 dur = max(1, beat_to_tick(span.end_beat, origin) - time)
                 window.builder.add_control(Item(time, dur, 0, ident, True, True, time - anticipation))
+        per_beat: dict[int, int] = {}
+        for kind, tick, _ in window.keys:
+            if kind == "h":
+                per_beat[tick // V.TICKS_PER_BEAT] = per_beat.get(tick // V.TICKS_PER_BEAT, 0) + 1
         for note in context.human:
             time = beat_to_tick(note.beat, origin)
-            if note.beat >= origin and note.beat <= context.playhead_beat and ("h", time, note.pitch) not in window.keys:
-                window.keys.add(("h", time, note.pitch))
-                window.builder.add_control(self._note_item(note, origin, V.HUMAN, True, -delay))
+            if not origin <= note.beat <= context.playhead_beat or ("h", time, note.pitch) in window.keys:
+                continue
+            if per_beat.get(time // V.TICKS_PER_BEAT, 0) >= MAX_HUMAN_PER_BEAT:
+                continue  # a flood of notes: the model hears the first ones of each beat
+            per_beat[time // V.TICKS_PER_BEAT] = per_beat.get(time // V.TICKS_PER_BEAT, 0) + 1
+            window.keys.add(("h", time, note.pitch))
+            window.builder.add_control(self._note_item(note, origin, V.HUMAN, True, -delay))
 
     def _sync(self, window: Window) -> None:
         """Feed the items the builder placed since the last feed."""
@@ -232,6 +255,8 @@ class ModelGenerator:
         before = window.builder.items[: window.fed_items]
         now = next((i.time for i in reversed(before) if not i.control), 0)
         tokens, chords = encode(new, self._timeline, now)
+        if len(window.decoder) + len(tokens) > V.CONTEXT_LEN:
+            raise _WindowFull
         window.decoder.feed(tokens, chords)
         window.fed_items = len(window.builder.items)
 
@@ -243,7 +268,8 @@ class ModelGenerator:
         notes: list[Note] = []
         decoder, builder = window.decoder, window.builder
         for _ in range(MAX_EVENTS_PER_CHUNK):
-            if not window.parts or len(decoder) + 3 > V.CONTEXT_LEN:
+            # room for an event and every control it could release before the chunk ends
+            if not window.parts or len(decoder) + 3 + 3 * builder.pending_before(end_tick) + 3 > V.CONTEXT_LEN:
                 break
             logits = decoder.logits(V.EVENT_TIME, V.EVENT_DUR).clone()
             logits[: max(builder.last_event_time, start_tick)] = float("-inf")

@@ -242,3 +242,21 @@ def test_a_gap_filled_by_the_fallback_is_appended_not_rebuilt(tiny: MusicTransfo
     assert any(not i.control and i.value == 3 * 128 + 40 and i.time == 36 for i in window.builder.items)
     generator.generate(ctx(40), 40.0, 41.0)  # a long jump forward is a rebuild
     assert generator.rebuilds == rebuilds + 1
+
+
+def test_a_flood_of_human_notes_never_overflows_the_window(tiny: MusicTransformer) -> None:
+    generator = ModelGenerator(tiny, TimingSettings(4, 1, 1))
+    chords, _ = lead_sheet()
+    flood = tuple(Note(b / 40, 0.1, 40 + b % 60, 90) for b in range(40 * 40))  # 40 notes a beat
+    for h in range(4, 40):
+        ctx = GenerationContext(playhead_beat=h - 1.0, tempo_bpm=120.0, meter=(4, 4), chords=chords,
+                                human=tuple(n for n in flood if n.beat <= h - 1), own=(), parts=(Part.COMP,),
+                                params=SamplingParams(seed=h))
+        generator.generate(ctx, float(h), h + 1.0)
+        window = generator._window
+        assert window is not None and len(window.decoder) <= V.CONTEXT_LEN
+        heard = [i for i in window.builder.items if i.control and i.value // 128 == V.HUMAN]
+        per_beat = {}
+        for item in heard:
+            per_beat[item.time // 12] = per_beat.get(item.time // 12, 0) + 1
+        assert max(per_beat.values(), default=0) <= 16
