@@ -192,11 +192,27 @@ class CompositionSession:
     def _write(self, piece: Piece, regions: Sequence[Region], params: SamplingParams, round_number: int) -> Piece:
         for index, region in enumerate(regions):
             seed = None if params.seed is None else params.seed + 1000 * round_number + index
-            notes = self.infiller.fill(piece, region, dataclasses.replace(params, seed=seed))
+            notes = self._draft(piece, region, dataclasses.replace(params, seed=seed))
             piece = piece.replace_notes(region.track, [*piece.tracks[region.track].notes, *notes])
             log.info("round %d: %d notes in track %d, beats %g-%g", round_number, len(notes), region.track + 1,
                      region.start_beat, region.end_beat)
         return piece
+
+    def _draft(self, piece: Piece, region: Region, params: SamplingParams) -> list[Note]:
+        """The region's notes: one draft, or with feedback to go by, the preferred of several drafts."""
+        drafts = self.learner.settings.candidates if self.learning and self.learner.rejected and self.learner.kept else 1
+        best: tuple[float, list[Note]] | None = None
+        for k in range(drafts):
+            seeded = params if params.seed is None else dataclasses.replace(params, seed=params.seed + 7 * k)
+            notes = self.infiller.fill(piece, region, seeded)
+            if drafts == 1:
+                return notes
+            trial = piece.replace_notes(region.track, [*piece.tracks[region.track].notes, *notes])
+            score = self.learner.preference(trial, region, notes)
+            if best is None or score > best[0]:
+                best = (score, notes)
+        assert best is not None
+        return best[1]
 
     def _add(self, version: Version) -> Version:
         self.versions.append(version)

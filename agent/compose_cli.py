@@ -241,7 +241,13 @@ def add_compose_eval_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--feedback-bars", type=int, default=2, help="bars of the unsatisfying region")
     parser.add_argument("--gamma", type=float, default=0.1, help="satisfaction threshold of IC")
     parser.add_argument("--alpha", type=float, default=None, help="feedback margin, nats per token (default 0.1)")
-    parser.add_argument("--learn-steps", type=int, default=None, help="Adam steps per round (default 40)")
+    parser.add_argument("--learn-steps", type=int, default=None, help="Adam steps per round (default 60)")
+    parser.add_argument("--learn-mode", choices=("likelihood", "representation"), default=None,
+                        help="what the feedback margin compares (default: the learner's)")
+    parser.add_argument("--learn-lr", type=float, default=None, help="the feedback learner's Adam step size")
+    parser.add_argument("--candidates", type=int, default=None, help="drafts per marked region with feedback (default 4)")
+    parser.add_argument("--ablations", action="store_true",
+                        help="also run the learner with steering only and with draft choice only")
     parser.add_argument("--skip-quality", action="store_true", help="run the feedback evaluation only")
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--temperature", type=float, default=defaults.temperature)

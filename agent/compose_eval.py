@@ -28,8 +28,9 @@ import math
 import random
 import time
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import torch
@@ -45,6 +46,7 @@ from agent.generator import SamplingParams
 from agent.infill import Infiller
 from agent.model import MusicTransformer
 from agent.piece import Piece, Region, inside, piece_from_song
+from agent.anticipation import TimingSettings
 from agent.simulated_user import FeedbackResult, feedback_test, summarise_feedback
 from agent.train import split
 
@@ -163,10 +165,10 @@ def without_future(case: Case) -> Piece:
     return case.piece.replace_notes(case.region.track, [n for n in track.notes if n.beat < case.region.end_beat])
 
 
-def run_quality(model: MusicTransformer, timing: object, cases: Sequence[Case], params: SamplingParams
+def run_quality(model: MusicTransformer, timing: TimingSettings, cases: Sequence[Case], params: SamplingParams
                 ) -> tuple[dict[str, dict[str, float]], list[float]]:
     """Fill every case with each system; (figures per system, seconds per model infill)."""
-    infiller = Infiller(model, timing)  # type: ignore[arg-type]
+    infiller = Infiller(model, timing)
     seconds = []
     for index, case in enumerate(cases):
         shift = case.region.end_beat - case.region.start_beat
@@ -226,15 +228,27 @@ def evaluate(args: argparse.Namespace) -> dict[str, object]:
     return result
 
 
-def _run_feedback(model: MusicTransformer, timing: object, held: Sequence[Song], args: argparse.Namespace,
+def feedback_systems(args: argparse.Namespace) -> dict[str, tuple[bool, LearnerSettings | None]]:
+    """The systems the simulated user talks to: (learning on?, learner settings)."""
+    chosen = {"alpha": args.alpha, "steps": args.learn_steps, "mode": args.learn_mode, "lr": args.learn_lr,
+              "candidates": args.candidates}
+    settings = LearnerSettings(**{k: v for k, v in chosen.items() if v is not None})
+    systems: dict[str, tuple[bool, LearnerSettings | None]] = {"feedback learning": (True, settings)}
+    if args.ablations:
+        systems["steering only (1 draft)"] = (True, replace(settings, candidates=1))
+        systems["drafts only (no steering)"] = (True, replace(settings, steer=False))
+    systems["off"] = (False, None)
+    return systems
+
+
+def _run_feedback(model: MusicTransformer, timing: TimingSettings, held: Sequence[Song], args: argparse.Namespace,
                   rng: random.Random, params: SamplingParams) -> dict[str, object]:
-    tests: list[tuple[FeedbackResult, FeedbackResult]] = []
+    tests: list[dict[str, FeedbackResult]] = []
     pieces = 0
     for song in rng.sample(list(held), len(held)):
         if pieces == args.feedback_pieces:
             break
-        piece = piece_from_song(song)
-        made = feedback_test_set(model, timing, piece, args, rng, params, len(tests))
+        made = feedback_test_set(model, timing, piece_from_song(song), args, rng, params, len(tests))
         if made:
             pieces += 1
             tests += made
@@ -242,9 +256,9 @@ def _run_feedback(model: MusicTransformer, timing: object, held: Sequence[Song],
     return summarise_feedback(tests, args.rounds, args.gamma) | {"pieces": pieces}
 
 
-def feedback_test_set(model: MusicTransformer, timing: object, piece: Piece, args: argparse.Namespace,
-                      rng: random.Random, params: SamplingParams, offset: int) -> list[tuple[FeedbackResult, FeedbackResult]]:
-    """`--tests-per-piece` tests on one piece (regions with notes of one track), learning on and off."""
+def feedback_test_set(model: MusicTransformer, timing: TimingSettings, piece: Piece, args: argparse.Namespace,
+                      rng: random.Random, params: SamplingParams, offset: int) -> list[dict[str, FeedbackResult]]:
+    """`--tests-per-piece` tests on one piece (regions with notes of one track), one run per system."""
     options = candidate_regions(piece, args.feedback_bars)
     if len(options) < 4:
         return []
@@ -255,12 +269,9 @@ def feedback_test_set(model: MusicTransformer, timing: object, piece: Piece, arg
         if not far:
             continue
         neu = rng.choice(far)
-        seed = (params.seed or 0) + 104729 * (offset + index)
-        chosen = {"alpha": args.alpha, "steps": args.learn_steps}
-        settings = LearnerSettings(**{k: v for k, v in chosen.items() if v is not None})
-        pair = tuple(feedback_test(model, timing, piece, dis, neu, _seeded(params, seed), args.rounds, learning,
-                                   settings) for learning in (True, False))
-        out.append((pair[0], pair[1]))
+        seeded = _seeded(params, (params.seed or 0) + 104729 * (offset + index))
+        out.append({name: feedback_test(model, timing, piece, dis, neu, seeded, args.rounds, on, settings)
+                    for name, (on, settings) in feedback_systems(args).items()})
     return out
 
 
@@ -278,16 +289,21 @@ def format_quality(result: dict[str, object]) -> str:
     return "\n".join(lines)
 
 
-def format_feedback(feedback: dict[str, object]) -> str:
-    f = feedback
-    if not f.get("tests"):
+def format_feedback(feedback: dict[str, Any]) -> str:
+    if not feedback.get("tests"):
         return "feedback: no tests (no held-out piece had enough regions with notes)"
-    return (f"feedback: {f['tests']} tests on {f['pieces']} pieces, up to {f['rounds']} rounds, gamma {f['gamma']:g}\n"
-            f"  SS at stop  on {f['ss_stop_on']:+.3f}  off {f['ss_stop_off']:+.3f}  IUS {f['ius']:+.1%}\n"
-            f"  SS mean/rnd on {f['ss_mean_on']:+.3f}  off {f['ss_mean_off']:+.3f}  IUS {f['ius_mean']:+.1%}\n"
-            f"  IC          on {f['ic_on']:.2f}  off {f['ic_off']:.2f}  RIC {f['ric']:+.1%}"
-            f"  (satisfied within {f['rounds']}: on {f['satisfied_on']:.0%}, off {f['satisfied_off']:.0%})\n"
-            f"  seconds per round: on {f['round_seconds_on']:.2f} (learning {f['learn_seconds']:.2f}), off {f['round_seconds_off']:.2f}")
+    lines = [f"feedback (simulated user): {feedback['tests']} tests on {feedback['pieces']} pieces, up to "
+             f"{feedback['rounds']} rounds, gamma {feedback['gamma']:g}; IUS, RIC against 'off'"]
+    for encoder, title in (("model", "target encoder (the frozen model's hidden states)"),
+                           ("features", "cross-check: symbolic features (pitch, duration, onset, density)")):
+        lines.append(f"  {title}")
+        lines.append(f"  {'system':28s}{'SS@stop':>8s}{'SS mean':>8s}{'IC':>6s}{'sat.':>6s}{'IUS':>8s}"
+                     f"{'IUS mean':>9s}{'RIC':>8s}{'s/round':>8s}")
+        for name, row in feedback["systems"].items():
+            f = row[encoder]
+            lines.append(f"  {name:28s}{f['ss_stop']:+8.3f}{f['ss_mean']:+8.3f}{f['ic']:6.2f}{f['satisfied']:6.0%}"
+                         f"{f['ius']:+8.1%}{f['ius_mean']:+9.1%}{f['ric']:+8.1%}{row['round_seconds']:8.2f}")
+    return "\n".join(lines)
 
 
 def format_result(result: dict[str, object]) -> str:

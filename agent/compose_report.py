@@ -41,8 +41,8 @@ def satisfaction_plot(feedback: dict[str, Any], path: Path) -> None:
     plt = _pyplot()
     fig, ax = plt.subplots(figsize=(6, 3.5))
     rounds = range(1, feedback["rounds"] + 1)
-    ax.plot(rounds, feedback["ss_curve_on"], marker="o", label="feedback learning on")
-    ax.plot(rounds, feedback["ss_curve_off"], marker="s", label="feedback learning off")
+    for name, row in feedback["systems"].items():
+        ax.plot(rounds, row["model"]["ss_curve"], marker="o", label=name)
     ax.axhline(feedback["gamma"], color="0.6", ls="--", lw=1, label="gamma")
     ax.set_xlabel("round"), ax.set_ylabel("mean SS_i"), ax.legend(fontsize=8)
     ax.set_title(f"simulated user, {feedback['tests']} tests")

@@ -59,6 +59,10 @@ class LearnerSettings:
     rank: int = 4  # rank of the adapter's linear map
     weight_decay: float = 1e-3  # L2 on the adapter's parameters, per step
     memory: int = 8  # most recent rejected (and kept) materials remembered
+    mode: str = "likelihood"  # "likelihood" or "representation": what the margin compares
+    keep_weight: float = 1.0  # representation mode: weight of keeping the kept material's own representation
+    candidates: int = 4  # drafts written per marked region once there is feedback; the preferred one is kept
+    steer: bool = True  # train the adapter (False: only choose among drafts)
 
 
 class Adapter(nn.Module):
@@ -92,6 +96,7 @@ class Material:
     groups: list[tuple[torch.Tensor, torch.Tensor, torch.Tensor, int, int, torch.Tensor]]
     base: float  # mean log-likelihood per token under the frozen model
     tokens: int
+    pooled: torch.Tensor  # (C,) mean final hidden state over the region's tokens: the target representation
 
 
 def material(model: MusicTransformer, encoded: EncodedRegion, key: tuple[object, ...]) -> Material:
@@ -108,7 +113,7 @@ def material(model: MusicTransformer, encoded: EncodedRegion, key: tuple[object,
             targets = torch.tensor([encoded.tokens[p] - lo for p in chosen])
             groups.append((hidden[index - 1], torch.tensor(encoded.chords)[index - 1], targets, lo, hi,
                            nows[index - 1]))
-    found = Material(key, groups, 0.0, sum(len(g[2]) for g in groups))
+    found = Material(key, groups, 0.0, sum(len(g[2]) for g in groups), hidden[encoded.positions].mean(dim=0))
     with torch.no_grad():
         found.base = float(log_likelihood(model, None, found))
     return found
@@ -195,16 +200,42 @@ class FeedbackLearner:
         store.append(material(self.model, encode_region(piece, region, content, self.timing), key))
         del store[: -self.settings.memory]
 
+    def preference(self, piece: Piece, region: Region, content: Sequence[Note]) -> float:
+        """How much closer (mean cosine, target representations) `content` in `region` is to the kept
+        material than to the rejected material: the margin of Eq. 2, used to choose among candidates."""
+        with torch.no_grad():
+            encoded = encode_region(piece, region, content, self.timing)
+            hidden = self.model.hidden(torch.tensor([encoded.tokens]), torch.tensor([encoded.chords]))[0]
+            pooled = hidden[encoded.positions].mean(dim=0, keepdim=True)
+            kept = F.cosine_similarity(pooled, torch.stack([m.pooled for m in self.kept]), dim=-1).mean()
+            rejected = F.cosine_similarity(pooled, torch.stack([m.pooled for m in self.rejected]), dim=-1).mean()
+        return float(kept - rejected)
+
     def loss(self) -> tuple[torch.Tensor, torch.Tensor]:
         """(hinge loss, mean margin) over every (rejected, kept) pair, with the current adapter."""
+        if self.settings.mode == "representation":
+            return self.representation_loss()
         delta_r = torch.stack([log_likelihood(self.model, self.adapter, m) - m.base for m in self.rejected])
         delta_k = torch.stack([log_likelihood(self.model, self.adapter, m) - m.base for m in self.kept])
         gaps = delta_r.unsqueeze(1) - delta_k.unsqueeze(0)  # (rejected, kept)
         return F.relu(gaps + self.settings.alpha).mean(), -gaps.mean()
 
+    def representation_loss(self) -> tuple[torch.Tensor, torch.Tensor]:
+        """Eq. 2 on representations: the steered representation of the marked region must be closer
+        (cosine) to the kept material than to the rejected material by alpha; the kept material's own
+        representation should stay where it is (so steering does not move what the songwriter kept)."""
+        s_r = torch.stack([m.pooled for m in self.rejected])  # (R, C)
+        s_k = torch.stack([m.pooled for m in self.kept])  # (K, C)
+        steered = self.adapter(s_r)  # the adapter is affine: the mean of steered states
+        neg = F.cosine_similarity(steered, s_r, dim=-1)  # (R,)
+        pos = F.cosine_similarity(steered.unsqueeze(1), s_k.unsqueeze(0), dim=-1)  # (R, K)
+        hinge = F.relu(neg.unsqueeze(1) - pos + self.settings.alpha).mean()
+        keep = (1 - F.cosine_similarity(self.adapter(s_k), s_k, dim=-1)).mean()
+        return hinge + self.settings.keep_weight * keep, (pos - neg.unsqueeze(1)).mean()
+
     def learn(self) -> LearnStats | None:
         """A few dozen steps on the margin loss; None when there is nothing to compare yet."""
-        if not self.rejected or not self.kept:
+        if not self.rejected or not self.kept or not self.settings.steer:
             return None
         s = self.settings
         started = time.perf_counter()

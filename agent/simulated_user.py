@@ -22,6 +22,7 @@ from __future__ import annotations
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from typing import Any
 
 import numpy as np
 
@@ -52,14 +53,47 @@ def interaction_cost(ss: Sequence[float], gamma: float) -> int:
     return next((i for i, value in enumerate(ss, start=1) if value >= gamma), len(ss) + 1)
 
 
+ENCODERS = ("model", "features")  # the target encoder, and a symbolic cross-check
+
+
+def features(piece: Piece, region: Region) -> np.ndarray:
+    """A symbolic representation of what `piece` has in `region`, independent of the model: the
+    normalised pitch, duration and onset-in-beat histograms and the notes per beat. The simulated
+    user's figures are also computed with it, so a gain that only games the model's own
+    representation would show up as a gap between the two."""
+    notes = inside(piece.tracks[region.track].notes, region.start_beat, region.end_beat)
+    beats = max(region.end_beat - region.start_beat, 1e-9)
+
+    def normalised(values: list[int], size: int) -> np.ndarray:
+        hist = np.bincount(np.clip(values, 0, size - 1), minlength=size).astype(float) if values else np.zeros(size)
+        return hist / hist.sum() if hist.sum() else hist
+
+    pitch = normalised([n.pitch for n in notes], 128)
+    dur = normalised([round(n.dur_beats * 12) for n in notes], 97)
+    onset = normalised([round((n.beat - region.start_beat) * 12) % 12 for n in notes], 12)
+    return np.concatenate([pitch, dur, onset, [len(notes) / beats / 4.0]])
+
+
 @dataclass
 class FeedbackResult:
-    """One test with one system: distances D_0..D_R, satisfaction SS_1..SS_R, seconds per round."""
+    """One test with one system: distances D_0..D_R per encoder, seconds per round."""
 
-    distances: list[float] = field(default_factory=list)
-    ss: list[float] = field(default_factory=list)
+    distances: dict[str, list[float]] = field(default_factory=lambda: {e: [] for e in ENCODERS})
     round_seconds: list[float] = field(default_factory=list)
     learn_seconds: list[float] = field(default_factory=list)
+
+    def ss(self, encoder: str = "model") -> list[float]:
+        """SS_1..SS_R (Eq. 4) with one encoder's distances."""
+        d = self.distances[encoder]
+        return [satisfaction(d[0], di) for di in d[1:]]
+
+
+def distances(model: MusicTransformer, timing: TimingSettings, piece: Piece, dis: Region,
+              neu: Region) -> dict[str, float]:
+    """Diff(f_neu, f_dis) with the target encoder and with the symbolic features."""
+    rep = representation(model, timing, piece, neu) - representation(model, timing, piece, dis)
+    return {"model": float(np.linalg.norm(rep)),
+            "features": float(np.linalg.norm(features(piece, neu) - features(piece, dis)))}
 
 
 def feedback_test(model: MusicTransformer, timing: TimingSettings, piece: Piece, dis: Region, neu: Region,
@@ -70,15 +104,15 @@ def feedback_test(model: MusicTransformer, timing: TimingSettings, piece: Piece,
     version = session.infill(params)
     result = FeedbackResult()
 
-    def distance(p: Piece) -> float:
-        return float(np.linalg.norm(representation(model, timing, p, neu) - representation(model, timing, p, dis)))
+    def measure(p: Piece) -> None:
+        for encoder, value in distances(model, timing, p, dis, neu).items():
+            result.distances[encoder].append(value)
 
-    result.distances.append(distance(version.piece))
+    measure(version.piece)
     mark = Mark(dis.track, dis.start_beat, dis.end_beat)
     for _ in range(rounds):
         version = session.regenerate([mark], params, kept=[neu])
-        result.distances.append(distance(version.piece))
-        result.ss.append(satisfaction(result.distances[0], result.distances[-1]))
+        measure(version.piece)
         result.round_seconds.append(version.seconds)
         result.learn_seconds.append(version.learn.seconds if version.learn else 0.0)
     return result
@@ -92,24 +126,36 @@ def _relative(new: float, base: float) -> float:
     return (new - base) / abs(base) if base else math.nan
 
 
-def summarise_feedback(tests: Sequence[tuple[FeedbackResult, FeedbackResult]], rounds: int,
-                       gamma: float) -> dict[str, object]:
-    """Figures over tests of (learning on, learning off). SS "at stop" is the satisfaction when the
-    simulated user stops: at IC, or after the last round when never satisfied."""
+def _figures(results: Sequence[FeedbackResult], encoder: str, rounds: int, gamma: float) -> dict[str, Any]:
+    curves = [r.ss(encoder) for r in results]
+    costs = [interaction_cost(ss, gamma) for ss in curves]
+    return {
+        "ss_stop": _mean([ss[min(c, rounds) - 1] for ss, c in zip(curves, costs)]),
+        "ss_mean": _mean([float(np.mean(ss)) for ss in curves]),
+        "ic": _mean(costs), "satisfied": _mean([c <= rounds for c in costs]),
+        "ss_curve": [_mean([ss[i] for ss in curves]) for i in range(rounds)],
+    }
+
+
+def summarise_feedback(tests: Sequence[dict[str, FeedbackResult]], rounds: int, gamma: float,
+                       base: str = "off") -> dict[str, Any]:
+    """Figures per system and encoder over the tests, IUS and RIC against the `base` system.
+
+    SS "at stop" is the satisfaction when the simulated user stops: at IC, or after the last round
+    when never satisfied (IC = rounds + 1 then); IUS uses it, "IUS (mean)" the mean SS over rounds."""
+    figures: dict[str, Any] = {"tests": len(tests), "rounds": rounds, "gamma": gamma, "systems": {}}
     if not tests:
-        return {"tests": 0, "rounds": rounds, "gamma": gamma}
-    figures: dict[str, object] = {"tests": len(tests), "rounds": rounds, "gamma": gamma}
-    for label, index in (("on", 0), ("off", 1)):
-        results = [t[index] for t in tests]
-        costs = [interaction_cost(r.ss, gamma) for r in results]
-        figures[f"ss_stop_{label}"] = float(np.mean([r.ss[min(c, rounds) - 1] for r, c in zip(results, costs)]))
-        figures[f"ss_mean_{label}"] = float(np.mean([np.mean(r.ss) for r in results]))
-        figures[f"ic_{label}"] = float(np.mean(costs))
-        figures[f"satisfied_{label}"] = float(np.mean([c <= rounds for c in costs]))
-        figures[f"ss_curve_{label}"] = [float(np.mean([r.ss[i] for r in results])) for i in range(rounds)]
-        figures[f"round_seconds_{label}"] = _mean([s for r in results for s in r.round_seconds])
-    figures["learn_seconds"] = _mean([s for t in tests for s in t[0].learn_seconds])
-    figures["ius"] = _relative(figures["ss_stop_on"], figures["ss_stop_off"])  # type: ignore[arg-type]
-    figures["ius_mean"] = _relative(figures["ss_mean_on"], figures["ss_mean_off"])  # type: ignore[arg-type]
-    figures["ric"] = _relative(figures["ic_on"], figures["ic_off"])  # type: ignore[arg-type]
+        return figures
+    for name in tests[0]:
+        results = [t[name] for t in tests]
+        row: dict[str, Any] = {e: _figures(results, e, rounds, gamma) for e in ENCODERS}
+        row["round_seconds"] = _mean([s for r in results for s in r.round_seconds])
+        row["learn_seconds"] = _mean([s for r in results for s in r.learn_seconds])
+        figures["systems"][name] = row
+    for row in figures["systems"].values():
+        for e in ENCODERS:
+            ref = figures["systems"][base][e]
+            row[e]["ius"] = _relative(row[e]["ss_stop"], ref["ss_stop"])
+            row[e]["ius_mean"] = _relative(row[e]["ss_mean"], ref["ss_mean"])
+            row[e]["ric"] = _relative(row[e]["ic"], ref["ic"])
     return figures

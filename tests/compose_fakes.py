@@ -11,6 +11,7 @@ from agent import vocab as V
 from agent.model import ModelConfig, MusicTransformer
 
 TINY = ModelConfig(n_layer=2, n_head=2, d_model=32)
+torch.set_num_threads(1)  # tiny tensors: a second thread only contends (the machine has two cores)
 PROGRESSION = ([48, 52, 55], [45, 48, 52], [41, 45, 48], [43, 47, 50])  # C, Am, F, G
 
 

@@ -21,7 +21,7 @@ from agent import vocab as V
 from agent.infill import Infiller, _Progress, region_context
 from agent.piece import Region, TrackRequest, inside, outside, read_piece, resolve, with_chords
 from agent.simulated_user import (
-    FeedbackResult, feedback_test, interaction_cost, satisfaction, summarise_feedback,
+    FeedbackResult, feedback_test, features, interaction_cost, satisfaction, summarise_feedback,
 )
 from compose_fakes import song_file, toy_model
 
@@ -33,7 +33,7 @@ BASS_GAP = Region(2, 16.0, 32.0, (Part.BASS,))  # bars 5-8 of the bass track
 def session(tmp_path: Path) -> CompositionSession:
     piece, template = read_piece(song_file(tmp_path / "song.mid"))
     piece, regions = resolve(piece, [TrackRequest("Bass", ((5, 8),))])
-    made = CompositionSession(toy_model(), TIMING, piece, regions, template)
+    made = CompositionSession(toy_model(), TIMING, piece, regions, template, settings=LearnerSettings(candidates=2))
     made.infill(SamplingParams(seed=1))
     return made
 
@@ -163,20 +163,25 @@ def test_cli_regenerate_undo_history(tmp_path: Path, capsys: pytest.CaptureFixtu
 def test_satisfaction_and_interaction_cost() -> None:
     assert satisfaction(2.0, 1.0) == 0.5 and satisfaction(1.0, 2.0) == -0.5 and satisfaction(0.0, 0.0) == 0.0
     assert interaction_cost([0.0, 0.05, 0.2, 0.3], 0.1) == 3 and interaction_cost([0.0, 0.05], 0.1) == 3
-    on = FeedbackResult(ss=[0.0, 0.2, 0.3])
-    off = FeedbackResult(ss=[-0.1, 0.0, 0.05])
-    figures = summarise_feedback([(on, off)], 3, 0.1)
-    assert figures["ic_on"] == 2 and figures["ic_off"] == 4 and figures["ric"] == pytest.approx(-0.5)
-    assert figures["ss_stop_on"] == pytest.approx(0.2) and figures["ss_stop_off"] == pytest.approx(0.05)
-    assert figures["ius"] == pytest.approx(3.0)
+    on, off = FeedbackResult(), FeedbackResult()
+    on.distances = {"model": [1.0, 1.0, 0.8, 0.7], "features": [1.0, 1.0, 1.0, 1.0]}  # SS 0, 0.2, 0.3
+    off.distances = {"model": [1.0, 1.1, 1.0, 0.95], "features": [1.0, 1.0, 1.0, 1.0]}  # SS -0.09, 0, 0.05
+    figures = summarise_feedback([{"on": on, "off": off}], 3, 0.1)
+    row, base = figures["systems"]["on"]["model"], figures["systems"]["off"]["model"]
+    assert row["ic"] == 2 and base["ic"] == 4 and row["ric"] == pytest.approx(-0.5)
+    assert row["ss_stop"] == pytest.approx(0.2) and base["ss_stop"] == pytest.approx(0.05)
+    assert row["ius"] == pytest.approx(3.0) and base["ius"] == 0.0
+    assert figures["systems"]["on"]["features"]["ic"] == 4  # never satisfied: rounds + 1
 
 
 def test_simulated_user_runs_rounds(session: CompositionSession) -> None:
     piece = session.base
     result = feedback_test(toy_model(), TIMING, piece, Region(2, 20.0, 24.0, (Part.BASS,)),
                            Region(2, 36.0, 40.0, (Part.BASS,)), SamplingParams(seed=3), 2, learning=True)
-    assert len(result.distances) == 3 and len(result.ss) == 2 and all(-1 <= s <= 1 for s in result.ss)
-    assert all(d >= 0 for d in result.distances) and len(result.learn_seconds) == 2  # the toy's states are constant
+    assert len(result.distances["model"]) == 3 and len(result.ss()) == 2 and all(-1 <= s <= 1 for s in result.ss())
+    assert all(d >= 0 for d in result.distances["model"])  # the toy's states are constant: often 0
+    assert all(d > 0 for d in result.distances["features"]) and len(result.learn_seconds) == 2
+    assert features(piece, Region(2, 36.0, 40.0, (Part.BASS,)))[-1] == pytest.approx(2 / 4 / 4)
 
 
 def test_accept_learns_first_version_against_the_current(session: CompositionSession) -> None:
