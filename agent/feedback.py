@@ -24,6 +24,14 @@ initialised to the identity), trained for a few dozen Adam steps on cached hidde
 transformer runs once per new piece of material, never in the training loop), so a round learns in
 well under a second on a CPU. It lives per session and `reset()` forgets it.
 
+Choosing among drafts (the representation side). Once there is feedback, a session writes each marked
+region `candidates` times (4 by default; `agent.compose`) and keeps the draft whose representation (the
+frozen model's mean final hidden state over the region, the target encoder of `agent.simulated_user`)
+is closer by cosine to the kept material than to the rejected material, by the most: Eq. 2's margin
+used to choose rather than to train. The simulated user measures with that same encoder, so
+`sideman compose-eval` also reports its figures on symbolic features (pitch, duration, onset
+histograms, density) and, with `--ablations`, steering alone and draft choice alone.
+
 Every probability here is the grammar's: times among time tokens, durations among durations, notes
 among notes (as the sampler draws them).
 """
