@@ -248,6 +248,48 @@ def _bench_model(parser: argparse.ArgumentParser) -> Handler:
     return handle
 
 
+@subcommand("infill", "composition: fill bars of MIDI tracks from the music around them (writes a session)")
+def _infill(parser: argparse.ArgumentParser) -> Handler:
+    from agent.compose_cli import add_infill_arguments  # torch-free: torch loads in the handler
+
+    add_infill_arguments(parser)
+
+    def handle(args: argparse.Namespace) -> int:
+        from agent.compose_cli import run_infill
+
+        return run_infill(args)
+
+    return handle
+
+
+@subcommand("regenerate", "composition: rewrite marked bars of a session, learning from the marks; undo, restore")
+def _regenerate(parser: argparse.ArgumentParser) -> Handler:
+    from agent.compose_cli import add_regenerate_arguments
+
+    add_regenerate_arguments(parser)
+
+    def handle(args: argparse.Namespace) -> int:
+        from agent.compose_cli import run_regenerate
+
+        return run_regenerate(args)
+
+    return handle
+
+
+@subcommand("compose-eval", "evaluate composition mode on held-out songs: infill overlaps, simulated user")
+def _compose_eval(parser: argparse.ArgumentParser) -> Handler:
+    from agent.compose_cli import add_compose_eval_arguments
+
+    add_compose_eval_arguments(parser)
+
+    def handle(args: argparse.Namespace) -> int:
+        from agent import compose_eval
+
+        return compose_eval.run(args)
+
+    return handle
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="sideman", description="Sideman: an AI sideman that plays along over OSC.")
     parser.add_argument("--log-level", default="INFO", choices=["DEBUG", "INFO", "WARNING", "ERROR"])

@@ -188,3 +188,15 @@ def test_clear_regions_and_note_filters() -> None:
     assert len(outside(notes, 2.0, 4.0)) == 6
     piece = Piece((), (0.0, 4.0), (4, 4), (), 8.0)
     assert piece.bar_of(5.0) == 2 and piece.bar_end(1) == 8.0
+
+
+def test_the_sideman_command_has_the_composition_subcommands() -> None:
+    from agent.cli import build_parser
+
+    parser = build_parser()
+    args = parser.parse_args(["infill", "a.mid", "--track", "Bass", "--bars", "5-8", "--instrument", "33",
+                              "--new-track", "Pad", "--part", "comp", "--bars", "1-2"])
+    assert args.command == "infill" and track_requests(args.requests) == [
+        TrackRequest("Bass", ((5, 8),), 33), TrackRequest("Pad", ((1, 2),), None, Part.COMP, new=True)]
+    assert parser.parse_args(["regenerate", "s.json", "--undo"]).undo
+    assert parser.parse_args(["compose-eval", "--cases", "3"]).cases == 3
