@@ -27,6 +27,8 @@ from concurrent.futures import Future, ThreadPoolExecutor
 from typing import Self
 
 from agent.clock import Clock
+from agent.compose_endpoint import ComposeEndpoint
+from agent.compose_osc import INBOUND_TYPES as COMPOSE_INBOUND
 from agent.config import Config
 from agent.connections import Connections, MidiPorts
 from agent.ensemble import EnsembleIn
@@ -84,6 +86,7 @@ class Agent:
         self.address: tuple[str, int] | None = None
         self._sender: Sender | None = None
         self._executor: ThreadPoolExecutor | None = None
+        self._compose: ComposeEndpoint | None = None
         self._loop: asyncio.AbstractEventLoop | None = None
         self._wake: asyncio.Event | None = None
         self._scheduler_idle = True  # the scheduler task waits without a timer (stopped, or paused)
@@ -105,6 +108,9 @@ class Agent:
             raise SidemanError(f"cannot listen on {net.listen_host}:{net.listen_port}: {exc.strerror}") from exc
         self._sender = Sender(server, (net.send_host, net.send_port), lambda: self.session.reply_ports)
         self._executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="generator")
+        # /compose/* (composition mode): its own worker thread and model copy, never the live worker
+        self._compose = ComposeEndpoint(self.config.resolved_model_path(), self._sender.send,
+                                        self._loop.call_soon_threadsafe)
         self.address = server.address
         log.info("ready: listening on %s:%d, sending to %s:%d, generator %s", *self.address, net.send_host,
                  net.send_port, self.generator.name)
@@ -158,7 +164,11 @@ class Agent:
 
     def _apply_input(self, item: Received) -> list[Effect]:
         try:
-            if isinstance(item.message, OscError):
+            if isinstance(item.message, COMPOSE_INBOUND):
+                assert self._compose is not None
+                self._compose.submit(item.message)
+                effects = []
+            elif isinstance(item.message, OscError):
                 effects = self.session.input_error(str(item.message))
             else:
                 effects = self.session.handle(item.message, item.sender, item.arrival_s)
@@ -284,6 +294,8 @@ class Agent:
 
     async def _shutdown(self, server: OscServer) -> None:
         try:
+            if self._compose is not None:
+                self._compose.close()
             if self._sender is not None:
                 self._sender.send([AllNotesOff()])
             if self._executor is not None:

@@ -158,7 +158,8 @@ INBOUND: dict[str, tuple[Spec, type[Any]]] = {
     "/compose/clear": (_spec("/compose/clear"), Clear),
     "/compose/song": (_spec("/compose/song", Arg("i", "numerator", 1, 32), Arg("i", "denominator", 1, 32),
                             Arg("f", "end_beat", 0.0, BEAT_HI)), SongIn),
-    "/compose/track": (_spec("/compose/track", _TRACK, Arg("i", "program", 0, 128), Arg("s", "name")), TrackIn),
+    "/compose/track": (_spec("/compose/track", _TRACK, Arg("i", "program", 0, 128), Arg("s", "name")),
+                       TrackIn),
     "/compose/note": (_spec("/compose/note", _TRACK, _BEAT, _PITCH, _VELOCITY, _DUR), NoteIn),
     "/compose/chord": (_spec("/compose/chord", _BEAT, _DUR, Arg("s", "symbol")), ChordIn),
     "/compose/region": (_spec("/compose/region", _TRACK, _START, _END), RegionIn),
@@ -176,10 +177,12 @@ OUTBOUND: dict[str, tuple[Spec, type[Any]]] = {
                              Arg("i", "regions", 0, 2**31 - 1)), Begin),
     "/compose/result": (_spec("/compose/result", _REQ, _TRACK, _START, _END, Arg("i", "notes", 0, 2**31 - 1)),
                         RegionOut),
-    "/compose/result/note": (_spec("/compose/result/note", _REQ, _TRACK, _BEAT, _PITCH, _VELOCITY, _DUR), NoteOut),
+    "/compose/result/note": (_spec("/compose/result/note", _REQ, _TRACK, _BEAT, _PITCH, _VELOCITY, _DUR),
+                             NoteOut),
     "/compose/done": (_spec("/compose/done", _REQ, Arg("i", "version", 0, 2**31 - 1),
                             Arg("f", "seconds", 0.0, 1e9)), Done),
-    "/compose/error": (_spec("/compose/error", Arg("i", "request", -1, 2**31 - 1), Arg("s", "message")), ErrorOut),
+    "/compose/error": (_spec("/compose/error", Arg("i", "request", -1, 2**31 - 1), Arg("s", "message")),
+                       ErrorOut),
 }
 
 _SPEC_OF = {cls: spec for spec, cls in (*INBOUND.values(), *OUTBOUND.values())}
@@ -187,7 +190,8 @@ _WRITE = {"i": lambda v: osc_types.write_int(int(v)), "f": lambda v: osc_types.w
           "s": lambda v: osc_types.write_string(str(v))}
 
 
-def decode(dgram: bytes, table: dict[str, tuple[Spec, type[Any]]] = INBOUND) -> tuple[list[Any], list[OscError]]:
+def decode(dgram: bytes, table: dict[str, tuple[Spec, type[Any]]] = INBOUND
+           ) -> tuple[list[Any], list[OscError]]:
     """Decode a datagram (message or bundle) of the composition contract; see `agent.osc.decode`."""
     return osc_decode(dgram, table)
 
@@ -205,5 +209,8 @@ def heavy(message: Any) -> bool:
     return isinstance(message, (Fill, Regenerate))
 
 
-#: every message class into the agent (a runtime routes these to the composition service)
+#: every message class into the agent (a runtime routes these to the composition service), and out
 INBOUND_TYPES: tuple[type[Any], ...] = tuple(cls for _, cls in INBOUND.values())
+OUTBOUND_TYPES: tuple[type[Any], ...] = tuple(cls for _, cls in OUTBOUND.values())
+ComposeIn = (Clear | SongIn | TrackIn | NoteIn | ChordIn | RegionIn | Fill | MarkIn | Regenerate | Undo
+             | Restore | ResetLearning)

@@ -29,13 +29,15 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
+from agent import compose_osc
 from agent.ensemble import EnsembleIn
 from agent.errors import ConfigError, OscError
 from agent.metrics import Counters
-from agent.osc import InMessage, Message, decode, encode
+from agent.osc import INBOUND, InMessage, Message, decode, encode
 
 log = logging.getLogger(__name__)
 
+_INBOUND = {**INBOUND, **compose_osc.INBOUND}  # the live contract and composition (patches/OSC.md)
 _MAX_READS = 32  # datagrams read per wake: fewer loop turns in a flood, yet a short wait for the first
 _MAX_DATAGRAM = 65535
 _SO_TIMESTAMPNS = 35  # Linux (asm-generic); Python's socket module does not export it
@@ -49,7 +51,8 @@ class Received:
     arrival_s: float  # monotonic time the datagram reached the socket (kernel timestamp when available)
     received_s: float  # monotonic time the agent read it
     sender: tuple[str, int]
-    message: InMessage | EnsembleIn | OscError  # EnsembleIn: another agent's notes (MQTT)
+    # EnsembleIn: another agent's notes (MQTT); ComposeIn: composition mode (agent.compose_endpoint)
+    message: InMessage | EnsembleIn | compose_osc.ComposeIn | OscError
 
 
 class OscServer:
@@ -106,7 +109,7 @@ class OscServer:
         return now
 
     def _enqueue(self, data: bytes, arrival_s: float, read_s: float, sender: tuple[str, int]) -> None:
-        messages, errors = decode(data)
+        messages, errors = decode(data, _INBOUND)
         for item in (*messages, *errors):
             try:
                 self.queue.put_nowait(Received(arrival_s, read_s, sender, item))
@@ -166,7 +169,8 @@ class Sender:
     def send(self, messages: Iterable[Message]) -> None:
         targets = self.targets()
         for message in messages:
-            data = encode(message)
+            composing = isinstance(message, compose_osc.OUTBOUND_TYPES)
+            data = compose_osc.encode(message) if composing else encode(message)
             for target in targets:
                 self.server.sendto(data, target)
 

@@ -164,3 +164,36 @@ def test_the_endpoint_answers_in_order_off_the_caller_thread(tmp_path: Path) -> 
     without.submit(C.Fill(3)).result(timeout=10)
     without.close()
     assert nobody == [C.ErrorOut(3, "composition needs a model: start the agent with --model PATH")]
+
+
+def test_a_running_agent_serves_composition_over_udp(tmp_path: Path) -> None:
+    """The runtime routes /compose/* to the endpoint and sends its replies, beside the live contract."""
+    import socket
+
+    from agent.app import AgentThread
+    from agent.checkpoint import save_checkpoint
+    from agent.config import Config, override
+    from agent.fallback import FallbackGenerator
+
+    model = tmp_path / "toy.safetensors"
+    save_checkpoint(model, toy_model(), TimingSettings())
+    patch = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+    patch.bind(("127.0.0.1", 0))
+    patch.settimeout(30.0)
+    config = override(Config(), "net", {"listen_port": 0, "send_port": patch.getsockname()[1]})
+    agent = AgentThread(override(config, "model_path", str(model)), FallbackGenerator())
+    address = agent.start()
+    try:
+        for message in (C.TrackIn(1, 33, "Bass"), C.NoteIn(1, 0.0, 36, 90, 1.0), C.NoteIn(1, 12.0, 36, 90, 1.0),
+                        C.RegionIn(1, 4.0, 12.0), C.Fill(21)):
+            patch.sendto(C.encode(message), address)
+        replies: list[Any] = []
+        while not any(isinstance(r, (C.Done, C.ErrorOut)) for r in replies):
+            data = patch.recv(65535)
+            if data.startswith(b"/compose/"):
+                replies += C.decode(data, C.OUTBOUND)[0]
+    finally:
+        agent.stop()
+        patch.close()
+    assert replies[0] == C.Begin(21, 0, 1) and isinstance(replies[-1], C.Done)
+    assert all(4.0 <= r.beat < 12.0 for r in replies if isinstance(r, C.NoteOut))
