@@ -27,7 +27,16 @@ from agent.feedback import FeedbackLearner, LearnerSettings, LearnStats
 from agent.generator import SamplingParams
 from agent.infill import Infiller
 from agent.model import MusicTransformer
-from agent.piece import Piece, Region, clear_regions, inside, merge_regions, target_parts, with_chords, write_midi
+from agent.piece import (
+    Piece,
+    Region,
+    clear_regions,
+    inside,
+    merge_regions,
+    target_parts,
+    with_chords,
+    write_midi,
+)
 
 log = logging.getLogger("sideman.compose")
 

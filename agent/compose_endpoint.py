@@ -47,7 +47,7 @@ class ComposeEndpoint:
         request = getattr(message, "request", -1)
         try:
             service = self._load()
-        except Exception as exc:  # an unloadable model: every request says so, the agent plays on
+        except Exception as exc:  # noqa: BLE001 - an unloadable model: every request says so, the agent plays on
             log.error("composition model could not be loaded: %s", exc)
             return [ErrorOut(request, f"composition needs a model and it could not be loaded: {exc}")]
         if service is None:

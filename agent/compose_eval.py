@@ -22,7 +22,6 @@ IUS = (SS_on - SS_off) / |SS_off|, RIC = (IC_on - IC_off) / IC_off, as in the pa
 from __future__ import annotations
 
 import argparse
-import json
 import logging
 import math
 import random
@@ -36,6 +35,7 @@ import numpy as np
 import torch
 
 from agent import vocab as V
+from agent.anticipation import TimingSettings
 from agent.chord_recog import recognise_chords
 from agent.chords import NUM_CHORD_IDS, chord_id
 from agent.compose_cli import add_compose_eval_arguments
@@ -46,7 +46,6 @@ from agent.generator import SamplingParams
 from agent.infill import Infiller
 from agent.model import MusicTransformer
 from agent.piece import Piece, Region, inside, piece_from_song
-from agent.anticipation import TimingSettings
 from agent.simulated_user import FeedbackResult, feedback_test, summarise_feedback
 from agent.train import split
 
@@ -292,8 +291,8 @@ def format_quality(result: dict[str, object]) -> str:
 def format_feedback(feedback: dict[str, Any]) -> str:
     if not feedback.get("tests"):
         return "feedback: no tests (no held-out piece had enough regions with notes)"
-    lines = [f"feedback (simulated user): {feedback['tests']} tests on {feedback['pieces']} pieces, up to "
-             f"{feedback['rounds']} rounds, gamma {feedback['gamma']:g}; IUS, RIC against 'off'"]
+    lines = [(f"feedback (simulated user): {feedback['tests']} tests on {feedback['pieces']} pieces, up to "
+              f"{feedback['rounds']} rounds, gamma {feedback['gamma']:g}; IUS, RIC against 'off'")]
     for encoder, title in (("model", "target encoder (the frozen model's hidden states)"),
                            ("features", "cross-check: symbolic features (pitch, duration, onset, density)")):
         lines.append(f"  {title}")
@@ -309,8 +308,8 @@ def format_feedback(feedback: dict[str, Any]) -> str:
 def format_result(result: dict[str, object]) -> str:
     seconds: dict[str, float] = result["seconds_per_infill"]  # type: ignore[assignment]
     return "\n".join([
-        f"infill quality: {result['cases']} held-out cases of {result['region_bars']} bars, overlap with past (_p) "
-        "and future (_f) context", format_quality(result),
+        (f"infill quality: {result['cases']} held-out cases of {result['region_bars']} bars, overlap with past (_p) "
+         "and future (_f) context"), format_quality(result),
         f"seconds per infill: mean {seconds.get('mean', math.nan):.2f}, median {seconds.get('median', math.nan):.2f}",
         format_feedback(result["feedback"])])  # type: ignore[arg-type]
 

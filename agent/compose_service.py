@@ -18,8 +18,22 @@ from agent.anticipation import TimingSettings
 from agent.chords import parse_symbol
 from agent.compose import CompositionSession, Mark
 from agent.compose_osc import (
-    Begin, ChordIn, Clear, Done, ErrorOut, Fill, MarkIn, NoteIn, NoteOut, RegionIn, RegionOut, Regenerate,
-    ResetLearning, SongIn, TrackIn, Undo,
+    Begin,
+    ChordIn,
+    Clear,
+    Done,
+    ErrorOut,
+    Fill,
+    MarkIn,
+    NoteIn,
+    NoteOut,
+    Regenerate,
+    RegionIn,
+    RegionOut,
+    ResetLearning,
+    SongIn,
+    TrackIn,
+    Undo,
 )
 from agent.errors import ChordError, CompositionError
 from agent.events import ChordSpan, Note, Part
@@ -30,7 +44,7 @@ from agent.session import part_for_program
 
 log = logging.getLogger("sideman.compose_osc")
 
-_CHANNELS = tuple(c for c in range(16) if c != DRUM_CHANNEL)  # a pitched track's MIDI channel (unused on the wire)
+_CHANNELS = tuple(c for c in range(16) if c != DRUM_CHANNEL)  # pitched tracks' MIDI channels (not on the wire)
 
 
 @dataclass
@@ -110,7 +124,8 @@ class ComposeService:
             raise CompositionError("/compose/fill: name the regions to fill first (/compose/region)")
         piece = self.piece()
         regions = [Region(self._position(r.track), r.start_beat, r.end_beat,
-                          target_parts(piece, self._position(r.track), None, None)) for r in self.context.regions]
+                          target_parts(piece, self._position(r.track), None, None))
+                   for r in self.context.regions]
         self.context.regions = []
         self.session = CompositionSession(self.model, self.timing, piece, regions, learning=self.learning)
         version = self.session.infill(self.params)
@@ -128,12 +143,14 @@ class ComposeService:
 
     def _session(self) -> CompositionSession:
         if self.session is None:
-            raise CompositionError("nothing has been filled yet: send /compose/region and /compose/fill first")
+            raise CompositionError("nothing has been filled yet: send /compose/region and /compose/fill "
+                                   "first")
         return self.session
 
     def _known(self, track: int) -> TrackIn:
         if track not in self.context.tracks:
-            raise CompositionError(f"track {track} was not declared: send /compose/track {track} PROGRAM NAME first")
+            raise CompositionError(f"track {track} was not declared: send /compose/track {track} PROGRAM NAME "
+                                   "first")
         return self.context.tracks[track]
 
     def _position(self, track: int) -> int:
@@ -149,19 +166,21 @@ class ComposeService:
         taken: set[Part] = set()
         tracks = []
         for number in self.track_ids:
-            declared = ctx.tracks[number]
+            declared, notes = ctx.tracks[number], ctx.notes.get(number, [])
             part = part_for_program(declared.program, taken)
-            channel = DRUM_CHANNEL if part is None else _CHANNELS[(number - 1) % len(_CHANNELS)]
+            if part is None:  # drums: kept as a track, no context for the model
+                tracks.append(Track(declared.name, None, DRUM_CHANNEL, (), Part.COMP))
+                continue
             parts = (Part.COMP, Part.BASS) if part == Part.COMP else (part,)  # comping's low voice: bass
-            notes = [] if part is None else as_parts(ctx.notes.get(number, []), parts)
-            if part is not None and ctx.notes.get(number):
-                taken.add(part)
-            program = None if part is None else declared.program
-            tracks.append(Track(declared.name, program, channel, tuple(notes), part or Part.COMP))
-        ends = [ctx.end_beat] + [n.end_beat for ns in ctx.notes.values() for n in ns] + [r.end_beat for r in ctx.regions]
+            taken |= {part} if notes else set()
+            channel = _CHANNELS[(number - 1) % len(_CHANNELS)]
+            tracks.append(Track(declared.name, declared.program, channel, tuple(as_parts(notes, parts)), part))
+        ends = [ctx.end_beat, *(n.end_beat for ns in ctx.notes.values() for n in ns),
+                *(r.end_beat for r in ctx.regions)]
         bar = ctx.meter[0] * 4.0 / ctx.meter[1]
         downbeats = tuple(i * bar for i in range(max(1, math.ceil(max(ends) / bar - 1e-9))))
-        return Piece(tuple(tracks), downbeats, ctx.meter, tuple(sorted(ctx.chords, key=lambda s: s.beat)), max(ends))
+        chords = tuple(sorted(ctx.chords, key=lambda s: s.beat))
+        return Piece(tuple(tracks), downbeats, ctx.meter, chords, max(ends))
 
 
 def _chord(msg: ChordIn) -> ChordSpan:
@@ -176,7 +195,8 @@ def _chord(msg: ChordIn) -> ChordSpan:
 
 def _checked_span(track: TrackIn, msg: Any) -> Any:
     if msg.end_beat <= msg.start_beat:
-        raise CompositionError(f"track {msg.track}: start beat {msg.start_beat:g} must be before end beat {msg.end_beat:g}")
+        raise CompositionError(f"track {msg.track}: start beat {msg.start_beat:g} must be before end beat "
+                               f"{msg.end_beat:g}")
     if track.program == 128:
         raise CompositionError(f"track {msg.track} is drums (program 128): the model plays no drums")
     return msg

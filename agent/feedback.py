@@ -257,7 +257,7 @@ class FeedbackLearner:
             if last == 0.0:
                 break
             penalty = s.weight_decay * (self.adapter.shift.square().sum() + self.adapter.up.square().sum())
-            (loss + penalty).backward()
+            (loss + penalty).backward()  # type: ignore[no-untyped-call]
             optimiser.step()
         self.rounds += 1
         stats = LearnStats(first, last, margin.item(), step + 1, time.perf_counter() - started, self.adapter.norm())

@@ -25,14 +25,22 @@ import mido
 
 from agent.chord_recog import recognise_chords
 from agent.datasets import (
-    RawTrack, Song, guess_part, meter_bars, median_tempo, pick_lead, read_midi, split_bass, track_notes,
+    RawTrack,
+    Song,
+    guess_part,
+    median_tempo,
+    meter_bars,
+    pick_lead,
+    read_midi,
+    split_bass,
+    track_notes,
 )
 from agent.errors import CompositionError
 from agent.events import AGENT_PARTS, ChordSpan, Note, Part
 from agent.session import part_for_program
 
 DRUM_CHANNEL = 9  # MIDI channel 10, 0-based
-PIANO_PROGRAMS = range(0, 8)  # GM acoustic/electric pianos: comping with their own bass line
+PIANO_PROGRAMS = range(8)  # GM acoustic/electric pianos: comping with their own bass line
 
 
 @dataclass(frozen=True)
@@ -175,7 +183,8 @@ def exact_notes(raw: RawTrack, ticks_per_beat: int, part: Part) -> list[Note]:
 
 def _track_end_beat(midi: mido.MidiFile) -> float:
     """The latest end-of-track (or last message) of the file, in beats: empty clips at the end count."""
-    return max((sum(msg.time for msg in t) for t in midi.tracks), default=0) / midi.ticks_per_beat
+    ticks = max((sum(msg.time for msg in t) for t in midi.tracks), default=0)
+    return float(ticks / midi.ticks_per_beat)
 
 
 def _channel(raw: RawTrack, messages: mido.MidiTrack) -> tuple[int, bool]:

@@ -8,12 +8,12 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from compose_fakes import PROGRESSION, toy_model
 
 from agent import compose_osc as C
-from agent.compose_service import ComposeService
 from agent.anticipation import TimingSettings
+from agent.compose_service import ComposeService
 from agent.generator import SamplingParams
-from compose_fakes import PROGRESSION, toy_model
 
 OSC_MD = Path(__file__).resolve().parent.parent / "patches" / "OSC.md"
 _ROW = re.compile(r"^\| `(/[^`]+)` \|([^|]*)\|")

@@ -7,8 +7,10 @@ from pathlib import Path
 
 import pytest
 import torch
+from compose_fakes import song_file, toy_model
 
 from agent import compose_store
+from agent import vocab as V
 from agent.anticipation import TimingSettings
 from agent.checkpoint import save_checkpoint
 from agent.compose import CompositionSession, Mark
@@ -17,13 +19,16 @@ from agent.errors import CompositionError
 from agent.events import Note, Part
 from agent.feedback import FeedbackLearner, LearnerSettings, log_likelihood
 from agent.generator import SamplingParams
-from agent import vocab as V
 from agent.infill import Infiller, _Progress, region_context
 from agent.piece import Region, TrackRequest, inside, outside, read_piece, resolve, with_chords
 from agent.simulated_user import (
-    FeedbackResult, feedback_test, features, interaction_cost, satisfaction, summarise_feedback,
+    FeedbackResult,
+    features,
+    feedback_test,
+    interaction_cost,
+    satisfaction,
+    summarise_feedback,
 )
-from compose_fakes import song_file, toy_model
 
 TIMING = TimingSettings()
 BASS_GAP = Region(2, 16.0, 32.0, (Part.BASS,))  # bars 5-8 of the bass track

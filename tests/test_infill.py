@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import argparse
+import itertools
 from pathlib import Path
 
 import mido
 import pytest
+from compose_fakes import song_file, toy_model
 
 from agent import vocab as V
 from agent.anticipation import TimingSettings
@@ -17,10 +19,18 @@ from agent.events import Note, Part
 from agent.generator import SamplingParams
 from agent.infill import Infiller, encode_region, region_context
 from agent.piece import (
-    Piece, Region, TrackRequest, clear_regions, inside, outside, parse_bars, read_piece, resolve, with_chords,
+    Piece,
+    Region,
+    TrackRequest,
+    clear_regions,
+    inside,
+    outside,
+    parse_bars,
+    read_piece,
+    resolve,
+    with_chords,
 )
 from agent.tokens import decode
-from compose_fakes import song_file, toy_model
 
 TIMING = TimingSettings()
 
@@ -134,7 +144,7 @@ def test_long_regions_slide_windows_and_see_the_future(song: Path, tmp_path: Pat
     notes = infiller.fill(piece, regions[0], SamplingParams(seed=2))
     assert infiller.windows_opened >= 2
     assert notes[0].beat < 8.0 and notes[-1].beat >= 88.0  # written through to the end of the region
-    assert all(b.beat >= a.beat for a, b in zip(notes, notes[1:]))
+    assert all(b.beat >= a.beat for a, b in itertools.pairwise(notes))
     piece, _ = read_piece(song)
     ctx = region_context(piece, Region(2, 16.0, 32.0, (Part.BASS,)))
     assert ctx.own_before and ctx.own_after and all(n.beat >= 32.0 for n in ctx.own_after)
