@@ -67,14 +67,15 @@ class CompositionSession:
     """Infill, regenerate, undo, restore, export (see the module docstring)."""
 
     def __init__(self, model: MusicTransformer, timing: TimingSettings, piece: Piece, regions: Sequence[Region],
-                 template: bytes | None = None, learning: bool = True, settings: LearnerSettings | None = None) -> None:
+                 template: bytes | None = None, learning: bool = True, settings: LearnerSettings | None = None,
+                 learner: FeedbackLearner | None = None) -> None:
         if not regions:
             raise CompositionError("a composition session needs at least one region to fill")
         self.regions = tuple(merge_regions(regions))
         self.base = piece if piece.chords else with_chords(piece, self.regions)
         self.template = template
         self.learning = learning
-        self.learner = FeedbackLearner(model, timing, settings)
+        self.learner = learner or FeedbackLearner(model, timing, settings)  # shared: learning goes on
         self.infiller = Infiller(model, timing, self.learner.adapt)
         self.versions: list[Version] = []
         self.current = -1

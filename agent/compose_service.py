@@ -127,7 +127,9 @@ class ComposeService:
                           target_parts(piece, self._position(r.track), None, None))
                    for r in self.context.regions]
         self.context.regions = []
-        self.session = CompositionSession(self.model, self.timing, piece, regions, learning=self.learning)
+        learner = self.session.learner if self.session is not None else None  # what the marks taught stays
+        self.session = CompositionSession(self.model, self.timing, piece, regions, learning=self.learning,
+                                          learner=learner)
         version = self.session.infill(self.params)
         return self._result(request, version.number, list(version.regions), version.seconds)
 

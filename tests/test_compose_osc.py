@@ -197,3 +197,13 @@ def test_a_running_agent_serves_composition_over_udp(tmp_path: Path) -> None:
         patch.close()
     assert replies[0] == C.Begin(21, 0, 1) and isinstance(replies[-1], C.Done)
     assert all(4.0 <= r.beat < 12.0 for r in replies if isinstance(r, C.NoteOut))
+
+
+def test_learning_outlives_a_new_fill_until_clear(service: ComposeService) -> None:
+    send(service, C.RegionIn(2, 16.0, 24.0), C.Fill(1), C.MarkIn(2, 16.0, 20.0), C.Regenerate(2))
+    learner = service._session().learner
+    assert learner.rejected
+    replies = send(service, C.RegionIn(2, 24.0, 32.0), C.Fill(3))
+    assert replies[0] == C.Begin(3, 0, 1) and service._session().learner is learner
+    send(service, C.Clear())
+    assert service.session is None
