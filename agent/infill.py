@@ -45,6 +45,7 @@ log = logging.getLogger("sideman.infill")
 HISTORY_BEATS = 16.0  # past music a window opens with, when it fits
 RESERVE_TOKENS = 150  # room a window must leave for writing when it opens (about 50 notes and controls)
 MAX_NOTES_PER_BEAT = 24  # a bound on the work of one region, whatever the model does
+MAX_ONSETS = 10  # notes starting at one time in one region, at most (an undertrained model can loop)
 
 Adapt = Callable[[torch.Tensor], torch.Tensor]
 
@@ -236,7 +237,10 @@ class Infiller:
         min_tick = _tick(progress.now_beat, origin)
         while len(decoder) + 3 <= V.CONTEXT_LEN:
             logits = decoder.logits(V.EVENT_TIME, V.EVENT_DUR).clone()
-            logits[: max(builder.last_event_time, min_tick)] = float("-inf")
+            earliest = max(builder.last_event_time, min_tick)
+            if _onsets_at(progress.notes, origin + earliest / V.TICKS_PER_BEAT) >= MAX_ONSETS:
+                earliest += 1  # a chord that big is a loop, not music: move on
+            logits[:earliest] = float("-inf")
             time = sample_index(logits, params.temperature, params.top_p, rng)
             if time >= end_tick:
                 return True
@@ -273,6 +277,16 @@ class Infiller:
             return None
         beat = window.origin + time / V.TICKS_PER_BEAT
         return Note(beat, (dur + 1) / V.TICKS_PER_BEAT, pitch, V.VELOCITY_VALUES[vel], Part(part))
+
+
+def _onsets_at(notes: Sequence[Note], beat: float) -> int:
+    """How many of the latest notes start at `beat` (notes are in time order)."""
+    count = 0
+    for note in reversed(notes):
+        if abs(note.beat - beat) > 1e-6:
+            break
+        count += 1
+    return count
 
 
 def finish(notes: Sequence[Note], region: Region) -> list[Note]:
