@@ -233,7 +233,7 @@ def add_compose_eval_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--data", type=Path, default=Path("../shared/data"))
     parser.add_argument("--cache", type=Path, default=None, help="parsed-corpus cache file")
     parser.add_argument("--report", type=Path, default=Path("reports/compose"))
-    parser.add_argument("--cases", type=int, default=30, help="infill cases (one per held-out song)")
+    parser.add_argument("--cases", type=int, default=50, help="infill cases (one per held-out song)")
     parser.add_argument("--bars", type=int, default=4, help="bars per infilled region")
     parser.add_argument("--feedback-pieces", type=int, default=5)
     parser.add_argument("--tests-per-piece", type=int, default=4)

@@ -302,6 +302,8 @@ def format_feedback(feedback: dict[str, Any]) -> str:
             f = row[encoder]
             lines.append(f"  {name:28s}{f['ss_stop']:+8.3f}{f['ss_mean']:+8.3f}{f['ic']:6.2f}{f['satisfied']:6.0%}"
                          f"{f['ius']:+8.1%}{f['ius_mean']:+9.1%}{f['ric']:+8.1%}{row['round_seconds']:8.2f}")
+    learning = {name: row["learn_seconds"] for name, row in feedback["systems"].items() if row["learn_seconds"]}
+    lines += [f"  seconds of learning per round (within s/round): {name} {value:.3f}" for name, value in learning.items()]
     return "\n".join(lines)
 
 
