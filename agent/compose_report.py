@@ -38,14 +38,17 @@ def _pyplot() -> Any:
 
 
 def satisfaction_plot(feedback: dict[str, Any], path: Path) -> None:
+    """Mean SS_i per round and system, with the target encoder and with the symbolic features."""
     plt = _pyplot()
-    fig, ax = plt.subplots(figsize=(6, 3.5))
+    fig, axes = plt.subplots(1, 2, figsize=(11, 3.8), sharey=True)
     rounds = range(1, feedback["rounds"] + 1)
-    for name, row in feedback["systems"].items():
-        ax.plot(rounds, row["model"]["ss_curve"], marker="o", label=name)
-    ax.axhline(feedback["gamma"], color="0.6", ls="--", lw=1, label="gamma")
-    ax.set_xlabel("round"), ax.set_ylabel("mean SS_i"), ax.legend(fontsize=8)
-    ax.set_title(f"simulated user, {feedback['tests']} tests")
+    for ax, encoder in zip(axes, ("model", "features"), strict=True):
+        for name, row in feedback["systems"].items():
+            ax.plot(rounds, row[encoder]["ss_curve"], marker="o", label=name)
+        ax.axhline(feedback["gamma"], color="0.6", ls="--", lw=1, label="gamma")
+        ax.set_xlabel("round"), ax.set_title(f"{encoder} representation", fontsize=9)
+    axes[0].set_ylabel("mean SS_i"), axes[1].legend(fontsize=7)
+    fig.suptitle(f"simulated user, {feedback['tests']} tests", fontsize=10)
     fig.tight_layout()
     fig.savefig(path, dpi=90)
     plt.close(fig)
