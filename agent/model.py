@@ -253,21 +253,35 @@ class MusicTransformer(nn.Module):
         x = x + self.chord_pc.weight @ self.chord_masks[chord]
         x = x + self.bar_emb.weight[min(cache.now % cache.bar_ticks, MAX_BAR - 1)]
         scale = 1.0 / math.sqrt(C // nh)
-        for index, block in enumerate(self.blocks):
-            attn = block.attn
-            h = F.layer_norm(x, (C,), block.ln1.weight, block.ln1.bias)
-            q, k, v = torch.addmv(attn.qkv.bias, attn.qkv.weight, h).view(3, nh, C // nh).unbind(0)
+        for index, (ln1_w, ln1_b, qkv_w, qkv_b, proj_w, proj_b, ln2_w, ln2_b, fc_w, fc_b, out_w, out_b) in enumerate(
+            self._layer_weights()
+        ):
+            h = F.layer_norm(x, (C,), ln1_w, ln1_b)
+            q, k, v = torch.addmv(qkv_b, qkv_w, h).view(3, nh, C // nh).unbind(0)
             kv = cache.kv[index, :, 0]  # (2, nh, ctx, hd)
             kv[0, :, pos] = k
             kv[1, :, pos] = v
             scores = torch.bmm(kv[0, :, : pos + 1], (q * scale).unsqueeze(-1))  # (nh, L, 1)
             y = torch.bmm(torch.softmax(scores, dim=1).transpose(1, 2), kv[1, :, : pos + 1])  # (nh, 1, hd)
-            x = x + torch.addmv(attn.proj.bias, attn.proj.weight, y.view(C))
-            h = F.layer_norm(x, (C,), block.ln2.weight, block.ln2.bias)
-            h = F.gelu(torch.addmv(block.fc.bias, block.fc.weight, h), approximate="tanh")
-            x = x + torch.addmv(block.out.bias, block.out.weight, h)
+            x = x + torch.addmv(proj_b, proj_w, y.view(C))
+            h = F.gelu(torch.addmv(fc_b, fc_w, F.layer_norm(x, (C,), ln2_w, ln2_b)), approximate="tanh")
+            x = x + torch.addmv(out_b, out_w, h)
         cache.length = pos + 1
         return F.layer_norm(x, (C,), self.ln_f.weight, self.ln_f.bias)
+
+    def _layer_weights(self) -> list[tuple[torch.Tensor, ...]]:
+        """Each block's parameters as a flat tuple, gathered once: module attribute lookups cost more
+        than the arithmetic at this size. The tuples hold the parameter tensors themselves, so
+        in-place updates (an optimiser step, load_state_dict) are seen."""
+        cached: list[tuple[torch.Tensor, ...]] | None = self.__dict__.get("_weights_cache")
+        if cached is None:
+            cached = [
+                (b.ln1.weight, b.ln1.bias, b.attn.qkv.weight, b.attn.qkv.bias, b.attn.proj.weight, b.attn.proj.bias,
+                 b.ln2.weight, b.ln2.bias, b.fc.weight, b.fc.bias, b.out.weight, b.out.bias)
+                for b in self.blocks
+            ]
+            self.__dict__["_weights_cache"] = cached
+        return cached
 
     def step_logits(self, h: torch.Tensor, chord: int, now: int, lo: int, hi: int) -> torch.Tensor:
         """Logits (hi - lo,) for token ids [lo, hi) from a `step` hidden state (C,) at current time `now`."""
