@@ -1,0 +1,48 @@
+"""The shipped default checkpoint: it loads, it plays in the live setting, and it follows the chords."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from agent.anticipation import TimingSettings
+from agent.bench_model import lead_sheet, run_live
+from agent.checkpoint import load_checkpoint, read_metadata
+from agent.events import Part
+from agent.generator import SamplingParams
+from agent.live_model import load_generator
+from agent.metrics_music import chord_tone_ratio
+
+SHIPPED = Path(__file__).resolve().parents[1] / "models" / "sideman-default.safetensors"
+
+
+def test_shipped_checkpoint_is_small_safe_and_described() -> None:
+    assert SHIPPED.is_file(), "models/sideman-default.safetensors is the default model: it must be committed"
+    assert SHIPPED.stat().st_size < 40 * 2**20
+    meta = read_metadata(SHIPPED)  # safetensors: weights and JSON strings, nothing that executes
+    assert meta["format"] == "sideman-checkpoint-1"
+    model, timing, info = load_checkpoint(SHIPPED)
+    assert timing == TimingSettings()  # the runtime's default timing
+    assert info["step"] > 0 and info["heldout_loss_per_event_token"] < 3.0
+    card = (SHIPPED.parent / "README.md").read_text()
+    assert str(model.num_params()) in card.replace(",", "")
+
+
+def test_shipped_model_accompanies_a_lead_sheet_in_the_chords() -> None:
+    generator = load_generator(SHIPPED, TimingSettings())
+    notes, _ = run_live(generator, 32, (Part.COMP, Part.BASS), SamplingParams(seed=3), 1.0, 1.0)
+    assert len(notes) >= 16  # at least two notes a bar over eight bars
+    assert all(n.part in (Part.COMP, Part.BASS) and 0 <= n.beat < 32 for n in notes)
+    chords, _melody = lead_sheet(12)
+    onset_ratio, _ = chord_tone_ratio(notes, chords)
+    assert onset_ratio > 0.7
+
+
+@pytest.mark.parametrize("bad", ["delta2", "delta1"])
+def test_shipped_model_refuses_a_timing_it_was_not_trained_for(bad: str) -> None:
+    from agent.errors import ModelError
+
+    timing = TimingSettings(delta1_beats=2.0) if bad == "delta1" else TimingSettings(delta2_beats=4.0)
+    with pytest.raises(ModelError, match=bad):
+        load_generator(SHIPPED, timing)
