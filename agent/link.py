@@ -30,7 +30,7 @@ from agent.osc import Play, Playhead, Stop, Tempo
 
 log = logging.getLogger(__name__)
 
-_JOIN_DELAY_S = 0.6  # aalink#7: 0.5 s avoided the tempo takeover in its reporter's tests; 0.2 s did not
+_JOIN_DELAY_S = 1.5  # aalink#7: 0.5 s avoided the tempo takeover in its reporter's tests, 0.2 s did not; 0.6 s failed once here under load
 _TEMPO_EPS_BPM = 0.01  # smaller changes are Link's rounding, not a tempo change (no replan, no log line)
 _TEMPO_LO, _TEMPO_HI = 10.0, 1000.0  # the contract's tempo range (/transport/tempo)
 

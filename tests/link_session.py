@@ -49,7 +49,12 @@ async def main() -> dict[str, object]:
     result: dict[str, object] = {}
     try:
         result["join_s"] = await wait_for(lambda: peer.num_peers >= 1 and clock.running, 10)
-        result["tempo_at_join"] = clock.tempo_bpm  # the session's, not the agent's default (120)
+        # The session's tempo, not the agent's default (120): the agent's first report may still carry
+        # its own tempo for a moment after joining, so wait for it to settle, then check that the
+        # session itself was not taken over (aalink#7).
+        result["tempo_settle_s"] = await wait_for(lambda: abs(clock.tempo_bpm - 100.0) < 0.01, 3)
+        result["tempo_at_join"] = clock.tempo_bpm
+        result["session_tempo"] = peer.tempo
         await asyncio.sleep(0.5)
         result["beat_errors"] = [beat_error(peer, agent)]
         for tempo in (140.0, 90.0):

@@ -31,6 +31,8 @@ def test_tempo_and_beat_follow_a_local_link_peer() -> None:
     print(f"[link] {result}")
     assert 0 <= result["join_s"] < 5
     assert result["tempo_at_join"] == pytest.approx(100.0, abs=0.01)
+    assert result["session_tempo"] == pytest.approx(100.0, abs=0.01)  # the agent did not take the session over
+    assert 0 <= result["tempo_settle_s"] < 3
     assert 0 <= result["follow_140_s"] < 0.5 and 0 <= result["follow_90_s"] < 0.5
     assert all(abs(e) < 0.03 for e in result["beat_errors"])  # beats; 0.03 beat = 20 ms at 90 bpm
     assert result["running"]
