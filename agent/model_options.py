@@ -39,6 +39,8 @@ def add_train_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--preset", choices=PRESET_NAMES, default="default")
     parser.add_argument("--steps", type=int, default=TrainSettings.steps, help="planned total steps")
     parser.add_argument("--until", type=int, default=None, help="stop at this step (resume later)")
+    parser.add_argument("--init", type=Path, default=None,
+                        help="with no state.pt in --out: start from this checkpoint's weights (e.g. the shipped model)")
     parser.add_argument("--batch", type=int, default=TrainSettings.batch)
     parser.add_argument("--eval-every", type=int, default=TrainSettings.eval_every)
     parser.add_argument("--limit", type=int, default=None, help="load at most this many songs")

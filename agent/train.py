@@ -29,7 +29,7 @@ import torch.nn.functional as F
 
 from agent import vocab as V
 from agent.anticipation import TimingSettings
-from agent.checkpoint import save_checkpoint
+from agent.checkpoint import load_checkpoint, save_checkpoint
 from agent.datasets import Song, load_corpus
 from agent.examples import Example, build_example
 from agent.model import ModelConfig, MusicTransformer
@@ -157,6 +157,19 @@ class Trainer:
         self.rng.setstate((rng[0], tuple(rng[1]), rng[2]))
         return True
 
+    def warm_start(self, path: Path) -> None:
+        """Start from an exported checkpoint's weights (a run directory lost with its machine): the
+        step count goes on from the checkpoint's; the optimiser state starts afresh."""
+        model, timing, info = load_checkpoint(path)
+        if model.config != self.model.config or timing != self.timing:
+            raise ValueError(f"{path}: model {model.config} / timing {timing} differ from this run's")
+        self.model.load_state_dict(model.state_dict())
+        self.ema.load_state_dict(model.state_dict())
+        self.step = int(info.get("step", 0))
+        self.elapsed_s = float(info.get("train_seconds", 0.0))
+        self.tokens_seen = int(info.get("event_tokens_seen", 0))
+        log.info("warm start from %s at step %d", path, self.step)
+
     def train_step(self) -> float:
         s = self.settings
         self.model.train()
@@ -223,6 +236,8 @@ def run_from_args(args: argparse.Namespace) -> int:
     timing = TimingSettings(args.delta1, args.delta2, args.lead)
     trainer = Trainer(songs, args.out, PRESETS[args.preset], settings, timing)
     resumed = trainer.load_state()
+    if not resumed and args.init is not None:
+        trainer.warm_start(args.init)
     log.info("%s at step %d: %d train songs, %d params, timing %s", "resumed" if resumed else "started",
              trainer.step, len(trainer.train_songs), trainer.model.num_params(), timing)
     trainer.run(args.until)

@@ -72,3 +72,17 @@ def test_cli_train_writes_log_state_and_model(songs: list[Song], tmp_path: Path)
     assert exit_info.value.code == 0
     assert (out / "state.pt").exists() and (out / "model.safetensors").exists()
     assert "heldout" in (out / "train.log").read_text()
+
+
+def test_warm_start_from_an_exported_checkpoint(songs: list[Song], tmp_path: Path) -> None:
+    first = trainer(songs, tmp_path / "a")
+    first.run(until_step=4)
+    second = trainer(songs, tmp_path / "b")
+    second.warm_start(tmp_path / "a" / "model.safetensors")
+    assert second.step == 4
+    exported, _, _ = load_checkpoint(tmp_path / "a" / "model.safetensors")
+    for p, q in zip(exported.parameters(), second.model.parameters(), strict=True):
+        assert torch.equal(p, q)
+    other = Trainer(songs, tmp_path / "c", PRESETS["tiny"], SETTINGS, TimingSettings(delta1_beats=2.0))
+    with pytest.raises(ValueError, match="differ"):
+        other.warm_start(tmp_path / "a" / "model.safetensors")
