@@ -27,6 +27,7 @@ from __future__ import annotations
 
 import argparse
 import bisect
+import itertools
 import math
 from collections.abc import Sequence
 from pathlib import Path
@@ -75,11 +76,11 @@ def windows(downbeats: Sequence[float], end_beat: float, per_bar: int) -> list[t
         edges.insert(0, 0.0)
     edges.append(end_beat)
     out: list[tuple[float, float]] = []
-    for start, stop in zip(edges, edges[1:]):
+    for start, stop in itertools.pairwise(edges):
         # window edges on the 1/12-beat grid, like every other time in a Song
         cuts = {round((start + i * (stop - start) / per_bar) * 12) / 12 for i in range(per_bar)}
         cuts = sorted(cuts | {stop})
-        out.extend(zip(cuts, cuts[1:]))
+        out.extend(itertools.pairwise(cuts))
     return out
 
 

@@ -23,6 +23,7 @@ from __future__ import annotations
 import argparse
 import bisect
 import gzip
+import itertools
 import json
 import logging
 import math
@@ -261,7 +262,7 @@ def meter_bars(midi: mido.MidiFile, end_beat: float) -> tuple[tuple[float, ...],
     starts = sorted(changes) + [max(end_beat, 1e-9)]
     downbeats: list[float] = []
     meters: Counter[tuple[int, int]] = Counter()
-    for start, stop in zip(starts, starts[1:]):
+    for start, stop in itertools.pairwise(starts):
         num, den = changes[start]
         bar = num * 4 / den
         count = max(0, math.ceil((stop - start) / bar - 1e-9))

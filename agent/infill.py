@@ -27,17 +27,19 @@ import random
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
+import numpy as np
 import torch
 
 from agent import vocab as V
 from agent.anticipation import Interleaver, Item, TimingSettings
 from agent.chords import chord_id
+from agent.engine import Array
 from agent.errors import CompositionError
-from agent.events import ChordSpan, Note, Part
+from agent.events import ChordSpan, Note
 from agent.generator import SamplingParams
 from agent.model import MusicTransformer
 from agent.piece import Piece, Region, as_parts, inside, outside
-from agent.sampling import REST_VALUE, CachedDecoder, note_mask, sample_index, sample_note
+from agent.sampling import CachedDecoder, Mask, new_rng, note_mask, sample_event, sample_index
 from agent.tokens import ChordTimeline, encode, header
 
 log = logging.getLogger("sideman.infill")
@@ -152,10 +154,9 @@ class SteeredDecoder(CachedDecoder):
         super().__init__(model)
         self.adapt = adapt
 
-    def logits(self, lo: int, hi: int) -> torch.Tensor:
-        assert self._hidden is not None, "feed at least one token first"
+    def hidden(self) -> Array:
         with torch.inference_mode():
-            return self.model.step_logits(self.adapt(self._hidden), self.chords[-1], self.cache.now, lo, hi)
+            return self.adapt(torch.from_numpy(super().hidden())).numpy()
 
 
 @dataclass
@@ -178,7 +179,7 @@ class Infiller:
         """New notes for `region` (onsets inside it, ends clipped to it), as the region's parts."""
         ctx = region_context(piece, region)
         seed = params.seed if params.seed is not None else random.getrandbits(31)
-        rng = torch.Generator().manual_seed(seed)
+        rng = new_rng(seed)
         allowed = note_mask([int(p) for p in region.parts])
         progress = _Progress(region.start_beat)
         budget = MAX_NOTES_PER_BEAT * max(1.0, region.end_beat - region.start_beat)
@@ -228,19 +229,19 @@ class Infiller:
         return window
 
     # --- sampling ---
-    def _write(self, window: Window, region: Region, params: SamplingParams, rng: torch.Generator,
-               allowed: torch.Tensor, progress: _Progress) -> bool:
+    def _write(self, window: Window, region: Region, params: SamplingParams, rng: np.random.Generator,
+               allowed: Mask, progress: _Progress) -> bool:
         """Sample events in one window; True when the region is done, False to go on in a new window."""
         origin, builder, decoder = window.origin, window.builder, window.decoder
         end_tick = _tick(region.end_beat, origin)
         last_tick = V.MAX_TIME - self.delta  # past this the future is out of the window's view
         min_tick = _tick(progress.now_beat, origin)
         while len(decoder) + 3 <= V.CONTEXT_LEN:
-            logits = decoder.logits(V.EVENT_TIME, V.EVENT_DUR).clone()
+            logits = decoder.logits(V.EVENT_TIME, V.EVENT_DUR)
             earliest = max(builder.last_event_time, min_tick)
             if _onsets_at(progress.notes, origin + earliest / V.TICKS_PER_BEAT) >= MAX_ONSETS:
                 earliest += 1  # a chord that big is a loop, not music: move on
-            logits[:earliest] = float("-inf")
+            logits[:earliest] = -np.inf
             time = sample_index(logits, params.temperature, params.top_p, rng)
             if time >= end_tick:
                 return True
@@ -260,23 +261,13 @@ class Infiller:
         progress.now_beat = max(progress.now_beat, origin + builder.last_event_time / V.TICKS_PER_BEAT)
         return False
 
-    def _note(self, window: Window, params: SamplingParams, rng: torch.Generator, time: int,
-              allowed: torch.Tensor) -> Note | None:
-        """Sample an event at `time`; None when the model chose a rest there (as the live generator
-        allows: forcing a pitch would turn it into a spurious short note; never two rests at one time)."""
-        last = next((i for i in reversed(window.builder.items) if not i.control), None)
-        allow_rest = last is None or not (last.rest and last.time == time)
-        dur_vel, value = sample_note(window.decoder, time, window.timeline.at(time), params, rng, allowed,
-                                     allow_rest=allow_rest)
-        dur, vel = divmod(dur_vel, V.NUM_VEL)
-        part, pitch = divmod(value, V.NUM_PITCHES)
-        rest = value == REST_VALUE
-        window.builder.add_event(Item(time, dur + 1, vel, -1 if rest else value))
-        window.fed += 1  # its three tokens were fed by sample_note
-        if rest:
-            return None
-        beat = window.origin + time / V.TICKS_PER_BEAT
-        return Note(beat, (dur + 1) / V.TICKS_PER_BEAT, pitch, V.VELOCITY_VALUES[vel], Part(part))
+    def _note(self, window: Window, params: SamplingParams, rng: np.random.Generator, time: int,
+              allowed: Mask) -> Note | None:
+        """Sample an event at `time`; None when the model chose a rest there."""
+        note = sample_event(window.decoder, window.builder, time, window.timeline.at(time), window.origin, params,
+                            rng, allowed)
+        window.fed += 1  # its three tokens were fed by sample_event
+        return note
 
 
 def _onsets_at(notes: Sequence[Note], beat: float) -> int:

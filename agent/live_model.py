@@ -24,17 +24,18 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Protocol
 
-import torch
+import numpy as np
 
 from agent import vocab as V
 from agent.anticipation import Interleaver, Item, TimingSettings
 from agent.checkpoint import load_checkpoint
 from agent.chords import chord_id
+from agent.engine import limit_threads
 from agent.errors import ModelError
 from agent.events import ChordSpan, Note, Part
 from agent.generator import GenerationContext, SamplingParams
 from agent.model import MusicTransformer
-from agent.sampling import REST_VALUE, CachedDecoder, FullDecoder, note_mask, sample_index, sample_note
+from agent.sampling import CachedDecoder, FullDecoder, Mask, new_rng, note_mask, sample_event, sample_index
 from agent.tokens import ChordTimeline, encode, header
 
 log = logging.getLogger("sideman.model")
@@ -263,7 +264,7 @@ class ModelGenerator:
     # --- sampling ---
     def _sample_chunk(self, window: Window, params: SamplingParams, start_tick: int, end_tick: int) -> list[Note]:
         seed = params.seed if params.seed is not None else self._seed_rng.getrandbits(31)
-        rng = torch.Generator().manual_seed(seed + start_tick)
+        rng = new_rng(seed + start_tick)
         allowed = note_mask(window.parts)
         notes: list[Note] = []
         decoder, builder = window.decoder, window.builder
@@ -271,8 +272,8 @@ class ModelGenerator:
             # room for an event and every control it could release before the chunk ends
             if not window.parts or len(decoder) + 3 + 3 * builder.pending_before(end_tick) + 3 > V.CONTEXT_LEN:
                 break
-            logits = decoder.logits(V.EVENT_TIME, V.EVENT_DUR).clone()
-            logits[: max(builder.last_event_time, start_tick)] = float("-inf")
+            logits = decoder.logits(V.EVENT_TIME, V.EVENT_DUR)
+            logits[: max(builder.last_event_time, start_tick)] = -math.inf
             time = sample_index(logits, params.temperature, params.top_p, rng)
             if time >= end_tick:
                 break
@@ -284,26 +285,14 @@ class ModelGenerator:
                 notes.append(note)
         return notes
 
-    def _sample_note(self, window: Window, params: SamplingParams, rng: torch.Generator, time: int,
-                     allowed: torch.Tensor) -> Note | None:
-        """Sample duration and pitch of an event at `time`; None when the model chose a rest there."""
-        # Two rests at one time never happen in training (the rule places at most one per beat): after a
-        # rest at this very time the model must play a note, which also ends a rest-after-rest loop an
-        # undertrained model can fall into.
-        last = next((i for i in reversed(window.builder.items) if not i.control), None)
-        allow_rest = last is None or not (last.rest and last.time == time)
-        dur_vel, value = sample_note(window.decoder, time, self._timeline.at(time), params, rng, allowed,
-                                     allow_rest=allow_rest)
-        dur, vel = divmod(dur_vel, V.NUM_VEL)
-        part, pitch = divmod(value, V.NUM_PITCHES)
-        rest = value == REST_VALUE
-        window.builder.add_event(Item(time, dur + 1, vel, -1 if rest else value))
-        window.fed_items += 1  # its tokens were fed above; controls it released are fed by _sync
+    def _sample_note(self, window: Window, params: SamplingParams, rng: np.random.Generator, time: int,
+                     allowed: Mask) -> Note | None:
+        """Sample the event at `time`; None when the model chose a rest there."""
+        note = sample_event(window.decoder, window.builder, time, self._timeline.at(time), window.origin, params,
+                            rng, allowed)
+        window.fed_items += 1  # its tokens were fed by sample_event; controls it released are fed by _sync
         self._sync(window)
-        if rest:
-            return None
-        beat = window.origin + time / V.TICKS_PER_BEAT
-        return Note(beat, (dur + 1) / V.TICKS_PER_BEAT, pitch, V.VELOCITY_VALUES[vel], Part(part))
+        return note
 
 
 def timing_problem(trained: TimingSettings, timing: TimingLike) -> str | None:
@@ -321,7 +310,7 @@ def timing_problem(trained: TimingSettings, timing: TimingLike) -> str | None:
 
 def load_generator(path: Path, timing: TimingLike, cached: bool = True) -> ModelGenerator:
     """The model generator for a checkpoint; ModelError when the runtime timing cannot be honoured."""
-    torch.set_num_threads(1)  # one core for the model, the other for the event loop
+    limit_threads(1)  # one core for the model, the other for the event loop
     model, trained, info = load_checkpoint(path)
     problem = timing_problem(trained, timing)
     if problem is not None:

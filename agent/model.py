@@ -20,8 +20,9 @@ comes an eighth later, on the off-beat" something every one of 768 time embeddin
 Both features are derived from the token stream itself (`time_features`), so callers pass tokens and
 chord ids only, and the key/value cache carries the current time and bar length along.
 
-Decoding keeps a per-layer key/value cache (`KVCache`) so a new token costs one step, not a re-run of
-the context; `logits_range` computes only the slice of the vocabulary the grammar allows next.
+This module is the torch graph for training and evaluation; generation runs the same function in numpy
+with a key/value cache (`agent.engine`), held equal to `forward` by tests/test_engine.py.
+`logits_range` computes only a slice of the vocabulary (feedback learning scores with it).
 """
 
 from __future__ import annotations
@@ -82,30 +83,6 @@ def time_features(tokens: torch.Tensor, now0: int = 0) -> torch.Tensor:
     return torch.cummax(values, dim=1).values.clamp(min=now0)
 
 
-class KVCache:
-    """Preallocated keys and values for every layer; `length` tokens are valid.
-
-    It also carries the stream's current time (`now`, ticks) and bar length (`bar_ticks`), the state
-    the time features need to continue a sequence one token at a time.
-    """
-
-    def __init__(self, config: ModelConfig, batch: int = 1) -> None:
-        head_dim = config.d_model // config.n_head
-        shape = (config.n_layer, 2, batch, config.n_head, config.context_len, head_dim)
-        self.kv = torch.zeros(shape)
-        self.length = 0
-        self.now = 0
-        self.bar_ticks = 4 * V.TICKS_PER_BEAT
-
-    def truncate(self, length: int, now: int) -> None:
-        """Forget every position from `length` on (rolling back a withdrawn chunk); `now` is the
-        current time of the kept stream (the caller has the tokens)."""
-        if not 0 <= length <= self.length:
-            raise ValueError(f"cannot truncate a cache of {self.length} positions to {length}")
-        self.length = length
-        self.now = now
-
-
 class Attention(nn.Module):
     def __init__(self, config: ModelConfig) -> None:
         super().__init__()
@@ -114,24 +91,14 @@ class Attention(nn.Module):
         self.proj = nn.Linear(config.d_model, config.d_model)
         self.dropout = config.dropout
 
-    def forward(self, x: torch.Tensor, cache: torch.Tensor | None = None, start: int = 0) -> torch.Tensor:
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
         B, T, C = x.shape
         q, k, v = self.qkv(x).split(C, dim=2)
         q = q.view(B, T, self.n_head, C // self.n_head).transpose(1, 2)  # (B, nh, T, hd)
         k = k.view(B, T, self.n_head, C // self.n_head).transpose(1, 2)
         v = v.view(B, T, self.n_head, C // self.n_head).transpose(1, 2)
-        if cache is None:
-            drop = self.dropout if self.training else 0.0
-            y = F.scaled_dot_product_attention(q, k, v, is_causal=True, dropout_p=drop)
-        else:
-            cache[0, :, :, start : start + T] = k
-            cache[1, :, :, start : start + T] = v
-            keys, values = cache[0, :, :, : start + T], cache[1, :, :, : start + T]
-            if T == 1:
-                y = F.scaled_dot_product_attention(q, keys, values)
-            else:  # a block of new tokens: causal within the block, full view of the cached past
-                mask = torch.ones(T, start + T, dtype=torch.bool).tril(diagonal=start)
-                y = F.scaled_dot_product_attention(q, keys, values, attn_mask=mask)
+        drop = self.dropout if self.training else 0.0
+        y = F.scaled_dot_product_attention(q, k, v, is_causal=True, dropout_p=drop)
         y = y.transpose(1, 2).contiguous().view(B, T, C)
         return F.dropout(self.proj(y), self.dropout, self.training)
 
@@ -146,8 +113,8 @@ class Block(nn.Module):
         self.out = nn.Linear(4 * config.d_model, config.d_model)
         self.dropout = config.dropout
 
-    def forward(self, x: torch.Tensor, cache: torch.Tensor | None = None, start: int = 0) -> torch.Tensor:
-        x = x + self.attn(self.ln1(x), cache, start)
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        x = x + self.attn(self.ln1(x))
         hidden = F.gelu(self.fc(self.ln2(x)), approximate="tanh")
         return x + F.dropout(self.out(hidden), self.dropout, self.training)
 
@@ -199,33 +166,18 @@ class MusicTransformer(nn.Module):
     def num_params(self) -> int:
         return sum(p.numel() for p in self.parameters())
 
-    def hidden(
-        self, tokens: torch.Tensor, chords: torch.Tensor, cache: KVCache | None = None
-    ) -> torch.Tensor:
-        """Final hidden states (B, T, C) of `tokens` (B, T) with chord ids (B, T).
-
-        With a cache, the tokens continue the cached positions and are appended to the cache.
-        """
+    def hidden(self, tokens: torch.Tensor, chords: torch.Tensor) -> torch.Tensor:
+        """Final hidden states (B, T, C) of `tokens` (B, T) with chord ids (B, T), from position 0."""
         B, T = tokens.shape
-        start = 0 if cache is None else cache.length
-        if start + T > self.config.context_len:
-            raise ValueError(f"{start + T} positions exceed the context of {self.config.context_len}")
-        now = time_features(tokens, 0 if cache is None else cache.now)  # (B, T)
-        if start <= 1 < start + T:  # the block holds the meter token of the header
-            bar = self.bar_ticks(tokens[:, 1 - start])
-            if cache is not None:
-                cache.bar_ticks = int(bar[0])
-        else:
-            bar = torch.full((B,), 4 * V.TICKS_PER_BEAT if cache is None else cache.bar_ticks)
-        pos = torch.arange(start, start + T)
-        x = self.tok_emb(tokens) + self.pos_emb(pos) + self.chord_emb(chords)
+        if T > self.config.context_len:
+            raise ValueError(f"{T} positions exceed the context of {self.config.context_len}")
+        now = time_features(tokens)  # (B, T)
+        bar = self.bar_ticks(tokens[:, 1]) if T > 1 else torch.full((B,), 4 * V.TICKS_PER_BEAT)
+        x = self.tok_emb(tokens) + self.pos_emb(torch.arange(T)) + self.chord_emb(chords)
         x = x + self.chord_pc(self.chord_masks[chords])  # (B, T, C)
         x = x + self.bar_emb((now % bar.unsqueeze(1)).clamp(max=MAX_BAR - 1))
-        for index, block in enumerate(self.blocks):
-            x = block(x, None if cache is None else cache.kv[index], start)
-        if cache is not None:
-            cache.length = start + T
-            cache.now = int(now[0, -1])
+        for block in self.blocks:
+            x = block(x)
         out: torch.Tensor = self.ln_f(x)
         return out
 
@@ -234,69 +186,6 @@ class MusicTransformer(nn.Module):
         index = meter_tokens - V.METER
         index = torch.where((index >= 0) & (index < len(self.bar_table)), index, len(self.bar_table) - 1)
         return self.bar_table[index]
-
-    def step(self, token: int, chord: int, cache: KVCache) -> torch.Tensor:
-        """The final hidden state (C,) of one new token appended to the cache: the decoding fast path.
-
-        The same arithmetic as `hidden` for one position and batch 1, written with vector ops so a
-        step costs a few dozen small kernels and no module dispatch (the live path's hot loop).
-        """
-        pos = cache.length
-        if pos >= self.config.context_len:
-            raise ValueError(f"{pos + 1} positions exceed the context of {self.config.context_len}")
-        C, nh = self.config.d_model, self.config.n_head
-        if V.EVENT_TIME <= token < V.EVENT_DUR:
-            cache.now = token - V.EVENT_TIME
-        if pos == 1:
-            cache.bar_ticks = int(self.bar_ticks(torch.tensor([token]))[0])
-        x = self.tok_emb.weight[token] + self.pos_emb.weight[pos] + self.chord_emb.weight[chord]
-        x = x + self.chord_pc.weight @ self.chord_masks[chord]
-        x = x + self.bar_emb.weight[min(cache.now % cache.bar_ticks, MAX_BAR - 1)]
-        scale = 1.0 / math.sqrt(C // nh)
-        for index, (ln1_w, ln1_b, qkv_w, qkv_b, proj_w, proj_b, ln2_w, ln2_b, fc_w, fc_b, out_w, out_b) in enumerate(
-            self._layer_weights()
-        ):
-            h = F.layer_norm(x, (C,), ln1_w, ln1_b)
-            q, k, v = torch.addmv(qkv_b, qkv_w, h).view(3, nh, C // nh).unbind(0)
-            kv = cache.kv[index, :, 0]  # (2, nh, ctx, hd)
-            kv[0, :, pos] = k
-            kv[1, :, pos] = v
-            scores = torch.bmm(kv[0, :, : pos + 1], (q * scale).unsqueeze(-1))  # (nh, L, 1)
-            y = torch.bmm(torch.softmax(scores, dim=1).transpose(1, 2), kv[1, :, : pos + 1])  # (nh, 1, hd)
-            x = x + torch.addmv(proj_b, proj_w, y.view(C))
-            h = F.gelu(torch.addmv(fc_b, fc_w, F.layer_norm(x, (C,), ln2_w, ln2_b)), approximate="tanh")
-            x = x + torch.addmv(out_b, out_w, h)
-        cache.length = pos + 1
-        return F.layer_norm(x, (C,), self.ln_f.weight, self.ln_f.bias)
-
-    def _layer_weights(self) -> list[tuple[torch.Tensor, ...]]:
-        """Each block's parameters as a flat tuple, gathered once: module attribute lookups cost more
-        than the arithmetic at this size. The tuples hold the parameter tensors themselves, so
-        in-place updates (an optimiser step, load_state_dict) are seen."""
-        cached: list[tuple[torch.Tensor, ...]] | None = self.__dict__.get("_weights_cache")
-        if cached is None:
-            cached = [
-                (b.ln1.weight, b.ln1.bias, b.attn.qkv.weight, b.attn.qkv.bias, b.attn.proj.weight, b.attn.proj.bias,
-                 b.ln2.weight, b.ln2.bias, b.fc.weight, b.fc.bias, b.out.weight, b.out.bias)
-                for b in self.blocks
-            ]
-            self.__dict__["_weights_cache"] = cached
-        return cached
-
-    def step_logits(self, h: torch.Tensor, chord: int, now: int, lo: int, hi: int) -> torch.Tensor:
-        """Logits (hi - lo,) for token ids [lo, hi) from a `step` hidden state (C,) at current time `now`."""
-        logits = self.tok_emb.weight[lo:hi] @ h
-        a, b = max(lo, V.EVENT_TIME), min(hi, V.EVENT_DUR)
-        if a < b:
-            rel = self.rel_time.weight @ h + self.rel_time.bias  # (MAX_OFFSET + 2,)
-            logits[a - lo : b - lo] += rel[(torch.arange(a, b) - V.EVENT_TIME - now + 1).clamp(0, MAX_OFFSET + 1)]
-        a, b = max(lo, V.EVENT_NOTE), min(hi, V.REST)
-        root = int(self.chord_roots[chord])
-        if a < b and root >= 0:
-            rel = self.rel_pitch.weight @ h + self.rel_pitch.bias  # (12,)
-            bias = rel[self.note_intervals[root, a - V.EVENT_NOTE : b - V.EVENT_NOTE]]
-            logits[a - lo : b - lo] += bias
-        return logits
 
     def forward(self, tokens: torch.Tensor, chords: torch.Tensor) -> torch.Tensor:
         """Logits (B, T, vocab) for every position (training and evaluation)."""

@@ -10,21 +10,38 @@ sampled sequence decodes (issue 6):
 Temperature, top-p and the inside/outside guidance (a logit bonus in nats for pitches whose pitch class
 is in the chord sounding at the note's onset; negative plays outside) apply on top.
 
-`CachedDecoder` feeds each new token once through the key/value cache. `FullDecoder` is the
-reference-style baseline (Thickstun et al.'s sampler re-runs the whole context for every token); it
-exists so the speed benchmark can compare the two on the same checkpoint in the same process.
+`CachedDecoder` feeds each new token once through the key/value cache of the numpy engine
+(`agent.engine`). `FullDecoder` is the reference-style baseline (Thickstun et al.'s sampler re-runs the
+whole context through the torch model for every token); it exists so the speed benchmark can compare
+the two on the same checkpoint in the same process. Sampling works on numpy arrays with a numpy
+random generator: a token costs a few microseconds of bookkeeping, not a few dozen torch dispatches.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 
+import numpy as np
+import numpy.typing as npt
 import torch
 
 from agent import vocab as V
+from agent.anticipation import Interleaver, Item
 from agent.chords import chord_from_id
+from agent.engine import Array, KVCache, engine_for
+from agent.events import Note, Part
 from agent.generator import SamplingParams
-from agent.model import KVCache, MusicTransformer
+from agent.model import MusicTransformer
+
+Mask = npt.NDArray[np.bool_]
+
+REST_VALUE = V.REST - V.EVENT_NOTE  # the `value` sample_note returns for a rest
+REST_DUR_VEL = 0  # the duration x velocity offset every rest carries (1 tick, class 0)
+_NOTE_PCS = np.arange(V.NUM_PARTS * V.NUM_PITCHES) % 12  # pitch class of each note slot
+
+
+def new_rng(seed: int) -> np.random.Generator:
+    return np.random.default_rng(seed)
 
 
 def current_time(tokens: Sequence[int]) -> int:
@@ -35,47 +52,36 @@ def current_time(tokens: Sequence[int]) -> int:
     return 0
 
 
-def top_p_filter(logits: torch.Tensor, top_p: float) -> torch.Tensor:
-    """Logits with everything outside the smallest set of mass >= top_p set to -inf (1-D)."""
-    if top_p >= 1.0:
-        return logits
-    sorted_logits, order = torch.sort(logits, descending=True)
-    cumulative = torch.softmax(sorted_logits, dim=-1).cumsum(-1)
-    drop = cumulative - torch.softmax(sorted_logits, dim=-1) >= top_p  # keep the token that crosses top_p
-    sorted_logits[drop] = float("-inf")
-    return torch.empty_like(logits).scatter_(0, order, sorted_logits)
+def sample_index(logits: Array, temperature: float, top_p: float, rng: np.random.Generator) -> int:
+    """One index from 1-D logits (-inf where forbidden), with temperature and top-p (nucleus) filtering:
+    the smallest set of most likely indices whose mass reaches top_p is kept."""
+    z = logits / max(temperature, 1e-4)
+    probs = np.exp(z - z.max())
+    if top_p < 1.0:
+        order = np.argsort(-probs, kind="stable")
+        ranked = probs[order]
+        before = np.cumsum(ranked) - ranked  # mass of the more likely indices
+        probs[order[before >= top_p * ranked.sum()]] = 0.0  # keeps the index that crosses top_p
+    cumulative = np.cumsum(probs)
+    index = int(np.searchsorted(cumulative, rng.random() * cumulative[-1], side="right"))
+    return min(index, len(probs) - 1)
 
 
-def sample_index(logits: torch.Tensor, temperature: float, top_p: float, rng: torch.Generator) -> int:
-    """One index from 1-D logits (already masked with -inf where forbidden)."""
-    scaled = top_p_filter(logits / max(temperature, 1e-4), top_p)
-    probs = torch.softmax(scaled, dim=-1)
-    return int(torch.multinomial(probs, 1, generator=rng))
-
-
-def note_mask(parts: Sequence[int]) -> torch.Tensor:
+def note_mask(parts: Sequence[int]) -> Mask:
     """Boolean mask over [EVENT_NOTE, REST): True for the pitches of the requested parts."""
-    mask = torch.zeros(V.NUM_PARTS * V.NUM_PITCHES, dtype=torch.bool)
+    mask = np.zeros(V.NUM_PARTS * V.NUM_PITCHES, dtype=np.bool_)
     for part in parts:
         mask[part * V.NUM_PITCHES : (part + 1) * V.NUM_PITCHES] = True
     return mask
 
 
-def chord_tone_mask(pitch_classes: frozenset[int] | set[int]) -> torch.Tensor:
+def chord_tone_mask(pitch_classes: frozenset[int] | set[int]) -> Mask:
     """Boolean mask over [EVENT_NOTE, REST): True where the pitch class is a chord tone."""
-    pcs = torch.arange(V.NUM_PARTS * V.NUM_PITCHES) % 12
-    mask = torch.zeros_like(pcs, dtype=torch.bool)
-    for pc in pitch_classes:
-        mask |= pcs == pc
-    return mask
+    return np.isin(_NOTE_PCS, list(pitch_classes))
 
 
-REST_VALUE = V.REST - V.EVENT_NOTE  # the `value` sample_note returns for a rest
-REST_DUR_VEL = 0  # the duration x velocity offset every rest carries (1 tick, class 0)
-
-
-def sample_note(decoder: CachedDecoder, time: int, chord: int, params: SamplingParams, rng: torch.Generator,
-                allowed: torch.Tensor, allow_rest: bool = False) -> tuple[int, int]:
+def sample_note(decoder: CachedDecoder, time: int, chord: int, params: SamplingParams, rng: np.random.Generator,
+                allowed: Mask, allow_rest: bool = False) -> tuple[int, int]:
     """Feed an event's time token, then sample and feed its duration x velocity and its note.
 
     The note is drawn from the `allowed` part x pitch slots (`note_mask`), with `params.guidance` nats
@@ -86,22 +92,44 @@ def sample_note(decoder: CachedDecoder, time: int, chord: int, params: SamplingP
     there turns a rest into a spurious short note. Without it, that rest's duration is masked too.
     """
     decoder.feed([V.EVENT_TIME + time], [chord])
-    dur_logits = decoder.logits(V.EVENT_DUR, V.EVENT_NOTE).clone()
+    dur_logits = decoder.logits(V.EVENT_DUR, V.EVENT_NOTE)
     if not allow_rest:  # the duration a rest carries (1 tick, softest class) would make a blip of a note
-        dur_logits[REST_DUR_VEL] = float("-inf")
+        dur_logits[REST_DUR_VEL] = -np.inf
     dur_vel = sample_index(dur_logits, params.temperature, params.top_p, rng)
     decoder.feed([V.EVENT_DUR + dur_vel], [chord])
-    logits = decoder.logits(V.EVENT_NOTE, V.EVENT_END).clone()  # pitches, then REST last
+    logits = decoder.logits(V.EVENT_NOTE, V.EVENT_END)  # pitches, then REST last
     notes = logits[:REST_VALUE]  # a view: edits land in `logits`
     tones = chord_from_id(chord) if params.guidance and chord else None
     if tones is not None:
         notes[chord_tone_mask(tones.pitch_classes)] += params.guidance
-    notes[~allowed] = float("-inf")
+    notes[~allowed] = -np.inf
     if not allow_rest:
-        logits[REST_VALUE] = float("-inf")
+        logits[REST_VALUE] = -np.inf
     value = sample_index(logits, params.temperature, params.top_p, rng)
     decoder.feed([V.EVENT_NOTE + value], [chord])
     return dur_vel, value
+
+
+def sample_event(decoder: CachedDecoder, builder: Interleaver, time: int, chord: int, origin: float,
+                 params: SamplingParams, rng: np.random.Generator, allowed: Mask) -> Note | None:
+    """Sample the event at `time` (its three tokens are fed), add it to `builder`, and return it as a
+    note of a window starting at beat `origin`; None when the model chose a rest there.
+
+    Two rests at one time never happen in training (the rule places at most one per beat): after a
+    rest at this very time the model must play a note, which also ends a rest-after-rest loop an
+    undertrained model can fall into.
+    """
+    last = next((i for i in reversed(builder.items) if not i.control), None)
+    allow_rest = last is None or not (last.rest and last.time == time)
+    dur_vel, value = sample_note(decoder, time, chord, params, rng, allowed, allow_rest=allow_rest)
+    dur, vel = divmod(dur_vel, V.NUM_VEL)
+    part, pitch = divmod(value, V.NUM_PITCHES)
+    rest = value == REST_VALUE
+    builder.add_event(Item(time, dur + 1, vel, -1 if rest else value))
+    if rest:
+        return None
+    beat = origin + time / V.TICKS_PER_BEAT
+    return Note(beat, (dur + 1) / V.TICKS_PER_BEAT, pitch, V.VELOCITY_VALUES[vel], Part(part))
 
 
 class CachedDecoder:
@@ -109,10 +137,11 @@ class CachedDecoder:
 
     def __init__(self, model: MusicTransformer) -> None:
         self.model = model
-        self.cache = KVCache(model.config)
+        self.engine = engine_for(model)
+        self.cache: KVCache = self.engine.new_cache()
         self.tokens: list[int] = []
         self.chords: list[int] = []
-        self._hidden: torch.Tensor | None = None  # (C,) at the last fed position
+        self._hidden: Array | None = None  # (C,) at the last fed position
 
     def __len__(self) -> int:
         return len(self.tokens)
@@ -122,19 +151,16 @@ class CachedDecoder:
             return
         self.tokens.extend(tokens)
         self.chords.extend(chords)
-        with torch.inference_mode():
-            if len(tokens) == 1:
-                self._hidden = self.model.step(tokens[0], chords[0], self.cache)
-            else:  # a block (controls, rests, a rebuilt window): one batched pass
-                x = torch.tensor([list(tokens)])
-                c = torch.tensor([list(chords)])
-                self._hidden = self.model.hidden(x, c, self.cache)[0, -1]
+        self._hidden = self.engine.feed(tokens, chords, self.cache)
 
-    def logits(self, lo: int, hi: int) -> torch.Tensor:
-        """Next-token logits for ids [lo, hi), 1-D."""
+    def hidden(self) -> Array:
+        """The final hidden state (C,) of the last fed token."""
         assert self._hidden is not None, "feed at least one token first"
-        with torch.inference_mode():
-            return self.model.step_logits(self._hidden, self.chords[-1], self.cache.now, lo, hi)
+        return self._hidden
+
+    def logits(self, lo: int, hi: int) -> Array:
+        """Next-token logits for ids [lo, hi), 1-D (a new array: callers may edit it)."""
+        return self.engine.logits(self.hidden(), self.chords[-1], self.cache.now, lo, hi)
 
     def truncate(self, length: int) -> None:
         """Forget tokens from `length` on; the next `logits` needs the hidden state of token length-1."""
@@ -147,18 +173,20 @@ class CachedDecoder:
 
 
 class FullDecoder(CachedDecoder):
-    """The no-cache baseline: every `logits` call re-runs the whole context."""
+    """The no-cache baseline: every `logits` call re-runs the whole context through the torch model."""
 
     def feed(self, tokens: Sequence[int], chords: Sequence[int]) -> None:
         self.tokens.extend(tokens)
         self.chords.extend(chords)
 
-    def logits(self, lo: int, hi: int) -> torch.Tensor:
+    def hidden(self) -> Array:
         with torch.inference_mode():
             x = torch.tensor([self.tokens])
             c = torch.tensor([self.chords])
-            hidden = self.model.hidden(x, c)[0, -1]
-            return self.model.step_logits(hidden, self.chords[-1], current_time(self.tokens), lo, hi)
+            return self.model.hidden(x, c)[0, -1].numpy()
+
+    def logits(self, lo: int, hi: int) -> Array:
+        return self.engine.logits(self.hidden(), self.chords[-1], current_time(self.tokens), lo, hi)
 
     def truncate(self, length: int) -> None:
         self.tokens, self.chords = self.tokens[:length], self.chords[:length]

@@ -118,7 +118,7 @@ def test_marks_steer_the_next_rounds_away_from_what_was_rejected(tmp_path: Path)
         window = infiller.open_window(region_context(piece, BASS_GAP), _Progress(BASS_GAP.start_beat))
         window.decoder.feed([V.EVENT_TIME + 20 * V.TICKS_PER_BEAT - 12, V.EVENT_DUR + 20], [1, 1])
         logits = window.decoder.logits(V.EVENT_NOTE + 3 * V.NUM_PITCHES, V.REST)
-        probs[name] = torch.softmax(logits, dim=-1)
+        probs[name] = torch.softmax(torch.from_numpy(logits), dim=-1)
     assert probs["steered"][high].sum() < 0.7 * probs["plain"][high].sum()
     ratio = {name: float(p[low].sum() / p[high].sum()) for name, p in probs.items()}
     assert ratio["steered"] > 1.5 * ratio["plain"]  # kept relative to rejected: up

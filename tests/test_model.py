@@ -1,4 +1,5 @@
-"""The transformer, its cache, checkpoints and the live model generator, on a tiny random model."""
+"""The transformer, checkpoints and the live model generator, on a tiny random model (the cached
+numpy decoder: tests/test_engine.py)."""
 
 from __future__ import annotations
 
@@ -17,7 +18,7 @@ from agent.errors import ModelError
 from agent.events import ChordSpan, Note, Part
 from agent.generator import GenerationContext, SamplingParams
 from agent.live_model import ModelGenerator, load_generator
-from agent.model import KVCache, ModelConfig, MusicTransformer, time_features
+from agent.model import ModelConfig, MusicTransformer, time_features
 from agent.tokens import decode
 
 TINY = ModelConfig(n_layer=2, n_head=2, d_model=32)
@@ -44,35 +45,6 @@ def test_time_features_follow_the_latest_event_time() -> None:
     tokens = torch.tensor([[V.MODE_LIVE, V.METER, V.EVENT_TIME + 5, V.EVENT_DUR, V.CONTROL_TIME + 2, V.EVENT_TIME + 9]])
     assert time_features(tokens).tolist() == [[0, 0, 5, 5, 5, 9]]
     assert time_features(tokens[:, :2], now0=7).tolist() == [[7, 7]]
-
-
-def test_cached_decode_equals_full_forward(tiny: MusicTransformer) -> None:
-    tokens = stream(90)
-    chords = torch.randint(0, 181, (1, 90))
-    with torch.inference_mode():
-        full = tiny(tokens, chords)
-        nows = time_features(tokens)
-        cache = KVCache(TINY)
-        hidden = tiny.hidden(tokens[:, :40], chords[:, :40], cache)  # a block prefill ...
-        steps = [tiny.logits_range(hidden, chords[:, :40], 0, V.VOCAB_SIZE, nows[:, :40])]
-        for i in range(40, 90):  # ... then one token at a time
-            h = tiny.hidden(tokens[:, i : i + 1], chords[:, i : i + 1], cache)
-            steps.append(tiny.logits_range(h, chords[:, i : i + 1], 0, V.VOCAB_SIZE, nows[:, i : i + 1]))
-    assert torch.allclose(torch.cat(steps, dim=1), full, atol=1e-4)
-
-
-def test_truncated_cache_recomputes_the_same_logits(tiny: MusicTransformer) -> None:
-    tokens = stream(30)
-    chords = torch.zeros((1, 30), dtype=torch.long)
-    with torch.inference_mode():
-        cache = KVCache(TINY)
-        tiny.hidden(tokens[:, :20], chords[:, :20], cache)
-        first = tiny.hidden(tokens[:, 20:30], chords[:, 20:30], cache)
-        cache.truncate(20, int(time_features(tokens[:, :20])[0, -1]))
-        again = tiny.hidden(tokens[:, 20:30], chords[:, 20:30], cache)
-    assert torch.allclose(first, again, atol=1e-5)
-    with pytest.raises(ValueError):
-        cache.truncate(31, 0)
 
 
 def test_logits_range_matches_the_full_head(tiny: MusicTransformer) -> None:
@@ -194,19 +166,6 @@ def test_replan_rolls_back_and_is_reproducible(tiny: MusicTransformer) -> None:
     assert generator._window.decoder.tokens == tokens_before  # type: ignore[union-attr]
     generator.reset()
     assert generator._window is None
-
-
-def test_single_token_step_equals_the_batched_pass(tiny: MusicTransformer) -> None:
-    tokens = stream(50)
-    chords = torch.randint(0, 181, (1, 50))
-    with torch.inference_mode():
-        full = tiny(tokens, chords)
-        cache = KVCache(TINY)
-        tiny.hidden(tokens[:, :20], chords[:, :20], cache)
-        for i in range(20, 50):
-            h = tiny.step(int(tokens[0, i]), int(chords[0, i]), cache)
-            logits = tiny.step_logits(h, int(chords[0, i]), cache.now, 0, V.VOCAB_SIZE)
-            assert torch.allclose(logits, full[0, i], atol=1e-4), i
 
 
 def test_generator_timing_check_names_the_problem(tiny: MusicTransformer) -> None:

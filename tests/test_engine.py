@@ -1,0 +1,147 @@
+"""The numpy decode engine against the torch graph, and the numpy sampler, on a tiny random model."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+import torch
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from threadpoolctl import threadpool_info  # type: ignore[import-untyped]
+
+from agent import vocab as V
+from agent.engine import engine_for, limit_threads
+from agent.model import ModelConfig, MusicTransformer
+from agent.sampling import CachedDecoder, FullDecoder, new_rng, sample_index
+
+TINY = ModelConfig(n_layer=2, n_head=2, d_model=32)
+
+
+@pytest.fixture()
+def tiny() -> MusicTransformer:
+    torch.manual_seed(0)
+    return MusicTransformer(TINY).eval()
+
+
+def stream(length: int, seed: int = 0) -> tuple[list[int], list[int]]:
+    """Random tokens after a 3/4 header, event times nondecreasing like a real stream, and chord ids."""
+    g = torch.Generator().manual_seed(seed)
+    body = torch.randint(0, V.VOCAB_SIZE, (length - V.HEADER_LEN,), generator=g)
+    times = (body >= V.EVENT_TIME) & (body < V.EVENT_DUR)
+    body[times] = torch.sort(body[times]).values
+    head = [V.MODE_LIVE, V.meter_token((3, 4)), V.PART_ON, V.PART_OFF + 2, V.PART_ON + 4, V.PART_ON + 6]
+    chords = torch.randint(0, 181, (length,), generator=g)
+    return head + body.tolist(), chords.tolist()
+
+
+def full_logits(model: MusicTransformer, tokens: list[int], chords: list[int]) -> np.ndarray:
+    with torch.inference_mode():
+        return model(torch.tensor([tokens]), torch.tensor([chords]))[0].numpy()
+
+
+@pytest.mark.parametrize("prefix", [1, 2, 40])
+def test_block_then_single_steps_equal_the_full_forward(tiny: MusicTransformer, prefix: int) -> None:
+    tokens, chords = stream(90)
+    full = full_logits(tiny, tokens, chords)
+    engine = engine_for(tiny)
+    cache = engine.new_cache()
+    h = engine.feed(tokens[:prefix], chords[:prefix], cache)  # a block ...
+    for i in range(prefix, 90):  # ... then one token at a time
+        logits = engine.logits(h, chords[i - 1], cache.now, 0, V.VOCAB_SIZE)
+        np.testing.assert_allclose(logits, full[i - 1], atol=1e-4, err_msg=f"position {i - 1}")
+        h = engine.feed(tokens[i : i + 1], chords[i : i + 1], cache)
+    assert cache.bar_ticks == 36  # from the header's meter token: 3/4 at 12 ticks per beat
+    np.testing.assert_allclose(engine.logits(h, chords[-1], cache.now, 0, V.VOCAB_SIZE), full[-1], atol=1e-4)
+
+
+def test_blocks_in_the_middle_equal_the_full_forward(tiny: MusicTransformer) -> None:
+    tokens, chords = stream(120, seed=3)
+    full = full_logits(tiny, tokens, chords)
+    engine = engine_for(tiny)
+    cache = engine.new_cache()
+    for a, b in [(0, 7), (7, 8), (8, 30), (30, 31), (31, 77), (77, 120)]:
+        h = engine.feed(tokens[a:b], chords[a:b], cache)
+        sliced = engine.logits(h, chords[b - 1], cache.now, V.EVENT_TIME, V.EVENT_END)
+        np.testing.assert_allclose(sliced, full[b - 1, V.EVENT_TIME : V.EVENT_END], atol=1e-4)
+
+
+def test_truncate_and_refeed_gives_the_same_state(tiny: MusicTransformer) -> None:
+    tokens, chords = stream(60, seed=1)
+    decoder = CachedDecoder(tiny)
+    decoder.feed(tokens[:30], chords[:30])
+    decoder.feed(tokens[30:45], chords[30:45])
+    first = decoder.logits(0, V.VOCAB_SIZE)
+    decoder.feed(tokens[45:], chords[45:])
+    decoder.truncate(45)
+    assert len(decoder) == 45 and decoder.cache.length == 45
+    np.testing.assert_allclose(decoder.logits(0, V.VOCAB_SIZE), first, atol=1e-5)
+    with pytest.raises(ValueError, match="truncate"):
+        decoder.cache.truncate(46, 0)
+
+
+def test_the_no_cache_baseline_reads_the_same_logits(tiny: MusicTransformer) -> None:
+    tokens, chords = stream(50, seed=2)
+    cached, full = CachedDecoder(tiny), FullDecoder(tiny)
+    for a, b in [(0, 20), (20, 21), (21, 50)]:
+        cached.feed(tokens[a:b], chords[a:b])
+        full.feed(tokens[a:b], chords[a:b])
+        np.testing.assert_allclose(cached.logits(0, V.VOCAB_SIZE), full.logits(0, V.VOCAB_SIZE), atol=1e-4)
+
+
+def test_context_overflow_is_refused(tiny: MusicTransformer) -> None:
+    engine = engine_for(tiny)
+    cache = engine.new_cache()
+    engine.feed([V.MODE_LIVE] * TINY.context_len, [0] * TINY.context_len, cache)
+    with pytest.raises(ValueError, match="exceed the context"):
+        engine.feed([V.MODE_LIVE], [0], cache)
+    with pytest.raises(ValueError, match="at least one"):
+        engine.feed([], [], engine.new_cache())
+
+
+def test_the_engine_follows_in_place_parameter_changes(tiny: MusicTransformer) -> None:
+    tokens, chords = stream(20)
+    before = engine_for(tiny)
+    assert engine_for(tiny) is before  # built once
+    with torch.no_grad():
+        tiny.blocks[0].fc.weight.mul_(1.5)  # an optimiser step or load_state_dict does this
+    after = engine_for(tiny)
+    assert after is not before
+    h = after.feed(tokens, chords, after.new_cache())
+    np.testing.assert_allclose(after.logits(h, chords[-1], after.new_cache().now, V.EVENT_DUR, V.REST),
+                               full_logits(tiny, tokens, chords)[-1, V.EVENT_DUR : V.REST], atol=1e-4)
+
+
+def test_limit_threads_pins_blas_and_torch() -> None:
+    limit_threads(1)
+    assert torch.get_num_threads() == 1
+    assert all(pool["num_threads"] == 1 for pool in threadpool_info() if pool["user_api"] == "blas")
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    logits=st.lists(st.floats(-20, 20), min_size=2, max_size=40),
+    forbidden=st.lists(st.booleans(), min_size=40, max_size=40),
+    temperature=st.floats(0.05, 2.0),
+    top_p=st.floats(0.05, 1.0),
+    seed=st.integers(0, 2**31 - 1),
+)
+def test_sampling_never_picks_a_masked_index(logits: list[float], forbidden: list[bool], temperature: float,
+                                            top_p: float, seed: int) -> None:
+    values = np.array(logits, np.float32)
+    mask = np.array(forbidden[: len(values)])
+    mask[int(np.argmax(np.where(mask, -np.inf, values)))] = False  # at least one allowed
+    values[mask] = -np.inf
+    index = sample_index(values, temperature, top_p, new_rng(seed))
+    assert 0 <= index < len(values) and not mask[index]
+
+
+def test_top_p_keeps_only_the_nucleus_and_temperature_sharpens() -> None:
+    logits = np.log(np.array([0.5, 0.3, 0.15, 0.05], np.float32))
+    rng = new_rng(0)
+    picks = [sample_index(logits, 1.0, 0.7, rng) for _ in range(2000)]
+    assert set(picks) == {0, 1}  # 0.5 < 0.7: the second index crosses the threshold and is kept
+    assert 0.55 < picks.count(0) / len(picks) < 0.70  # renormalised: 0.5 / 0.8
+    picks = [sample_index(logits, 1.0, 1.0, rng) for _ in range(4000)]
+    assert 0.03 < picks.count(3) / len(picks) < 0.07
+    cold = [sample_index(logits, 0.02, 1.0, rng) for _ in range(200)]  # odds of index 1: 0.6 ** 50
+    assert cold.count(0) == len(cold)
