@@ -144,11 +144,11 @@ def summary(session: CompositionSession, version: Version, out: Path | None) -> 
 
 def run_infill(args: argparse.Namespace) -> int:
     """`sideman infill`: fill the requested regions, write the MIDI file and the session."""
-    import torch
 
     from agent import compose_store
     from agent.checkpoint import load_checkpoint
     from agent.compose import CompositionSession
+    from agent.engine import limit_threads
     from agent.piece import read_piece, resolve
 
     piece, template = read_piece(args.input)
@@ -157,7 +157,7 @@ def run_infill(args: argparse.Namespace) -> int:
         return 0
     piece, regions = resolve(piece, track_requests(args.requests))
     params = params_from(args)
-    torch.set_num_threads(args.threads)
+    limit_threads(args.threads)
     model, timing, _ = load_checkpoint(args.model)
     session = CompositionSession(model, timing, piece, regions, template, learning=not args.no_learning)
     version = session.infill(params)
@@ -171,13 +171,13 @@ def run_infill(args: argparse.Namespace) -> int:
 
 def run_regenerate(args: argparse.Namespace) -> int:
     """`sideman regenerate`: mark bars, undo, restore, list; write the resulting version."""
-    import torch
 
     from agent import compose_store
     from agent.checkpoint import load_checkpoint
+    from agent.engine import limit_threads
 
     data = compose_store.read(args.session)
-    torch.set_num_threads(args.threads)
+    limit_threads(args.threads)
     model_path = args.model if args.model != DEFAULT_MODEL else Path(data["model"])
     model, timing, _ = load_checkpoint(model_path)
     session = compose_store.load(data, model, timing)

@@ -58,12 +58,11 @@ class ComposeEndpoint:
 
     def _load(self) -> Any:
         if self._service is None and self.model_path is not None:
-            import torch
-
             from agent.checkpoint import load_checkpoint
             from agent.compose_service import ComposeService
+            from agent.engine import limit_threads
 
-            torch.set_num_threads(self.threads)
+            limit_threads(self.threads)
             model, timing, _ = load_checkpoint(self.model_path)
             self._service = ComposeService(model, timing)
             log.info("composition: model %s loaded", self.model_path.name)

@@ -32,7 +32,6 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
-import torch
 
 from agent import vocab as V
 from agent.anticipation import TimingSettings
@@ -208,8 +207,9 @@ def run(args: argparse.Namespace) -> int:
 def evaluate(args: argparse.Namespace) -> dict[str, object]:
     """Both evaluations; the result dict (also written to the report folder)."""
     from agent.checkpoint import load_checkpoint
+    from agent.engine import limit_threads
 
-    torch.set_num_threads(args.threads)
+    limit_threads(args.threads)
     model, timing, info = load_checkpoint(args.model)
     _, held = split(load_corpus(args.data, cache=args.cache))
     rng = random.Random(args.seed)

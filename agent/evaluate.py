@@ -29,6 +29,7 @@ from agent import metrics_music as M
 from agent import vocab as V
 from agent.checkpoint import load_checkpoint
 from agent.datasets import Song, load_corpus
+from agent.engine import limit_threads
 from agent.events import Note, Part
 from agent.examples import build_example
 from agent.generator import GenerationContext, SamplingParams
@@ -165,7 +166,7 @@ def piano_roll(seg: Segment, key: str, path: Path) -> None:
 
 
 def run(args: argparse.Namespace) -> dict[str, object]:
-    torch.set_num_threads(args.threads)
+    limit_threads(args.threads)
     model, timing, info = load_checkpoint(args.model)
     songs = load_corpus(args.data, cache=args.cache)
     _, held = split(songs)

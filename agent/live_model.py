@@ -90,6 +90,7 @@ class ModelGenerator:
         self._window: Window | None = None
         self._generated_to = -math.inf
         self._timeline = ChordTimeline()
+        self._timeline_of: tuple[tuple[ChordSpan, ...], float] | None = None  # what _timeline was built from
         self._seed_rng = random.Random()
         self.rebuilds = 0
 
@@ -209,6 +210,10 @@ class ModelGenerator:
 
     # --- controls and tokens ---
     def _chord_timeline(self, chords: tuple[ChordSpan, ...], origin: float) -> ChordTimeline:
+        """The chord track on the window's tick grid (kept while the track object and origin stay)."""
+        if self._timeline_of is not None and self._timeline_of[0] is chords and self._timeline_of[1] == origin:
+            return self._timeline
+        self._timeline_of = (chords, origin)
         spans = [s for s in chords if s.end_beat > origin]
         return ChordTimeline(
             tuple(max(0, beat_to_tick(s.beat, origin)) for s in spans),

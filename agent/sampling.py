@@ -77,7 +77,9 @@ def note_mask(parts: Sequence[int]) -> Mask:
 
 def chord_tone_mask(pitch_classes: frozenset[int] | set[int]) -> Mask:
     """Boolean mask over [EVENT_NOTE, REST): True where the pitch class is a chord tone."""
-    return np.isin(_NOTE_PCS, list(pitch_classes))
+    tones = np.zeros(12, dtype=np.bool_)
+    tones[list(pitch_classes)] = True
+    return tones[_NOTE_PCS]
 
 
 def sample_note(decoder: CachedDecoder, time: int, chord: int, params: SamplingParams, rng: np.random.Generator,
