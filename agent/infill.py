@@ -237,12 +237,14 @@ class Infiller:
         last_tick = V.MAX_TIME - self.delta  # past this the future is out of the window's view
         min_tick = _tick(progress.now_beat, origin)
         while len(decoder) + 3 <= V.CONTEXT_LEN:
-            logits = decoder.logits(V.EVENT_TIME, V.EVENT_DUR)
             earliest = max(builder.last_event_time, min_tick)
             if _onsets_at(progress.notes, origin + earliest / V.TICKS_PER_BEAT) >= MAX_ONSETS:
                 earliest += 1  # a chord that big is a loop, not music: move on
-            logits[:earliest] = -np.inf
-            time = sample_index(logits, params.temperature, params.top_p, rng)
+            if earliest >= last_tick:  # whatever comes next is past the window's view
+                progress.now_beat = origin + last_tick / V.TICKS_PER_BEAT
+                return False
+            logits = decoder.logits(V.EVENT_TIME + earliest, V.EVENT_DUR)  # no time before `earliest`
+            time = earliest + sample_index(logits, params.temperature, params.top_p, rng)
             if time >= end_tick:
                 return True
             if time >= last_tick:

@@ -277,9 +277,9 @@ class ModelGenerator:
             # room for an event and every control it could release before the chunk ends
             if not window.parts or len(decoder) + 3 + 3 * builder.pending_before(end_tick) + 3 > V.CONTEXT_LEN:
                 break
-            logits = decoder.logits(V.EVENT_TIME, V.EVENT_DUR)
-            logits[: max(builder.last_event_time, start_tick)] = -math.inf
-            time = sample_index(logits, params.temperature, params.top_p, rng)
+            earliest = max(builder.last_event_time, start_tick)  # no time before now (nor the chunk)
+            logits = decoder.logits(V.EVENT_TIME + earliest, V.EVENT_DUR)
+            time = earliest + sample_index(logits, params.temperature, params.top_p, rng)
             if time >= end_tick:
                 break
             if builder.fill_rests(time):  # a rest is due before this time: place it, then ask again

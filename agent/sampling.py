@@ -54,14 +54,22 @@ def current_time(tokens: Sequence[int]) -> int:
 
 def sample_index(logits: Array, temperature: float, top_p: float, rng: np.random.Generator) -> int:
     """One index from 1-D logits (-inf where forbidden), with temperature and top-p (nucleus) filtering:
-    the smallest set of most likely indices whose mass reaches top_p is kept."""
+    the smallest set of most likely indices whose mass reaches top_p is kept.
+
+    Only indices with probability >= (1 - top_p) / n are sorted: all the others together hold less than
+    1 - top_p, so each has at least top_p of mass before it and is outside the nucleus anyway.
+    """
     z = logits / max(temperature, 1e-4)
     probs = np.exp(z - z.max())
     if top_p < 1.0:
-        order = np.argsort(-probs, kind="stable")
-        ranked = probs[order]
-        before = np.cumsum(ranked) - ranked  # mass of the more likely indices
-        probs[order[before >= top_p * ranked.sum()]] = 0.0  # keeps the index that crosses top_p
+        total = float(np.add.reduce(probs))
+        candidates = np.flatnonzero(probs >= (1.0 - top_p) / len(probs) * total)
+        ranked = candidates[np.argsort(-probs[candidates], kind="stable")]
+        mass = probs[ranked]
+        before = np.cumsum(mass) - mass  # mass of the more likely indices
+        keep = ranked[before < top_p * total]  # keeps the index that crosses top_p
+        chosen = np.cumsum(probs[keep])
+        return int(keep[min(int(np.searchsorted(chosen, rng.random() * chosen[-1], side="right")), len(keep) - 1)])
     cumulative = np.cumsum(probs)
     index = int(np.searchsorted(cumulative, rng.random() * cumulative[-1], side="right"))
     return min(index, len(probs) - 1)
