@@ -7,10 +7,11 @@ weights (OpenBLAS multiplies a block of rows by a contiguous (in, out) matrix ab
 a transposed view); `engine_for` rebuilds it when the parameters changed in place (an optimiser step,
 `load_state_dict`).
 
-Why numpy: at the default size (4 layers x 192) one decode step is ~80 small operations on vectors of
+Why numpy: at the default size (4 layers x 192) one decode step is ~150 small operations on vectors of
 192-768 floats. torch spends ~5-10 us dispatching each, more than the arithmetic; numpy spends ~1 us.
-Measured on this 2-core VM, same checkpoint, one thread: 0.37 ms per step here against 0.84 ms for
-the same step written with torch vector ops (issue 6's speed target; `sideman bench-model`).
+Measured on this 2-core VM, same checkpoint, one thread, in a tight loop: ~0.4 ms per step here
+against ~0.85 ms for the same step written with torch vector ops (`MusicTransformer.step` before
+commit ac454fa). Whole live path: `sideman bench-model`, figures in models/README.md.
 
 One function, `Engine.feed`, serves the single-token decode step and a block of known tokens (a
 window's prefix, the controls released by a sampled event): T new positions attend causally to each
