@@ -123,8 +123,11 @@ def run(args: argparse.Namespace) -> int:
     median = statistics.median(rates)
     print(f"cached   : median {median:.0f} notes/s (best {max(rates):.0f}, worst {min(rates):.0f} of {len(rates)} runs), "
           f"real-time factor {statistics.median(factors):.1f} at {args.bpm:g} bpm")
-    print(f"speed-up of the cache: {median / baseline:.1f}x at the median, {max(rates) / baseline:.1f}x at the best "
-          f"(threads {args.threads}, model {model.num_params()} params)")
+    if baseline > 0:
+        print(f"speed-up of the cache: {median / baseline:.1f}x at the median, {max(rates) / baseline:.1f}x at the "
+              f"best (threads {args.threads}, model {model.num_params()} params)")
+    else:
+        print("speed-up of the cache: none measured (the baseline played no notes; give it more --baseline-beats)")
     return 0
 
 

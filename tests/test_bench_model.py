@@ -1,0 +1,32 @@
+"""`sideman bench-model` runs end to end on a tiny checkpoint and prints parseable figures."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+import torch
+
+from agent import bench_model
+from agent.anticipation import TimingSettings
+from agent.checkpoint import save_checkpoint
+from agent.model import ModelConfig, MusicTransformer
+
+
+def test_bench_model_prints_cached_runs_the_baseline_and_the_ratio(tmp_path: Path,
+                                                                   capsys: pytest.CaptureFixture[str]) -> None:
+    torch.manual_seed(0)
+    path = tmp_path / "tiny.safetensors"
+    model = MusicTransformer(ModelConfig(n_layer=1, n_head=2, d_model=32))
+    with torch.no_grad():
+        model.rel_time.bias[1:7] = 10.0  # random weights pick any time in 64 beats: make it play soon
+    save_checkpoint(path, model, TimingSettings(), {"step": 1})
+    assert bench_model.main(["--model", str(path), "--beats", "8", "--baseline-beats", "4", "--repeats", "2"]) == 0
+    out = capsys.readouterr().out
+    runs = re.findall(r"cached   : run \d: (\d+) notes in 8 beats, .* (\d+) windows encoded", out)
+    assert len(runs) == 2 and runs[0] == runs[1] and int(runs[0][0]) > 0, out  # fixed seed: the same music
+    assert re.search(r"no cache : \d+ notes in 4 beats", out), out
+    median = re.search(r"median (\d+) notes/s \(best (\d+), worst (\d+) of 2 runs\)", out)
+    assert median and int(median[3]) <= int(median[1]) <= int(median[2]), out
+    assert re.search(r"speed-up of the cache: [\d.]+x at the median", out), out
