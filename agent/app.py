@@ -24,7 +24,7 @@ import threading
 import time
 from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
-from typing import Self
+from typing import Self, cast
 
 from agent.clock import Clock
 from agent.compose_endpoint import ComposeEndpoint
@@ -171,9 +171,10 @@ class Agent:
             elif isinstance(item.message, OscError):
                 effects = self.session.input_error(str(item.message))
             else:
-                effects = self.session.handle(item.message, item.sender, item.arrival_s)
+                message = cast("InMessage | EnsembleIn", item.message)  # compose messages went above
+                effects = self.session.handle(message, item.sender, item.arrival_s)
                 assert self.connections is not None
-                self.connections.observe(item.message)
+                self.connections.observe(message)
         except Exception:  # a bug handling one message must not stop the band: count, log, go on
             self.counters.input_errors += 1
             log.exception("error applying %r", item.message)

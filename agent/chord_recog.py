@@ -78,9 +78,8 @@ def windows(downbeats: Sequence[float], end_beat: float, per_bar: int) -> list[t
     out: list[tuple[float, float]] = []
     for start, stop in itertools.pairwise(edges):
         # window edges on the 1/12-beat grid, like every other time in a Song
-        cuts = {round((start + i * (stop - start) / per_bar) * 12) / 12 for i in range(per_bar)}
-        cuts = sorted(cuts | {stop})
-        out.extend(itertools.pairwise(cuts))
+        grid = {round((start + i * (stop - start) / per_bar) * 12) / 12 for i in range(per_bar)}
+        out.extend(itertools.pairwise(sorted(grid | {stop})))
     return out
 
 

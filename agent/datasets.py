@@ -138,12 +138,13 @@ def ticks_to_seconds(ticks: np.ndarray, midi: mido.MidiFile) -> np.ndarray:
     sec_per_tick = np.array(tempos, dtype=float) / 1e6 / midi.ticks_per_beat
     start_secs = np.concatenate([[0.0], np.cumsum(np.diff(starts) * sec_per_tick[:-1])])
     index = np.searchsorted(starts, ticks, side="right") - 1
-    return start_secs[index] + (ticks - starts[index]) * sec_per_tick[index]
+    secs: np.ndarray = start_secs[index] + (ticks - starts[index]) * sec_per_tick[index]
+    return secs
 
 
 def seconds_to_beats(seconds: np.ndarray, beat_secs: np.ndarray) -> np.ndarray:
     """Piecewise-linear map from seconds to beats (beat i at beat_secs[i]), linear outside the range."""
-    beats = np.interp(seconds, beat_secs, np.arange(len(beat_secs), dtype=float))
+    beats: np.ndarray = np.interp(seconds, beat_secs, np.arange(len(beat_secs), dtype=float))
     first_rate = 1.0 / (beat_secs[1] - beat_secs[0])
     last_rate = 1.0 / (beat_secs[-1] - beat_secs[-2])
     before, after = seconds < beat_secs[0], seconds > beat_secs[-1]

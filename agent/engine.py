@@ -46,7 +46,7 @@ LN_EPS = 1e-5
 def limit_threads(threads: int) -> None:
     """Use `threads` threads for torch and for numpy's BLAS (process-wide)."""
     import torch
-    from threadpoolctl import threadpool_limits  # type: ignore[import-untyped]
+    from threadpoolctl import threadpool_limits
 
     torch.set_num_threads(threads)
     threadpool_limits(limits=threads, user_api="blas")
@@ -83,7 +83,8 @@ def _normalise(x: Array) -> Array:
     if x.shape[0] == 1:  # the decode step: scalar arithmetic in Python beats four reductions' dispatch
         row = x[0]
         centred = row - float(np.add.reduce(row)) / row.shape[0]
-        return (centred * (1.0 / math.sqrt(float(centred @ centred) / row.shape[0] + LN_EPS)))[None]
+        normed: Array = centred * (1.0 / math.sqrt(float(centred @ centred) / row.shape[0] + LN_EPS))
+        return normed[None]
     scale = np.float32(1.0 / x.shape[-1])
     centred = x - np.add.reduce(x, axis=-1, keepdims=True) * scale
     return centred / np.sqrt(np.add.reduce(centred * centred, axis=-1, keepdims=True) * scale + LN_EPS)  # type: ignore[no-any-return]

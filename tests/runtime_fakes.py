@@ -98,7 +98,7 @@ class LiveHarness:
                 self._pending.remove((due, request))
                 try:
                     notes, error = self.model(request.context, request.start_beat, request.end_beat), None
-                except Exception as exc:  # the harness reports it like the worker does
+                except Exception as exc:  # noqa: BLE001 - the harness reports it like the worker does
                     notes, error = None, exc
                 self.apply(self.session.on_result(request.request_id, notes, error))
             wake = self.session.scheduler.wakeup()
