@@ -63,9 +63,6 @@ def add_eval_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--temperature", type=float, default=SamplingParams().temperature)
     parser.add_argument("--top-p", type=float, default=SamplingParams().top_p)
     parser.add_argument("--threads", type=int, default=1)
-    parser.add_argument("--repeats", type=int, default=3,
-                        help="timed runs of the cached decoder (this VM's speed varies by up to 2x from run to "
-                             "run; the median and the best are printed)")
 
 
 def add_bench_model_arguments(parser: argparse.ArgumentParser) -> None:
@@ -80,3 +77,6 @@ def add_bench_model_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--cache", type=Path, default=None, help="parsed-corpus cache file (with --data)")
     parser.add_argument("--songs", type=int, default=4, help="held-out songs to play (with --data)")
     parser.add_argument("--threads", type=int, default=1)
+    parser.add_argument("--repeats", type=int, default=3,
+                        help="timed runs of the cached decoder (this VM's speed varies by up to 2x from run to "
+                             "run; the median and the best are printed)")
