@@ -39,7 +39,7 @@ from agent.events import ChordSpan, Note
 from agent.generator import SamplingParams
 from agent.model import MusicTransformer
 from agent.piece import Piece, Region, as_parts, inside, outside
-from agent.sampling import CachedDecoder, Mask, new_rng, note_mask, sample_event, sample_index
+from agent.sampling import CachedDecoder, Mask, note_mask, sample_event, sample_index
 from agent.tokens import ChordTimeline, encode, header
 
 log = logging.getLogger("sideman.infill")
@@ -179,7 +179,7 @@ class Infiller:
         """New notes for `region` (onsets inside it, ends clipped to it), as the region's parts."""
         ctx = region_context(piece, region)
         seed = params.seed if params.seed is not None else random.getrandbits(31)
-        rng = new_rng(seed)
+        rng = np.random.default_rng(seed)
         allowed = note_mask([int(p) for p in region.parts])
         progress = _Progress(region.start_beat)
         budget = MAX_NOTES_PER_BEAT * max(1.0, region.end_beat - region.start_beat)

@@ -35,7 +35,7 @@ from agent.errors import ModelError
 from agent.events import ChordSpan, Note, Part
 from agent.generator import GenerationContext, SamplingParams
 from agent.model import MusicTransformer
-from agent.sampling import CachedDecoder, FullDecoder, Mask, new_rng, note_mask, sample_event, sample_index
+from agent.sampling import CachedDecoder, FullDecoder, Mask, note_mask, sample_event, sample_index
 from agent.tokens import ChordTimeline, encode, header
 
 log = logging.getLogger("sideman.model")
@@ -269,7 +269,7 @@ class ModelGenerator:
     # --- sampling ---
     def _sample_chunk(self, window: Window, params: SamplingParams, start_tick: int, end_tick: int) -> list[Note]:
         seed = params.seed if params.seed is not None else self._seed_rng.getrandbits(31)
-        rng = new_rng(seed + start_tick)
+        rng = np.random.default_rng(seed + start_tick)
         allowed = note_mask(window.parts)
         notes: list[Note] = []
         decoder, builder = window.decoder, window.builder

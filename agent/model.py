@@ -18,7 +18,7 @@ comes an eighth later, on the off-beat" something every one of 768 time embeddin
   now", which is never right, and one for 8 beats or more), added to the time-token logits.
 
 Both features are derived from the token stream itself (`time_features`), so callers pass tokens and
-chord ids only, and the key/value cache carries the current time and bar length along.
+chord ids only (the decode engine's key/value cache carries the current time and bar length along).
 
 This module is the torch graph for training and evaluation; generation runs the same function in numpy
 with a key/value cache (`agent.engine`), held equal to `forward` by tests/test_engine.py.

@@ -40,10 +40,6 @@ REST_DUR_VEL = 0  # the duration x velocity offset every rest carries (1 tick, c
 _NOTE_PCS = np.arange(V.NUM_PARTS * V.NUM_PITCHES) % 12  # pitch class of each note slot
 
 
-def new_rng(seed: int) -> np.random.Generator:
-    return np.random.default_rng(seed)
-
-
 def current_time(tokens: Sequence[int]) -> int:
     """The latest event time (ticks) in a token stream, 0 if none."""
     for token in reversed(tokens):

@@ -12,7 +12,7 @@ from threadpoolctl import threadpool_info
 from agent import vocab as V
 from agent.engine import engine_for, limit_threads
 from agent.model import ModelConfig, MusicTransformer
-from agent.sampling import CachedDecoder, FullDecoder, new_rng, sample_index
+from agent.sampling import CachedDecoder, FullDecoder, sample_index
 
 TINY = ModelConfig(n_layer=2, n_head=2, d_model=32)
 
@@ -131,13 +131,13 @@ def test_sampling_never_picks_a_masked_index(logits: list[float], forbidden: lis
     mask = np.array(forbidden[: len(values)])
     mask[int(np.argmax(np.where(mask, -np.inf, values)))] = False  # at least one allowed
     values[mask] = -np.inf
-    index = sample_index(values, temperature, top_p, new_rng(seed))
+    index = sample_index(values, temperature, top_p, np.random.default_rng(seed))
     assert 0 <= index < len(values) and not mask[index]
 
 
 def test_top_p_keeps_only_the_nucleus_and_temperature_sharpens() -> None:
     logits = np.log(np.array([0.5, 0.3, 0.15, 0.05], np.float32))
-    rng = new_rng(0)
+    rng = np.random.default_rng(0)
     picks = [sample_index(logits, 1.0, 0.7, rng) for _ in range(2000)]
     assert set(picks) == {0, 1}  # 0.5 < 0.7: the second index crosses the threshold and is kept
     assert 0.55 < picks.count(0) / len(picks) < 0.70  # renormalised: 0.5 / 0.8
