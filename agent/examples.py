@@ -7,6 +7,13 @@ parts are known material (anticipated controls) and the others are generated up 
 which they too are known (span anticipation): the model learns to write towards known future
 material, which is what infilling needs. Chords are anticipated controls in both modes.
 
+Issue 10 and 14 additions: each live example draws the human's delay from `vocab.HUMAN_DELAYS`
+(weighted towards the short ones the runtime uses at most tempos) and names it in the header; each
+generated part's activity level (its notes per beat over the window as the model sees it) is named in
+the header most of the time, so a knob can ask for it, and left unsaid otherwise, so the model still
+plays what it would unprompted; composition windows anticipate known material by compose_delta
+(16 beats) instead of delta1, so a region sees its surroundings, its own track's future included.
+
 Windows start on a downbeat; every example is transposed by a random interval (augmentation).
 Pure module (numpy-free, torch-free): `train.py` batches what it returns.
 """
@@ -27,6 +34,8 @@ from agent.tokens import ChordTimeline, encode, header
 HUMAN_WEIGHTS = {Part.LEAD: 0.65, Part.COUNTER: 0.1, Part.COMP: 0.2, Part.BASS: 0.05}
 COMPOSE_SHARE = 0.3  # share of compose-mode examples
 KNOWN_PART_SHARE = 0.35  # in compose mode, chance that a part is wholly known
+DELAY_WEIGHTS = (0.15, 0.1, 0.2, 0.2, 0.15, 0.12, 0.08)  # per vocab.HUMAN_DELAYS entry
+LEVEL_SHARE = {V.MODE_LIVE: 0.75, V.MODE_COMPOSE: 0.5}  # chance a generated part's level is named
 
 
 @dataclass(frozen=True, slots=True)
@@ -97,17 +106,32 @@ def timeline(chords: Sequence[ChordSpan]) -> ChordTimeline:
     return ChordTimeline(starts, ends, tuple(chord_id(s.chord) for s in chords))
 
 
+def part_levels(items: Sequence[Item], parts_on: Sequence[int]) -> dict[int, int]:
+    """Activity level of each generated part over the items the window keeps (notes per beat)."""
+    span_ticks = max((item.time for item in items if not item.control), default=0) + 1
+    beats = max(4.0, span_ticks / V.TICKS_PER_BEAT)
+    counts = dict.fromkeys(parts_on, 0)
+    for item in items:
+        if not item.control and not item.rest and item.value // V.NUM_PITCHES in counts:
+            counts[item.value // V.NUM_PITCHES] += 1
+    return {part: V.activity_level(count / beats) for part, count in counts.items()}
+
+
 def assemble(
     mode: int, meter: tuple[int, int], parts_on: Sequence[int], events: list[Item], controls: list[Item],
-    chords: Sequence[ChordSpan],
+    chords: Sequence[ChordSpan], delay_ticks: int | None = None, rng: random.Random | None = None,
 ) -> Example:
-    """Interleave, encode, prepend the header, cut to the context length."""
+    """Interleave, encode, prepend the header (levels named for some parts), cut to the context length."""
     end_tick = max((e.time for e in events), default=0)
     items = interleave(events, [c for c in controls if c.time < V.MAX_TIME], end_tick)
+    items = items[: (V.CONTEXT_LEN - V.HEADER_LEN) // 3]
     body, chord_ids = encode(items, timeline(chords))
-    head = header(mode, meter, parts_on)
-    tokens = (head + body)[: V.CONTEXT_LEN]
-    chord_ids = ([chord_ids[0] if chord_ids else 0] * len(head) + chord_ids)[: V.CONTEXT_LEN]
+    levels = part_levels(items, parts_on)
+    share = LEVEL_SHARE[mode]
+    named = {p: level for p, level in levels.items() if rng is not None and rng.random() < share}
+    head = header(mode, meter, parts_on, delay_ticks, named)
+    tokens = head + body
+    chord_ids = [chord_ids[0] if chord_ids else 0] * len(head) + chord_ids
     targets = [V.EVENT_TIME <= t < V.EVENT_END for t in tokens]
     return Example(tokens, chord_ids, targets)
 
@@ -127,10 +151,11 @@ def live_example(song: Song, parts: dict[Part, list[Note]], chords: list[ChordSp
                  rng: random.Random, timing: TimingSettings) -> Example:
     human, agent_parts = live_roles(sorted(parts), rng)
     events = [note_item(n, int(p)) for p in agent_parts for n in parts[p]]
-    delay = ticks(timing.human_delay_beats)
+    trained = [d for d in V.HUMAN_DELAYS if d in timing.human_delays]
+    delay = rng.choices(trained, [DELAY_WEIGHTS[V.HUMAN_DELAYS.index(d)] for d in trained])[0]
     controls = [note_item(n, V.HUMAN, True, -delay) for n in parts.get(human, [])] if human is not None else []
     controls += chord_items(chords, ticks(timing.delta1_beats))
-    return assemble(V.MODE_LIVE, song.meter, [int(p) for p in agent_parts], events, controls, chords)
+    return assemble(V.MODE_LIVE, song.meter, [int(p) for p in agent_parts], events, controls, chords, delay, rng)
 
 
 def compose_example(song: Song, parts: dict[Part, list[Note]], chords: list[ChordSpan],
@@ -139,7 +164,7 @@ def compose_example(song: Song, parts: dict[Part, list[Note]], chords: list[Chor
     known = {p for p in present if rng.random() < KNOWN_PART_SHARE}
     if len(known) == len(present):
         known.discard(rng.choice(present))
-    delta = ticks(timing.delta1_beats)
+    delta = ticks(timing.compose_delta_beats)
     cut = ticks(rng.uniform(4, V.WINDOW_BEATS)) if rng.random() < 0.6 else V.MAX_TIME
     events: list[Item] = []
     controls = chord_items(chords, delta)
@@ -148,7 +173,7 @@ def compose_example(song: Song, parts: dict[Part, list[Note]], chords: list[Chor
             as_control = part in known or ticks(note.beat) >= cut
             (controls if as_control else events).append(note_item(note, int(part), as_control, delta))
     targets = [int(p) for p in present if p not in known]
-    return assemble(V.MODE_COMPOSE, song.meter, targets, events, controls, chords)
+    return assemble(V.MODE_COMPOSE, song.meter, targets, events, controls, chords, None, rng)
 
 
 def build_example(song: Song, rng: random.Random, timing: TimingSettings) -> Example:
@@ -159,6 +184,6 @@ def build_example(song: Song, rng: random.Random, timing: TimingSettings) -> Exa
     parts = window_notes(song, start, shift)
     chords = window_chords(song.chords, start, shift)
     if not parts:
-        return assemble(V.MODE_LIVE, song.meter, [], [], chord_items(chords, 0), chords)
+        return assemble(V.MODE_LIVE, song.meter, [], [], chord_items(chords, 0), chords, max(timing.human_delays))
     make = compose_example if rng.random() < COMPOSE_SHARE else live_example
     return make(song, parts, chords, rng, timing)

@@ -4,13 +4,13 @@ A request is put to the model in exactly the format it is trained on in compose 
 (`agent.examples.compose_example`): a window that starts on a downbeat before the region; the header
 MODE_COMPOSE with PART_ON for the region's parts; the track's notes before the region as events (a
 teacher-forced prefix); the track's notes after the region, every other track's notes and the chords
-as controls anticipated by delta1. Events of the region's parts are then sampled with the grammar
+as controls anticipated by compose_delta (16 beats; delta1 before issue 14). Events of the region's parts are then sampled with the grammar
 masks (`agent.sampling.sample_note`) from the region's start; the first sampled time at or past the
 region's end stops it. So the future around a region reaches the model as anticipation: what lies
-delta1 beats ahead of the note being written is always in view.
+compose_delta beats ahead of the note being written is always in view.
 
 Regions longer than a window: when the window is full (CONTEXT_LEN tokens) or sampling reaches its
-last delta1 beats (past which the future could not be shown), a new window opens at a later downbeat,
+last compose_delta beats (past which the future could not be shown), a new window opens at a later downbeat,
 with everything written so far as events (past) and the rest as anticipated controls (future), and
 sampling resumes where it stopped.
 
@@ -172,7 +172,7 @@ class Infiller:
 
     def __init__(self, model: MusicTransformer, timing: TimingSettings, adapt: Adapt | None = None) -> None:
         self.model, self.timing, self.adapt = model, timing, adapt
-        self.delta = timing.ticks(timing.delta1_beats)
+        self.delta = timing.ticks(timing.compose_delta_beats)
         self.windows_opened = 0
 
     def fill(self, piece: Piece, region: Region, params: SamplingParams) -> list[Note]:
@@ -310,7 +310,7 @@ def encode_region(piece: Piece, region: Region, content: Sequence[Note], timing:
     downbeat `history_beats` before the region (later if the region would not fit), events up to the
     region's end. `positions` are the token indices of the region's events (notes and rests)."""
     ctx = region_context(piece, region)
-    delta = timing.ticks(timing.delta1_beats)
+    delta = timing.ticks(timing.compose_delta_beats)
     events = [*ctx.own_before, *as_parts(list(content), region.parts)]
     starts = [d for d in ctx.downbeats if d <= region.start_beat + 1e-9] or [region.start_beat]
     first = max([i for i, d in enumerate(starts) if d <= region.start_beat - history_beats] or [0])

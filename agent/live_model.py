@@ -93,6 +93,7 @@ class ModelGenerator:
         self._timeline_of: tuple[tuple[ChordSpan, ...], float] | None = None  # what _timeline was built from
         self._seed_rng = random.Random()
         self.rebuilds = 0
+        self.delay_ticks = max(timing.human_delays)  # the human's delay told to the model, ticks
 
     # --- the Generator interface ---
     def reset(self) -> None:
@@ -203,7 +204,7 @@ class ModelGenerator:
             if origin <= note.beat < start_beat and int(note.part) in parts:
                 window.builder.add_event(self._note_item(note, origin, int(note.part)))
         window.builder.fill_rests(beat_to_tick(start_beat, origin))
-        head = header(V.MODE_LIVE, context.meter, parts)
+        head = header(V.MODE_LIVE, context.meter, parts, self.delay_ticks)
         decoder.feed(head, [self._timeline.at(0)] * len(head))
         self._sync(window)
         return window
@@ -228,7 +229,7 @@ class ModelGenerator:
         return Item(time, dur, V.velocity_class(note.velocity), value, control, False, time - delta)
 
     def _add_controls(self, window: Window, context: GenerationContext, end_beat: float) -> None:
-        origin, delay = window.origin, round(self.timing.human_delay_beats * V.TICKS_PER_BEAT)
+        origin, delay = window.origin, self.delay_ticks
         horizon = end_beat + self.timing.delta1_beats
         anticipation = round(self.timing.delta1_beats * V.TICKS_PER_BEAT)
         for span in context.chords:

@@ -49,6 +49,11 @@ def add_train_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--delta1", type=float, default=TimingSettings().delta1_beats, help="beats")
     parser.add_argument("--delta2", type=float, default=TimingSettings().delta2_beats, help="beats")
     parser.add_argument("--lead", type=float, default=TimingSettings().lead_beats, help="beats")
+    parser.add_argument("--compose-delta", type=float, default=TimingSettings().compose_delta_beats,
+                        help="anticipation of known material in composition, beats")
+    parser.add_argument("--lr", type=float, default=TrainSettings.lr, help="peak learning rate")
+    parser.add_argument("--min-lr", type=float, default=TrainSettings.min_lr, help="final learning rate")
+    parser.add_argument("--warmup", type=int, default=TrainSettings.warmup, help="warm-up steps")
 
 
 def add_eval_arguments(parser: argparse.ArgumentParser) -> None:

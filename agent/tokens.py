@@ -12,7 +12,7 @@ Pure module.
 from __future__ import annotations
 
 import bisect
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 from agent import vocab as V
@@ -35,12 +35,20 @@ class ChordTimeline:
         return 0
 
 
-def header(mode: int, meter: tuple[int, int], parts_on: Sequence[int]) -> list[int]:
-    """The fixed-length header: mode token, meter token, and on/off per agent part."""
+def header(mode: int, meter: tuple[int, int], parts_on: Sequence[int], delay_ticks: int | None = None,
+           levels: Mapping[int, int] | None = None) -> list[int]:
+    """The fixed-length header: mode, meter, on/off (and activity level) per agent part, human delay.
+
+    `delay_ticks` is the human's delay in live mode (one of `vocab.HUMAN_DELAYS`; None in composition);
+    `levels` maps a generated part to its activity level (a part left out: level unsaid).
+    """
     if mode not in (V.MODE_LIVE, V.MODE_COMPOSE):
         raise ValueError(f"mode token {mode} is not MODE_LIVE or MODE_COMPOSE")
-    parts = [V.PART_ON + 2 * p if p in parts_on else V.PART_OFF + 2 * p for p in range(V.NUM_PARTS)]
-    return [mode, V.meter_token(meter), *parts]
+    if mode == V.MODE_LIVE and delay_ticks is None:
+        raise ValueError("a live header needs the human's delay")
+    levels = levels or {}
+    parts = [V.part_token(p, p in parts_on, levels.get(p)) for p in range(V.NUM_PARTS)]
+    return [mode, V.meter_token(meter), *parts, V.delay_token(delay_ticks)]
 
 
 def item_tokens(item: Item) -> tuple[int, int, int]:

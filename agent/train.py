@@ -159,16 +159,39 @@ class Trainer:
 
     def warm_start(self, path: Path) -> None:
         """Start from an exported checkpoint's weights (a run directory lost with its machine): the
-        step count goes on from the checkpoint's; the optimiser state starts afresh."""
-        model, timing, info = load_checkpoint(path)
-        if model.config != self.model.config or timing != self.timing:
-            raise ValueError(f"{path}: model {model.config} / timing {timing} differ from this run's")
-        self.model.load_state_dict(model.state_dict())
-        self.ema.load_state_dict(model.state_dict())
+        step count goes on from the checkpoint's; the optimiser state starts afresh.
+
+        A checkpoint of an older vocabulary whose layout is a prefix of this one (tokens added after
+        PAD, as issue 10's activity and delay tokens were) warm-starts too: every tensor of the same
+        shape is copied, the token embedding row by row for the old ids; the new rows keep their
+        fresh initialisation."""
+        from safetensors.torch import load_file
+
+        from agent.checkpoint import read_metadata
+
+        meta = read_metadata(path)
+        info = json.loads(meta.get("info", "{}"))
+        old = load_file(str(path))
+        own = self.model.state_dict()
+        copied = 0
+        for name, tensor in old.items():
+            if name not in own:
+                continue
+            if own[name].shape == tensor.shape:
+                own[name] = tensor
+            elif name == "tok_emb.weight" and tensor.shape[1] == own[name].shape[1] and tensor.shape[0] < own[name].shape[0]:
+                own[name][: tensor.shape[0]] = tensor
+            else:
+                raise ValueError(f"{path}: {name} has shape {tuple(tensor.shape)}, this run {tuple(own[name].shape)}")
+            copied += 1
+        self.model.load_state_dict(own)
+        self.ema.load_state_dict(own)
         self.step = int(info.get("step", 0))
         self.elapsed_s = float(info.get("train_seconds", 0.0))
         self.tokens_seen = int(info.get("event_tokens_seen", 0))
-        log.info("warm start from %s at step %d", path, self.step)
+        same = meta.get("vocab_hash") == V.vocab_hash()
+        log.info("warm start from %s at step %d (%d tensors; vocabulary %s)", path, self.step, copied,
+                 "the same" if same else f"{meta.get('vocab_hash')} extended to {V.vocab_hash()}")
 
     def train_step(self) -> float:
         s = self.settings
@@ -232,8 +255,8 @@ def run_from_args(args: argparse.Namespace) -> int:
     torch.set_num_threads(args.threads)
     songs = load_corpus(args.data, cache=args.out / "corpus.json.gz", limit=args.limit)
     settings = TrainSettings(steps=args.steps, batch=args.batch, eval_every=min(args.eval_every, args.steps),
-                             bf16=not args.fp32)
-    timing = TimingSettings(args.delta1, args.delta2, args.lead)
+                             bf16=not args.fp32, lr=args.lr, min_lr=args.min_lr, warmup=args.warmup)
+    timing = TimingSettings(args.delta1, args.delta2, args.lead, args.compose_delta)
     trainer = Trainer(songs, args.out, PRESETS[args.preset], settings, timing)
     resumed = trainer.load_state()
     if not resumed and args.init is not None:

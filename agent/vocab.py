@@ -9,8 +9,12 @@ shape in their own ranges: a control's value is either a known note (a part x pi
 part 4) or a chord id (`agent.chords.chord_id`). REST is a note value with no sound that keeps the
 clock moving in silences, so anticipated controls always find a place (see `agent.anticipation`).
 
-Every sequence starts with a fixed six-token header: mode (live or compose), meter, and for each of the
-four agent parts whether it is to be generated. Pure module.
+Every sequence starts with a fixed seven-token header: mode (live or compose), meter, for each of the
+four agent parts whether it is to be generated (and, optionally, how busily: an activity level learned
+from the data, the activity knob of issue 10), and how late the model hears the human (one of
+`HUMAN_DELAYS`, or "no human" in composition). The tokens added for issue 10 sit after PAD, so the
+ids of every earlier token are unchanged and a checkpoint of the older layout warm-starts this one
+(`agent.train`). Pure module.
 """
 
 from __future__ import annotations
@@ -50,14 +54,24 @@ METER = MODE_COMPOSE + 1  # METER + index in METERS; one more for any other mete
 PART_OFF = METER + len(METERS) + 1  # PART_OFF + 2 * part: this part is not generated
 PART_ON = PART_OFF + 1  # PART_ON + 2 * part: generate this part
 PAD = PART_OFF + 2 * NUM_PARTS
-VOCAB_SIZE = PAD + 1
+# Activity: a generated part's notes per beat over the window, in ACTIVITY_LEVELS classes whose lower
+# bounds are ACTIVITY_BOUNDS (level 0 below the first). PART_ON stays "generate, level unsaid".
+ACTIVITY_BOUNDS = (0.25, 0.5, 1.0, 1.5, 2.0, 3.0, 4.5)  # notes per beat
+ACTIVITY_LEVELS = len(ACTIVITY_BOUNDS) + 1
+PART_LEVEL = PAD + 1  # PART_LEVEL + part * ACTIVITY_LEVELS + level: generate this part at this level
+# The human's delay in ticks (anti-anticipation): training draws one per live example, the runtime
+# picks the one its chunk and lead need at the tempo it plays (issue 10: reaction within 250 ms).
+HUMAN_DELAYS = (2, 3, 4, 6, 8, 12, 24)
+DELAY = PART_LEVEL + NUM_PARTS * ACTIVITY_LEVELS  # DELAY + index into HUMAN_DELAYS
+NO_HUMAN = DELAY + len(HUMAN_DELAYS)  # the delay slot of composition windows
+VOCAB_SIZE = NO_HUMAN + 1
 
-HEADER_LEN = 2 + NUM_PARTS  # mode, meter, one token per part
-CONTEXT_LEN = HEADER_LEN + 3 * 168  # 510 tokens: the header and 168 triplets
+HEADER_LEN = 3 + NUM_PARTS  # mode, meter, one token per part, the human's delay
+CONTEXT_LEN = HEADER_LEN + 3 * 168  # 511 tokens: the header and 168 triplets
 
 assert EVENT_NOTE - EVENT_DUR == MAX_DUR * NUM_VEL
 assert CONTROL_END - CONTROL_CHORD == NUM_CHORD_IDS
-assert VOCAB_SIZE == PAD + 1 and (CONTEXT_LEN - HEADER_LEN) % 3 == 0
+assert VOCAB_SIZE == NO_HUMAN + 1 and (CONTEXT_LEN - HEADER_LEN) % 3 == 0 and CONTEXT_LEN <= 512
 
 LAYOUT: tuple[tuple[str, int, int], ...] = (
     ("EVENT_TIME", EVENT_TIME, EVENT_DUR),
@@ -71,13 +85,16 @@ LAYOUT: tuple[tuple[str, int, int], ...] = (
     ("MODE", MODE_LIVE, METER),
     ("METER", METER, PART_OFF),
     ("PART", PART_OFF, PAD),
-    ("PAD", PAD, VOCAB_SIZE),
+    ("PAD", PAD, PART_LEVEL),
+    ("PART_LEVEL", PART_LEVEL, DELAY),
+    ("DELAY", DELAY, VOCAB_SIZE),
 )
 
 
 def vocab_hash() -> str:
     """A short hash of the layout and grid: a checkpoint records it, a loader compares it."""
-    text = repr((LAYOUT, TICKS_PER_BEAT, VELOCITY_BINS, VELOCITY_VALUES, METERS, CONTEXT_LEN))
+    text = repr((LAYOUT, TICKS_PER_BEAT, VELOCITY_BINS, VELOCITY_VALUES, METERS, CONTEXT_LEN, ACTIVITY_BOUNDS,
+                 HUMAN_DELAYS))
     return hashlib.sha256(text.encode()).hexdigest()[:16]
 
 
@@ -92,6 +109,31 @@ def velocity_class(velocity: int) -> int:
 def meter_token(meter: tuple[int, int]) -> int:
     """The header token of a time signature (unknown meters share one token)."""
     return METER + (METERS.index(meter) if meter in METERS else len(METERS))
+
+
+def activity_level(notes_per_beat: float) -> int:
+    """The activity class 0..ACTIVITY_LEVELS-1 of a part playing `notes_per_beat`."""
+    return sum(1 for bound in ACTIVITY_BOUNDS if notes_per_beat >= bound)
+
+
+def part_token(part: int, on: bool, level: int | None = None) -> int:
+    """The header token of one agent part: off, on (level unsaid) or on at an activity level."""
+    if not on:
+        return PART_OFF + 2 * part
+    if level is None:
+        return PART_ON + 2 * part
+    if not 0 <= level < ACTIVITY_LEVELS:
+        raise ValueError(f"activity level {level} outside 0..{ACTIVITY_LEVELS - 1}")
+    return PART_LEVEL + part * ACTIVITY_LEVELS + level
+
+
+def delay_token(delay_ticks: int | None) -> int:
+    """The header token of the human's delay (None: no human, composition)."""
+    if delay_ticks is None:
+        return NO_HUMAN
+    if delay_ticks not in HUMAN_DELAYS:
+        raise ValueError(f"human delay {delay_ticks} ticks is not one of the trained {HUMAN_DELAYS}")
+    return DELAY + HUMAN_DELAYS.index(delay_ticks)
 
 
 def describe() -> str:

@@ -83,6 +83,31 @@ def test_warm_start_from_an_exported_checkpoint(songs: list[Song], tmp_path: Pat
     exported, _, _ = load_checkpoint(tmp_path / "a" / "model.safetensors")
     for p, q in zip(exported.parameters(), second.model.parameters(), strict=True):
         assert torch.equal(p, q)
-    other = Trainer(songs, tmp_path / "c", PRESETS["tiny"], SETTINGS, TimingSettings(delta1_beats=2.0))
-    with pytest.raises(ValueError, match="differ"):
-        other.warm_start(tmp_path / "a" / "model.safetensors")
+    retimed = Trainer(songs, tmp_path / "c", PRESETS["tiny"], SETTINGS, TimingSettings(delta1_beats=2.0))
+    retimed.warm_start(tmp_path / "a" / "model.safetensors")  # retraining for a new timing is the point
+    assert torch.equal(retimed.model.tok_emb.weight, exported.tok_emb.weight)
+    wider = Trainer(songs, tmp_path / "d", PRESETS["default"], SETTINGS, TimingSettings())
+    with pytest.raises(ValueError, match="shape"):
+        wider.warm_start(tmp_path / "a" / "model.safetensors")
+
+
+def test_warm_start_from_an_older_vocabulary_keeps_the_old_rows(songs: list[Song], tmp_path: Path) -> None:
+    """A checkpoint from before the activity and delay tokens (vocabulary up to PAD) warm-starts."""
+    from safetensors.torch import load_file, save_file
+
+    from agent import vocab as V
+    from agent.checkpoint import read_metadata
+
+    first = trainer(songs, tmp_path / "a")
+    first.run(until_step=4)
+    path = tmp_path / "a" / "model.safetensors"
+    state, meta = load_file(str(path)), read_metadata(path)
+    state["tok_emb.weight"] = state["tok_emb.weight"][: V.PAD + 1].clone()
+    old = tmp_path / "old.safetensors"
+    save_file(state, str(old), metadata={**meta, "vocab_hash": "f926d38e57e5dbad"})
+    second = trainer(songs, tmp_path / "b")
+    fresh_rows = second.model.tok_emb.weight[V.PAD + 1 :].detach().clone()
+    second.warm_start(old)
+    assert torch.equal(second.model.tok_emb.weight[: V.PAD + 1], state["tok_emb.weight"])
+    assert torch.equal(second.model.tok_emb.weight[V.PAD + 1 :], fresh_rows)
+    assert torch.equal(second.ema.tok_emb.weight, second.model.tok_emb.weight)
