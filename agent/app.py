@@ -26,21 +26,21 @@ from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
 from typing import Self, cast
 
-from agent.clock import Clock
-from agent.compose_endpoint import ComposeEndpoint
-from agent.compose_osc import INBOUND_TYPES as COMPOSE_INBOUND
+from agent.compose.endpoint import ComposeEndpoint
 from agent.config import Config
-from agent.connections import Connections, MidiPorts
-from agent.ensemble import EnsembleIn
 from agent.errors import ModelError, OscError, SidemanError
-from agent.events import Note
-from agent.fallback import FallbackGenerator
-from agent.generator import Generator
+from agent.io.connections import Connections, MidiPorts
+from agent.io.server import OscServer, Received, Sender, open_server
+from agent.live.clock import Clock
+from agent.live.ensemble import EnsembleIn
+from agent.live.fallback import FallbackGenerator
+from agent.live.generator import Generator
+from agent.live.scheduler import Generate, ResetGenerator
+from agent.live.session import Effect, Session
 from agent.metrics import Counters, Histogram
-from agent.osc import AllNotesOff, HumanNote, InMessage, Message, NoteOff, NoteOn, Playhead, Status
-from agent.scheduler import Generate, ResetGenerator
-from agent.server import OscServer, Received, Sender, open_server
-from agent.session import Effect, Session
+from agent.music.events import Note
+from agent.wire.compose_osc import INBOUND_TYPES as COMPOSE_INBOUND
+from agent.wire.osc import AllNotesOff, HumanNote, InMessage, Message, NoteOff, NoteOn, Playhead, Status
 
 log = logging.getLogger(__name__)
 _BATCH = 256  # input messages applied per wake of the input task before yielding to the loop
@@ -60,7 +60,7 @@ def make_generator(config: Config) -> Generator:
         log.warning("model %s not found: playing the chord-based fallback generator only", path)
         return FallbackGenerator()
     try:
-        from agent import live_model  # lazy: torch is imported only when a model is used
+        from agent.model import live as live_model  # lazy: torch is imported only when a model is used
     except ImportError as exc:
         raise ModelError(f"model {path.name}: cannot load the model code ({exc}); use --model none") from exc
     return live_model.load_generator(path, config.timing)
@@ -91,7 +91,7 @@ class Agent:
         self._wake: asyncio.Event | None = None
         self._scheduler_idle = True  # the scheduler task waits without a timer (stopped, or paused)
         self._midi_ports = midi_ports
-        self.connections: Connections | None = None  # MQTT, MIDI, recorder, clock source (agent/connections.py)
+        self.connections: Connections | None = None  # MQTT, MIDI, recorder, clock source (agent/io/connections.py)
 
     async def run(self, stop: asyncio.Event, ready: Callable[[tuple[str, int]], None] | None = None) -> Counters:
         """Serve until `stop` is set; call `ready(address)` once listening. Returns the final counters."""

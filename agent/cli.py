@@ -8,7 +8,7 @@ the model) inside the handler so `sideman run --help` stays fast. To add `train`
     def _train(parser: argparse.ArgumentParser) -> Handler:
         parser.add_argument("--steps", type=int, default=1000)
         def handle(args: argparse.Namespace) -> int:
-            from agent import train
+            from agent.training import train
             ...
             return 0
         return handle
@@ -161,7 +161,7 @@ def _demo(parser: argparse.ArgumentParser) -> Handler:
     parser.add_argument("--out", type=Path, default=Path("out/demo.mid"), help="MIDI file to write")
 
     def handle(args: argparse.Namespace) -> int:
-        from agent import demo
+        from agent.tools import demo
 
         config = apply_net_options(load_with_overrides(args), args)
         print(demo.run_demo(config, args.bpm, args.bars, args.out))
@@ -181,7 +181,7 @@ def _bench(parser: argparse.ArgumentParser) -> Handler:
     parser.add_argument("--flood-seconds", type=float, default=10.0, help="flood duration in seconds")
 
     def handle(args: argparse.Namespace) -> int:
-        from agent import bench
+        from agent.tools import bench
 
         load_with_overrides(args)  # check the config before spending minutes
         print(bench.run_bench(args), flush=True)
@@ -198,7 +198,7 @@ def _render(parser: argparse.ArgumentParser) -> Handler:
     parser.add_argument("--rate", type=int, default=44100, help="sample rate in Hz (default 44100)")
 
     def handle(args: argparse.Namespace) -> int:
-        from agent import render
+        from agent.io import render
 
         print(render.render(args.midi, args.out, args.soundfont, args.rate))
         return 0
@@ -208,12 +208,12 @@ def _render(parser: argparse.ArgumentParser) -> Handler:
 
 @subcommand("train", "build examples from a folder of MIDI and train the model (resumes from --out)")
 def _train(parser: argparse.ArgumentParser) -> Handler:
-    from agent.model_options import add_train_arguments  # torch-free: torch loads in the handler
+    from agent.training.options import add_train_arguments  # torch-free: torch loads in the handler
 
     add_train_arguments(parser)
 
     def handle(args: argparse.Namespace) -> int:
-        from agent import train
+        from agent.training import train
 
         return train.run_from_args(args)
 
@@ -222,12 +222,12 @@ def _train(parser: argparse.ArgumentParser) -> Handler:
 
 @subcommand("eval", "evaluate a checkpoint on held-out songs: loss, chord tones, density, piano rolls")
 def _eval(parser: argparse.ArgumentParser) -> Handler:
-    from agent.model_options import add_eval_arguments
+    from agent.training.options import add_eval_arguments
 
     add_eval_arguments(parser)
 
     def handle(args: argparse.Namespace) -> int:
-        from agent import evaluate
+        from agent.training import evaluate
 
         return evaluate.run_from_args(args)
 
@@ -236,12 +236,12 @@ def _eval(parser: argparse.ArgumentParser) -> Handler:
 
 @subcommand("bench-model", "generation speed of a checkpoint in the live setting, cached vs no cache")
 def _bench_model(parser: argparse.ArgumentParser) -> Handler:
-    from agent.model_options import add_bench_model_arguments
+    from agent.training.options import add_bench_model_arguments
 
     add_bench_model_arguments(parser)
 
     def handle(args: argparse.Namespace) -> int:
-        from agent import bench_model
+        from agent.training import bench_model
 
         return bench_model.run(args)
 
@@ -250,12 +250,12 @@ def _bench_model(parser: argparse.ArgumentParser) -> Handler:
 
 @subcommand("infill", "composition: fill bars of MIDI tracks from the music around them (writes a session)")
 def _infill(parser: argparse.ArgumentParser) -> Handler:
-    from agent.compose_cli import add_infill_arguments  # torch-free: torch loads in the handler
+    from agent.compose.cli import add_infill_arguments  # torch-free: torch loads in the handler
 
     add_infill_arguments(parser)
 
     def handle(args: argparse.Namespace) -> int:
-        from agent.compose_cli import run_infill
+        from agent.compose.cli import run_infill
 
         return run_infill(args)
 
@@ -264,12 +264,12 @@ def _infill(parser: argparse.ArgumentParser) -> Handler:
 
 @subcommand("regenerate", "composition: rewrite marked bars of a session, learning from the marks; undo, restore")
 def _regenerate(parser: argparse.ArgumentParser) -> Handler:
-    from agent.compose_cli import add_regenerate_arguments
+    from agent.compose.cli import add_regenerate_arguments
 
     add_regenerate_arguments(parser)
 
     def handle(args: argparse.Namespace) -> int:
-        from agent.compose_cli import run_regenerate
+        from agent.compose.cli import run_regenerate
 
         return run_regenerate(args)
 
@@ -278,12 +278,12 @@ def _regenerate(parser: argparse.ArgumentParser) -> Handler:
 
 @subcommand("compose-eval", "evaluate composition mode on held-out songs: infill overlaps, simulated user")
 def _compose_eval(parser: argparse.ArgumentParser) -> Handler:
-    from agent.compose_cli import add_compose_eval_arguments
+    from agent.compose.cli import add_compose_eval_arguments
 
     add_compose_eval_arguments(parser)
 
     def handle(args: argparse.Namespace) -> int:
-        from agent import compose_eval
+        from agent.compose.session import evaluate as compose_eval
 
         return compose_eval.run(args)
 

@@ -53,7 +53,7 @@ class NetConfig:
 
 @dataclass(frozen=True, slots=True)
 class TimingConfig:
-    """Chunked generation timing, shared with the model (see agent/scheduler.py)."""
+    """Chunked generation timing, shared with the model (see agent/live/scheduler.py)."""
 
     delta1_beats: float = _f(4.0, 0.0, 32.0)  # how far ahead chords are shown to the generator
     delta2_beats: float = _f(1.0, 0.125, 8.0)  # chunk length = generation interval

@@ -7,8 +7,8 @@ from pathlib import Path
 import mido
 import torch
 
-from agent import vocab as V
-from agent.model import ModelConfig, MusicTransformer
+from agent.model import vocab as V
+from agent.model.network import ModelConfig, MusicTransformer
 
 TINY = ModelConfig(n_layer=2, n_head=2, d_model=32)
 torch.set_num_threads(1)  # tiny tensors: a second thread only contends (the machine has two cores)

@@ -4,14 +4,14 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from agent.clock import Clock
 from agent.config import Config
-from agent.events import Note
-from agent.fallback import FallbackGenerator
+from agent.live.clock import Clock
+from agent.live.fallback import FallbackGenerator
+from agent.live.scheduler import Generate, ResetGenerator
+from agent.live.session import Effect, Session
 from agent.metrics import Counters
-from agent.osc import ChordIn, InMessage, NoteOut, Play, Playhead, Tempo
-from agent.scheduler import Generate, ResetGenerator
-from agent.session import Effect, Session
+from agent.music.events import Note
+from agent.wire.osc import ChordIn, InMessage, NoteOut, Play, Playhead, Tempo
 
 
 class FakeTime:

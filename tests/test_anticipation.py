@@ -5,8 +5,8 @@ from __future__ import annotations
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from agent import vocab as V
-from agent.anticipation import Interleaver, Item, TimingSettings, interleave
+from agent.model import vocab as V
+from agent.model.anticipation import Interleaver, Item, TimingSettings, interleave
 
 times = st.integers(min_value=0, max_value=400)
 events_st = st.lists(

@@ -8,10 +8,10 @@ from pathlib import Path
 import pytest
 import torch
 
-from agent import bench_model
-from agent.anticipation import TimingSettings
-from agent.checkpoint import save_checkpoint
-from agent.model import ModelConfig, MusicTransformer
+from agent.model.anticipation import TimingSettings
+from agent.model.checkpoint import save_checkpoint
+from agent.model.network import ModelConfig, MusicTransformer
+from agent.training import bench_model
 
 
 def test_bench_model_prints_cached_runs_the_baseline_and_the_ratio(tmp_path: Path,

@@ -1,4 +1,4 @@
-"""Tests for agent.chord_recog: synthetic block chords and accuracy against POP909 annotations."""
+"""Tests for agent.music.chord_recog: synthetic block chords and accuracy against POP909 annotations."""
 
 from __future__ import annotations
 
@@ -6,9 +6,16 @@ from pathlib import Path
 
 import pytest
 
-from agent.chord_recog import beat_accuracy, best_chord, evaluate, pitch_weights, recognise_chords, windows
-from agent.chords import Chord, parse_symbol
-from agent.events import ChordSpan, Note, Part
+from agent.music.chord_recog import (
+    beat_accuracy,
+    best_chord,
+    evaluate,
+    pitch_weights,
+    recognise_chords,
+    windows,
+)
+from agent.music.chords import Chord, parse_symbol
+from agent.music.events import ChordSpan, Note, Part
 
 DATA = Path(__file__).resolve().parents[1].parent / "shared" / "data"
 

@@ -14,7 +14,7 @@ import pytest
 from agent.cli import apply_net_options, build_parser, host_port, main
 from agent.config import Config
 from agent.errors import ConfigError
-from agent.osc import OUTBOUND, AllNotesOff, decode
+from agent.wire.osc import OUTBOUND, AllNotesOff, decode
 
 REPO = Path(__file__).resolve().parent.parent
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from runtime_fakes import FakeTime
 
-from agent.clock import Clock, ClockEvent
+from agent.live.clock import Clock, ClockEvent
 
 
 def playing_clock(tempo_bpm: float = 120.0, beat: float = 0.0) -> tuple[Clock, FakeTime]:

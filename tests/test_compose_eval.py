@@ -6,10 +6,10 @@ import math
 
 import numpy as np
 
-from agent.chords import parse_symbol
-from agent.compose_eval import Case, candidate_regions, copy_shifted, duration_histogram, overlap, quality
-from agent.events import ChordSpan, Note, Part
-from agent.piece import Piece, Region, Track
+from agent.compose.evaluate import Case, candidate_regions, copy_shifted, duration_histogram, overlap, quality
+from agent.compose.piece import Piece, Region, Track
+from agent.music.chords import parse_symbol
+from agent.music.events import ChordSpan, Note, Part
 
 
 def test_overlap_is_histogram_intersection() -> None:

@@ -10,10 +10,10 @@ from typing import Any
 import pytest
 from compose_fakes import PROGRESSION, toy_model
 
-from agent import compose_osc as C
-from agent.anticipation import TimingSettings
-from agent.compose_service import ComposeService
-from agent.generator import SamplingParams
+from agent.compose.service import ComposeService
+from agent.live.generator import SamplingParams
+from agent.model.anticipation import TimingSettings
+from agent.wire import compose_osc as C
 
 OSC_MD = Path(__file__).resolve().parent.parent / "patches" / "OSC.md"
 _ROW = re.compile(r"^\| `(/[^`]+)` \|([^|]*)\|")
@@ -139,8 +139,8 @@ def test_the_codec_is_pure() -> None:
 def test_the_endpoint_answers_in_order_off_the_caller_thread(tmp_path: Path) -> None:
     import threading
 
-    from agent.checkpoint import save_checkpoint
-    from agent.compose_endpoint import ComposeEndpoint
+    from agent.compose.endpoint import ComposeEndpoint
+    from agent.model.checkpoint import save_checkpoint
 
     model = tmp_path / "toy.safetensors"
     save_checkpoint(model, toy_model(), TimingSettings())
@@ -171,9 +171,9 @@ def test_a_running_agent_serves_composition_over_udp(tmp_path: Path) -> None:
     import socket
 
     from agent.app import AgentThread
-    from agent.checkpoint import save_checkpoint
     from agent.config import Config, override
-    from agent.fallback import FallbackGenerator
+    from agent.live.fallback import FallbackGenerator
+    from agent.model.checkpoint import save_checkpoint
 
     model = tmp_path / "toy.safetensors"
     save_checkpoint(model, toy_model(), TimingSettings())

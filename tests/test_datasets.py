@@ -1,4 +1,4 @@
-"""Tests for agent.datasets: the POP909 and Nottingham loaders, the bass rule, the cache, bad files."""
+"""Tests for agent.training.datasets: the POP909 and Nottingham loaders, the bass rule, the cache, bad files."""
 
 from __future__ import annotations
 
@@ -9,8 +9,10 @@ import mido
 import numpy as np
 import pytest
 
-from agent.chords import Chord
-from agent.datasets import (
+from agent.errors import DataError
+from agent.music.chords import Chord
+from agent.music.events import Note, Part
+from agent.training.datasets import (
     Song,
     chord_tone_share,
     load_corpus,
@@ -23,8 +25,6 @@ from agent.datasets import (
     song_to_json,
     split_bass,
 )
-from agent.errors import DataError
-from agent.events import Note, Part
 
 DATA = Path(__file__).resolve().parents[1].parent / "shared" / "data"
 

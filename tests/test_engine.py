@@ -9,10 +9,10 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from threadpoolctl import threadpool_info
 
-from agent import vocab as V
-from agent.engine import engine_for, limit_threads
-from agent.model import ModelConfig, MusicTransformer
-from agent.sampling import CachedDecoder, FullDecoder, sample_index
+from agent.model import vocab as V
+from agent.model.engine import engine_for, limit_threads
+from agent.model.network import ModelConfig, MusicTransformer
+from agent.model.sampling import CachedDecoder, FullDecoder, sample_index
 
 TINY = ModelConfig(n_layer=2, n_head=2, d_model=32)
 

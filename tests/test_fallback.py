@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from agent.chords import parse_symbol
-from agent.events import ChordSpan, Part
-from agent.fallback import FallbackGenerator
-from agent.generator import GenerationContext
+from agent.live.fallback import FallbackGenerator
+from agent.live.generator import GenerationContext
+from agent.music.chords import parse_symbol
+from agent.music.events import ChordSpan, Part
 
 
 def context(parts: tuple[Part, ...] = (Part.COMP, Part.BASS), meter: tuple[int, int] = (4, 4)) -> GenerationContext:

@@ -9,19 +9,13 @@ import pytest
 import torch
 from compose_fakes import song_file, toy_model
 
-from agent import compose_store
-from agent import vocab as V
-from agent.anticipation import TimingSettings
-from agent.checkpoint import save_checkpoint
-from agent.compose import CompositionSession, Mark
-from agent.compose_cli import add_infill_arguments, add_regenerate_arguments, run_infill, run_regenerate
-from agent.errors import CompositionError
-from agent.events import Note, Part
-from agent.feedback import FeedbackLearner, LearnerSettings, log_likelihood
-from agent.generator import SamplingParams
-from agent.infill import Infiller, _Progress, region_context
-from agent.piece import Region, TrackRequest, inside, outside, read_piece, resolve, with_chords
-from agent.simulated_user import (
+from agent.compose.cli import add_infill_arguments, add_regenerate_arguments, run_infill, run_regenerate
+from agent.compose.feedback import FeedbackLearner, LearnerSettings, log_likelihood
+from agent.compose.infill import Infiller, _Progress, region_context
+from agent.compose.piece import Region, TrackRequest, inside, outside, read_piece, resolve, with_chords
+from agent.compose.session import CompositionSession, Mark
+from agent.compose.session import store as compose_store
+from agent.compose.simulated_user import (
     FeedbackResult,
     features,
     feedback_test,
@@ -29,6 +23,12 @@ from agent.simulated_user import (
     satisfaction,
     summarise_feedback,
 )
+from agent.errors import CompositionError
+from agent.live.generator import SamplingParams
+from agent.model import vocab as V
+from agent.model.anticipation import TimingSettings
+from agent.model.checkpoint import save_checkpoint
+from agent.music.events import Note, Part
 
 TIMING = TimingSettings()
 BASS_GAP = Region(2, 16.0, 32.0, (Part.BASS,))  # bars 5-8 of the bass track

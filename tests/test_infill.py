@@ -10,15 +10,9 @@ import mido
 import pytest
 from compose_fakes import song_file, toy_model
 
-from agent import vocab as V
-from agent.anticipation import TimingSettings
-from agent.checkpoint import save_checkpoint
-from agent.compose_cli import add_infill_arguments, run_infill, track_requests
-from agent.errors import CompositionError
-from agent.events import Note, Part
-from agent.generator import SamplingParams
-from agent.infill import Infiller, encode_region, region_context
-from agent.piece import (
+from agent.compose.cli import add_infill_arguments, run_infill, track_requests
+from agent.compose.infill import Infiller, encode_region, region_context
+from agent.compose.piece import (
     Piece,
     Region,
     TrackRequest,
@@ -30,7 +24,13 @@ from agent.piece import (
     resolve,
     with_chords,
 )
-from agent.tokens import decode
+from agent.errors import CompositionError
+from agent.live.generator import SamplingParams
+from agent.model import vocab as V
+from agent.model.anticipation import TimingSettings
+from agent.model.checkpoint import save_checkpoint
+from agent.model.tokens import decode
+from agent.music.events import Note, Part
 
 TIMING = TimingSettings()
 

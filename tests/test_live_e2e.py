@@ -8,15 +8,15 @@ import struct
 import time
 
 from agent.app import AgentThread
-from agent.chords import parse_symbol
 from agent.config import Config, override
-from agent.daw_sim import DawReport, SimDaw
-from agent.events import ChordSpan, Note, Part, chord_at
-from agent.fallback import FallbackGenerator
-from agent.generator import GenerationContext
-from agent.leadsheet import tiled
+from agent.live.fallback import FallbackGenerator
+from agent.live.generator import GenerationContext
 from agent.metrics import Counters
-from agent.osc import (
+from agent.music.chords import parse_symbol
+from agent.music.events import ChordSpan, Note, Part, chord_at
+from agent.music.leadsheet import tiled
+from agent.tools.daw_sim import DawReport, SimDaw
+from agent.wire.osc import (
     OUTBOUND,
     AllNotesOff,
     ChordIn,

@@ -19,8 +19,8 @@ from dataclasses import dataclass, field
 import pytest
 from agent_process import free_udp_port, require_binary, running_agent
 
-from agent.chords import parse_symbol
-from agent.osc import OUTBOUND
+from agent.music.chords import parse_symbol
+from agent.wire.osc import OUTBOUND
 
 BPM = 240.0
 BEATS = 16  # 4 bars: 4 s at 240 bpm

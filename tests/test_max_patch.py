@@ -1,12 +1,12 @@
 """The Max for Live device, checked as JSON (Max cannot run here), and its chord namer under node.
 
 - the committed sideman.maxpat / sideman.amxd are what patches/max/make_device.py writes;
-- every OSC message the device builds has a contract address (agent/osc.py = patches/OSC.md) and its
+- every OSC message the device builds has a contract address (agent/wire/osc.py = patches/OSC.md) and its
   arguments come in the contract's order and types (traced back through the wiring to what makes them);
 - what comes back is routed by exactly the agent's outbound addresses and unpacked in their types;
 - every connection fits its boxes' inlets and outlets, and the documented signal paths exist;
 - the ports are config.yaml's defaults;
-- sideman-chords.js names every root x quality so that agent.chords.parse_symbol reads it back.
+- sideman-chords.js names every root x quality so that agent.music.chords.parse_symbol reads it back.
 """
 
 from __future__ import annotations
@@ -23,9 +23,9 @@ from typing import Any
 import pytest
 from agent_process import require_binary
 
-from agent.chords import NOTE_NAMES, QUALITIES, parse_symbol
 from agent.config import load_config
-from agent.osc import INBOUND, OUTBOUND
+from agent.music.chords import NOTE_NAMES, QUALITIES, parse_symbol
+from agent.wire.osc import INBOUND, OUTBOUND
 
 MAX_DIR = Path(__file__).resolve().parents[1] / "patches" / "max"
 

@@ -13,16 +13,16 @@ from midi_fakes import MemoryInput, MemoryOutput
 
 from agent.app import AgentThread
 from agent.config import Config, override
-from agent.connections import MidiPorts
-from agent.daw_sim import DawReport, SimDaw
 from agent.errors import MidiError
-from agent.events import Note
-from agent.fallback import FallbackGenerator
-from agent.generator import GenerationContext
-from agent.leadsheet import tiled
+from agent.io.connections import MidiPorts
+from agent.io.midi_ports import open_port
+from agent.live.fallback import FallbackGenerator
+from agent.live.generator import GenerationContext
 from agent.metrics import percentiles
-from agent.midi_io import open_port
-from agent.osc import ChordIn, encode
+from agent.music.events import Note
+from agent.music.leadsheet import tiled
+from agent.tools.daw_sim import DawReport, SimDaw
+from agent.wire.osc import ChordIn, encode
 
 
 class Listening(FallbackGenerator):
@@ -126,7 +126,7 @@ def test_keyboard_and_synth_without_a_patch(tmp_path: Path) -> None:
     midi = mido.MidiFile(max(tmp_path.glob("*.mid")))
     human = [m for t in midi.tracks if t.name == "human" for m in t if m.type == "note_on"]
     assert [m.note for m in human] == [77]
-    stats = agent.agent.connections.midi_out.stats  # type: ignore[union-attr]
+    stats = agent.agent.io.connections.midi_out.stats  # type: ignore[union-attr]
     print(f"[midi] internal clock: {stats.note_ons} notes, {stats.late} late, "
           f"wake-up error p50 {stats.error_s.percentile(50) * 1000:.2f} ms, "
           f"p99 {stats.error_s.percentile(99) * 1000:.2f} ms")

@@ -10,16 +10,16 @@ import torch
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from agent import vocab as V
-from agent.anticipation import TimingSettings
-from agent.checkpoint import load_checkpoint, save_checkpoint
-from agent.chords import parse_symbol
 from agent.errors import ModelError
-from agent.events import ChordSpan, Note, Part
-from agent.generator import GenerationContext, SamplingParams
-from agent.live_model import ModelGenerator, load_generator
-from agent.model import ModelConfig, MusicTransformer, time_features
-from agent.tokens import decode
+from agent.live.generator import GenerationContext, SamplingParams
+from agent.model import vocab as V
+from agent.model.anticipation import TimingSettings
+from agent.model.checkpoint import load_checkpoint, save_checkpoint
+from agent.model.live import ModelGenerator, load_generator
+from agent.model.network import ModelConfig, MusicTransformer, time_features
+from agent.model.tokens import decode
+from agent.music.chords import parse_symbol
+from agent.music.events import ChordSpan, Note, Part
 
 TINY = ModelConfig(n_layer=2, n_head=2, d_model=32)
 

@@ -7,13 +7,14 @@ import json
 import pytest
 from runtime_fakes import FakeTime
 
-from agent.clock import Clock
 from agent.config import Config
-from agent.ensemble import EnsembleCancel, EnsembleNotes, EnsembleSilence
-from agent.fallback import FallbackGenerator
+from agent.live.clock import Clock
+from agent.live.ensemble import EnsembleCancel, EnsembleNotes, EnsembleSilence
+from agent.live.fallback import FallbackGenerator
+from agent.live.session import Session
 from agent.metrics import Counters
-from agent.mqtt_codec import Topics, decode, encode
-from agent.osc import (
+from agent.wire.mqtt import Topics, decode, encode
+from agent.wire.osc import (
     INBOUND,
     AllNotesOff,
     ChordIn,
@@ -27,7 +28,6 @@ from agent.osc import (
     SetParam,
     Tempo,
 )
-from agent.session import Session
 
 TOPICS = Topics("sideman", "bass")
 

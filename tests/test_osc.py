@@ -9,7 +9,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from agent.osc import (
+from agent.wire.osc import (
     OUTBOUND,
     AllNotesOff,
     ChordIn,
@@ -160,7 +160,7 @@ def test_any_bytes_decode_without_raising(data: bytes) -> None:
 
 
 def test_send_host_is_resolved_once_so_hello_from_it_is_not_a_duplicate() -> None:
-    from agent.server import resolve
+    from agent.io.server import resolve
 
     assert resolve(("localhost", 9001)) in {("127.0.0.1", 9001), ("::1", 9001)}
     assert resolve(("127.0.0.1", 9001)) == ("127.0.0.1", 9001)

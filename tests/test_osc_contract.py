@@ -1,11 +1,11 @@
-"""patches/OSC.md and agent/osc.py describe the same contract: addresses, argument names, types, order."""
+"""patches/OSC.md and agent/wire/osc.py describe the same contract: addresses, argument names, types, order."""
 
 from __future__ import annotations
 
 import re
 from pathlib import Path
 
-from agent.osc import INBOUND, OUTBOUND
+from agent.wire.osc import INBOUND, OUTBOUND
 
 OSC_MD = Path(__file__).resolve().parent.parent / "patches" / "OSC.md"
 _ROW = re.compile(r"^\| `(/[^`]+)` \|([^|]*)\|")

@@ -6,7 +6,7 @@ path, and two malformed messages on purpose. With `verbose 1`, [sideman] prints 
 (with the beat on its own transport at that moment) and every note it plays; then the patch quits Pd.
 
 Also checked without running Pd: the committed .pd files are what make_patches.py writes, and every
-OSC address and type flag in them is one of the contract (agent/osc.py, patches/OSC.md).
+OSC address and type flag in them is one of the contract (agent/wire/osc.py, patches/OSC.md).
 """
 
 from __future__ import annotations
@@ -21,8 +21,8 @@ from types import ModuleType
 import pytest
 from agent_process import free_udp_port, require_binary, running_agent
 
-from agent.chords import parse_symbol
-from agent.osc import INBOUND, OUTBOUND
+from agent.music.chords import parse_symbol
+from agent.wire.osc import INBOUND, OUTBOUND
 
 PD_DIR = Path(__file__).resolve().parents[1] / "patches" / "pd"
 PD_ERRORS = re.compile(r"couldn't create|connection failed|^error:|no method for|bad arguments|"

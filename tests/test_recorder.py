@@ -8,9 +8,10 @@ import mido
 import pytest
 from runtime_fakes import FakeTime
 
-from agent.clock import Clock
 from agent.config import Config
-from agent.osc import (
+from agent.io.recorder import Recorder, Take, seconds, take_path, write_take
+from agent.live.clock import Clock
+from agent.wire.osc import (
     AllNotesOff,
     ChordIn,
     HumanNote,
@@ -24,7 +25,6 @@ from agent.osc import (
     Tempo,
     TimeSig,
 )
-from agent.recorder import Recorder, Take, seconds, take_path, write_take
 
 
 class Performance:

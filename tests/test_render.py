@@ -12,8 +12,8 @@ from agent_process import require_binary, require_package
 
 from agent.cli import main
 from agent.errors import MidiError
-from agent.recorder import RecNote, Take, write_take
-from agent.render import SOUNDFONTS, TAIL_S, find_soundfont
+from agent.io.recorder import RecNote, Take, write_take
+from agent.io.render import SOUNDFONTS, TAIL_S, find_soundfont
 
 
 def test_render_a_recording_to_a_wav_of_its_length(tmp_path: Path) -> None:

@@ -5,9 +5,9 @@ from __future__ import annotations
 from hypothesis import given
 from hypothesis import strategies as st
 
-from agent.chords import parse_symbol
-from agent.events import ChordSpan, Note
-from agent.ring import ChordTrack, NoteRing, Ring
+from agent.live.ring import ChordTrack, NoteRing, Ring
+from agent.music.chords import parse_symbol
+from agent.music.events import ChordSpan, Note
 
 
 @given(st.integers(1, 20), st.lists(st.integers(), max_size=100))

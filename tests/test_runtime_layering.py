@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 
 AGENT = Path(__file__).resolve().parent.parent / "agent"
-PURE = ["osc", "clock", "ring", "metrics", "scheduler", "session", "fallback", "config", "leadsheet", "ensemble",
-        "mqtt_codec", "recorder"]
+PURE = ["wire/osc", "live/clock", "live/ring", "metrics", "live/scheduler", "live/session", "live/fallback", "config",
+        "music/leadsheet", "live/ensemble", "wire/mqtt", "io/recorder"]
 FORBIDDEN = {"socket", "asyncio", "threading", "concurrent", "torch", "subprocess", "multiprocessing"}
 
 
@@ -25,7 +25,8 @@ def test_pure_module_imports(module: str) -> None:
     assert not imported & FORBIDDEN, f"agent/{module}.py imports {imported & FORBIDDEN}"
 
 
-@pytest.mark.parametrize("module", [*PURE, "app", "server", "daw_sim", "demo", "bench", "connections", "mqtt_bridge",
-                                    "midi_io", "clock_source", "link", "render"])
+@pytest.mark.parametrize("module", [*PURE, "app", "io/server", "tools/daw_sim", "tools/demo", "tools/bench",
+                                    "io/connections", "io/mqtt", "io/midi_ports", "io/clock_source", "io/link",
+                                    "io/render"])
 def test_only_the_cli_exits(module: str) -> None:
     assert "sys.exit(" not in (AGENT / f"{module}.py").read_text()

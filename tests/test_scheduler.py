@@ -8,9 +8,9 @@ from hypothesis import strategies as st
 from runtime_fakes import LiveHarness
 
 from agent.config import Config, override
-from agent.events import Note, Part
-from agent.generator import GenerationContext
-from agent.osc import AllNotesOff, ChordIn, NoteCancel, NoteOut, SetParam, Stop, Tempo
+from agent.live.generator import GenerationContext
+from agent.music.events import Note, Part
+from agent.wire.osc import AllNotesOff, ChordIn, NoteCancel, NoteOut, SetParam, Stop, Tempo
 
 CHORDS = [(float(b * 4), 4.0, s) for b, s in enumerate(["C", "Am7", "F", "G7"] * 4)]
 SAFETY_S = Config().timing.safety_ms / 1000.0

@@ -5,10 +5,11 @@ from __future__ import annotations
 import pytest
 from runtime_fakes import LiveHarness
 
-from agent.anticipation import TimingSettings
-from agent.events import Part
-from agent.live_model import timing_problem
-from agent.osc import (
+from agent.live.session import part_for_program
+from agent.model.anticipation import TimingSettings
+from agent.model.live import timing_problem
+from agent.music.events import Part
+from agent.wire.osc import (
     AllNotesOff,
     ChordsClear,
     ErrorReply,
@@ -23,7 +24,6 @@ from agent.osc import (
     SetParam,
     TimeSig,
 )
-from agent.session import part_for_program
 
 CHORDS = [(float(b * 4), 4.0, s) for b, s in enumerate(["C", "Am7", "F", "G7"] * 4)]
 

@@ -6,13 +6,13 @@ from pathlib import Path
 
 import pytest
 
-from agent.anticipation import TimingSettings
-from agent.bench_model import lead_sheet, run_live
-from agent.checkpoint import load_checkpoint, read_metadata
-from agent.events import Part
-from agent.generator import SamplingParams
-from agent.live_model import load_generator
-from agent.metrics_music import chord_tone_ratio
+from agent.live.generator import SamplingParams
+from agent.model.anticipation import TimingSettings
+from agent.model.checkpoint import load_checkpoint, read_metadata
+from agent.model.live import load_generator
+from agent.music.events import Part
+from agent.music.measures import chord_tone_ratio
+from agent.training.bench_model import lead_sheet, run_live
 
 SHIPPED = Path(__file__).resolve().parents[1] / "models" / "sideman-default.safetensors"
 

@@ -6,9 +6,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from agent import vocab as V
-from agent.anticipation import Item, interleave
-from agent.tokens import ChordTimeline, decode, encode, header, item_tokens
+from agent.model import vocab as V
+from agent.model.anticipation import Item, interleave
+from agent.model.tokens import ChordTimeline, decode, encode, header, item_tokens
 
 
 def test_vocabulary_ranges_are_contiguous_and_disjoint() -> None:

@@ -8,12 +8,12 @@ from pathlib import Path
 import pytest
 import torch
 
-from agent.anticipation import TimingSettings
-from agent.checkpoint import load_checkpoint
 from agent.cli import main
-from agent.datasets import Song, load_corpus
-from agent.model_options import TrainSettings
-from agent.train import PRESETS, Trainer, is_heldout, split
+from agent.model.anticipation import TimingSettings
+from agent.model.checkpoint import load_checkpoint
+from agent.training.datasets import Song, load_corpus
+from agent.training.options import TrainSettings
+from agent.training.train import PRESETS, Trainer, is_heldout, split
 
 DATA = Path(__file__).resolve().parents[1].parent / "shared" / "data"
 SETTINGS = TrainSettings(steps=8, batch=2, eval_every=4, save_every=4, log_every=2, eval_examples=8)
@@ -95,8 +95,8 @@ def test_warm_start_from_an_older_vocabulary_keeps_the_old_rows(songs: list[Song
     """A checkpoint from before the activity and delay tokens (vocabulary up to PAD) warm-starts."""
     from safetensors.torch import load_file, save_file
 
-    from agent import vocab as V
-    from agent.checkpoint import read_metadata
+    from agent.model import vocab as V
+    from agent.model.checkpoint import read_metadata
 
     first = trainer(songs, tmp_path / "a")
     first.run(until_step=4)

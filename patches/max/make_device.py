@@ -1,7 +1,7 @@
 """Writes the Sideman Max for Live MIDI effect: sideman.maxpat (the source) and sideman.amxd (the device).
 
 Max cannot run on Linux, so the device is generated from this description and checked as JSON by
-tests/test_max_patch.py (OSC addresses and argument types against agent/osc.py, wiring, ports against
+tests/test_max_patch.py (OSC addresses and argument types against agent/wire/osc.py, wiring, ports against
 config.yaml). Run `python patches/max/make_device.py` after editing; the test fails on stale files.
 
 What the device does (patches/README.md has the user's view):

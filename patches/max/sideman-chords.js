@@ -5,15 +5,15 @@
 // different chord: "C", "Am7", "F#m7b5", "Bb/D". Held notes that make no known chord are ignored (the
 // previous chord stays). Releasing notes outputs nothing: a chord lasts until the next one is struck.
 //
-// The suffixes are those of agent/chords.py; tests/test_max_patch.py runs this file under node and
-// checks every root x quality (and slash chords) against agent.chords.parse_symbol.
+// The suffixes are those of agent/music/chords.py; tests/test_max_patch.py runs this file under node and
+// checks every root x quality (and slash chords) against agent.music.chords.parse_symbol.
 // ES5 only: Max's [js] is ES5.
 
 inlets = 1;
 outlets = 1;
 
 var NOTE_NAMES = ["C", "C#", "D", "Eb", "E", "F", "F#", "G", "Ab", "A", "Bb", "B"];
-// [suffix, intervals above the root], in agent.chords.QUALITIES order (plain triads first, so they
+// [suffix, intervals above the root], in agent.music.chords.QUALITIES order (plain triads first, so they
 // win a tie such as C6 = Am7/C: the bass decides first, then this order).
 var QUALITIES = [
     ["", [0, 4, 7]], ["m", [0, 3, 7]], ["dim", [0, 3, 6]], ["aug", [0, 4, 8]],

@@ -3,7 +3,7 @@
 The .pd files are generated so their wiring can be reviewed as code (Pd's file format numbers boxes
 and connects them by index). Run `python patches/pd/make_patches.py` after editing this file;
 tests/test_pd_patch.py fails when the committed .pd files and this script disagree. Vanilla Pd 0.53,
-no externals. The OSC contract is patches/OSC.md (addresses and argument orders of agent/osc.py).
+no externals. The OSC contract is patches/OSC.md (addresses and argument orders of agent/wire/osc.py).
 
 Message flow inside [sideman] (every internal name carries $0, so instances never talk to each other):
 

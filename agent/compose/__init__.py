@@ -1,0 +1,1 @@
+"""Composition mode: pieces, infilling, sessions, feedback learning, the service, its CLI and evaluation."""

@@ -1,0 +1,337 @@
+"""`sideman compose-eval`: composition mode on held-out songs, printed and written as a report.
+
+Infill quality (Hu et al. 2025, Table 1). For each case (a held-out song, one of its parts, a region
+of `--bars` bars with as many bars of past and future around it, all with notes of that part) the
+region is filled by the model from everything else, and the overlap (histogram intersection, 0..1) of
+the filled region's pitch (PD), duration (DD) and chord (CD) distributions with the same part's past
+(p) and future (f) context is measured. Beside the model: the real region, the preceding bars copied
+in (so its _p figures are 1 by construction), the following bars copied in (its _f figures are 1),
+and the model without the part's own future (the anticipated controls after the region left out:
+what anticipation of the future adds). Chords are recognised from the part's own notes
+(`agent.music.chord_recog`), as the paper recognises them from the infilled material.
+
+Feedback (Hu et al. Eq. 4, 5; `agent.compose.simulated_user`). Per test, a fixed region of `--feedback-bars`
+bars is the unsatisfying part and a random equally long region of the same track elsewhere is the
+satisfying one; every round the user marks the first and keeps the second; the session regenerates
+the first. Satisfaction SS_i comes from the distance of the two regions' representations (the frozen
+model's mean final hidden states, the target encoder), IC is the first round with SS_i >= gamma.
+The same tests run with feedback learning off (same seeds, so the first infill is identical), and
+IUS = (SS_on - SS_off) / |SS_off|, RIC = (IC_on - IC_off) / IC_off, as in the paper.
+"""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import math
+import random
+import time
+from collections.abc import Sequence
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from agent.compose.cli import add_compose_eval_arguments
+from agent.compose.feedback import LearnerSettings
+from agent.compose.infill import Infiller
+from agent.compose.piece import Piece, Region, inside, piece_from_song
+from agent.compose.simulated_user import FeedbackResult, feedback_test, summarise_feedback
+from agent.live.generator import SamplingParams
+from agent.model import vocab as V
+from agent.model.anticipation import TimingSettings
+from agent.model.network import MusicTransformer
+from agent.music.chord_recog import recognise_chords
+from agent.music.chords import NUM_CHORD_IDS, chord_id
+from agent.music.events import Note
+from agent.training.datasets import Song, load_corpus
+from agent.training.train import split
+
+log = logging.getLogger("sideman.compose_eval")
+
+FIGURES = ("PD_p", "PD_f", "DD_p", "DD_f", "CD_p", "CD_f")
+PAPER_ROW = {"PD_p": 0.83, "PD_f": 0.78, "DD_p": 0.80, "DD_f": 0.81, "CD_p": 0.83, "CD_f": 0.88}  # CMI on Bread
+
+
+# ---------------------------------------------------------------- histogram overlaps
+
+
+def overlap(a: np.ndarray, b: np.ndarray) -> float:
+    """Histogram intersection of two non-negative histograms after normalising each: 0 when only one is
+    empty (a region left silent overlaps nothing), NaN when both are."""
+    if a.sum() <= 0 or b.sum() <= 0:
+        return float("nan") if a.sum() <= 0 and b.sum() <= 0 else 0.0
+    return float(np.minimum(a / a.sum(), b / b.sum()).sum())
+
+
+def pitch_histogram(notes: Sequence[Note]) -> np.ndarray:
+    return np.bincount([n.pitch for n in notes], minlength=128).astype(float)
+
+
+def duration_histogram(notes: Sequence[Note]) -> np.ndarray:
+    """Durations on the model's grid (1/12 beat), clipped to the vocabulary's longest (8 beats)."""
+    ticks = [min(V.MAX_DUR, max(1, round(n.dur_beats * V.TICKS_PER_BEAT))) for n in notes]
+    return np.bincount(ticks, minlength=V.MAX_DUR + 1).astype(float)
+
+
+def chord_histogram(notes: Sequence[Note], downbeats: Sequence[float], start: float, end: float) -> np.ndarray:
+    """Beats of each recognised chord (root x quality) in [start, end), from these notes alone."""
+    bars = [d for d in downbeats if start - 1e-9 <= d < end - 1e-9] or [start]
+    hist = np.zeros(NUM_CHORD_IDS)
+    for span in recognise_chords(list(notes), bars, end):
+        hist[chord_id(span.chord)] += max(0.0, min(span.end_beat, end) - max(span.beat, start))
+    return hist
+
+
+def quality(notes: Sequence[Note], past: Sequence[Note], future: Sequence[Note], case: Case) -> dict[str, float]:
+    """The six overlaps of a filled region with its past and future context."""
+    downbeats = case.piece.downbeats
+    reg, lo, hi = case.region, case.region.start_beat - case.length, case.region.end_beat + case.length
+    chords = chord_histogram(notes, downbeats, reg.start_beat, reg.end_beat)
+    return {
+        "PD_p": overlap(pitch_histogram(notes), pitch_histogram(past)),
+        "PD_f": overlap(pitch_histogram(notes), pitch_histogram(future)),
+        "DD_p": overlap(duration_histogram(notes), duration_histogram(past)),
+        "DD_f": overlap(duration_histogram(notes), duration_histogram(future)),
+        "CD_p": overlap(chords, chord_histogram(past, downbeats, lo, reg.start_beat)),
+        "CD_f": overlap(chords, chord_histogram(future, downbeats, reg.end_beat, hi)),
+    }
+
+
+# ---------------------------------------------------------------- cases
+
+
+@dataclass
+class Case:
+    """One infilling case: a piece, the region to fill, and its context length in beats."""
+
+    song: str
+    piece: Piece
+    region: Region
+    length: float
+    systems: dict[str, list[Note]] = field(default_factory=dict)
+
+    def part_notes(self, start: float, end: float) -> list[Note]:
+        return inside(self.piece.tracks[self.region.track].notes, start, end)
+
+    @property
+    def past(self) -> list[Note]:
+        return self.part_notes(self.region.start_beat - self.length, self.region.start_beat)
+
+    @property
+    def future(self) -> list[Note]:
+        return self.part_notes(self.region.end_beat, self.region.end_beat + self.length)
+
+
+def candidate_regions(piece: Piece, bars: int, min_notes: int = 2) -> list[tuple[Region, float]]:
+    """(region, length in beats) for every track and bar where the region and the same number of bars
+    before and after it all hold at least `min_notes` notes of the track."""
+    out = []
+    beats = piece.downbeats
+    for position, track in enumerate(piece.tracks):
+        for k in range(bars, len(beats) - 2 * bars):
+            start, end = beats[k], beats[k + bars]
+            length = end - start
+            spans = ((start - length, start), (start, end), (end, end + length))
+            if all(len(inside(track.notes, a, b)) >= min_notes for a, b in spans):
+                out.append((Region(position, start, end, (track.part,)), length))
+    return out
+
+
+def pick_cases(songs: Sequence[Song], count: int, bars: int, rng: random.Random) -> list[Case]:
+    """At most one case per song, songs in random order, until `count`."""
+    cases = []
+    for song in rng.sample(list(songs), len(songs)):
+        piece = piece_from_song(song)
+        options = candidate_regions(piece, bars)
+        if options:
+            region, length = rng.choice(options)
+            cases.append(Case(song.name, piece, region, length))
+        if len(cases) == count:
+            break
+    return cases
+
+
+def copy_shifted(notes: Sequence[Note], shift: float) -> list[Note]:
+    return [Note(n.beat + shift, n.dur_beats, n.pitch, n.velocity, n.part) for n in notes]
+
+
+def without_future(case: Case) -> Piece:
+    """The piece with the case's track emptied after the region (no future of its own to anticipate)."""
+    track = case.piece.tracks[case.region.track]
+    return case.piece.replace_notes(case.region.track, [n for n in track.notes if n.beat < case.region.end_beat])
+
+
+def run_quality(model: MusicTransformer, timing: TimingSettings, cases: Sequence[Case], params: SamplingParams
+                ) -> tuple[dict[str, dict[str, float]], list[float]]:
+    """Fill every case with each system; (figures per system, seconds per model infill)."""
+    infiller = Infiller(model, timing)
+    seconds = []
+    for index, case in enumerate(cases):
+        shift = case.region.end_beat - case.region.start_beat
+        case.systems["real region"] = case.part_notes(case.region.start_beat, case.region.end_beat)
+        started = time.perf_counter()
+        case.systems["model"] = infiller.fill(case.piece, case.region, _seeded(params, index))
+        seconds.append(time.perf_counter() - started)
+        case.systems["model, no future of its part"] = infiller.fill(without_future(case), case.region,
+                                                                      _seeded(params, index))
+        case.systems["copy previous bars"] = copy_shifted(case.past, shift)
+        case.systems["copy next bars"] = copy_shifted(case.future, -shift)
+        log.info("case %d/%d %s track %s beats %g-%g: %d real, %d model notes in %.2f s", index + 1, len(cases),
+                 case.song, case.piece.tracks[case.region.track].name, case.region.start_beat, case.region.end_beat,
+                 len(case.systems["real region"]), len(case.systems["model"]), seconds[-1])
+    table = {name: _mean_rows([quality(c.systems[name], c.past, c.future, c) for c in cases])
+             for name in cases[0].systems} if cases else {}
+    return table, seconds
+
+
+def _seeded(params: SamplingParams, index: int) -> SamplingParams:
+    seed = (params.seed or 0) + 7919 * index
+    return SamplingParams(params.temperature, params.top_p, params.guidance, seed)
+
+
+def _mean_rows(rows: Sequence[dict[str, float]]) -> dict[str, float]:
+    return {key: float(np.nanmean([r[key] for r in rows])) for key in FIGURES}
+
+
+# ---------------------------------------------------------------- the command
+
+
+def run(args: argparse.Namespace) -> int:
+    """Entry point of `sideman compose-eval`: evaluate, write the report, print the figures."""
+    print(format_result(evaluate(args)))
+    return 0
+
+
+def evaluate(args: argparse.Namespace) -> dict[str, object]:
+    """Both evaluations; the result dict (also written to the report folder)."""
+    from agent.model.checkpoint import load_checkpoint
+    from agent.model.engine import limit_threads
+
+    limit_threads(args.threads)
+    model, timing, info = load_checkpoint(args.model)
+    _, held = split(load_corpus(args.data, cache=args.cache))
+    rng = random.Random(args.seed)
+    params = SamplingParams(args.temperature, args.top_p, args.guidance, args.seed)
+    cases = [] if args.skip_quality else pick_cases(held, args.cases, args.bars, rng)
+    table, infill_seconds = run_quality(model, timing, cases, params)
+    feedback = _run_feedback(model, timing, held, args, rng, params)
+    result: dict[str, object] = {
+        "checkpoint": str(args.model), "info": info, "cases": len(cases), "region_bars": args.bars,
+        "quality": table, "paper_cmi_bread": PAPER_ROW, "seconds_per_infill": _stats(infill_seconds),
+        "notes_per_region": {n: float(np.mean([len(c.systems[n]) for c in cases])) for n in table},
+        "feedback": feedback, "settings": {k: str(v) for k, v in vars(args).items()},
+    }
+    write_report(args.report, result, cases)
+    return result
+
+
+def feedback_systems(args: argparse.Namespace) -> dict[str, tuple[bool, LearnerSettings | None]]:
+    """The systems the simulated user talks to: (learning on?, learner settings)."""
+    chosen = {"alpha": args.alpha, "steps": args.learn_steps, "mode": args.learn_mode, "lr": args.learn_lr,
+              "candidates": args.candidates}
+    settings = LearnerSettings(**{k: v for k, v in chosen.items() if v is not None})
+    systems: dict[str, tuple[bool, LearnerSettings | None]] = {"feedback learning": (True, settings)}
+    if args.ablations:
+        systems["steering only (1 draft)"] = (True, replace(settings, candidates=1))
+        systems["drafts only (no steering)"] = (True, replace(settings, steer=False))
+    systems["off"] = (False, None)
+    return systems
+
+
+def _run_feedback(model: MusicTransformer, timing: TimingSettings, held: Sequence[Song], args: argparse.Namespace,
+                  rng: random.Random, params: SamplingParams) -> dict[str, object]:
+    tests: list[dict[str, FeedbackResult]] = []
+    pieces = 0
+    for song in rng.sample(list(held), len(held)):
+        if pieces == args.feedback_pieces:
+            break
+        made = feedback_test_set(model, timing, piece_from_song(song), args, rng, params, len(tests))
+        if made:
+            pieces += 1
+            tests += made
+            log.info("feedback: %s, %d tests so far", song.name, len(tests))
+    return summarise_feedback(tests, args.rounds, args.gamma) | {"pieces": pieces}
+
+
+def feedback_test_set(model: MusicTransformer, timing: TimingSettings, piece: Piece, args: argparse.Namespace,
+                      rng: random.Random, params: SamplingParams, offset: int) -> list[dict[str, FeedbackResult]]:
+    """`--tests-per-piece` tests on one piece (regions with notes of one track), one run per system."""
+    options = candidate_regions(piece, args.feedback_bars)
+    if len(options) < 4:
+        return []
+    out = []
+    for index in range(args.tests_per_piece):
+        dis, _ = rng.choice(options)
+        far = [r for r, _ in options if r.track == dis.track and (r.end_beat <= dis.start_beat or r.start_beat >= dis.end_beat)]
+        if not far:
+            continue
+        neu = rng.choice(far)
+        seeded = _seeded(params, (params.seed or 0) + 104729 * (offset + index))
+        out.append({name: feedback_test(model, timing, piece, dis, neu, seeded, args.rounds, on, settings)
+                    for name, (on, settings) in feedback_systems(args).items()})
+    return out
+
+
+def _stats(values: Sequence[float]) -> dict[str, float]:
+    if not values:
+        return {}
+    return {"mean": float(np.mean(values)), "median": float(np.median(values)), "max": float(np.max(values)), "n": len(values)}
+
+
+def format_quality(result: dict[str, object]) -> str:
+    table: dict[str, dict[str, float]] = result["quality"]  # type: ignore[assignment]
+    rows = {**table, "Hu et al. CMI (Bread, their data)": PAPER_ROW}
+    head = f"{'system':36s}" + "".join(f"{f:>7s}" for f in FIGURES)
+    lines = [head] + [f"{name:36s}" + "".join(f"{row[f]:7.2f}" for f in FIGURES) for name, row in rows.items()]
+    return "\n".join(lines)
+
+
+def format_feedback(feedback: dict[str, Any]) -> str:
+    if not feedback.get("tests"):
+        return "feedback: no tests (no held-out piece had enough regions with notes)"
+    lines = [(f"feedback (simulated user): {feedback['tests']} tests on {feedback['pieces']} pieces, up to "
+              f"{feedback['rounds']} rounds, gamma {feedback['gamma']:g}; IUS, RIC against 'off'")]
+    for encoder, title in (("model", "target encoder (the frozen model's hidden states)"),
+                           ("features", "cross-check: symbolic features (pitch, duration, onset, density)")):
+        lines.append(f"  {title}")
+        lines.append(f"  {'system':28s}{'SS@stop':>8s}{'SS mean':>8s}{'IC':>6s}{'sat.':>6s}{'IUS':>8s}"
+                     f"{'IUS mean':>9s}{'RIC':>8s}{'s/round':>8s}")
+        for name, row in feedback["systems"].items():
+            f = row[encoder]
+            lines.append(f"  {name:28s}{f['ss_stop']:+8.3f}{f['ss_mean']:+8.3f}{f['ic']:6.2f}{f['satisfied']:6.0%}"
+                         f"{f['ius']:+8.1%}{f['ius_mean']:+9.1%}{f['ric']:+8.1%}{row['round_seconds']:8.2f}")
+    learning = {name: row["learn_seconds"] for name, row in feedback["systems"].items() if row["learn_seconds"]}
+    lines += [f"  seconds of learning per round (within s/round): {name} {value:.3f}" for name, value in learning.items()]
+    return "\n".join(lines)
+
+
+def format_result(result: dict[str, object]) -> str:
+    seconds: dict[str, float] = result["seconds_per_infill"]  # type: ignore[assignment]
+    return "\n".join([
+        (f"infill quality: {result['cases']} held-out cases of {result['region_bars']} bars, overlap with past (_p) "
+         "and future (_f) context"), format_quality(result),
+        f"seconds per infill: mean {seconds.get('mean', math.nan):.2f}, median {seconds.get('median', math.nan):.2f}",
+        format_feedback(result["feedback"])])  # type: ignore[arg-type]
+
+
+def write_report(folder: Path, result: dict[str, object], cases: Sequence[Case]) -> None:
+    from agent.compose.report import write
+
+    write(folder, result, format_result(result), cases)
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    add_compose_eval_arguments(parser)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="sideman compose-eval", description=__doc__.splitlines()[0])
+    add_arguments(parser)
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
+    return run(parser.parse_args(argv))
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,337 @@
+"""Infilling: write a region of one track from the music around it, before and after (issue 4).
+
+A request is put to the model in exactly the format it is trained on in compose mode
+(`agent.training.examples.compose_example`): a window that starts on a downbeat before the region; the header
+MODE_COMPOSE with PART_ON for the region's parts; the track's notes before the region as events (a
+teacher-forced prefix); the track's notes after the region, every other track's notes and the chords
+as controls anticipated by compose_delta (16 beats; delta1 before issue 14). Events of the region's parts are then sampled with the grammar
+masks (`agent.model.sampling.sample_note`) from the region's start; the first sampled time at or past the
+region's end stops it. So the future around a region reaches the model as anticipation: what lies
+compose_delta beats ahead of the note being written is always in view.
+
+Regions longer than a window: when the window is full (CONTEXT_LEN tokens) or sampling reaches its
+last compose_delta beats (past which the future could not be shown), a new window opens at a later downbeat,
+with everything written so far as events (past) and the rest as anticipated controls (future), and
+sampling resumes where it stopped.
+
+Steering: `adapt`, when given, maps each final hidden state before the output head; the feedback
+learner (`agent.compose.feedback`) steers regenerations this way without touching the model's weights.
+`encode_region` gives the teacher-forced tokens of a region's content in the same format, for the
+feedback learner and the target encoder (`region_states`).
+"""
+
+from __future__ import annotations
+
+import logging
+import random
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+
+import numpy as np
+import torch
+
+from agent.compose.piece import Piece, Region, as_parts, inside, outside
+from agent.errors import CompositionError
+from agent.live.generator import SamplingParams
+from agent.model import vocab as V
+from agent.model.anticipation import Interleaver, Item, TimingSettings
+from agent.model.engine import Array
+from agent.model.network import MusicTransformer
+from agent.model.sampling import CachedDecoder, Mask, note_mask, sample_event, sample_index
+from agent.model.tokens import ChordTimeline, encode, header
+from agent.music.chords import chord_id
+from agent.music.events import ChordSpan, Note
+
+log = logging.getLogger("sideman.infill")
+
+HISTORY_BEATS = 16.0  # past music a window opens with, when it fits
+RESERVE_TOKENS = 150  # room a window must leave for writing when it opens (about 50 notes and controls)
+MAX_NOTES_PER_BEAT = 24  # a bound on the work of one region, whatever the model does
+MAX_ONSETS = 10  # notes starting at one time in one region, at most (an undertrained model can loop)
+
+Adapt = Callable[[torch.Tensor], torch.Tensor]
+
+
+class WindowFull(Exception):
+    """The window cannot take the next tokens: open a later one."""
+
+
+@dataclass(frozen=True)
+class RegionContext:
+    """What the model is told about a region: its track outside it, the other tracks, chords, bars."""
+
+    region: Region
+    own_before: tuple[Note, ...]  # the region's track before the region: events
+    own_after: tuple[Note, ...]  # ... after it: anticipated controls
+    others: tuple[Note, ...]  # every other pitched track: anticipated controls
+    chords: tuple[ChordSpan, ...]
+    downbeats: tuple[float, ...]
+    meter: tuple[int, int]
+
+
+def region_context(piece: Piece, region: Region) -> RegionContext:
+    """The context of `region` in `piece` (its own old notes inside the region are left out)."""
+    if not 0 <= region.track < len(piece.tracks):
+        raise CompositionError(f"region track {region.track + 1}: the piece has {len(piece.tracks)} tracks")
+    track = piece.tracks[region.track]
+    own = as_parts(outside(track.notes, region.start_beat, region.end_beat), region.parts)
+    others = [n for i, t in enumerate(piece.tracks) if i != region.track and not t.drums for n in t.notes]
+    return RegionContext(
+        region, tuple(n for n in own if n.beat < region.start_beat), tuple(n for n in own if n.beat >= region.end_beat),
+        tuple(others), piece.chords, piece.downbeats or (0.0,), piece.meter)
+
+
+def _tick(beat: float, origin: float) -> int:
+    return round((beat - origin) * V.TICKS_PER_BEAT)
+
+
+def _note_item(note: Note, origin: float, control: bool, delta: int) -> Item:
+    time = _tick(note.beat, origin)
+    value = int(note.part) * V.NUM_PITCHES + note.pitch
+    dur = max(1, round(note.dur_beats * V.TICKS_PER_BEAT))
+    return Item(time, dur, V.velocity_class(note.velocity), value, control, False, time - delta)
+
+
+def chord_timeline(chords: Sequence[ChordSpan], origin: float) -> ChordTimeline:
+    spans = [s for s in chords if s.end_beat > origin]
+    return ChordTimeline(tuple(max(0, _tick(s.beat, origin)) for s in spans),
+                         tuple(_tick(s.end_beat, origin) for s in spans), tuple(chord_id(s.chord) for s in spans))
+
+
+def window_controls(ctx: RegionContext, origin: float, delta: int) -> list[Item]:
+    """Every known note after the window start and every chord in it, anticipated by `delta` ticks."""
+    items = []
+    for note in (*ctx.others, *ctx.own_after):
+        if 0 <= _tick(note.beat, origin) < V.MAX_TIME:
+            items.append(_note_item(note, origin, True, delta))
+    for span in ctx.chords:
+        time = max(0, _tick(span.beat, origin))
+        if span.end_beat > origin and time < V.MAX_TIME:
+            dur = max(1, _tick(span.end_beat, origin) - time)
+            items.append(Item(time, dur, 0, chord_id(span.chord), True, True, time - delta))
+    return items
+
+
+def build_stream(ctx: RegionContext, origin: float, events: Sequence[Note], now_beat: float,
+                 delta: int) -> Interleaver:
+    """The interleaved stream of a window up to `now_beat`: the events before it, rests, controls."""
+    builder = Interleaver()
+    builder.add_controls(window_controls(ctx, origin, delta))
+    for note in sorted(events, key=lambda n: (n.beat, int(n.part), n.pitch)):
+        if 0 <= _tick(note.beat, origin) < V.MAX_TIME:
+            builder.add_event(_note_item(note, origin, False, 0))
+    builder.fill_rests(min(_tick(now_beat, origin), V.MAX_TIME - 1))
+    return builder
+
+
+@dataclass
+class Window:
+    """One context window being written: its origin, stream, decoder and chord timeline."""
+
+    origin: float
+    builder: Interleaver
+    decoder: CachedDecoder
+    timeline: ChordTimeline
+    fed: int = 0
+
+    def sync(self) -> None:
+        """Feed the items placed since the last feed; WindowFull when they do not fit."""
+        new = self.builder.items[self.fed :]
+        if not new:
+            return
+        now = next((i.time for i in reversed(self.builder.items[: self.fed]) if not i.control), 0)
+        tokens, chords = encode(new, self.timeline, now)
+        if len(self.decoder) + len(tokens) > V.CONTEXT_LEN:
+            raise WindowFull
+        self.decoder.feed(tokens, chords)
+        self.fed = len(self.builder.items)
+
+
+class SteeredDecoder(CachedDecoder):
+    """A cached decoder whose next-token logits read `adapt(hidden)` instead of the hidden state."""
+
+    def __init__(self, model: MusicTransformer, adapt: Adapt) -> None:
+        super().__init__(model)
+        self.adapt = adapt
+
+    def hidden(self) -> Array:
+        with torch.inference_mode():
+            return self.adapt(torch.from_numpy(super().hidden())).numpy()
+
+
+@dataclass
+class _Progress:
+    """Where a region's writing stands: the notes so far and the beat sampling resumes from."""
+
+    now_beat: float
+    notes: list[Note] = field(default_factory=list)
+
+
+class Infiller:
+    """Fills regions of a piece with a checkpoint's model (see the module docstring)."""
+
+    def __init__(self, model: MusicTransformer, timing: TimingSettings, adapt: Adapt | None = None) -> None:
+        self.model, self.timing, self.adapt = model, timing, adapt
+        self.delta = timing.ticks(timing.compose_delta_beats)
+        self.windows_opened = 0
+
+    def fill(self, piece: Piece, region: Region, params: SamplingParams) -> list[Note]:
+        """New notes for `region` (onsets inside it, ends clipped to it), as the region's parts."""
+        ctx = region_context(piece, region)
+        seed = params.seed if params.seed is not None else random.getrandbits(31)
+        rng = np.random.default_rng(seed)
+        allowed = note_mask([int(p) for p in region.parts])
+        progress = _Progress(region.start_beat)
+        budget = MAX_NOTES_PER_BEAT * max(1.0, region.end_beat - region.start_beat)
+        while len(progress.notes) < budget:
+            window = self.open_window(ctx, progress)
+            before = (progress.now_beat, len(progress.notes))
+            if self._write(window, region, params, rng, allowed, progress):
+                break
+            if (progress.now_beat, len(progress.notes)) == before:  # no progress: skip a beat
+                log.warning("window at beat %g made no progress; skipping a beat", window.origin)
+                progress.now_beat += 1.0
+            if progress.now_beat >= region.end_beat - 1e-9:
+                break
+        return finish(progress.notes, region)
+
+    # --- windows ---
+    def open_window(self, ctx: RegionContext, progress: _Progress) -> Window:
+        """A window on the latest downbeat that leaves the past HISTORY_BEATS in view, or a later one
+        when that prefix would leave less than RESERVE_TOKENS to write with."""
+        now = progress.now_beat
+        starts = [d for d in ctx.downbeats if d <= now + 1e-9] or [now]
+        first = max([i for i, d in enumerate(starts) if d <= now - HISTORY_BEATS] or [0])
+        events = [*ctx.own_before, *progress.notes]
+        for origin in starts[first:]:
+            builder = build_stream(ctx, origin, [n for n in events if n.beat <= now + 1e-9], now, self.delta)
+            if V.HEADER_LEN + 3 * len(builder.items) <= V.CONTEXT_LEN - RESERVE_TOKENS or origin == starts[-1]:
+                break
+        self.windows_opened += 1
+        timeline = chord_timeline(ctx.chords, origin)
+        decoder = CachedDecoder(self.model) if self.adapt is None else SteeredDecoder(self.model, self.adapt)
+        head = header(V.MODE_COMPOSE, ctx.meter, [int(p) for p in ctx.region.parts])
+        decoder.feed(head, [timeline.at(0)] * len(head))
+        window = Window(origin, builder, decoder, timeline)
+        try:
+            window.sync()
+        except WindowFull:  # a prefix longer than the context: keep its most recent part
+            window = self._truncated(window)
+        return window
+
+    def _truncated(self, window: Window) -> Window:
+        log.warning("context at beat %g does not fit one window; its start is cut", window.origin)
+        items = window.builder.items
+        keep = (V.CONTEXT_LEN - V.HEADER_LEN - RESERVE_TOKENS) // 3
+        tokens, chords = encode(items[-keep:], window.timeline, 0)
+        window.decoder.feed(tokens, chords)
+        window.fed = len(items)
+        return window
+
+    # --- sampling ---
+    def _write(self, window: Window, region: Region, params: SamplingParams, rng: np.random.Generator,
+               allowed: Mask, progress: _Progress) -> bool:
+        """Sample events in one window; True when the region is done, False to go on in a new window."""
+        origin, builder, decoder = window.origin, window.builder, window.decoder
+        end_tick = _tick(region.end_beat, origin)
+        last_tick = V.MAX_TIME - self.delta  # past this the future is out of the window's view
+        min_tick = _tick(progress.now_beat, origin)
+        while len(decoder) + 3 <= V.CONTEXT_LEN:
+            earliest = max(builder.last_event_time, min_tick)
+            if _onsets_at(progress.notes, origin + earliest / V.TICKS_PER_BEAT) >= MAX_ONSETS:
+                earliest += 1  # a chord that big is a loop, not music: move on
+            if earliest >= last_tick:  # whatever comes next is past the window's view
+                progress.now_beat = origin + last_tick / V.TICKS_PER_BEAT
+                return False
+            logits = decoder.logits(V.EVENT_TIME + earliest, V.EVENT_DUR)  # no time before `earliest`
+            time = earliest + sample_index(logits, params.temperature, params.top_p, rng)
+            if time >= end_tick:
+                return True
+            if time >= last_tick:
+                progress.now_beat = origin + last_tick / V.TICKS_PER_BEAT
+                return False
+            try:
+                if builder.fill_rests(time):  # rests are due before this time: place them, ask again
+                    window.sync()
+                    continue
+                note = self._note(window, params, rng, time, allowed)
+                if note is not None:
+                    progress.notes.append(note)
+                window.sync()
+            except WindowFull:
+                break
+        progress.now_beat = max(progress.now_beat, origin + builder.last_event_time / V.TICKS_PER_BEAT)
+        return False
+
+    def _note(self, window: Window, params: SamplingParams, rng: np.random.Generator, time: int,
+              allowed: Mask) -> Note | None:
+        """Sample an event at `time`; None when the model chose a rest there."""
+        note = sample_event(window.decoder, window.builder, time, window.timeline.at(time), window.origin, params,
+                            rng, allowed)
+        window.fed += 1  # its three tokens were fed by sample_event
+        return note
+
+
+def _onsets_at(notes: Sequence[Note], beat: float) -> int:
+    """How many of the latest notes start at `beat` (notes are in time order)."""
+    count = 0
+    for note in reversed(notes):
+        if abs(note.beat - beat) > 1e-6:
+            break
+        count += 1
+    return count
+
+
+def finish(notes: Sequence[Note], region: Region) -> list[Note]:
+    """Notes inside the region, ends clipped to its end, exact duplicates (onset, pitch) dropped."""
+    out: dict[tuple[float, int], Note] = {}
+    for note in inside(notes, region.start_beat, region.end_beat):
+        dur = min(note.dur_beats, region.end_beat - note.beat)
+        out.setdefault((round(note.beat * V.TICKS_PER_BEAT), note.pitch),
+                       Note(note.beat, max(dur, 1 / V.TICKS_PER_BEAT), note.pitch, note.velocity, note.part))
+    return sorted(out.values(), key=lambda n: (n.beat, n.pitch))
+
+
+# ---------------------------------------------------------------- teacher-forced encoding
+
+
+@dataclass(frozen=True)
+class EncodedRegion:
+    """A region's content in context, as the model reads it; `positions` index the region's events."""
+
+    tokens: list[int]
+    chords: list[int]
+    positions: list[int]
+
+
+def encode_region(piece: Piece, region: Region, content: Sequence[Note], timing: TimingSettings,
+                  history_beats: float = 4.0) -> EncodedRegion:
+    """`content` in `region` of `piece`, teacher-forced in the infilling format: a window from the
+    downbeat `history_beats` before the region (later if the region would not fit), events up to the
+    region's end. `positions` are the token indices of the region's events (notes and rests)."""
+    ctx = region_context(piece, region)
+    delta = timing.ticks(timing.compose_delta_beats)
+    events = [*ctx.own_before, *as_parts(list(content), region.parts)]
+    starts = [d for d in ctx.downbeats if d <= region.start_beat + 1e-9] or [region.start_beat]
+    first = max([i for i, d in enumerate(starts) if d <= region.start_beat - history_beats] or [0])
+    for origin in starts[first:]:
+        builder = build_stream(ctx, origin, [n for n in events if n.beat < region.end_beat], region.end_beat, delta)
+        if V.HEADER_LEN + 3 * len(builder.items) <= V.CONTEXT_LEN:
+            break
+    timeline = chord_timeline(ctx.chords, origin)
+    body, chords = encode(builder.items, timeline)
+    head = header(V.MODE_COMPOSE, ctx.meter, [int(p) for p in region.parts])
+    tokens = (head + body)[: V.CONTEXT_LEN]
+    chords = ([timeline.at(0)] * len(head) + chords)[: V.CONTEXT_LEN]
+    lo, hi = _tick(region.start_beat, origin), _tick(region.end_beat, origin)
+    positions = [V.HEADER_LEN + 3 * i + k for i, item in enumerate(builder.items)
+                 if not item.control and lo <= item.time < hi for k in range(3)]
+    positions = [p for p in positions if p < len(tokens)] or [len(tokens) - 1]
+    return EncodedRegion(tokens, chords, positions)
+
+
+def region_states(model: MusicTransformer, encoded: EncodedRegion) -> torch.Tensor:
+    """Final hidden states (len(positions), C) of a region's events, from the model as given (frozen)."""
+    with torch.no_grad():
+        hidden = model.hidden(torch.tensor([encoded.tokens]), torch.tensor([encoded.chords]))[0]
+    return hidden[encoded.positions]

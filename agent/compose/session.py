@@ -1,0 +1,243 @@
+"""A composition session: the piece, the regions asked for, every round kept, learning from marks.
+
+Round 0 fills the requested regions (`infill`). Each later round regenerates only the stretches the
+songwriter marked in the current version and keeps everything else (`regenerate`); before it writes,
+the feedback learner (`agent.compose.feedback`) learns from the marks: the marked material is rejected, the
+rest of the filled regions on the same track is kept (when the whole region is marked, the equally
+long stretches of the track just before and after it stand in for it). Every version is kept: `undo`
+returns to the version the current one came from, `restore(n)` to any version, `export` writes any
+version as MIDI, and the next round starts from whichever version is current. `accept` learns from a
+finished interaction (the first version rejected, the current one kept). `agent.compose.store` keeps
+a session in a JSON file between command-line calls.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import logging
+import time
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from agent.compose.feedback import FeedbackLearner, LearnerSettings, LearnStats
+from agent.compose.infill import Infiller
+from agent.compose.piece import (
+    Piece,
+    Region,
+    clear_regions,
+    inside,
+    merge_regions,
+    target_parts,
+    with_chords,
+    write_midi,
+)
+from agent.errors import CompositionError
+from agent.live.generator import SamplingParams
+from agent.model.anticipation import TimingSettings
+from agent.model.network import MusicTransformer
+from agent.music.events import Note
+
+log = logging.getLogger("sideman.compose")
+
+
+@dataclass(frozen=True)
+class Mark:
+    """A stretch of a track the songwriter is unhappy with: [start_beat, end_beat) of track `track`."""
+
+    track: int
+    start_beat: float
+    end_beat: float
+
+
+@dataclass(frozen=True)
+class Version:
+    """One round's result: the whole piece, what the round wrote, how long it took."""
+
+    number: int
+    parent: int | None
+    action: str  # "infill" or "regenerate"
+    piece: Piece
+    regions: tuple[Region, ...]  # the stretches this round (re)wrote
+    seconds: float  # the whole round: learning and writing
+    learn: LearnStats | None = None
+
+
+class CompositionSession:
+    """Infill, regenerate, undo, restore, export (see the module docstring)."""
+
+    def __init__(self, model: MusicTransformer, timing: TimingSettings, piece: Piece, regions: Sequence[Region],
+                 template: bytes | None = None, learning: bool = True, settings: LearnerSettings | None = None,
+                 learner: FeedbackLearner | None = None) -> None:
+        if not regions:
+            raise CompositionError("a composition session needs at least one region to fill")
+        self.regions = tuple(merge_regions(regions))
+        self.base = piece if piece.chords else with_chords(piece, self.regions)
+        self.template = template
+        self.learning = learning
+        self.learner = learner or FeedbackLearner(model, timing, settings)  # shared: learning goes on
+        self.infiller = Infiller(model, timing, self.learner.adapt)
+        self.versions: list[Version] = []
+        self.current = -1
+        self.observations: list[tuple[int, Region, bool]] = []  # (version, region, rejected): for `load`
+
+    @property
+    def version(self) -> Version:
+        if self.current < 0:
+            raise CompositionError("nothing has been filled yet: run the infill first")
+        return self.versions[self.current]
+
+    @property
+    def touched_tracks(self) -> set[int]:
+        """Track positions any round wrote to, plus tracks added to the piece."""
+        added = {i for i, t in enumerate(self.base.tracks) if t.source_index < 0}
+        return {r.track for v in self.versions for r in v.regions} | {r.track for r in self.regions} | added
+
+    # --- rounds ---
+    def infill(self, params: SamplingParams) -> Version:
+        """Round 0: fill every requested region (in order of start; each sees the ones before it)."""
+        started = time.perf_counter()
+        piece = self._write(clear_regions(self.base, self.regions), self.regions, params, len(self.versions))
+        return self._add(Version(len(self.versions), None, "infill", piece, self.regions,
+                                 time.perf_counter() - started))
+
+    def regenerate(self, marks: Sequence[Mark], params: SamplingParams,
+                   kept: Sequence[Region] | None = None) -> Version:
+        """Rewrite the marked stretches of the current version, after learning from them.
+
+        `kept` names the material the songwriter is happy with (default: see the module docstring).
+        """
+        if not marks:
+            raise CompositionError("mark at least one bar to regenerate")
+        current = self.version
+        regions = merge_regions([self.region_for(m) for m in marks])
+        started = time.perf_counter()
+        stats = self._learn(current, regions, kept) if self.learning else None
+        piece = self._write(clear_regions(current.piece, regions), regions, params, len(self.versions))
+        return self._add(Version(len(self.versions), current.number, "regenerate", piece, tuple(regions),
+                                 time.perf_counter() - started, stats))
+
+    def undo(self) -> Version:
+        """Back to the version the current one was made from."""
+        parent = self.version.parent
+        if parent is None:
+            raise CompositionError(f"version {self.current} is the first one: nothing to undo")
+        self.current = parent
+        return self.version
+
+    def restore(self, number: int) -> Version:
+        """Make version `number` current (the next round starts from it)."""
+        self.current = self._checked(number)
+        return self.version
+
+    def accept(self) -> LearnStats | None:
+        """The songwriter is happy with the current version: learn from the whole interaction, the
+        first version of every region as rejected and the current one as kept (Hu et al.'s sample-wise
+        loss, Eq. 3), so later regions of the session start closer to their taste."""
+        current, first = self.version, self.versions[0]
+        if not self.learning or current.number == 0:
+            return None
+        for region in self.regions:
+            for number, rejected in ((first.number, True), (current.number, False)):
+                notes = self.region_notes(number, region)
+                self.learner.observe(self.versions[number].piece, region, notes, rejected)
+                self.observations.append((number, region, rejected))
+        return self.learner.learn()
+
+    def reset_learning(self) -> None:
+        """Forget what the learner learned in this session (the versions stay)."""
+        self.learner.reset()
+        self.observations.clear()
+
+    def export(self, path: Path, number: int | None = None) -> Path:
+        """Write a version (default: the current one) as a MIDI file."""
+        version = self.version if number is None else self.versions[self._checked(number)]
+        write_midi(version.piece, path, self.template, self.touched_tracks)
+        return path
+
+    def _checked(self, number: int) -> int:
+        if not 0 <= number < len(self.versions):
+            raise CompositionError(f"version {number}: this session has versions 0-{len(self.versions) - 1}")
+        return number
+
+    # --- regions and material ---
+    def region_for(self, mark: Mark) -> Region:
+        """The region a mark asks to rewrite: the parts of the filled region it overlaps, else the
+        parts its track's instrument maps to."""
+        piece = self.version.piece
+        if not 0 <= mark.track < len(piece.tracks):
+            raise CompositionError(f"mark on track {mark.track + 1}: the piece has tracks 1-{len(piece.tracks)}")
+        if not (0 <= mark.start_beat < mark.end_beat <= piece.bar_end(piece.bar_count - 1) + 1e-9):
+            raise CompositionError(f"mark at beats {mark.start_beat:g}-{mark.end_beat:g}: outside the piece "
+                                   f"(beats 0-{piece.bar_end(piece.bar_count - 1):g})")
+        if piece.tracks[mark.track].drums:
+            raise CompositionError(f"track {mark.track + 1} is a drum track: the model plays no drums")
+        for region in self.regions:
+            if region.track == mark.track and region.start_beat < mark.end_beat and mark.start_beat < region.end_beat:
+                return Region(mark.track, mark.start_beat, mark.end_beat, region.parts)
+        parts = target_parts(piece, mark.track, None, None)
+        return Region(mark.track, mark.start_beat, mark.end_beat, parts)
+
+    def kept_regions(self, piece: Piece, marked: Sequence[Region]) -> list[Region]:
+        """What the songwriter keeps beside each mark (see the module docstring); stretches with notes."""
+        kept: list[Region] = []
+        for region in marked:
+            for filled in (r for r in self.regions if r.track == region.track):
+                kept += _minus(filled, [m for m in marked if m.track == region.track])
+            if not any(k.track == region.track for k in kept):
+                length = region.end_beat - region.start_beat
+                kept += [dataclasses.replace(region, start_beat=region.start_beat - length, end_beat=region.start_beat),
+                         dataclasses.replace(region, start_beat=region.end_beat, end_beat=region.end_beat + length)]
+        notes = {r: inside(piece.tracks[r.track].notes, r.start_beat, r.end_beat) for r in kept if r.start_beat >= 0}
+        return [r for r, n in notes.items() if n]
+
+    def _learn(self, current: Version, regions: Sequence[Region], kept: Sequence[Region] | None) -> LearnStats | None:
+        piece = current.piece
+        for region, rejected in [(r, True) for r in regions] + [(k, False) for k in (kept or self.kept_regions(piece, regions))]:
+            content = inside(piece.tracks[region.track].notes, region.start_beat, region.end_beat)
+            self.learner.observe(piece, region, content, rejected)
+            self.observations.append((current.number, region, rejected))
+        return self.learner.learn()
+
+    def _write(self, piece: Piece, regions: Sequence[Region], params: SamplingParams, round_number: int) -> Piece:
+        for index, region in enumerate(regions):
+            seed = None if params.seed is None else params.seed + 1000 * round_number + index
+            notes = self._draft(piece, region, dataclasses.replace(params, seed=seed))
+            piece = piece.replace_notes(region.track, [*piece.tracks[region.track].notes, *notes])
+            log.info("round %d: %d notes in track %d, beats %g-%g", round_number, len(notes), region.track + 1,
+                     region.start_beat, region.end_beat)
+        return piece
+
+    def _draft(self, piece: Piece, region: Region, params: SamplingParams) -> list[Note]:
+        """The region's notes: one draft, or with feedback to go by, the preferred of several drafts."""
+        drafts = self.learner.settings.candidates if self.learning and self.learner.rejected and self.learner.kept else 1
+        best: tuple[float, list[Note]] | None = None
+        for k in range(drafts):
+            seeded = params if params.seed is None else dataclasses.replace(params, seed=params.seed + 7 * k)
+            notes = self.infiller.fill(piece, region, seeded)
+            if drafts == 1:
+                return notes
+            trial = piece.replace_notes(region.track, [*piece.tracks[region.track].notes, *notes])
+            score = self.learner.preference(trial, region, notes)
+            if best is None or score > best[0]:
+                best = (score, notes)
+        assert best is not None
+        return best[1]
+
+    def _add(self, version: Version) -> Version:
+        self.versions.append(version)
+        self.current = version.number
+        return version
+
+    def region_notes(self, number: int, region: Region) -> list[Note]:
+        """The notes of version `number` inside `region`."""
+        piece = self.versions[self._checked(number)].piece
+        return inside(piece.tracks[region.track].notes, region.start_beat, region.end_beat)
+
+
+def _minus(region: Region, cuts: Sequence[Region]) -> list[Region]:
+    """`region` without the stretches in `cuts` (the pieces at least one beat long)."""
+    pieces = [(region.start_beat, region.end_beat)]
+    for cut in cuts:
+        pieces = [part for lo, hi in pieces for part in ((lo, min(hi, cut.start_beat)), (max(lo, cut.end_beat), hi))]
+    return [dataclasses.replace(region, start_beat=lo, end_beat=hi) for lo, hi in pieces if hi - lo >= 1.0 - 1e-9]

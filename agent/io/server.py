@@ -1,0 +1,192 @@
+"""The UDP side: a non-blocking socket read from the event loop that decodes, validates and enqueues.
+
+`OscServer` reads with `loop.add_reader`: on each wake it reads every waiting datagram (up to
+`_MAX_READS`), stamps each with the kernel's receive time, decodes and checks it (agent/wire/osc.py), and
+puts each message (or its error) on a bounded queue. When the queue is full the message is dropped and
+counted, never silently. Applying messages to the state happens in the app's input task.
+
+Why not an `asyncio.DatagramProtocol`: a protocol gets one datagram per loop iteration and no
+ancillary data. Under a flood that left a backlog in the kernel buffer, and the `/playhead` reports in
+it were stamped with the time they were *read*, so the clock followed a playhead up to a second stale
+and notes went out late (measured with 10,000 messages/s). Kernel receive timestamps (SO_TIMESTAMPNS)
+keep each report paired with the time it really arrived; batch reads cut the per-datagram overhead.
+The kernel's own drops (receive buffer overflow) are read from /proc/net/udp and counted too.
+
+python-osc's AsyncIOOSCUDPServer/Dispatcher is avoided on purpose (ECOSYSTEM.md: it blocks the loop
+on future bundles, drops parse errors silently, and sends handler return values back).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import os
+import socket
+import struct
+import sys
+import time
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from pathlib import Path
+
+from agent.errors import ConfigError, OscError
+from agent.live.ensemble import EnsembleIn
+from agent.metrics import Counters
+from agent.wire import compose_osc
+from agent.wire.osc import INBOUND, InMessage, Message, decode, encode
+
+log = logging.getLogger(__name__)
+
+_INBOUND = {**INBOUND, **compose_osc.INBOUND}  # the live contract and composition (patches/OSC.md)
+_MAX_READS = 32  # datagrams read per wake: fewer loop turns in a flood, yet a short wait for the first
+_MAX_DATAGRAM = 65535
+_SO_TIMESTAMPNS = 35  # Linux (asm-generic); Python's socket module does not export it
+_TIMESPEC = struct.Struct("@ll")
+
+
+@dataclass(frozen=True, slots=True)
+class Received:
+    """One decoded input (or the error that stood in its place), with when and from where it came."""
+
+    arrival_s: float  # monotonic time the datagram reached the socket (kernel timestamp when available)
+    received_s: float  # monotonic time the agent read it
+    sender: tuple[str, int]
+    # EnsembleIn: another agent's notes (MQTT); ComposeIn: composition mode (agent.compose.endpoint)
+    message: InMessage | EnsembleIn | compose_osc.ComposeIn | OscError
+
+
+class OscServer:
+    """The agent's UDP socket: reads, decodes and enqueues input; sends output."""
+
+    def __init__(self, sock: socket.socket, queue: asyncio.Queue[Received], counters: Counters,
+                 now: Callable[[], float]) -> None:
+        self.sock = sock
+        self.queue = queue
+        self.counters = counters
+        self.now = now
+        self.send_errors = 0
+        self._timestamps = False
+        if sys.platform == "linux":
+            try:
+                sock.setsockopt(socket.SOL_SOCKET, _SO_TIMESTAMPNS, 1)
+                self._timestamps = True
+            except OSError:
+                log.info("no kernel receive timestamps: input is stamped when read")
+        self._loop: asyncio.AbstractEventLoop | None = None
+
+    @property
+    def address(self) -> tuple[str, int]:
+        host, port = self.sock.getsockname()[:2]
+        return str(host), int(port)
+
+    def start(self) -> None:
+        self._loop = asyncio.get_running_loop()
+        self._loop.add_reader(self.sock.fileno(), self._on_readable)
+
+    def close(self) -> None:
+        if self._loop is not None:
+            self._loop.remove_reader(self.sock.fileno())
+        self.sock.close()
+
+    def _on_readable(self) -> None:
+        now = self.now()
+        wall_offset = time.time() - now  # realtime minus monotonic, to place kernel timestamps
+        for _ in range(_MAX_READS):
+            try:
+                data, ancillary, _, sender = self.sock.recvmsg(_MAX_DATAGRAM, 64)
+            except (BlockingIOError, InterruptedError):
+                return
+            except OSError as exc:  # e.g. an ICMP error queued on the socket: not an input
+                self._send_failed(exc)
+                continue
+            self._enqueue(data, self._arrival(ancillary, now, wall_offset), now, sender)
+
+    def _arrival(self, ancillary: list[tuple[int, int, bytes]], now: float, wall_offset: float) -> float:
+        for level, kind, payload in ancillary:
+            if level == socket.SOL_SOCKET and kind == _SO_TIMESTAMPNS and len(payload) >= _TIMESPEC.size:
+                seconds, nanos = _TIMESPEC.unpack_from(payload)
+                return min(now, float(seconds + nanos * 1e-9 - wall_offset))
+        return now
+
+    def _enqueue(self, data: bytes, arrival_s: float, read_s: float, sender: tuple[str, int]) -> None:
+        messages, errors = decode(data, _INBOUND)
+        for item in (*messages, *errors):
+            try:
+                self.queue.put_nowait(Received(arrival_s, read_s, sender, item))
+            except asyncio.QueueFull:
+                self.counters.dropped_packets += 1
+
+    def sendto(self, data: bytes, target: tuple[str, int]) -> None:
+        try:
+            self.sock.sendto(data, target)
+        except OSError as exc:  # buffer full, or the patch's host unreachable: count it, keep playing
+            self._send_failed(exc)
+
+    def _send_failed(self, exc: OSError) -> None:
+        self.send_errors += 1
+        if self.send_errors in (1, 10, 100) or self.send_errors % 1000 == 0:
+            log.warning("send failed (%d so far; is the patch listening?): %s", self.send_errors, exc)
+
+    def kernel_drops(self) -> int | None:
+        """Datagrams the kernel dropped on this socket (receive buffer full), from /proc/net/udp."""
+        try:
+            inode = str(os.fstat(self.sock.fileno()).st_ino)
+            for name in ("/proc/net/udp", "/proc/net/udp6"):
+                path = Path(name)
+                if path.exists():
+                    for line in path.read_text().splitlines()[1:]:
+                        fields = line.split()
+                        if len(fields) >= 13 and fields[9] == inode:
+                            return int(fields[12])
+        except (OSError, ValueError):
+            return None
+        return None
+
+
+def resolve(target: tuple[str, int]) -> tuple[str, int]:
+    """The numeric address of a `(host, port)` target, resolved once (not on every datagram), so a
+    `send_host` of `localhost` and a hello from 127.0.0.1 are recognised as the same place."""
+    host, port = target
+    try:
+        infos = socket.getaddrinfo(host, port, type=socket.SOCK_DGRAM)
+    except OSError as exc:
+        raise ConfigError(f"net.send_host {host!r}: cannot resolve it ({exc})") from exc
+    return str(infos[0][4][0]), port
+
+
+class Sender:
+    """Encodes messages and sends each to the main target and every registered reply port."""
+
+    def __init__(self, server: OscServer, target: tuple[str, int],
+                 extra: Callable[[], Iterable[tuple[str, int]]]) -> None:
+        self.server = server
+        self.target = resolve(target)
+        self._extra = extra
+
+    def targets(self) -> list[tuple[str, int]]:
+        return list(dict.fromkeys([self.target, *self._extra()]))
+
+    def send(self, messages: Iterable[Message]) -> None:
+        targets = self.targets()
+        for message in messages:
+            composing = isinstance(message, compose_osc.OUTBOUND_TYPES)
+            data = compose_osc.encode(message) if composing else encode(message)
+            for target in targets:
+                self.server.sendto(data, target)
+
+
+def open_server(host: str, port: int, queue: asyncio.Queue[Received], counters: Counters,
+                now: Callable[[], float], recv_buffer_bytes: int) -> OscServer:
+    """Bind a non-blocking UDP socket (large receive buffer) and start reading it on the running loop."""
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    sock = socket.socket(family, socket.SOCK_DGRAM)
+    try:
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, recv_buffer_bytes)
+        sock.setblocking(False)
+        sock.bind((host, port))
+    except OSError:
+        sock.close()
+        raise
+    server = OscServer(sock, queue, counters, now)
+    server.start()
+    return server

@@ -1,0 +1,1 @@
+"""The live runtime's pure core: clock, buffers, scheduler, session state machine, fallback, ensemble."""

@@ -1,0 +1,74 @@
+"""One loader for training, evaluation and the live agent; a format that cannot execute code on load.
+
+A shipped checkpoint is a safetensors file: the weights, plus string metadata holding the model
+config, the timing settings (delta1, delta2, lead), the vocabulary hash and training figures as JSON.
+Loading checks the vocabulary hash so a model is never run against a vocabulary it was not trained on.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import asdict
+from pathlib import Path
+from typing import Any
+
+from safetensors import SafetensorError
+from safetensors.torch import load_file, save_file
+
+from agent.errors import ModelError
+from agent.model import vocab as V
+from agent.model.anticipation import TimingSettings
+from agent.model.network import ModelConfig, MusicTransformer
+
+FORMAT = "sideman-checkpoint-1"
+
+
+def save_checkpoint(
+    path: Path, model: MusicTransformer, timing: TimingSettings, info: dict[str, Any] | None = None
+) -> None:
+    """Write weights and settings atomically (a crash mid-write never leaves a half file)."""
+    state = {k: v.detach().contiguous().clone() for k, v in model.state_dict().items()}
+    meta = {
+        "format": FORMAT,
+        "model": json.dumps(model.config.to_dict()),
+        "timing": json.dumps(asdict(timing)),
+        "vocab_hash": V.vocab_hash(),
+        "info": json.dumps(info or {}),
+    }
+    tmp = path.with_suffix(path.suffix + ".tmp")
+    path.parent.mkdir(parents=True, exist_ok=True)
+    save_file(state, str(tmp), metadata=meta)
+    tmp.replace(path)
+
+
+def read_metadata(path: Path) -> dict[str, str]:
+    from safetensors import safe_open
+
+    try:
+        with safe_open(str(path), framework="pt") as handle:
+            meta = handle.metadata() or {}
+    except (OSError, SafetensorError) as exc:
+        raise ModelError(f"{path}: not a readable checkpoint ({exc})") from exc
+    if meta.get("format") != FORMAT:
+        raise ModelError(f"{path}: not a Sideman checkpoint (format {meta.get('format')!r})")
+    return meta
+
+
+def load_checkpoint(path: Path) -> tuple[MusicTransformer, TimingSettings, dict[str, Any]]:
+    """The model (in eval mode), its timing settings and its info dict; ModelError names what is wrong."""
+    if not path.is_file():
+        raise ModelError(f"model file {path} does not exist")
+    meta = read_metadata(path)
+    if meta.get("vocab_hash") != V.vocab_hash():
+        raise ModelError(
+            f"{path}: trained with vocabulary {meta.get('vocab_hash')}, this code has {V.vocab_hash()}"
+        )
+    config = ModelConfig(**json.loads(meta["model"]))
+    timing = TimingSettings(**json.loads(meta["timing"]))
+    model = MusicTransformer(config)
+    try:
+        model.load_state_dict(load_file(str(path)))
+    except (RuntimeError, SafetensorError) as exc:
+        raise ModelError(f"{path}: weights do not fit the recorded model settings ({exc})") from exc
+    model.eval()
+    return model, timing, json.loads(meta.get("info", "{}"))

@@ -1,0 +1,325 @@
+"""The model generator: the anticipatory transformer behind the live `Generator` interface.
+
+State is one context window: a header, then the interleaved stream of the agent's own notes (events),
+the human's notes (controls delayed by delta2 + lead) and the chord track (controls anticipated by
+delta1), exactly as in training (`agent.training.examples`, `agent.model.anticipation`), with a key/value cache.
+
+Per chunk [h, h + delta2):
+1. make sure the window can hold the chunk (else rebuild: a later downbeat becomes the origin and
+   the recent history is re-encoded from the context in one forward pass - every few bars, never
+   per chunk);
+2. add the controls that became known (chords up to h + delta2 + delta1, human notes up to the
+   playhead) and the rests due up to h, feeding only the new tokens through the cache;
+3. sample events with the grammar masks until the model steps past the chunk's end (that token is
+   discarded, not fed).
+A snapshot is kept at every chunk boundary, so a replan of [h, ...) rolls the stream back to h.
+"""
+
+from __future__ import annotations
+
+import logging
+import math
+import random
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Protocol
+
+import numpy as np
+
+from agent.errors import ModelError
+from agent.live.generator import GenerationContext, SamplingParams
+from agent.model import vocab as V
+from agent.model.anticipation import Interleaver, Item, TimingSettings
+from agent.model.checkpoint import load_checkpoint
+from agent.model.engine import limit_threads
+from agent.model.network import MusicTransformer
+from agent.model.sampling import CachedDecoder, FullDecoder, Mask, note_mask, sample_event, sample_index
+from agent.model.tokens import ChordTimeline, encode, header
+from agent.music.chords import chord_id
+from agent.music.events import ChordSpan, Note, Part
+
+log = logging.getLogger("sideman.model")
+
+RESERVE_TOKENS = 120  # room kept free in the window for one chunk (about 40 notes and controls)
+HISTORY_BEATS = 8.0  # music kept before the chunk when the window is rebuilt
+MAX_EVENTS_PER_CHUNK = 64  # a bound on the work of one chunk, whatever the model does
+MAX_HUMAN_PER_BEAT = 16  # human notes per beat shown to the model; more is a flood, not a performance
+
+
+class _WindowFull(Exception):
+    """The context window cannot take the tokens that must go in next: rebuild it."""
+
+
+class TimingLike(Protocol):
+    """The runtime's timing (agent.config.TimingConfig, or TimingSettings)."""
+
+    @property
+    def delta1_beats(self) -> float: ...
+
+    @property
+    def delta2_beats(self) -> float: ...
+
+    @property
+    def lead_beats(self) -> float: ...
+
+
+def beat_to_tick(beat: float, origin: float) -> int:
+    return round((beat - origin) * V.TICKS_PER_BEAT)
+
+
+@dataclass
+class Window:
+    """One context window: its origin (a downbeat), stream builder, decoder and what it has seen."""
+
+    origin: float
+    parts: tuple[int, ...]
+    meter: tuple[int, int]
+    builder: Interleaver
+    decoder: CachedDecoder
+    fed_items: int = 0
+    keys: set[tuple[str, int, int]] = field(default_factory=set)
+    snapshots: dict[float, tuple[Any, ...]] = field(default_factory=dict)
+
+
+class ModelGenerator:
+    """A stateful `Generator` over a trained checkpoint (see the module docstring)."""
+
+    def __init__(self, model: MusicTransformer, timing: TimingSettings, name: str = "model",
+                 cached: bool = True) -> None:
+        self.model, self.timing, self.name, self.cached = model, timing, name, cached
+        self._window: Window | None = None
+        self._generated_to = -math.inf
+        self._timeline = ChordTimeline()
+        self._timeline_of: tuple[tuple[ChordSpan, ...], float] | None = None  # what _timeline was built from
+        self._seed_rng = random.Random()
+        self.rebuilds = 0
+        self.delay_ticks = max(timing.human_delays)  # the human's delay told to the model, ticks
+
+    # --- the Generator interface ---
+    def reset(self) -> None:
+        self._window = None
+        self._generated_to = -math.inf
+
+    def check_timing(self, timing: TimingLike) -> str | None:
+        """Why the runtime timing (delta1, delta2, lead) cannot be honoured by the model, or None."""
+        return timing_problem(self.timing, timing)
+
+    def generate(self, context: GenerationContext, start_beat: float, end_beat: float) -> list[Note]:
+        try:
+            return self._generate(context, start_beat, end_beat)
+        except _WindowFull:  # more controls arrived than the window had room for: start a fresh one
+            self._window = None
+            return self._generate(context, start_beat, end_beat)
+
+    def _generate(self, context: GenerationContext, start_beat: float, end_beat: float) -> list[Note]:
+        window = self._prepare(context, start_beat, end_beat)
+        self._timeline = self._chord_timeline(context.chords, window.origin)
+        self._add_controls(window, context, end_beat)
+        start_tick, end_tick = beat_to_tick(start_beat, window.origin), beat_to_tick(end_beat, window.origin)
+        window.builder.fill_rests(start_tick)
+        self._sync(window)
+        notes = self._sample_chunk(window, context.params, start_tick, end_tick)
+        window.snapshots[end_beat] = (window.builder.snapshot(), len(window.decoder), set(window.keys))
+        for old in [b for b in window.snapshots if b < start_beat - 4 * (end_beat - start_beat)]:
+            del window.snapshots[old]
+        self._generated_to = end_beat
+        return notes
+
+    # --- window management ---
+    def _prepare(self, context: GenerationContext, start_beat: float, end_beat: float) -> Window:
+        window = self._window
+        parts = tuple(sorted(int(p) for p in context.parts if p != Part.HUMAN))
+        if window is not None and start_beat < self._generated_to - 1e-9 and not self._rollback(window, start_beat):
+            window = None  # a replan from a point with no snapshot: start afresh
+        if window is None or self._must_rebuild(window, parts, context.meter, start_beat, end_beat):
+            window = self._rebuild(context, parts, start_beat, end_beat)
+        elif start_beat > self._generated_to + 1e-9:
+            self._catch_up(window, context, start_beat)
+        self._window = window
+        return window
+
+    def _must_rebuild(self, window: Window, parts: tuple[int, ...], meter: tuple[int, int],
+                      start_beat: float, end_beat: float) -> bool:
+        # A gap of more than a few chunks is a jump: the history in between is not ours to append.
+        gap = start_beat > self._generated_to + 4 * max(end_beat - start_beat, 1.0)
+        full = len(window.decoder) > V.CONTEXT_LEN - RESERVE_TOKENS
+        late = beat_to_tick(end_beat + self.timing.delta1_beats, window.origin) >= V.MAX_TIME
+        return gap or full or late or parts != window.parts or meter != window.meter
+
+    def _catch_up(self, window: Window, context: GenerationContext, start_beat: float) -> None:
+        """Append what sounded in a short gap (chunks the fallback played when the model was late)."""
+        self._timeline = self._chord_timeline(context.chords, window.origin)
+        self._add_controls(window, context, start_beat)
+        for note in sorted(context.own, key=lambda n: (n.beat, n.pitch)):
+            if self._generated_to <= note.beat < start_beat and int(note.part) in window.parts:
+                window.builder.add_event(self._note_item(note, window.origin, int(note.part)))
+        self._sync(window)
+
+    def _rollback(self, window: Window, start_beat: float) -> bool:
+        snap = window.snapshots.get(start_beat)
+        if snap is None:
+            return False
+        builder_snap, n_tokens, keys = snap
+        window.builder.restore(builder_snap)
+        window.decoder.truncate(n_tokens)
+        window.fed_items = len(window.builder.items)
+        window.keys = set(keys)
+        window.snapshots = {b: s for b, s in window.snapshots.items() if b <= start_beat}
+        return True
+
+    def _rebuild(self, context: GenerationContext, parts: tuple[int, ...], start_beat: float,
+                 end_beat: float) -> Window:
+        """A fresh window whose origin is a downbeat before the chunk, with the recent history encoded.
+
+        The origin goes back up to HISTORY_BEATS, but never before the downbeat of the first own note
+        in that stretch: beats with no history would be encoded as rests, and a model that starts from
+        bars of rests believes it is in a silent intro and stays silent.
+        """
+        self.rebuilds += 1
+        bar = context.meter[0] * 4.0 / context.meter[1]
+
+        def downbeat_before(beat: float) -> float:
+            return context.bar_origin_beat + math.floor((beat - context.bar_origin_beat) / bar + 1e-9) * bar
+
+        recent = [n.beat for n in context.own if start_beat - HISTORY_BEATS <= n.beat < start_beat
+                  and int(n.part) in parts]
+        origin = downbeat_before(max(start_beat - HISTORY_BEATS, min(recent, default=start_beat)))
+        while True:
+            try:
+                window = self._new_window(context, parts, origin, start_beat)
+                if len(window.decoder) <= V.CONTEXT_LEN - RESERVE_TOKENS or origin + bar > start_beat:
+                    return window
+            except _WindowFull:
+                if origin + bar > start_beat:
+                    raise
+            origin += bar
+
+    def _new_window(self, context: GenerationContext, parts: tuple[int, ...], origin: float,
+                    start_beat: float) -> Window:
+        decoder = CachedDecoder(self.model) if self.cached else FullDecoder(self.model)
+        window = Window(origin, parts, context.meter, Interleaver(), decoder)
+        self._timeline = self._chord_timeline(context.chords, origin)
+        self._add_controls(window, context, start_beat)
+        for note in context.own:
+            if origin <= note.beat < start_beat and int(note.part) in parts:
+                window.builder.add_event(self._note_item(note, origin, int(note.part)))
+        window.builder.fill_rests(beat_to_tick(start_beat, origin))
+        head = header(V.MODE_LIVE, context.meter, parts, self.delay_ticks)
+        decoder.feed(head, [self._timeline.at(0)] * len(head))
+        self._sync(window)
+        return window
+
+    # --- controls and tokens ---
+    def _chord_timeline(self, chords: tuple[ChordSpan, ...], origin: float) -> ChordTimeline:
+        """The chord track on the window's tick grid (kept while the track object and origin stay)."""
+        if self._timeline_of is not None and self._timeline_of[0] is chords and self._timeline_of[1] == origin:
+            return self._timeline
+        self._timeline_of = (chords, origin)
+        spans = [s for s in chords if s.end_beat > origin]
+        return ChordTimeline(
+            tuple(max(0, beat_to_tick(s.beat, origin)) for s in spans),
+            tuple(beat_to_tick(s.end_beat, origin) for s in spans),
+            tuple(chord_id(s.chord) for s in spans),
+        )
+
+    def _note_item(self, note: Note, origin: float, part: int, control: bool = False, delta: int = 0) -> Item:
+        time = beat_to_tick(note.beat, origin)
+        dur = max(1, round(note.dur_beats * V.TICKS_PER_BEAT))
+        value = part * V.NUM_PITCHES + note.pitch
+        return Item(time, dur, V.velocity_class(note.velocity), value, control, False, time - delta)
+
+    def _add_controls(self, window: Window, context: GenerationContext, end_beat: float) -> None:
+        origin, delay = window.origin, self.delay_ticks
+        horizon = end_beat + self.timing.delta1_beats
+        anticipation = round(self.timing.delta1_beats * V.TICKS_PER_BEAT)
+        for span in context.chords:
+            if span.end_beat <= origin or span.beat >= horizon:
+                continue
+            time, ident = max(0, beat_to_tick(span.beat, origin)), chord_id(span.chord)
+            if ("c", time, ident) not in window.keys and time < V.MAX_TIME:
+                window.keys.add(("c", time, ident))
+                dur = max(1, beat_to_tick(span.end_beat, origin) - time)
+                window.builder.add_control(Item(time, dur, 0, ident, True, True, time - anticipation))
+        per_beat: dict[int, int] = {}
+        for kind, tick, _ in window.keys:
+            if kind == "h":
+                per_beat[tick // V.TICKS_PER_BEAT] = per_beat.get(tick // V.TICKS_PER_BEAT, 0) + 1
+        for note in context.human:
+            time = beat_to_tick(note.beat, origin)
+            if not origin <= note.beat <= context.playhead_beat or ("h", time, note.pitch) in window.keys:
+                continue
+            if per_beat.get(time // V.TICKS_PER_BEAT, 0) >= MAX_HUMAN_PER_BEAT:
+                continue  # a flood of notes: the model hears the first ones of each beat
+            per_beat[time // V.TICKS_PER_BEAT] = per_beat.get(time // V.TICKS_PER_BEAT, 0) + 1
+            window.keys.add(("h", time, note.pitch))
+            window.builder.add_control(self._note_item(note, origin, V.HUMAN, True, -delay))
+
+    def _sync(self, window: Window) -> None:
+        """Feed the items the builder placed since the last feed."""
+        new = window.builder.items[window.fed_items :]
+        if not new:
+            return
+        before = window.builder.items[: window.fed_items]
+        now = next((i.time for i in reversed(before) if not i.control), 0)
+        tokens, chords = encode(new, self._timeline, now)
+        if len(window.decoder) + len(tokens) > V.CONTEXT_LEN:
+            raise _WindowFull
+        window.decoder.feed(tokens, chords)
+        window.fed_items = len(window.builder.items)
+
+    # --- sampling ---
+    def _sample_chunk(self, window: Window, params: SamplingParams, start_tick: int, end_tick: int) -> list[Note]:
+        seed = params.seed if params.seed is not None else self._seed_rng.getrandbits(31)
+        rng = np.random.default_rng(seed + start_tick)
+        allowed = note_mask(window.parts)
+        notes: list[Note] = []
+        decoder, builder = window.decoder, window.builder
+        for _ in range(MAX_EVENTS_PER_CHUNK):
+            # room for an event and every control it could release before the chunk ends
+            if not window.parts or len(decoder) + 3 + 3 * builder.pending_before(end_tick) + 3 > V.CONTEXT_LEN:
+                break
+            earliest = max(builder.last_event_time, start_tick)  # no time before now (nor the chunk)
+            logits = decoder.logits(V.EVENT_TIME + earliest, V.EVENT_DUR)
+            time = earliest + sample_index(logits, params.temperature, params.top_p, rng)
+            if time >= end_tick:
+                break
+            if builder.fill_rests(time):  # a rest is due before this time: place it, then ask again
+                self._sync(window)
+                continue
+            note = self._sample_note(window, params, rng, time, allowed)
+            if note is not None:
+                notes.append(note)
+        return notes
+
+    def _sample_note(self, window: Window, params: SamplingParams, rng: np.random.Generator, time: int,
+                     allowed: Mask) -> Note | None:
+        """Sample the event at `time`; None when the model chose a rest there."""
+        note = sample_event(window.decoder, window.builder, time, self._timeline.at(time), window.origin, params,
+                            rng, allowed)
+        window.fed_items += 1  # its tokens were fed by sample_event; controls it released are fed by _sync
+        self._sync(window)
+        return note
+
+
+def timing_problem(trained: TimingSettings, timing: TimingLike) -> str | None:
+    """Why a runtime timing breaks what the model was trained to know, or None when it is fine.
+
+    The runtime may show chords further ahead and use a shorter chunk or lead (it then knows more
+    than the model assumes); the model's own delta1 and delay are used for the tokens either way.
+    """
+    problem = trained.check_runtime(timing.delta2_beats, timing.lead_beats)
+    if problem is None and timing.delta1_beats < trained.delta1_beats:
+        problem = (f"chords shown {timing.delta1_beats:g} beats ahead, the model was trained to see them "
+                   f"{trained.delta1_beats:g} beats ahead; set delta1 to at least that")
+    return problem
+
+
+def load_generator(path: Path, timing: TimingLike, cached: bool = True) -> ModelGenerator:
+    """The model generator for a checkpoint; ModelError when the runtime timing cannot be honoured."""
+    limit_threads(1)  # one core for the model, the other for the event loop
+    model, trained, info = load_checkpoint(path)
+    problem = timing_problem(trained, timing)
+    if problem is not None:
+        raise ModelError(f"{path.name}: {problem}")
+    log.info("model %s: %d parameters, step %s, timing %s", path.name, model.num_params(), info.get("step"), trained)
+    return ModelGenerator(model, trained, name=path.stem, cached=cached)

@@ -1,0 +1,1 @@
+"""Commands that drive a real agent: the demo, the runtime benchmark, the simulated DAW."""

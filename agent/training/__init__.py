@@ -1,0 +1,1 @@
+"""Corpora, training examples, training, evaluation and the model benchmark."""

@@ -1,0 +1,1 @@
+"""The wire formats: the OSC contract, the composition contract, MQTT payloads. Pure codecs."""
