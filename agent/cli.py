@@ -283,7 +283,7 @@ def _compose_eval(parser: argparse.ArgumentParser) -> Handler:
     add_compose_eval_arguments(parser)
 
     def handle(args: argparse.Namespace) -> int:
-        from agent.compose.session import evaluate as compose_eval
+        from agent.compose import evaluate as compose_eval
 
         return compose_eval.run(args)
 

@@ -14,7 +14,7 @@ from agent.compose.feedback import FeedbackLearner, LearnerSettings, log_likelih
 from agent.compose.infill import Infiller, _Progress, region_context
 from agent.compose.piece import Region, TrackRequest, inside, outside, read_piece, resolve, with_chords
 from agent.compose.session import CompositionSession, Mark
-from agent.compose.session import store as compose_store
+from agent.compose import store as compose_store
 from agent.compose.simulated_user import (
     FeedbackResult,
     features,

@@ -147,7 +147,7 @@ def run_infill(args: argparse.Namespace) -> int:
 
     from agent.compose.piece import read_piece, resolve
     from agent.compose.session import CompositionSession
-    from agent.compose.session import store as compose_store
+    from agent.compose import store as compose_store
     from agent.model.checkpoint import load_checkpoint
     from agent.model.engine import limit_threads
 
@@ -172,7 +172,7 @@ def run_infill(args: argparse.Namespace) -> int:
 def run_regenerate(args: argparse.Namespace) -> int:
     """`sideman regenerate`: mark bars, undo, restore, list; write the resulting version."""
 
-    from agent.compose.session import store as compose_store
+    from agent.compose import store as compose_store
     from agent.model.checkpoint import load_checkpoint
     from agent.model.engine import limit_threads
 
