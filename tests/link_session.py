@@ -32,7 +32,7 @@ async def wait_for(condition: Callable[[], bool], timeout_s: float) -> float:
 
 def beat_error(peer: aalink.Link, agent: AgentThread) -> float:
     """The agent's beat minus the peer's, folded into [-quantum/2, quantum/2)."""
-    diff = agent.agent.live.clock.beat_now() - peer.beat
+    diff = agent.agent.clock.beat_now() - peer.beat
     return (diff + QUANTUM / 2) % QUANTUM - QUANTUM / 2
 
 
@@ -45,7 +45,7 @@ async def main() -> dict[str, object]:
     config = override(config, "clock", {"source": "link", "link_quantum_beats": QUANTUM})
     agent = AgentThread(config, FallbackGenerator())
     await asyncio.to_thread(agent.start)
-    clock = agent.agent.live.clock
+    clock = agent.agent.clock
     result: dict[str, object] = {}
     try:
         result["join_s"] = await wait_for(lambda: peer.num_peers >= 1 and clock.running, 10)

@@ -13,6 +13,7 @@ from agent.model import vocab as V
 from agent.model.engine import engine_for, limit_threads
 from agent.model.network import ModelConfig, MusicTransformer
 from agent.model.sampling import CachedDecoder, FullDecoder, sample_index
+from agent.model.tokens import header
 
 TINY = ModelConfig(n_layer=2, n_head=2, d_model=32)
 
@@ -29,7 +30,7 @@ def stream(length: int, seed: int = 0) -> tuple[list[int], list[int]]:
     body = torch.randint(0, V.VOCAB_SIZE, (length - V.HEADER_LEN,), generator=g)
     times = (body >= V.EVENT_TIME) & (body < V.EVENT_DUR)
     body[times] = torch.sort(body[times]).values
-    head = [V.MODE_LIVE, V.meter_token((3, 4)), V.PART_ON, V.PART_OFF + 2, V.PART_ON + 4, V.PART_ON + 6]
+    head = header(V.MODE_LIVE, (3, 4), [0, 2, 3], delay_ticks=6, levels={2: 5})
     chords = torch.randint(0, 181, (length,), generator=g)
     return head + body.tolist(), chords.tolist()
 

@@ -9,12 +9,12 @@ import pytest
 import torch
 from compose_fakes import song_file, toy_model
 
+from agent.compose import store as compose_store
 from agent.compose.cli import add_infill_arguments, add_regenerate_arguments, run_infill, run_regenerate
 from agent.compose.feedback import FeedbackLearner, LearnerSettings, log_likelihood
 from agent.compose.infill import Infiller, _Progress, region_context
 from agent.compose.piece import Region, TrackRequest, inside, outside, read_piece, resolve, with_chords
 from agent.compose.session import CompositionSession, Mark
-from agent.compose import store as compose_store
 from agent.compose.simulated_user import (
     FeedbackResult,
     features,

@@ -126,7 +126,7 @@ def test_keyboard_and_synth_without_a_patch(tmp_path: Path) -> None:
     midi = mido.MidiFile(max(tmp_path.glob("*.mid")))
     human = [m for t in midi.tracks if t.name == "human" for m in t if m.type == "note_on"]
     assert [m.note for m in human] == [77]
-    stats = agent.agent.io.connections.midi_out.stats  # type: ignore[union-attr]
+    stats = agent.agent.connections.midi_out.stats  # type: ignore[union-attr]
     print(f"[midi] internal clock: {stats.note_ons} notes, {stats.late} late, "
           f"wake-up error p50 {stats.error_s.percentile(50) * 1000:.2f} ms, "
           f"p99 {stats.error_s.percentile(99) * 1000:.2f} ms")

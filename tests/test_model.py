@@ -17,7 +17,7 @@ from agent.model.anticipation import TimingSettings
 from agent.model.checkpoint import load_checkpoint, save_checkpoint
 from agent.model.live import ModelGenerator, load_generator
 from agent.model.network import ModelConfig, MusicTransformer, time_features
-from agent.model.tokens import decode
+from agent.model.tokens import decode, header
 from agent.music.chords import parse_symbol
 from agent.music.events import ChordSpan, Note, Part
 
@@ -37,7 +37,7 @@ def stream(length: int) -> torch.Tensor:
     body = torch.randint(0, V.VOCAB_SIZE, (length - V.HEADER_LEN,))
     times = (body >= V.EVENT_TIME) & (body < V.EVENT_DUR)
     body[times] = torch.sort(body[times]).values
-    head = torch.tensor([V.MODE_LIVE, V.meter_token((3, 4)), V.PART_ON, V.PART_OFF + 2, V.PART_ON + 4, V.PART_ON + 6])
+    head = torch.tensor(header(V.MODE_LIVE, (3, 4), [0, 2, 3], delay_ticks=6, levels={2: 5}))
     return torch.cat([head, body]).unsqueeze(0)
 
 

@@ -115,7 +115,7 @@ async def _ensemble(broker: Broker) -> None:
     ears = {"bass": Listening(), "comp": Listening()}
     agents = {name: AgentThread(agent_config(broker, name, name, send_port), ears[name]) for name in ears}
     addresses = [await asyncio.to_thread(a.start) for a in agents.values()]
-    bridges = [a.agent.io.connections.bridge for a in agents.values()]  # type: ignore[union-attr]
+    bridges = [a.agent.connections.bridge for a in agents.values()]  # type: ignore[union-attr]
     seen: list[tuple[float, str, bytes]] = []
     ready = asyncio.Event()
     observer = asyncio.create_task(observe(broker.port, seen, ready))
@@ -190,7 +190,7 @@ async def _malformed(broker: Broker) -> None:
     config = override(config, "runtime.status_interval_s", 0.1)
     agent = AgentThread(override(config, "model_path", None), FallbackGenerator())
     await asyncio.to_thread(agent.start)
-    bridge = agent.agent.io.connections.bridge  # type: ignore[union-attr]
+    bridge = agent.agent.connections.bridge  # type: ignore[union-attr]
     seen: list[tuple[float, str, bytes]] = []
     ready = asyncio.Event()
     observer = asyncio.create_task(observe(broker.port, seen, ready))

@@ -34,7 +34,7 @@ def test_round_trip_events_tokens_events(notes: list[Item]) -> None:
     notes = sorted(notes, key=lambda n: (n.time, n.value))
     items = interleave(notes, [], max((n.time for n in notes), default=0))
     tokens, chords = encode(items, ChordTimeline())
-    decoded = decode(header(V.MODE_LIVE, (4, 4), [2, 3]) + tokens)
+    decoded = decode(header(V.MODE_LIVE, (4, 4), [2, 3], delay_ticks=24) + tokens)
     assert len(chords) == len(tokens)
     assert [(n.time, n.dur, n.part, n.pitch) for n in decoded] == [
         (n.time, n.dur, n.value // 128, n.value % 128) for n in notes
@@ -46,10 +46,30 @@ def test_header_is_fixed_length_and_marks_parts() -> None:
     head = header(V.MODE_COMPOSE, (6, 8), [0, 3])
     assert len(head) == V.HEADER_LEN
     assert head[0] == V.MODE_COMPOSE and head[1] == V.meter_token((6, 8))
-    assert head[2:] == [V.PART_ON, V.PART_OFF + 2, V.PART_OFF + 4, V.PART_ON + 6]
+    assert head[2:] == [V.PART_ON, V.PART_OFF + 2, V.PART_OFF + 4, V.PART_ON + 6, V.NO_HUMAN]
     assert V.meter_token((11, 16)) == V.METER + len(V.METERS)
     with pytest.raises(ValueError):
         header(V.PAD, (4, 4), [])
+    with pytest.raises(ValueError, match="delay"):
+        header(V.MODE_LIVE, (4, 4), [2])  # a live header says how late the human is heard
+
+
+def test_header_names_activity_levels_and_the_human_delay() -> None:
+    head = header(V.MODE_LIVE, (4, 4), [2, 3], delay_ticks=4, levels={2: 6})
+    assert head[2:] == [V.PART_OFF, V.PART_OFF + 2, V.PART_LEVEL + 2 * V.ACTIVITY_LEVELS + 6, V.PART_ON + 6,
+                        V.DELAY + V.HUMAN_DELAYS.index(4)]
+    assert len(set(head)) == len(head) and all(t < V.VOCAB_SIZE for t in head)
+    with pytest.raises(ValueError, match="not one of the trained"):
+        header(V.MODE_LIVE, (4, 4), [2], delay_ticks=5)
+    with pytest.raises(ValueError, match="activity level"):
+        header(V.MODE_LIVE, (4, 4), [2], delay_ticks=4, levels={2: V.ACTIVITY_LEVELS})
+
+
+def test_activity_levels_follow_notes_per_beat() -> None:
+    assert V.activity_level(0.0) == 0 and V.activity_level(0.3) == 1 and V.activity_level(1.0) == 3
+    assert V.activity_level(10.0) == V.ACTIVITY_LEVELS - 1
+    levels = [V.activity_level(x / 10) for x in range(80)]
+    assert levels == sorted(levels)
 
 
 def test_chord_feature_is_the_chord_at_the_current_time() -> None:
@@ -61,7 +81,7 @@ def test_chord_feature_is_the_chord_at_the_current_time() -> None:
 
 
 def test_decode_rejects_time_going_backwards_and_non_events() -> None:
-    head = header(V.MODE_LIVE, (4, 4), [2])
+    head = header(V.MODE_LIVE, (4, 4), [2], delay_ticks=24)
     later = list(item_tokens(Item(20, 3, 0, 2 * 128 + 60)))
     earlier = list(item_tokens(Item(10, 3, 0, 2 * 128 + 62)))
     with pytest.raises(ValueError, match="backwards"):

@@ -39,7 +39,7 @@ async def play(config: Config, sheet: LeadSheet, bpm: float) -> tuple[DawReport,
     finally:
         counters = await asyncio.to_thread(agent.stop)
         daw.close()
-    return report, counters, agent.agent.live.generator.name, agent.agent.summary()
+    return report, counters, agent.agent.generator.name, agent.agent.summary()
 
 
 def write_midi(report: DawReport, sheet: LeadSheet, config: Config, path: Path, preroll_beats: float) -> list[str]:
