@@ -40,7 +40,17 @@ from agent.live.session import Effect, Session
 from agent.metrics import Counters, Histogram
 from agent.music.events import Note
 from agent.wire.compose_osc import INBOUND_TYPES as COMPOSE_INBOUND
-from agent.wire.osc import AllNotesOff, HumanNote, InMessage, Message, NoteOff, NoteOn, Playhead, Status
+from agent.wire.osc import (
+    Addressed,
+    AllNotesOff,
+    HumanNote,
+    InMessage,
+    Message,
+    NoteOff,
+    NoteOn,
+    Playhead,
+    Status,
+)
 
 log = logging.getLogger(__name__)
 _BATCH = 256  # input messages applied per wake of the input task before yielding to the loop
@@ -83,6 +93,9 @@ class Agent:
         self.clock = Clock(now, timing.default_tempo_bpm, timing.jump_threshold_beats, timing.drift_time_constant_s)
         self.session = Session(config, self.clock, FallbackGenerator(), self.counters, generator.name,
                                getattr(generator, "check_timing", None))
+        delays = getattr(generator, "human_delays", None)  # a model says which human delays it knows
+        if delays:
+            self.session.set_human_delays(tuple(delays))
         self.address: tuple[str, int] | None = None
         self._sender: Sender | None = None
         self._executor: ThreadPoolExecutor | None = None
@@ -232,7 +245,7 @@ class Agent:
 
     def _carry_out(self, effects: list[Effect]) -> None:
         assert self._sender is not None and self._executor is not None
-        messages: list[Message] = []
+        messages: list[Message | Addressed] = []
         for effect in effects:
             if isinstance(effect, Generate):
                 self._submit(effect)
@@ -243,7 +256,7 @@ class Agent:
         if messages:
             self._sender.send(messages)
             assert self.connections is not None
-            self.connections.send(messages)
+            self.connections.send([m.message if isinstance(m, Addressed) else m for m in messages])
 
     def _reset_generator(self) -> None:
         try:

@@ -1,9 +1,9 @@
 """Typed runtime configuration: frozen dataclasses loaded once from `config.yaml`.
 
 Every field carries its unit and allowed range in its metadata (`_f(default, lo, hi, ...)`); the
-loader checks types and ranges and names the offending key (`timing.lead_beats: expected a number in
-[0.125, 8], got 'soon'`). Unknown keys are errors too, so a typo never silently falls back to a default.
-Command-line overrides (`--set timing.lead_beats=1.5`) go through the same checks.
+loader checks types and ranges and names the offending key (`timing.lead_ms: expected a finite number,
+got 'soon'`). Unknown keys are errors too, so a typo never silently falls back to a default.
+Command-line overrides (`--set timing.lead_ms=120`) go through the same checks.
 
 Pure module: no sockets, no torch.
 """
@@ -56,9 +56,11 @@ class TimingConfig:
     """Chunked generation timing, shared with the model (see agent/live/scheduler.py)."""
 
     delta1_beats: float = _f(4.0, 0.0, 32.0)  # how far ahead chords are shown to the generator
-    delta2_beats: float = _f(1.0, 0.125, 8.0)  # chunk length = generation interval
-    lead_beats: float = _f(1.0, 0.125, 8.0)  # a chunk is asked for this long before it starts
-    safety_ms: float = _f(100.0, 1.0, 2000.0)  # a chunk's notes are sent at least this long before it starts
+    delta2_beats: float = _f(0.0, 0.0, 8.0)  # chunk length; 0 = chosen per tempo to meet reaction_ms
+    lead_ms: float = _f(80.0, 10.0, 4000.0)  # a chunk is asked for this long before it starts (compute time)
+    reaction_ms: float = _f(250.0, 50.0, 4000.0)  # the longest a human note may wait to be heard by the model
+    safety_ms: float = _f(20.0, 1.0, 2000.0)  # a chunk's notes are sent at least this long before it starts
+    preroll_beats: float = _f(1.0, 0.0, 8.0)  # while stopped, this much is generated and sent before play
     default_tempo_bpm: float = _f(120.0, 10.0, 1000.0)  # until the DAW sends /transport/tempo
     jump_threshold_beats: float = _f(0.5, 0.01, 64.0)  # playhead error beyond this is a seek/loop
     drift_time_constant_s: float = _f(0.1, 0.001, 10.0)  # small playhead errors are corrected with this time constant
@@ -74,6 +76,7 @@ class SamplingConfig:
     top_p: float = _f(0.95, 0.0, 1.0, lo_open=True)
     guidance: float = _f(2.0, -5.0, 5.0, lo_open=True)  # chord-tone logit bonus in nats; <0 plays outside
     seed: int | None = _f(None, 0, 2**31 - 1)
+    activity: float = _f(-1.0, -1.0, 1.0)  # how busy every part plays, 0..1; -1 = the model's own choice
 
 
 @dataclass(frozen=True, slots=True)
@@ -82,6 +85,9 @@ class PartOutput:
 
     program: int = _f(0, 0, 127)
     channel: int = _f(2, 1, 16)
+    octave: int = _f(0, -3, 3)  # register: this part is played this many octaves up (down if negative)
+    velocity_scale: float = _f(1.0, 0.25, 2.0)  # dynamics: velocities are scaled by this (kept in 1..127)
+    activity: float = _f(-1.0, -1.0, 1.0)  # this part's activity 0..1; -1 = follow sampling.activity
 
 
 @dataclass(frozen=True, slots=True)
@@ -255,6 +261,10 @@ def _validate(config: Any, prefix: str) -> None:
     if isinstance(config, ClockSourceConfig) and config.source not in CLOCK_SOURCES:
         raise ConfigError(f"{prefix}.source: unknown clock source {config.source!r} "
                           f"(known: {', '.join(CLOCK_SOURCES)})")
+    for name in ("activity",):
+        value = getattr(config, name, None)
+        if isinstance(config, (SamplingConfig, PartOutput)) and value is not None and value < 0 and value != -1:
+            raise ConfigError(f"{prefix}.{name}: {value!r} is neither -1 (the model's own choice) nor in [0, 1]")
     if isinstance(config, PartsConfig):
         for name in config.play:
             if name not in PART_NAMES:
@@ -284,7 +294,7 @@ def parse_override(text: str) -> tuple[str, Any]:
     """Split `section.key=value` and read the value as YAML (`1.5`, `null`, `[comp, bass]`)."""
     key, sep, raw = text.partition("=")
     if not sep or not key.strip():
-        raise ConfigError(f"override {text!r}: expected section.key=value, e.g. timing.lead_beats=1.5")
+        raise ConfigError(f"override {text!r}: expected section.key=value, e.g. timing.lead_ms=120")
     try:
         return key.strip(), yaml.safe_load(raw)
     except yaml.YAMLError as exc:

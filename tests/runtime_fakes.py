@@ -4,14 +4,14 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from agent.config import Config
+from agent.config import Config, override
 from agent.live.clock import Clock
 from agent.live.fallback import FallbackGenerator
 from agent.live.scheduler import Generate, ResetGenerator
 from agent.live.session import Effect, Session
 from agent.metrics import Counters
 from agent.music.events import Note
-from agent.wire.osc import ChordIn, InMessage, NoteOut, Play, Playhead, Tempo
+from agent.wire.osc import ChordIn, InMessage, LoopBrace, NoteOut, Play, Playhead, Tempo
 
 
 class FakeTime:
@@ -27,6 +27,13 @@ class FakeTime:
         self.t += seconds
 
 
+#: The timing of the first versions (1-beat chunks asked 1 beat ahead at 120 bpm, 100 ms safety, no
+#: pre-roll): the scheduler and session tests of those mechanisms keep it; tests/test_feel.py covers
+#: the default short-chunk timing, loops and the pre-roll.
+BEAT_CHUNKS = override(Config(), "timing", {"delta2_beats": 1.0, "lead_ms": 500.0, "safety_ms": 100.0,
+                                            "preroll_beats": 0.0})
+
+
 class LiveHarness:
     """A Session under a fake clock with a simulated DAW and a simulated worker.
 
@@ -39,7 +46,7 @@ class LiveHarness:
     def __init__(self, config: Config | None = None, model: Callable[..., list[Note]] | None = None,
                  latency_s: float = 0.05) -> None:
         self.now = FakeTime()
-        self.config = config or Config()
+        self.config = config or BEAT_CHUNKS
         self.clock = Clock(self.now, 120.0, self.config.timing.jump_threshold_beats,
                            self.config.timing.drift_time_constant_s)
         self.counters = Counters()
@@ -54,10 +61,20 @@ class LiveHarness:
         self.daw_beat0 = 0.0
         self.bpm = 120.0
         self.segments: list[tuple[float, float, float]] = []  # DAW transport: (from time, beat there, bpm)
+        self.loop: tuple[float, float] | None = None  # the DAW's loop brace (set with `set_loop`)
 
     def daw_beat(self) -> float:
+        """The DAW's song position now (wrapping at the loop end when a loop is on)."""
         assert self.daw_start is not None
-        return self.daw_beat0 + (self.now.t - self.daw_start) * self.bpm / 60.0
+        linear = self.daw_beat0 + (self.now.t - self.daw_start) * self.bpm / 60.0
+        if self.loop is not None and self.daw_beat0 < self.loop[1] <= linear:
+            start, end = self.loop
+            return start + (linear - end) % (end - start)
+        return linear
+
+    def set_loop(self, start: float, end: float) -> None:
+        self.loop = (start, end)
+        self.send(LoopBrace(1, start, end))
 
     def apply(self, effects: list[Effect]) -> None:
         for effect in effects:

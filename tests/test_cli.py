@@ -36,7 +36,7 @@ def test_host_port_and_net_options() -> None:
 
 
 @pytest.mark.parametrize("argv", [["run", "--listen", "x:y"], ["run", "--model", "/no/such/model.pt"],
-                                  ["run", "--set", "timing.lead_beats=soon"]])
+                                  ["run", "--set", "timing.lead_ms=soon"]])
 def test_bad_options_exit_2_with_a_message(argv: list[str], caplog: pytest.LogCaptureFixture) -> None:
     with pytest.raises(SystemExit) as exit_info:
         main(argv)

@@ -30,13 +30,15 @@ def test_nested_override_keeps_sibling_defaults() -> None:
 @pytest.mark.parametrize(
     ("text", "named"),
     [
-        ("timing.lead_beats: soon", "timing.lead_beats"),
+        ("timing.lead_ms: soon", "timing.lead_ms"),
         ("timing.lead_bets: 1.0", "timing.lead_bets"),
         ("net: {listen_port: 70000}", "net.listen_port"),
         ("net: {listen_port: 9.5}", "net.listen_port"),
         ("sampling: {temperature: 0}", "sampling.temperature"),
         ("parts: {play: [drums]}", "parts.play"),
         ("runtime: 3", "runtime"),
+        ("sampling: {activity: -0.5}", "sampling.activity"),
+        ("parts: {comp: {octave: 4}}", "parts.comp.octave"),
         ("bogus: 1", "bogus"),
     ],
 )
@@ -52,13 +54,13 @@ def test_bad_config_names_the_key(tmp_path: Path, text: str, named: str) -> None
 
 
 def test_cli_override_is_typed_and_checked() -> None:
-    config = override(Config(), *parse_override("timing.lead_beats=1.5"))
-    assert config.timing.lead_beats == 1.5
+    config = override(Config(), *parse_override("timing.lead_ms=150"))
+    assert config.timing.lead_ms == 150.0
     assert override(Config(), *parse_override("model_path=null")).model_path is None
-    with pytest.raises(ConfigError, match="timing.lead_beats"):
-        override(Config(), *parse_override("timing.lead_beats=soon"))
+    with pytest.raises(ConfigError, match="timing.lead_ms"):
+        override(Config(), *parse_override("timing.lead_ms=soon"))
     with pytest.raises(ConfigError, match="expected section.key=value"):
-        parse_override("lead_beats")
+        parse_override("lead_ms")
 
 
 def test_missing_and_broken_files(tmp_path: Path) -> None:

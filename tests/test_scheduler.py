@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from runtime_fakes import LiveHarness
+from runtime_fakes import BEAT_CHUNKS, LiveHarness
 
 from agent.config import Config, override
 from agent.live.generator import GenerationContext
@@ -148,11 +148,12 @@ def test_delta2_change_moves_the_grid_from_the_next_chunk() -> None:
     live = LiveHarness()
     live.start(CHORDS)
     live.run(1.0)
-    live.send(SetParam("delta2", 2.0))
+    live.send(SetParam("lead_ms", 200.0))  # 5 ticks: with 1.5-beat chunks, within the 2-beat human delay
+    live.send(SetParam("delta2", 1.5))
     live.run(4.0)
     windows = [(r.start_beat, r.end_beat) for r in live.requests]
-    assert (4.0, 6.0) in windows and all(e - s <= 2.0 for s, e in windows)
-    assert all(e % 2 == 0 for s, e in windows if s >= 4.0)
+    assert (4.5, 6.0) in windows and all(e - s <= 1.5 for s, e in windows)
+    assert all(e % 1.5 == 0 for s, e in windows if s >= 4.5)
 
 
 @pytest.mark.parametrize("bpm", [60.0, 240.0])
@@ -175,7 +176,7 @@ def test_note_ids_wrap_below_two_to_the_24() -> None:
 
 
 def test_short_lead_at_fast_tempo_still_plays_via_fallback() -> None:
-    config = override(Config(), "timing.lead_beats", 0.125)  # 31 ms at 240 bpm, less than the safety margin
+    config = override(BEAT_CHUNKS, "timing.lead_ms", 30.0)  # 2 ticks (42 ms) at 240 bpm, less than the safety
     live = LiveHarness(config)
     live.start(CHORDS, bpm=240.0)
     live.run(2.0)

@@ -47,7 +47,10 @@ def test_set_sampling_params(name: str, value: object, field: str, expected: obj
     ("name", "value", "message"),
     [("temperature", 0.0, "out of range (0, 2]"), ("top_p", 1.5, "out of range"), ("seed", 1.5, "whole number"),
      ("temperature", "hot", "expected a number"), ("parts", 3, "expected text"), ("parts", "drums", "unknown part"),
-     ("volume", 1.0, "unknown name 'volume' (allowed: temperature, top_p"), ("delta2", 0.0, "out of range")],
+     ("volume", 1.0, "unknown name 'volume' (allowed: temperature, top_p"), ("delta2", 9.0, "out of range"),
+     ("lead_ms", 5.0, "out of range"), ("activity", -0.5, "neither -1"), ("comp.octave", 4, "out of range"),
+     ("comp.octave", 1.5, "whole number"), ("drums.octave", 1, "per part"), ("bass.volume", 1.0, "per part"),
+     ("comp.velocity", 3.0, "out of range"), ("lead", 0.5, "unknown name 'lead'")],
 )
 def test_bad_set_is_answered(name: str, value: object, message: str) -> None:
     live = LiveHarness()
@@ -62,13 +65,16 @@ def test_timing_the_model_cannot_honour_is_refused() -> None:
     # the real check: a model trained with delta1 4, delta2 1, lead 1 (ModelGenerator.check_timing)
     trained = TimingSettings(4.0, 1.0, 1.0)
     live.session._check_timing = lambda timing: timing_problem(trained, timing)
-    live.send(SetParam("delta2", 2.0))
+    live.send(SetParam("delta2", 2.0))  # 2 beats + 500 ms (1 beat at 120 bpm) > the longest delay, 2 beats
     assert "can't do that" in errors(live)[0] and "exceeds" in errors(live)[0]
     assert live.session.timing.delta2_beats == 1.0
     live.send(SetParam("delta1", 2.0))
     assert "delta1" in errors(live)[1]
-    live.send(SetParam("lead", 0.5))
-    assert live.session.scheduler.timing.lead_beats == 0.5  # less lead than trained: the model knows more
+    live.send(SetParam("lead_ms", 250.0))
+    assert live.session.scheduler.plan.lead_beats == 1.0  # 1 beat chunk + 1/2 beat: the 2-beat delay, lead 1
+    live.send(SetParam("delta2", 0.0))  # per tempo: a 6-tick lead leaves no delay within 250 ms; 8 ticks then
+    assert live.session.scheduler.plan.chunk_beats == pytest.approx(2 / 12) and len(errors(live)) == 2
+    assert live.session.scheduler.plan.delay_ticks == 8
 
 
 def test_parts_by_name_and_by_program() -> None:

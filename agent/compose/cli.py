@@ -145,9 +145,9 @@ def summary(session: CompositionSession, version: Version, out: Path | None) -> 
 def run_infill(args: argparse.Namespace) -> int:
     """`sideman infill`: fill the requested regions, write the MIDI file and the session."""
 
+    from agent.compose import store as compose_store
     from agent.compose.piece import read_piece, resolve
     from agent.compose.session import CompositionSession
-    from agent.compose import store as compose_store
     from agent.model.checkpoint import load_checkpoint
     from agent.model.engine import limit_threads
 

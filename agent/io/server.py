@@ -33,7 +33,7 @@ from agent.errors import ConfigError, OscError
 from agent.live.ensemble import EnsembleIn
 from agent.metrics import Counters
 from agent.wire import compose_osc
-from agent.wire.osc import INBOUND, InMessage, Message, decode, encode
+from agent.wire.osc import INBOUND, Addressed, InMessage, Message, decode, encode
 
 log = logging.getLogger(__name__)
 
@@ -166,12 +166,14 @@ class Sender:
     def targets(self) -> list[tuple[str, int]]:
         return list(dict.fromkeys([self.target, *self._extra()]))
 
-    def send(self, messages: Iterable[Message]) -> None:
+    def send(self, messages: Iterable[Message | Addressed]) -> None:
+        """Each message to every target, or an `Addressed` one to its own targets only."""
         targets = self.targets()
-        for message in messages:
+        for item in messages:
+            message, to = (item.message, list(item.targets)) if isinstance(item, Addressed) else (item, targets)
             composing = isinstance(message, compose_osc.OUTBOUND_TYPES)
             data = compose_osc.encode(message) if composing else encode(message)
-            for target in targets:
+            for target in to:
                 self.server.sendto(data, target)
 
 

@@ -28,6 +28,7 @@ class SamplingParams:
     top_p: float = 0.95  # nucleus mass kept, (0, 1]
     guidance: float = 2.0  # inside/outside: logit bonus (nats) for chord tones; 0 = off, <0 = outside
     seed: int | None = None  # fixed seed for reproducible output; None = fresh randomness
+    activity: float = -1.0  # how busy every part plays, 0..1 (learned activity levels); -1 = unprompted
 
 
 @dataclass(frozen=True, slots=True)
@@ -43,6 +44,8 @@ class GenerationContext:
     parts: tuple[Part, ...] = (Part.COMP, Part.BASS)  # which parts to generate
     params: SamplingParams = field(default_factory=SamplingParams)
     bar_origin_beat: float = 0.0  # a beat where a bar starts (downbeat), to place bar lines
+    human_delay_ticks: int | None = None  # how late the human is heard (chunk + lead); None: the model's longest
+    activity: tuple[tuple[Part, float], ...] = ()  # per-part activity 0..1 where set (else unprompted)
 
 
 class Generator(Protocol):

@@ -1,16 +1,19 @@
-"""Chunk planning: which chunk to generate when, deadlines, replans, and the fallback when late.
+"""Chunk planning: which chunk to generate when, deadlines, replans, the fallback when late, pre-roll.
 
-Timing design (all song times in beats; deadlines are absolute monotonic seconds from the clock)
+Timing design (song times in performance beats, `agent.live.timeline`; deadlines are absolute
+monotonic seconds from the clock)
 -----------------------------------------------------------------------------------------------
-The song is cut into chunks of `delta2` beats on a grid from beat 0 (after a live change of delta2,
-the next chunk runs to the next multiple of the new delta2). For the chunk [h, h + delta2):
+The performance is cut into chunks on a grid of `plan.chunk_beats` (`agent.live.timing`: at 120 bpm
+2 ticks = 1/6 beat, chosen per tempo so the human is heard within 250 ms). A chunk never crosses a
+loop wrap: it ends there, and the next one starts at the loop start's performance beat. For the chunk
+[h, h + chunk):
 
     ask time   playhead = h - lead      the chunk is asked for then, not earlier, so the generator
                                         sees human notes up to the playhead only (the model is
-                                        trained to see them delta2 + lead beats late)
-    deadline   time_of(h) - safety_ms   its notes must be sent by then; at 120 bpm with lead = 1
-                                        beat and safety 100 ms the model has ~400 ms
-    sounding   [h, h + delta2)          the patch plays the notes at their beats on the DAW transport
+                                        told it hears the human chunk + lead late)
+    deadline   time_of(h) - safety_ms   its notes must be sent by then; at 120 bpm the lead is
+                                        83 ms and safety 20 ms: the model has ~60 ms
+    sounding   [h, h + chunk)           the patch plays the notes at their beats on the DAW transport
 
 One request runs at a time, in the single generator worker thread (the model is stateful: calls are
 serialised and in order). The scheduler asks for the earliest unplanned chunk once its ask time has
@@ -19,10 +22,13 @@ still busy with it or with an earlier chunk, or the call raised), the fallback g
 chunk on the spot (microseconds) and it is counted; a model result that arrives later is discarded.
 So the agent is never silent and never late because the model is slow: at worst it is simpler.
 
-After play or a jump the first chunk is the first grid point at least `safety_ms` ahead of the
-playhead (at most delta2 beats of silence). A jump (seek, loop) silences everything
-(`/agent/allnotesoff`, which also drops notes the patch has scheduled), resets the generator, and plans
-from the new position: nothing from the old position sounds.
+Pre-roll: while the transport is stopped, `prepare(beat)` (the patch reported where play will start)
+generates the chunks of the first `preroll_beats` with no deadline and sends them; the patch holds
+them until its transport reaches their beat. When play starts there, they stand and planning goes on
+after them, so beat 1 sounds the moment the DAW plays. Play that starts elsewhere, after a jump,
+starts cold: the first chunk is the first grid point at least `safety_ms` ahead of the playhead.
+A jump (seek) silences everything (`/agent/allnotesoff`, which also drops notes the patch has
+scheduled), resets the generator, and plans from the new position. An expected loop wrap is not a jump.
 
 A chord change (or a change of parts) that touches a chunk already planned but whose deadline has not
 passed withdraws that chunk and every later one: their sent notes get `/note/cancel`, and planning
@@ -34,8 +40,9 @@ socket closed), planning pauses rather than playing on into the void; the next r
 the first chunk ahead, with a fresh generator.
 
 Generated notes are checked before they go out: inside their chunk, one of the requested parts, MIDI
-ranges, durations clipped to `max_note_beats`; a note whose beat has already passed is counted late and
-not sent. Note ids count up and wrap below 2^24 (exact in Pd's 32-bit floats).
+ranges, durations clipped to `max_note_beats` and to the next loop wrap (a note never rings across
+it); a note whose beat has already passed is counted late and not sent. Note ids count up and wrap
+below 2^24 (exact in Pd's 32-bit floats).
 
 Pure-ish: no sockets and no threads; the caller executes the returned actions (agent/app.py).
 """
@@ -51,6 +58,8 @@ from agent.config import TimingConfig
 from agent.live.clock import Clock
 from agent.live.generator import GenerationContext, Generator
 from agent.live.ring import NoteRing
+from agent.live.timeline import Timeline
+from agent.live.timing import DEFAULT_DELAYS, LivePlan, plan
 from agent.metrics import Counters
 from agent.music.events import Note, Part
 from agent.wire.osc import MAX_ID
@@ -134,24 +143,79 @@ class Scheduler:
         self.model_name = "model"  # names the source of model notes in logs
         self._reports_lost = False  # no /playhead for playhead_timeout_s: planning paused
         self._resumed = False  # reports came back: skip what was missed (see _resume)
+        self.timeline = Timeline()  # song <-> performance beats (loops); the session moves it on
+        self.delays: tuple[int, ...] = DEFAULT_DELAYS  # the human delays the generator was trained with
+        self.plan: LivePlan = self.plan_for(clock.tempo_bpm)
+        self.prepared_at: float | None = None  # performance beat the pre-roll starts at (while stopped)
+        self._prepare_to = -math.inf  # the pre-roll covers up to here
+
+    def plan_for(self, tempo_bpm: float) -> LivePlan:
+        """The chunk, lead and human delay at `tempo_bpm` with the current timing settings."""
+        t = self.timing
+        return plan(tempo_bpm, t.lead_ms, t.reaction_ms, self.delays, t.delta2_beats)
+
+    def replan_timing(self) -> None:
+        """Tempo or timing settings changed: the next chunks use the new plan."""
+        self.plan = self.plan_for(self.clock.tempo_bpm)
 
     # ---- transport events ----------------------------------------------------------------------
 
     def start(self) -> list[Action]:
-        """The clock synced after play: plan from the playhead on, with a fresh generator."""
-        self._forget()
+        """The clock synced after play: go on from the pre-roll if play started where it was prepared,
+        else plan from the playhead on, with a fresh generator (and silence whatever was prepared)."""
         self._reports_lost = self._resumed = False
+        prepared, self.prepared_at = self.prepared_at, None
+        playhead = self.clock.beat_now()
+        if prepared is not None and prepared - _EPS <= playhead < prepared + self.timing.jump_threshold_beats:
+            return self.poll()
+        silence: list[Action] = [SilenceAll()] if prepared is not None else []
+        self._forget()
         self._next_start = self._first_chunk_start()
-        return [ResetGenerator(), *self.poll()]
+        return [*silence, ResetGenerator(), *self.poll()]
 
     def stop(self) -> list[Action]:
         """The transport stopped: silence, forget the plan, reset the generator."""
         self._forget()
+        self.prepared_at = None
         return [SilenceAll(), ResetGenerator()]
 
     def jump(self) -> list[Action]:
-        """The playhead jumped (seek, loop) or panic: silence, reset, plan again from the new position."""
+        """The playhead jumped (seek) or panic: silence, reset, plan again from the new position."""
+        self.prepared_at = None
         return [SilenceAll(), *self.start()]
+
+    def prepare(self, beat: float) -> list[Action]:
+        """While stopped: the patch says play will start at `beat` (performance beats). Withdraw any
+        earlier pre-roll and generate the first `preroll_beats` from there, to be sent before play."""
+        if self.clock.running:
+            return []
+        ids = tuple(i for c in self._chunks.values() for i in c.note_ids)
+        self._forget()
+        self._own.remove_ids(set(ids))
+        actions: list[Action] = [CancelNotes(ids)] if ids else []
+        if self.timing.preroll_beats <= 0:
+            self.prepared_at = None
+            return actions
+        self.prepared_at, self._next_start = beat, beat
+        self._prepare_to = beat + max(self.timing.preroll_beats, self.plan.lead_beats + self.plan.chunk_beats)
+        return [*actions, ResetGenerator(), *self._prepare_next()]
+
+    def _prepare_next(self) -> list[Action]:
+        """Ask for the next pre-roll chunk (one at a time: the worker is serial)."""
+        if self.prepared_at is None or self._inflight is not None or self._next_start >= self._prepare_to - _EPS:
+            return []
+        chunk = Chunk(self._next_start, self._chunk_end(self._next_start))
+        self._chunks[chunk.start_beat] = chunk
+        self._next_start = chunk.end_beat
+        self._counters.chunks += 1
+        return [self._request(chunk)]
+
+    def _request(self, chunk: Chunk) -> Generate:
+        chunk.request_id = self._inflight = self._next_request
+        self._next_request += 1
+        context = self._context_for(chunk.start_beat, chunk.end_beat)
+        chunk.parts = context.parts
+        return Generate(chunk.request_id, context, chunk.start_beat, chunk.end_beat)
 
     def _forget(self) -> None:
         self._chunks.clear()
@@ -164,19 +228,19 @@ class Scheduler:
     # ---- grid and deadlines --------------------------------------------------------------------
 
     def _grid_ceil(self, beat: float) -> float:
-        step = self.timing.delta2_beats
-        return math.ceil(beat / step - _EPS) * step
+        step = self.plan.chunk_beats
+        return min(math.ceil(beat / step - _EPS) * step, self.timeline.next_wrap_after(beat - _EPS))
 
     def _chunk_end(self, start: float) -> float:
-        step = self.timing.delta2_beats
-        return (math.floor(start / step + _EPS) + 1) * step
+        step = self.plan.chunk_beats
+        return min((math.floor(start / step + _EPS) + 1) * step, self.timeline.next_wrap_after(start))
 
     def deadline(self, start_beat: float) -> float:
         """Monotonic time by which the notes of the chunk starting at `start_beat` must be sent."""
         return self.clock.time_of(start_beat) - self.timing.safety_ms / 1000.0
 
     def _ask_beat(self, start_beat: float) -> float:
-        return start_beat - self.timing.lead_beats
+        return start_beat - self.plan.lead_beats
 
     # ---- planning ------------------------------------------------------------------------------
 
@@ -228,11 +292,7 @@ class Scheduler:
             if now >= self.deadline(chunk.start_beat):
                 actions.append(self._fill_with_fallback(chunk, "the worker was busy"))
                 continue
-            chunk.request_id = self._inflight = self._next_request
-            self._next_request += 1
-            context = self._context_for(chunk.start_beat, chunk.end_beat)
-            chunk.parts = context.parts
-            actions.append(Generate(chunk.request_id, context, chunk.start_beat, chunk.end_beat))
+            actions.append(self._request(chunk))
         return actions
 
     def wakeup(self) -> float | None:
@@ -253,6 +313,12 @@ class Scheduler:
         if error is not None:
             self._counters.generator_errors += 1
             log.error("generator failed on request %d: %r", request_id, error)
+        if chunk is not None and not self.clock.running and self.prepared_at is not None:
+            if error is not None or notes is None:  # pre-roll: no deadline, the fallback fills in
+                actions.append(self._fill_with_fallback(chunk, "the model failed"))
+            else:
+                actions.append(self._send(chunk, notes, self.model_name))
+            return actions + self._prepare_next()
         if chunk is None or not self.clock.running:
             self._counters.discarded_results += 1  # withdrawn, stopped, or already filled by the fallback
         elif error is not None or notes is None:
@@ -262,16 +328,20 @@ class Scheduler:
             actions.append(self._fill_with_fallback(chunk, "the model was late"))
         else:
             actions.append(self._send(chunk, notes, self.model_name))
-        return actions + self.poll()
+        return actions + (self.poll() if self.clock.running else self._prepare_next())
 
-    def withdraw(self, lo_beat: float, hi_beat: float = math.inf) -> list[Action]:
-        """Replan every chunk not yet due from the first one overlapping [lo_beat, hi_beat)."""
+    def withdraw(self, lo_beat: float, hi_beat: float = math.inf, song: bool = False) -> list[Action]:
+        """Replan every chunk not yet due from the first one overlapping [lo_beat, hi_beat) (performance
+        beats, or song beats with `song`: a chord edit touches every pass of a loop that plays them)."""
         now = self.clock.now()
-        first = next(
-            (c.start_beat for c in self._chunks.values()
-             if c.start_beat < hi_beat and c.end_beat > lo_beat and now < self.deadline(c.start_beat)),
-            None,
-        )
+
+        def touches(c: Chunk) -> bool:
+            lo, hi = (self.timeline.fold(c.start_beat), self.timeline.fold(c.start_beat)
+                      + c.end_beat - c.start_beat) if song else (c.start_beat, c.end_beat)
+            return lo < hi_beat and hi > lo_beat
+
+        first = next((c.start_beat for c in self._chunks.values() if touches(c) and now < self.deadline(c.start_beat)),
+                     None)
         if first is None:
             return []
         withdrawn = [c for c in self._chunks.values() if c.start_beat >= first]
@@ -325,6 +395,7 @@ class Scheduler:
         if not ok:
             self._counters.invalid_notes += 1
             return None
-        if note.dur_beats > self._max_note_beats:
-            return Note(note.beat, self._max_note_beats, note.pitch, note.velocity, note.part)
+        longest = min(self._max_note_beats, self.timeline.next_wrap_after(note.beat) - note.beat)
+        if note.dur_beats > longest:
+            return Note(note.beat, longest, note.pitch, note.velocity, note.part)
         return note

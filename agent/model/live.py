@@ -51,16 +51,10 @@ class _WindowFull(Exception):
 
 
 class TimingLike(Protocol):
-    """The runtime's timing (agent.config.TimingConfig, or TimingSettings)."""
+    """The runtime's timing (agent.config.TimingConfig, or TimingSettings): what the model must check."""
 
     @property
     def delta1_beats(self) -> float: ...
-
-    @property
-    def delta2_beats(self) -> float: ...
-
-    @property
-    def lead_beats(self) -> float: ...
 
 
 def beat_to_tick(beat: float, origin: float) -> int:
@@ -77,6 +71,8 @@ class Window:
     builder: Interleaver
     decoder: CachedDecoder
     fed_items: int = 0
+    delay: int = 24  # the human's delay named in the header, ticks
+    levels: tuple[tuple[int, int], ...] = ()  # (part, activity level) named in the header
     keys: set[tuple[str, int, int]] = field(default_factory=set)
     snapshots: dict[float, tuple[Any, ...]] = field(default_factory=dict)
 
@@ -93,7 +89,9 @@ class ModelGenerator:
         self._timeline_of: tuple[tuple[ChordSpan, ...], float] | None = None  # what _timeline was built from
         self._seed_rng = random.Random()
         self.rebuilds = 0
+        self.human_delays = timing.human_delays  # the runtime plans its chunks and lead with these
         self.delay_ticks = max(timing.human_delays)  # the human's delay told to the model, ticks
+        self.levels: dict[int, int] = {}  # activity level per part told to the model
 
     # --- the Generator interface ---
     def reset(self) -> None:
@@ -127,6 +125,7 @@ class ModelGenerator:
 
     # --- window management ---
     def _prepare(self, context: GenerationContext, start_beat: float, end_beat: float) -> Window:
+        self._header_for(context)
         window = self._window
         parts = tuple(sorted(int(p) for p in context.parts if p != Part.HUMAN))
         if window is not None and start_beat < self._generated_to - 1e-9 and not self._rollback(window, start_beat):
@@ -144,7 +143,18 @@ class ModelGenerator:
         gap = start_beat > self._generated_to + 4 * max(end_beat - start_beat, 1.0)
         full = len(window.decoder) > V.CONTEXT_LEN - RESERVE_TOKENS
         late = beat_to_tick(end_beat + self.timing.delta1_beats, window.origin) >= V.MAX_TIME
-        return gap or full or late or parts != window.parts or meter != window.meter
+        header_changed = (window.delay, window.levels) != (self.delay_ticks, tuple(sorted(self.levels.items())))
+        return gap or full or late or header_changed or parts != window.parts or meter != window.meter
+
+    def _header_for(self, context: GenerationContext) -> None:
+        """The human delay and activity levels this chunk asks for (a change rebuilds the window)."""
+        wanted = context.human_delay_ticks
+        trained = sorted(self.human_delays)
+        if wanted is None:
+            self.delay_ticks = trained[-1]
+        else:  # the runtime knows the human at least this early: the smallest trained delay covering it
+            self.delay_ticks = next((d for d in trained if d >= wanted), trained[-1])
+        self.levels = {int(part): activity_level(value) for part, value in context.activity if part in context.parts}
 
     def _catch_up(self, window: Window, context: GenerationContext, start_beat: float) -> None:
         """Append what sounded in a short gap (chunks the fallback played when the model was late)."""
@@ -197,14 +207,15 @@ class ModelGenerator:
     def _new_window(self, context: GenerationContext, parts: tuple[int, ...], origin: float,
                     start_beat: float) -> Window:
         decoder = CachedDecoder(self.model) if self.cached else FullDecoder(self.model)
-        window = Window(origin, parts, context.meter, Interleaver(), decoder)
+        window = Window(origin, parts, context.meter, Interleaver(), decoder, delay=self.delay_ticks,
+                        levels=tuple(sorted(self.levels.items())))
         self._timeline = self._chord_timeline(context.chords, origin)
         self._add_controls(window, context, start_beat)
         for note in context.own:
             if origin <= note.beat < start_beat and int(note.part) in parts:
                 window.builder.add_event(self._note_item(note, origin, int(note.part)))
         window.builder.fill_rests(beat_to_tick(start_beat, origin))
-        head = header(V.MODE_LIVE, context.meter, parts, self.delay_ticks)
+        head = header(V.MODE_LIVE, context.meter, parts, window.delay, dict(window.levels))
         decoder.feed(head, [self._timeline.at(0)] * len(head))
         self._sync(window)
         return window
@@ -229,7 +240,7 @@ class ModelGenerator:
         return Item(time, dur, V.velocity_class(note.velocity), value, control, False, time - delta)
 
     def _add_controls(self, window: Window, context: GenerationContext, end_beat: float) -> None:
-        origin, delay = window.origin, self.delay_ticks
+        origin, delay = window.origin, window.delay
         horizon = end_beat + self.timing.delta1_beats
         anticipation = round(self.timing.delta1_beats * V.TICKS_PER_BEAT)
         for span in context.chords:
@@ -304,14 +315,19 @@ class ModelGenerator:
 def timing_problem(trained: TimingSettings, timing: TimingLike) -> str | None:
     """Why a runtime timing breaks what the model was trained to know, or None when it is fine.
 
-    The runtime may show chords further ahead and use a shorter chunk or lead (it then knows more
-    than the model assumes); the model's own delta1 and delay are used for the tokens either way.
+    The runtime may show chords further ahead (the model's own delta1 is used for the tokens). The
+    chunk and lead are planned per tempo from the model's trained human delays (agent.live.timing), so
+    they always fit one of them.
     """
-    problem = trained.check_runtime(timing.delta2_beats, timing.lead_beats)
-    if problem is None and timing.delta1_beats < trained.delta1_beats:
-        problem = (f"chords shown {timing.delta1_beats:g} beats ahead, the model was trained to see them "
-                   f"{trained.delta1_beats:g} beats ahead; set delta1 to at least that")
-    return problem
+    if timing.delta1_beats < trained.delta1_beats:
+        return (f"chords shown {timing.delta1_beats:g} beats ahead, the model was trained to see them "
+                f"{trained.delta1_beats:g} beats ahead; set delta1 to at least that")
+    return None
+
+
+def activity_level(value: float) -> int:
+    """The activity level (vocab.ACTIVITY_LEVELS classes) of a knob value in [0, 1]."""
+    return min(V.ACTIVITY_LEVELS - 1, max(0, round(value * (V.ACTIVITY_LEVELS - 1))))
 
 
 def load_generator(path: Path, timing: TimingLike, cached: bool = True) -> ModelGenerator:

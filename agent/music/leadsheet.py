@@ -59,6 +59,26 @@ def tiled(bars: int) -> LeadSheet:
     symbols = [PROGRESSION[b % len(PROGRESSION)] for b in range(bars)]
     if bars > 1:
         symbols[-1] = "C"
+    return sheet_of(symbols)
+
+
+def sheet_of(symbols: list[str] | tuple[str, ...]) -> LeadSheet:
+    """A lead sheet with one chord per bar and the rhythm-cell melody over it."""
     chords = tuple((b * BEATS_PER_BAR, BEATS_PER_BAR, s) for b, s in enumerate(symbols))
     melody = tuple(n for b, s in enumerate(symbols) for n in _melody_bar(b, s))
-    return LeadSheet(chords, melody, bars)
+    return LeadSheet(chords, melody, len(symbols))
+
+
+#: Progressions for the feel benchmark (`sideman bench --feel`), none of them the demo's: a 12-bar
+#: blues in F, the pop "axis" (I-V-vi-IV) in G, a minor ii-V-i in D, a rock progression in E.
+FEEL_PROGRESSIONS: dict[str, tuple[str, ...]] = {
+    "blues": ("F7", "Bb7", "F7", "F7", "Bb7", "Bb7", "F7", "D7", "Gm7", "C7", "F7", "C7"),
+    "axis": ("G", "D", "Em", "C", "G", "D", "Em", "C"),
+    "minor": ("Em7b5", "A7", "Dm", "Dm", "Gm7", "C7", "Fmaj7", "Bbmaj7"),
+    "rock": ("E", "D", "A", "E", "E", "D", "A", "B7"),
+}
+
+
+def feel_sheet(name: str) -> LeadSheet:
+    """One of FEEL_PROGRESSIONS as a lead sheet."""
+    return sheet_of(FEEL_PROGRESSIONS[name])

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import asyncio
 import heapq
+import math
 import time
 from dataclasses import dataclass, field
 from typing import Any
@@ -25,6 +26,7 @@ from agent.wire.osc import (
     ChordsClear,
     ErrorReply,
     Hello,
+    LoopBrace,
     Message,
     NoteCancel,
     NoteOff,
@@ -45,8 +47,9 @@ from agent.wire.osc import (
 class ReceivedNote:
     note: NoteOut
     arrival_s: float
-    lead_s: float  # beat time on the DAW transport minus arrival time
+    lead_s: float  # sounding time on the DAW transport minus arrival time (inf: never sounds)
     cancelled: bool = False
+    performed_beat: float = math.nan  # beats since play at which it sounds (nan: never)
 
 
 @dataclass(slots=True)
@@ -61,15 +64,77 @@ class DawReport:
     allnotesoff: int = 0
     errors: list[str] = field(default_factory=list)
     statuses: list[tuple[float, Status]] = field(default_factory=list)  # (arrival, status)
+    human_arrivals: list[tuple[float, float]] = field(default_factory=list)  # (sent at, song beat) of note-ons
+    start_beat: float = 0.0
+    loop: tuple[float, float] | None = None
+    passes: int = 1
 
     def played(self) -> list[ReceivedNote]:
-        return [n for n in self.notes.values() if not n.cancelled]
+        return [n for n in self.notes.values() if not n.cancelled and math.isfinite(n.lead_s)]
 
     def late(self) -> int:
         return sum(1 for n in self.played() if n.lead_s < 0)
 
+    def past_loop_end(self) -> int:
+        """Notes the agent sent at or past the loop end: a looping DAW never plays them."""
+        if self.loop is None:
+            return 0
+        return sum(1 for n in self.notes.values() if not n.cancelled and n.note.beat >= self.loop[1] - 1e-6)
+
     def lead_ms(self, qs: tuple[float, ...] = (1, 50, 99)) -> list[float]:
         return [v * 1000.0 for v in percentiles([n.lead_s for n in self.played()], qs)]
+
+    def pass_starts(self) -> list[float]:
+        """Beats since play at which each pass begins (play, then every loop wrap)."""
+        if self.loop is None:
+            return [0.0]
+        first = self.loop[1] - self.start_beat
+        return [0.0] + [first + k * (self.loop[1] - self.loop[0]) for k in range(self.passes - 1)]
+
+    def notes_in(self, lo: float, hi: float) -> int:
+        """Played notes sounding in [lo, hi) beats since play."""
+        return sum(1 for n in self.played() if lo - 1e-6 <= n.performed_beat < hi - 1e-6)
+
+
+class Transport:
+    """The DAW's transport: starts at `start_beat`, loops [loop) if given; beats since play <-> song beats."""
+
+    def __init__(self, bpm: float, start_beat: float, loop: tuple[float, float] | None) -> None:
+        self.bps = bpm / 60.0
+        self.start_beat, self.loop = start_beat, loop
+        self.t0: float | None = None  # monotonic time of play
+
+    def song_beat(self, performed: float) -> float:
+        """Song beat at `performed` beats since play."""
+        linear = self.start_beat + performed
+        if self.loop is None or self.start_beat >= self.loop[1] or linear < self.loop[1]:
+            return linear
+        start, end = self.loop
+        return start + (linear - end) % (end - start)
+
+    def performed_of(self, song_beat: float, after: float) -> float:
+        """The first beat since play, at or after `after`, at which `song_beat` sounds (inf: never)."""
+        lin = song_beat - self.start_beat
+        if self.loop is None or self.start_beat >= self.loop[1]:
+            return lin if lin >= after - 1e-9 else math.inf
+        start, end = self.loop
+        if song_beat >= end or song_beat < min(start, self.start_beat):
+            return lin if song_beat >= end and self.start_beat >= end else math.inf
+        if song_beat < start:  # before the loop: only on the way in
+            return lin if lin >= after - 1e-9 else math.inf
+        first = lin if song_beat >= self.start_beat else (end - self.start_beat) + (song_beat - start)
+        if first >= after - 1e-9:
+            return first
+        length = end - start
+        return first + math.ceil((after - first) / length - 1e-9) * length
+
+    def performed_at(self, t: float) -> float:
+        assert self.t0 is not None
+        return (t - self.t0) * self.bps
+
+    def time_at(self, performed: float) -> float:
+        assert self.t0 is not None
+        return self.t0 + performed / self.bps
 
 
 class _Client(asyncio.DatagramProtocol):
@@ -84,21 +149,41 @@ class _Client(asyncio.DatagramProtocol):
 
 
 class SimDaw:
-    """A patch driving the agent from a lead sheet; `await open()`, then `await run(agent_address)`."""
+    """A patch driving the agent from a lead sheet; `await open()`, then `await run(agent_address)`.
+
+    As a DAW has it: the transport starts at `start_beat` the moment it plays (with `preroll_beats` > 0
+    it starts that many beats earlier, a count-in, as the first versions of this simulator did); with
+    `loop` it wraps from the loop end to the loop start for `passes` passes and tells the agent
+    (`/transport/loop`); while stopped it reports where play will start (`/playhead`) and waits
+    `wait_before_play_s`, and it keeps the notes it receives until its transport reaches their beat.
+    Chords go out `chord_ahead_beats` before they start, or all at once before play when looping (as
+    the Max device reads the chord clip through the Live API).
+    """
 
     def __init__(
         self, sheet: LeadSheet, bpm: float, playhead_interval_s: float = 0.02, preroll_beats: float = 2.0,
-        chord_ahead_beats: float = 8.0,
+        chord_ahead_beats: float = 8.0, start_beat: float = 0.0, loop: tuple[float, float] | None = None,
+        passes: int = 1, wait_before_play_s: float = 0.0, human: bool = True,
     ) -> None:
         self.sheet = sheet
         self.bpm = bpm
         self.playhead_interval_s = playhead_interval_s
         self.preroll_beats = preroll_beats
         self.chord_ahead_beats = chord_ahead_beats
-        self.report = DawReport(bpm, sheet.beats)
+        self.loop, self.passes, self.human = loop, passes, human
+        self.wait_before_play_s = wait_before_play_s
+        self.transport_ = Transport(bpm, start_beat - preroll_beats, loop)
+        length = (loop[1] - start_beat) + (passes - 1) * (loop[1] - loop[0]) if loop else sheet.beats - start_beat
+        self.length_beats = length + preroll_beats  # beats played from play to stop
+        self.report = DawReport(bpm, sheet.beats, start_beat=start_beat - preroll_beats, loop=loop,
+                                passes=passes if loop else 1)
         self.transport: asyncio.DatagramTransport | None = None
         self.agent: tuple[str, int] | None = None
-        self.t0: float | None = None  # monotonic time of beat -preroll_beats
+
+    @property
+    def t0(self) -> float | None:
+        """Monotonic time of play (None before)."""
+        return self.transport_.t0
 
     async def open(self) -> int:
         """Bind the patch's socket on loopback; return its port (the agent's --send target)."""
@@ -112,79 +197,121 @@ class SimDaw:
         self.transport.sendto(encode(message), self.agent)
 
     def beat_at(self, t: float) -> float:
-        assert self.t0 is not None
-        return -self.preroll_beats + (t - self.t0) * self.bpm / 60.0
+        """The song beat the transport is at, at monotonic time `t` (after play)."""
+        return self.transport_.song_beat(self.transport_.performed_at(t))
 
     def time_of(self, beat: float) -> float:
-        assert self.t0 is not None
-        return self.t0 + (beat + self.preroll_beats) * 60.0 / self.bpm
+        """When song `beat` first sounds after play (linear: the first pass)."""
+        performed = self.transport_.performed_of(beat, 0.0)
+        return self.transport_.time_at(performed) if math.isfinite(performed) else math.inf
 
     def received(self, data: bytes, t: float) -> None:
         messages, _ = decode(data, OUTBOUND)
         for message in messages:
             self._record(message, t)
 
+    def _sounds_at(self, beat: float, t: float) -> tuple[float, float]:
+        """(beats since play, time) at which a note for song `beat` received at `t` sounds."""
+        tr = self.transport_
+        now = tr.performed_at(t) if tr.t0 is not None else 0.0
+        performed = tr.performed_of(beat, max(now, 0.0))
+        if tr.t0 is None:  # held until play; the time is fixed when play comes (see run)
+            return performed, math.nan
+        return performed, tr.time_at(performed) if math.isfinite(performed) else math.inf
+
     def _record(self, message: Any, t: float) -> None:
         report = self.report
         if isinstance(message, NoteOut):
-            lead = self.time_of(message.beat) - t if self.t0 is not None else 0.0
-            report.notes[message.id] = ReceivedNote(message, t, lead)
+            performed, when = self._sounds_at(message.beat, t)
+            report.notes[message.id] = ReceivedNote(message, t, when - t if self.t0 is not None else math.nan,
+                                                    performed_beat=performed)
         elif isinstance(message, NoteCancel):
             note = report.notes.get(message.id)
-            if note is not None and self.t0 is not None and self.time_of(note.note.beat) > t:
+            if note is not None and not self._sounded(note, t):
                 note.cancelled = True
                 report.cancels += 1
         elif isinstance(message, AllNotesOff):
             report.allnotesoff += 1
             for note in report.notes.values():
-                if self.t0 is not None and self.time_of(note.note.beat) > t:
+                if not self._sounded(note, t):
                     note.cancelled = True
         elif isinstance(message, ErrorReply):
             report.errors.append(message.message)
         elif isinstance(message, Status):
             report.statuses.append((t, message))
 
+    def _sounded(self, note: ReceivedNote, t: float) -> bool:
+        if self.t0 is None or not math.isfinite(note.performed_beat):
+            return False
+        return self.transport_.time_at(note.performed_beat) <= t
+
     def _events(self) -> list[tuple[float, int, Message]]:
-        """(time, order, message) of the chord track and the human part, on this transport."""
+        """(beats since play, order, message) of the chord track and the human part, on this transport."""
         events: list[tuple[float, int, Message]] = []
-        for k, (beat, dur, symbol) in enumerate(self.sheet.chords):
-            events.append((self.time_of(beat - self.chord_ahead_beats), k, ChordIn(beat, dur, symbol)))
+        tr = self.transport_
+        if self.loop is None:
+            for k, (beat, dur, symbol) in enumerate(self.sheet.chords):
+                events.append((beat - self.chord_ahead_beats - tr.start_beat, k, ChordIn(beat, dur, symbol)))
+        if not self.human:
+            return events
         for k, note in enumerate(self.sheet.melody):
-            events.append((self.time_of(note.beat), 2 * k + 1, NoteOn(note.beat, note.pitch, note.velocity)))
-            events.append((self.time_of(note.end_beat), 2 * k, NoteOff(note.end_beat, note.pitch)))
+            onset = tr.performed_of(note.beat, 0.0)
+            while math.isfinite(onset) and onset < self.length_beats:
+                end = onset + note.dur_beats
+                off_beat = tr.song_beat(end) if tr.song_beat(end) > note.beat else note.beat + note.dur_beats
+                events.append((onset, 2 * k + 1, NoteOn(note.beat, note.pitch, note.velocity)))
+                events.append((end, 2 * k, NoteOff(off_beat, note.pitch)))
+                onset = tr.performed_of(note.beat, onset + 1e-6) if self.loop else math.inf
         heapq.heapify(events)
         return events
 
     async def run(self, agent: tuple[str, int], settle_s: float = 0.3) -> DawReport:
-        """Play the lead sheet once through, then stop; return what the agent sent."""
+        """Play the lead sheet (or its loop, `passes` times) from stop, then stop; return what the agent sent."""
         self.agent = agent
-        setup: tuple[Message, ...] = (Hello(self._port()), Tempo(self.bpm), TimeSig(4, 4), ChordsClear())
+        tr = self.transport_
+        setup: list[Message] = [Hello(self._port()), Tempo(self.bpm), TimeSig(4, 4), ChordsClear()]
+        if self.loop is not None:
+            setup.append(LoopBrace(1, *self.loop))
+            setup += [ChordIn(beat, dur, symbol) for beat, dur, symbol in self.sheet.chords]
+        if self.preroll_beats == 0:
+            setup.append(Playhead(tr.start_beat))  # stopped: play will start here
         for message in setup:
             self.send(message)
-        await asyncio.sleep(settle_s)
-        self.t0 = time.monotonic()
+        await asyncio.sleep(settle_s + self.wait_before_play_s)
+        tr.t0 = time.monotonic()
+        self._fix_held_notes()
         events = self._events()
-        while events and events[0][0] <= self.t0:  # chords due before the start go out before play
+        while events and events[0][0] <= 0.0:  # chords due before the start go out before play
             self.send(heapq.heappop(events)[2])
         self.send(Play())
-        end = self.time_of(self.sheet.beats)
-        next_playhead = self.t0
+        end = tr.time_at(self.length_beats)
+        next_playhead = tr.t0
         while True:
             now = time.monotonic()
             if now >= next_playhead:
                 self.send(Playhead(self.beat_at(now)))
                 next_playhead += self.playhead_interval_s
-            while events and events[0][0] <= now:
+            while events and tr.time_at(events[0][0]) <= now:
                 message = heapq.heappop(events)[2]
-                self.report.human_notes += isinstance(message, NoteOn)
+                if isinstance(message, NoteOn):
+                    self.report.human_notes += 1
+                    self.report.human_arrivals.append((now, message.beat))
                 self.send(message)
             if now >= end:
                 break
-            wake = min(next_playhead, events[0][0] if events else end, end)
+            wake = min(next_playhead, tr.time_at(events[0][0]) if events else end, end)
             await asyncio.sleep(max(0.0, wake - time.monotonic()))
         self.send(Stop())
         await asyncio.sleep(settle_s)
         return self.report
+
+    def _fix_held_notes(self) -> None:
+        """Notes received while stopped sound at their beat after play: their lead is now known."""
+        for note in self.report.notes.values():
+            if math.isnan(note.lead_s) and math.isfinite(note.performed_beat):
+                note.lead_s = self.transport_.time_at(note.performed_beat) - note.arrival_s
+            elif math.isnan(note.lead_s):
+                note.lead_s = math.inf
 
     def _port(self) -> int:
         assert self.transport is not None

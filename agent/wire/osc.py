@@ -146,6 +146,23 @@ class Hello:
     port: int
 
 
+@dataclass(frozen=True, slots=True)
+class LoopBrace:
+    """The DAW's loop: on = 1 loops [start_beat, end_beat); on = 0 turns looping off."""
+
+    on: int
+    start_beat: float
+    end_beat: float
+
+
+@dataclass(frozen=True, slots=True)
+class Subscribe:
+    """Send `port` (on the sender's host) only the notes of `parts` (e.g. "bass"); "none" unsubscribes."""
+
+    port: int
+    parts: str
+
+
 # ---- Messages out of the agent -----------------------------------------------------------------
 
 
@@ -195,10 +212,19 @@ class ErrorReply:
 
 InMessage = (
     Play | Stop | Tempo | TimeSig | Playhead | ChordIn | ChordsClear | HumanNote | NoteOn | NoteOff
-    | Instruments | SetParam | Panic | Hello
+    | Instruments | SetParam | Panic | Hello | LoopBrace | Subscribe
 )
 OutMessage = NoteOut | NoteCancel | AllNotesOff | Status | ErrorReply
 Message = InMessage | OutMessage
+Target = tuple[str, int]  # (host, port)
+
+
+@dataclass(frozen=True, slots=True)
+class Addressed:
+    """An outbound message for some targets only (the subscribers of a part), not for every target."""
+
+    message: OutMessage
+    targets: tuple[Target, ...]
 
 _BEAT = Arg("f", "beat", BEAT_LO, BEAT_HI)
 _DUR = Arg("f", "dur_beats", 0.0, DUR_HI, lo_open=True)
@@ -224,6 +250,12 @@ INBOUND: dict[str, tuple[Spec, type[Any]]] = {
     "/agent/set": (Spec("/agent/set", (Arg("s", "name"), Arg("ifs", "value"))), SetParam),
     "/agent/panic": (Spec("/agent/panic", ()), Panic),
     "/agent/hello": (Spec("/agent/hello", (Arg("i", "port", 1, 65535),)), Hello),
+    "/transport/loop": (
+        Spec("/transport/loop", (Arg("i", "on", 0, 1), Arg("f", "start_beat", BEAT_LO, BEAT_HI),
+                                 Arg("f", "end_beat", BEAT_LO, BEAT_HI))),
+        LoopBrace,
+    ),
+    "/agent/subscribe": (Spec("/agent/subscribe", (Arg("i", "port", 1, 65535), Arg("s", "parts"))), Subscribe),
 }
 
 #: address -> (spec, message class), out of the agent.
