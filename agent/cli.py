@@ -179,11 +179,21 @@ def _bench(parser: argparse.ArgumentParser) -> Handler:
     parser.add_argument("--flood", action="store_true", help="also flood the agent with 10,000 messages/s")
     parser.add_argument("--flood-rate", type=int, default=10_000, help="flood messages per second")
     parser.add_argument("--flood-seconds", type=float, default=10.0, help="flood duration in seconds")
+    parser.add_argument("--feel", action="store_true",
+                        help="the feel benchmark instead: play from stop, loops, reaction, density, activity")
+    parser.add_argument("--data", type=Path, default=None,
+                        help="with --feel: compare onset and duration profiles with held-out real parts from here")
+    parser.add_argument("--cache", type=Path, default=None, help="with --data: parsed-corpus cache file")
 
     def handle(args: argparse.Namespace) -> int:
         from agent.tools import bench
 
-        load_with_overrides(args)  # check the config before spending minutes
+        config = load_with_overrides(args)  # check the config before spending minutes
+        if args.feel:
+            from agent.tools import feel
+
+            print(feel.run_feel(args, config), flush=True)
+            return 0
         print(bench.run_bench(args), flush=True)
         return 0
 

@@ -39,10 +39,15 @@ def test_shipped_model_accompanies_a_lead_sheet_in_the_chords() -> None:
     assert onset_ratio > 0.7
 
 
-@pytest.mark.parametrize("bad", ["delta2", "delta1"])
-def test_shipped_model_refuses_a_timing_it_was_not_trained_for(bad: str) -> None:
+def test_shipped_model_refuses_a_timing_it_was_not_trained_for() -> None:
     from agent.errors import ModelError
 
-    timing = TimingSettings(delta1_beats=2.0) if bad == "delta1" else TimingSettings(delta2_beats=4.0)
-    with pytest.raises(ModelError, match=bad):
-        load_generator(SHIPPED, timing)
+    with pytest.raises(ModelError, match="delta1"):
+        load_generator(SHIPPED, TimingSettings(delta1_beats=2.0))
+
+
+def test_shipped_model_knows_the_short_human_delays_the_runtime_plans_with() -> None:
+    from agent.live.timing import DEFAULT_DELAYS
+
+    generator = load_generator(SHIPPED, TimingSettings())
+    assert generator.human_delays == DEFAULT_DELAYS

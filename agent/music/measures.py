@@ -95,3 +95,31 @@ def correlation(a: np.ndarray, b: np.ndarray) -> float:
     if len(a) < 2 or a.std() == 0 or b.std() == 0:
         return float("nan")
     return float(np.corrcoef(a, b)[0, 1])
+
+
+DURATION_EDGES = (1 / 6, 1 / 4, 1 / 3, 1 / 2, 2 / 3, 1.0, 1.5, 2.0, 3.0, 4.0)  # beats: bin k is [edge k-1, edge k)
+
+
+def onset_histogram(notes: Sequence[Note], bar_beats: float = 4.0, origin_beat: float = 0.0,
+                    ticks_per_beat: int = 12) -> np.ndarray:
+    """Share of onsets at each position in the bar, on the 1/12-beat grid (sixteenths and triplets)."""
+    bins = max(1, round(bar_beats * ticks_per_beat))
+    counts = np.zeros(bins)
+    for note in notes:
+        counts[round((note.beat - origin_beat) % bar_beats * ticks_per_beat) % bins] += 1
+    out: np.ndarray = counts / max(counts.sum(), 1.0)
+    return out
+
+
+def duration_histogram(notes: Sequence[Note]) -> np.ndarray:
+    """Share of notes in each duration bin (DURATION_EDGES, beats; the last bin is 4 beats or more)."""
+    counts = np.zeros(len(DURATION_EDGES) + 1)
+    for note in notes:
+        counts[int(np.searchsorted(DURATION_EDGES, note.dur_beats, side="right"))] += 1
+    out: np.ndarray = counts / max(counts.sum(), 1.0)
+    return out
+
+
+def histogram_intersection(a: np.ndarray, b: np.ndarray) -> float:
+    """Sum of the bin-wise minimum of two normalised histograms: 1 = the same profile, 0 = disjoint."""
+    return float(np.minimum(a, b).sum())
