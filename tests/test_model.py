@@ -230,7 +230,7 @@ def test_the_header_names_the_runtime_delay_and_activity(tiny: MusicTransformer)
     from agent.model.live import activity_level
 
     generator = ModelGenerator(tiny, TimingSettings())
-    chords, melody = lead_sheet(4)
+    chords, _melody = lead_sheet(4)
     ctx = GenerationContext(
         playhead_beat=-0.25, tempo_bpm=120.0, meter=(4, 4), chords=chords, human=(), own=(),
         parts=(Part.COMP, Part.BASS), params=SamplingParams(seed=1), human_delay_ticks=3,
