@@ -789,5 +789,7 @@ function anything() {
 }
 
 if (typeof module !== "undefined") {
-    module.exports = {Device: Device, programOf: programOf, device: function () { return device; }};
+    module.exports = {Device: Device, programOf: programOf, device: function () { return device; },
+        init: init, fill: fill, regenerate: regenerate, undo: undo, restore: restore, reset_learning: reset_learning,
+        target: target, program: program, ports: ports, timeout: timeout, tick: tick, anything: anything};
 }
