@@ -20,7 +20,6 @@ import sys
 import threading
 from collections import defaultdict
 from collections.abc import Iterator
-from pathlib import Path
 from types import ModuleType
 from typing import Any
 
@@ -124,8 +123,7 @@ def test_mark_and_regenerate_leave_every_unmarked_note_identical(run: dict[str, 
     spans = regen["selected"]
     assert spans, "nothing was selected"
     track = int(regen["target"].split()[2])
-    old, new = clip(regen, track, "slot 1"), regen["before"]
-    old = [c["notes"] for c in new if c["track"] == track and c["where"] == "slot 1"][0]
+    old = next(c["notes"] for c in regen["before"] if c["track"] == track and c["where"] == "slot 1")
     marked = [(s, e) for s, e in spans]
 
     def inside(n: dict[str, Any]) -> bool:
@@ -183,7 +181,7 @@ def test_arrangement_fill_writes_the_tracks_empty_under_the_loop_brace(run: dict
 def test_arrangement_regenerate_takes_the_loop_brace_as_the_mark(run: dict[str, Any]) -> None:
     regen = run["arrangement_regenerate"]  # brace moved to beats 12..16 = clip time 4..8
     for track in (1, 2):
-        old = [c["notes"] for c in regen["before"] if c["track"] == track and c["where"] == "arrangement 8 8"][0]
+        old = next(c["notes"] for c in regen["before"] if c["track"] == track and c["where"] == "arrangement 8 8")
         now = clip(regen, track, "arrangement 8 8")
         assert [n for n in now if n["start_time"] < 4] == [n for n in old if n["start_time"] < 4]
         assert not {n["note_id"] for n in now if n["start_time"] >= 4} & {n["note_id"] for n in old}
