@@ -284,3 +284,9 @@ def test_the_program_is_read_from_the_track_name(name: str, program: int) -> Non
     assert int(out.stdout) == program
 
 
+
+
+def test_the_readme_figure_is_drawn_from_the_generated_device() -> None:
+    script = (MAX_DIR / "render_compose_device.py").read_text()
+    assert "sideman-compose.maxpat" in script and (MAX_DIR / "sideman-compose.png").exists()
+    assert "max/sideman-compose.png" in (ROOT / "patches" / "README.md").read_text()
