@@ -25,6 +25,7 @@ var HELLO_MS = 5000;       // /agent/hello again this often, so a restarted agen
 var BATCH = 40;            // messages sent per slice; the rest follow 2 ms later (no burst of thousands)
 var MAX_TRACK = 64;        // the contract's track numbers are 1..64
 var MIN_DUR = 1 / 480;     // a note's shortest duration on the wire, in beats (one tick)
+var MARK_SLACK = 0.001;    // beats a mark's end comes in (half a tick): float rounding never marks the next note
 
 // Words in a track name -> a General MIDI program, when the name holds no number. 128 = drums.
 var PROGRAM_WORDS = [
@@ -457,7 +458,8 @@ Device.prototype.regenerate = function () {
     this.request++;
     var messages = [];
     for (var i = 0; i < marks.length; i++) {
-        messages.push(["/compose/mark", marks[i].track, round3(marks[i].start), round3(marks[i].end)]);
+        // a note starting where a selected note ends is not marked: the end comes in by a fraction of a tick
+        messages.push(["/compose/mark", marks[i].track, marks[i].start, marks[i].end - MARK_SLACK]);
     }
     messages.push(["/compose/regenerate", this.request]);
     this.ask("regenerating " + marks.length + (marks.length === 1 ? " marked stretch" : " marked stretches"), messages);
