@@ -200,6 +200,23 @@ def _bench(parser: argparse.ArgumentParser) -> Handler:
     return handle
 
 
+@subcommand("roll", "draw a take (MIDI file) as a piano roll PNG: human, chords, each part")
+def _roll(parser: argparse.ArgumentParser) -> Handler:
+    parser.add_argument("midi", type=Path, metavar="FILE.mid", help="the MIDI file (a demo take, a --record take)")
+    parser.add_argument("--out", type=Path, default=None, help="PNG to write (default: FILE.png)")
+    parser.add_argument("--title", default=None, help="title above the roll")
+    parser.add_argument("--beats", type=float, default=None, help="draw only the first BEATS beats")
+
+    def handle(args: argparse.Namespace) -> int:
+        from agent.tools.roll import render_roll
+
+        out = render_roll(args.midi, args.out or args.midi.with_suffix(".png"), args.title, args.beats)
+        print(f"wrote {out}")
+        return 0
+
+    return handle
+
+
 @subcommand("render", "turn a recording (MIDI file) into audio with fluidsynth and a General MIDI soundfont")
 def _render(parser: argparse.ArgumentParser) -> Handler:
     parser.add_argument("midi", type=Path, metavar="FILE.mid", help="the MIDI file (e.g. a take from --record)")

@@ -30,7 +30,7 @@ from agent.music.leadsheet import tiled
 from agent.tools.daw_sim import DawReport, SimDaw
 from agent.wire.osc import HumanNote, Playhead, Status, encode
 
-_REPO = Path(__file__).resolve().parent.parent
+_REPO = Path(__file__).resolve().parents[2]
 _SETTLE_S = 1.5  # after stop, long enough for one more /agent/status heartbeat
 
 

@@ -28,7 +28,7 @@ _CHORD_CHANNEL = 16  # channel of the chord track in the MIDI file (1-16)
 
 async def play(config: Config, sheet: LeadSheet, bpm: float) -> tuple[DawReport, Counters, str, str]:
     """Start the agent in-process, play `sheet` at `bpm` through the simulated patch, stop the agent."""
-    daw = SimDaw(sheet, bpm)
+    daw = SimDaw(sheet, bpm, preroll_beats=0.0, wait_before_play_s=0.5)  # play from stop, as a DAW does
     port = await daw.open()
     config = override(config, "net", {"listen_host": "127.0.0.1", "listen_port": 0,
                                       "send_host": "127.0.0.1", "send_port": port})
@@ -116,5 +116,5 @@ def run_demo(config: Config, bpm: float, bars: int, out: Path) -> str:
     sheet = tiled(bars)
     log.info("demo: %d bars at %g bpm (%.0f s)", bars, bpm, sheet.beats * 60.0 / bpm)
     report, counters, generator, agent_line = asyncio.run(play(config, sheet, bpm))
-    tracks = write_midi(report, sheet, config, out, preroll_beats=2.0)
+    tracks = write_midi(report, sheet, config, out, preroll_beats=0.0)
     return summary(report, counters, generator, tracks, out, agent_line)
