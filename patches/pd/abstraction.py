@@ -41,6 +41,10 @@ COMMANDS = [
     ("interval", "s $0-interval"),
     ("late", "s $0-late"),
     ("osc", "s $0-rawosc"),
+    ("activity", "s $0-activity"),
+    ("octave", "s $0-octave"),
+    ("velocity", "s $0-velocity"),
+    ("subscribe", "s $0-subscribe"),
 ]
 
 # Outbound OSC: internal address words -> [oscformat] type flags (None = Pd's own: floats, symbols as s).
@@ -50,6 +54,7 @@ OSC_OUT = [
     ("transport stop", None),
     ("transport tempo", "f"),
     ("transport timesig", "ii"),
+    ("transport loop", "iff"),
     ("playhead", "f"),
     ("chord", "ff"),
     ("chords clear", None),
@@ -60,6 +65,7 @@ OSC_OUT = [
     ("agent set", None),
     ("agent panic", None),
     ("agent hello", "i"),
+    ("agent subscribe", "i"),  # then the parts, a symbol
 ]
 
 
@@ -119,29 +125,34 @@ def clock_reanchor(c: Canvas, g: Grid[Box]) -> None:
 
 def clock_play(c: Canvas, col: Column[Box]) -> tuple[Box, Box, Box]:
     """play (if stopped): returns the [s $0-tx], [s $0-run] and [s $0-state] that stop shares."""
-    col.comment("play (if stopped): anchor, playing = 1, /transport/play, start the playhead metro", width=56)
+    col.comment("play (if stopped): anchor, playing = 1, /transport/loop, /transport/play, start the playhead "
+                "metro, then the notes held while stopped", width=56)
     rplay = col.obj("r $0-play")
     vp1 = col.obj("v $0-playing")
     sel0 = col.obj("sel 0")
-    tplay = col.obj("t b b b b")
+    tplay = col.obj("t b b b b b b")
     c.chain(rplay, vp1, sel0, tplay)
     g = col.grid()
-    s_re1 = g.obj(3, 0, "s $0-reanchor")
-    one = g.msg(2, 1, "1")
-    vp2 = g.obj(2, 2, "v $0-playing")
+    s_re1 = g.obj(5, 0, "s $0-reanchor")
+    one = g.msg(4, 1, "1")
+    vp2 = g.obj(4, 2, "v $0-playing")
+    sloop = g.obj(3.3, 3, "s $0-sendloop")
     mplay = g.msg(1, 3, "transport play")
     srun1 = g.msg(0, 4, "1")
-    c.connect(tplay, s_re1, 3)
-    c.connect(tplay, one, 2)
+    srelease = g.obj(4.5, 4, "s $0-release")
+    c.connect(tplay, s_re1, 5)
+    c.connect(tplay, one, 4)
     c.connect(one, vp2)
-    c.connect(tplay, mplay, 1)
-    c.connect(tplay, srun1, 0)
+    c.connect(tplay, sloop, 3)
+    c.connect(tplay, mplay, 2)
+    c.connect(tplay, srun1, 1)
+    c.connect(tplay, srelease, 0)
     stx = g.obj(1, 5, "s $0-tx")
     c.connect(mplay, stx)
     srun = g.obj(0, 6, "s $0-run")
     c.connect(srun1, srun)
     sstate1 = g.msg(2.5, 4, "playing")
-    c.connect(tplay, sstate1, 1)
+    c.connect(tplay, sstate1, 2)
     sst = g.obj(2.5, 6, "s $0-state")
     c.connect(sstate1, sst)
     return stx, srun, sst
@@ -149,29 +160,32 @@ def clock_play(c: Canvas, col: Column[Box]) -> tuple[Box, Box, Box]:
 
 def clock_stop(c: Canvas, col: Column[Box], stx: Box, srun: Box, sst: Box) -> None:
     """stop (if playing): anchor, playing = 0, metro off, /transport/stop, silence."""
-    col.comment("stop (if playing): anchor, playing = 0, metro off, /transport/stop, silence", width=56)
+    col.comment("stop (if playing): anchor, playing = 0, metro off, /transport/stop, silence, then /playhead "
+                "(play will start here)", width=56)
     rstop = col.obj("r $0-stop")
     vs1 = col.obj("v $0-playing")
     sel1 = col.obj("sel 1")
-    tstop = col.obj("t b b b b b")
+    tstop = col.obj("t b b b b b b")
     c.chain(rstop, vs1, sel1, tstop)
     g = col.grid()
-    s_re2 = g.obj(4, 0, "s $0-reanchor")
-    zero = g.msg(3, 1, "0")
-    vs2 = g.obj(3, 2, "v $0-playing")
-    zero2 = g.msg(2, 3, "0")
-    mstop = g.msg(1, 4, "transport stop")
-    ssil = g.obj(0, 5, "s $0-silence")
-    c.connect(tstop, s_re2, 4)
-    c.connect(tstop, zero, 3)
+    s_re2 = g.obj(5, 0, "s $0-reanchor")
+    zero = g.msg(4, 1, "0")
+    vs2 = g.obj(4, 2, "v $0-playing")
+    zero2 = g.msg(3, 3, "0")
+    mstop = g.msg(1.5, 4, "transport stop")
+    ssil = g.obj(0.5, 5, "s $0-silence")
+    stick = g.obj(0, 6, "s $0-tick")
+    c.connect(tstop, s_re2, 5)
+    c.connect(tstop, zero, 4)
     c.connect(zero, vs2)
-    c.connect(tstop, zero2, 2)
+    c.connect(tstop, zero2, 3)
     c.connect(zero2, srun)
-    c.connect(tstop, mstop, 1)
+    c.connect(tstop, mstop, 2)
     c.connect(mstop, stx)
-    c.connect(tstop, ssil, 0)
-    sstate2 = g.msg(3, 5, "stopped")
-    c.connect(tstop, sstate2, 1)
+    c.connect(tstop, ssil, 1)
+    c.connect(tstop, stick, 0)
+    sstate2 = g.msg(3.5, 5, "stopped")
+    c.connect(tstop, sstate2, 2)
     c.connect(sstate2, sst)
 
 
@@ -209,19 +223,62 @@ def clock_locate(c: Canvas, g: Grid[Box]) -> None:
 
 
 def clock_loop(c: Canvas, col: Column[Box]) -> None:
-    """loop START END (END <= START: off) into [v $0-loopstart] and [v $0-loopend]."""
+    """loop START END: the loop [START, END) if END - START >= 1 beat (as /transport/loop wants), else off
+    (stored as 0 0); then /transport/loop ON START END. Also sent before play and when [netsend] connects."""
+    col.comment("loop START END: on if END - START >= 1, else off (0 0)")
     rloop = col.obj("r $0-loop")
-    unl = col.obj("unpack f f")
+    norm = col.obj("expr if($f2 - $f1 >= 1, $f1, 0); if($f2 - $f1 >= 1, $f2, 0)", rows=4 / 3)
+    c.chain(rloop, norm)
     row = col.row(gap_px=30)
-    vls, vle = row.obj("v $0-loopstart"), row.obj("v $0-loopend")
-    c.chain(rloop, unl)
-    c.connect(unl, vls, 0)
-    c.connect(unl, vle, 1)
+    tstart, vle = row.obj("t b f"), row.obj("v $0-loopend")
+    c.connect(norm, vle, 1)
+    c.connect(norm, tstart, 0)
+    vls = col.beside(40).obj("v $0-loopstart")
+    c.connect(tstart, vls, 1)
+    col.skip()
+    ssend = col.obj("s $0-sendloop", rows=4 / 3)
+    c.connect(tstart, ssend, 0)
+    # /transport/loop ON START END from what is stored
+    rsend = col.obj("r $0-sendloop")
+    t2 = col.obj("t b b")
+    g = col.grid(col_px=60)
+    vle2 = g.obj(1, 0, "v $0-loopend")
+    vls2 = g.obj(0, 1, "v $0-loopstart")
+    pk = g.obj(0, 2, "pack f f")
+    c.chain(rsend, t2)
+    c.connect(t2, vle2, 1)
+    c.connect(vle2, pk, 0, 1)
+    c.connect(t2, vls2, 0)
+    c.connect(vls2, pk)
+    on = g.obj(0, 3, "expr $f2 > $f1; $f1; $f2")
+    pk3 = g.obj(0, 5, "pack f f f")
+    c.connect(pk, on)
+    for i in (2, 1, 0):
+        c.connect(on, pk3, i, i)
+    ploop = g.obj(0, 6, "list prepend transport loop")
+    stx = g.obj(0, 7, "s $0-tx")
+    c.chain(pk3, ploop, stx)
+
+
+def clock_connected(c: Canvas, col: Column[Box]) -> None:
+    """When [netsend] connects (at load, or `connect`): /transport/loop, then /playhead (stopped: play will
+    start here), so the agent can send the first notes before play."""
+    rcon = col.obj("r $0-connected")
+    sel = col.obj("sel 1")
+    t2 = col.obj("t b b")
+    row = col.row()
+    stick, ssend = row.obj("s $0-tick"), row.obj("s $0-sendloop")
+    c.chain(rcon, sel, t2)
+    c.connect(t2, ssend, 1)
+    c.connect(t2, stick, 0)
 
 
 def clock_playhead(c: Canvas, col: Column[Box]) -> None:
-    """Every `interval` ms while playing, and on [s $0-tick]: /playhead beat, or a jump at the loop end."""
-    col.comment("every interval ms while playing: /playhead beat (or a loop jump)", width=40)
+    """Every `interval` ms while playing, and on [s $0-tick]: /playhead beat, or a wrap at the loop end.
+
+    A wrap moves the anchor back by the loop's length without silencing: notes already waiting for the
+    next pass stay, as the agent plans across the wrap."""
+    col.comment("every interval ms while playing: /playhead beat (or the loop wraps)", width=40)
     g = col.grid()
     rrun = g.obj(0, 0, "r $0-run")
     rint = g.obj(1.3, 0, "r $0-interval")
@@ -264,13 +321,24 @@ def clock_playhead(c: Canvas, col: Column[Box]) -> None:
     sdisp = g.obj(3, 14, "s $0-beat-disp")
     c.connect(tph, disp, 1)
     c.chain(disp, chg, sdisp)
-    sloc = g.obj(5, 11, "s $0-locate")
-    c.connect(fb, sloc)
+    swrap = g.obj(5, 11, "s $0-wrap")
+    c.connect(fb, swrap)
+    # the wrap: anchor = the wrapped beat, the timer restarts, report at once (no silence)
+    g2 = Grid(c, g.x + 450, g.y + 11 * 30, col_px=60)
+    rwrap = g2.obj(0, 0, "r $0-wrap")
+    tw = g2.obj(0, 1, "t b b f")
+    vanc = g2.obj(2, 2, "v $0-anchor")
+    sres = g2.obj(1, 3, "s $0-timer-reset")
+    stick = g2.obj(0, 4, "s $0-tick")
+    c.chain(rwrap, tw)
+    c.connect(tw, vanc, 2)
+    c.connect(tw, sres, 1)
+    c.connect(tw, stick, 0)
 
 
 def clock(p: Canvas) -> None:
     """[pd clock]: the transport, the playhead sender, loops."""
-    c = p.subpatch(20, 420, "clock", 1100, 720)
+    c = p.subpatch(20, 420, "clock", 1100, 1000)
     clock_now(c, Column(c, 20, 10))
     clock_reanchor(c, Grid(c, 450, 50, col_px=55))
     stx, srun, sst = clock_play(c, Column(c, 20, 250))
@@ -279,6 +347,7 @@ def clock(p: Canvas) -> None:
     clock_locate(c, Grid(c, 900, 300, col_px=60))
     clock_loop(c, Column(c, 900, 520))
     clock_playhead(c, Column(c, 20, 640))
+    clock_connected(c, Column(c, 700, 640))
 
 
 # ---- [pd human], [pd osc-out], [pd osc-in] ---------------------------------------------------------
@@ -454,23 +523,49 @@ def osc_in(p: Canvas) -> None:
 
 # The [expr] that judges an incoming note. Inputs: $f1 id, $f2 beat, $f3 pitch, $f4 velocity, $f5 dur_beats,
 # $f6 channel, $f7 now, $f8 bpm, $f9 playing, $f10 late ms, $f11 loop start, $f12 loop end.
+# Beats until the note ($f13 of JUDGE): in a loop [$f11, $f12), a note inside the loop more than half a
+# loop behind the beat now is for the next pass (the agent plans across the wrap): add the loop's length.
+AHEAD = "$f2 - $f7 + if($f12 > $f11 && $f2 >= $f11 && $f2 < $f12 && $f2 - $f7 < ($f11 - $f12) / 2, $f12 - $f11, 0)"
+IN_LOOP = "($f12 <= $f11 || $f2 < $f12)"  # no loop, or the note starts before its end (a note past it never comes)
 JUDGE = [
-    # ok to play: playing, not too late, and not at or past the end of an active loop (it never comes)
-    "$f9 != 0 && ($f2 - $f7) * 60000 / $f8 >= -$f10 && ($f12 <= $f11 || $f2 < $f12)",
+    # 1 = schedule it (playing, not later than `late` ms), 2 = hold it until play (stopped, not behind
+    # the beat now), 0 = drop it
+    f"if($f9 != 0, $f13 * 60000 / $f8 >= -$f10 && {IN_LOOP}, 2 * ($f13 > -0.001 && {IN_LOOP}))",
     "$f1", "$f2", "$f3", "$f4",
     "$f5 * 60000 / $f8",  # duration, ms
     "$f6",
-    "max(($f2 - $f7) * 60000 / $f8, 0)",  # wait, ms
-    "($f2 - $f7) * 60000 / $f8",  # lead, ms (negative = late)
+    "max($f13 * 60000 / $f8, 0)",  # wait, ms
+    "$f13 * 60000 / $f8",  # lead, ms (negative = late)
     "$f7",
 ]
 
 
-def schedule_judge(c: Canvas, col: Column[Box]) -> tuple[Box, Box]:
-    """Each /note with the transport's state appended -> [expr JUDGE] -> (ok route, [s $0-vprint])."""
-    rin = col.obj("r $0-incoming")
+def schedule_judge(c: Canvas, col: Column[Box]) -> tuple[Box, Box, int]:
+    """Each /note with the transport's state appended -> [expr JUDGE] -> (ok route, [s $0-vprint],
+    the y below it).
+
+    A new note first forgets an old cancel in its slot; a note held while stopped comes back through
+    [r $0-rejudge] at play, keeping a cancel that came meanwhile."""
+    row = col.row()
+    rin, rre = row.obj("r $0-incoming"), row.skip(60).obj("r $0-rejudge")
+    tnew = col.obj("t l l")
+    c.connect(rin, tnew)
+    gc = Grid(c, col.x + 40, col.y, col_px=40)
+    first = gc.obj(0, 0, "list split 1")
+    c.connect(tnew, first, 1)
+    tclr = gc.obj(0, 1, "t b f")
+    c.connect(first, tclr)
+    modc = gc.obj(1, 2, f"mod {CANCEL_SLOTS}")
+    zero = gc.msg(0, 2, "0")
+    tw = gc.obj(0, 3, "tabwrite $0-cancel")
+    c.connect(tclr, modc, 1)
+    c.connect(modc, tw, 0, 1)
+    c.connect(tclr, zero, 0)
+    c.connect(zero, tw)
+    col.skip(4)
     tl = col.obj("t l b")
-    c.connect(rin, tl)
+    c.connect(tnew, tl, 0)
+    c.connect(rre, tl)
     g = col.grid()
     t7 = g.obj(2.6, 0, "t b b b b b b b")
     c.connect(tl, t7, 1)
@@ -489,22 +584,29 @@ def schedule_judge(c: Canvas, col: Column[Box]) -> tuple[Box, Box]:
     app = g.obj(0, 7, "list append")
     c.connect(pk, app, 0, 1)
     c.connect(tl, app, 0)
-    ex = g.obj(0, 8, "expr " + "; ".join(JUDGE), width=60)
-    c.connect(app, ex)
-    pack10 = g.obj(0, 16.33, "pack f f f f f f f f f f")
+    tahead = g.obj(0, 8, "t l l")
+    ahead = g.obj(1, 8.6, "expr " + AHEAD, width=80)
+    app2 = g.obj(0, 10, "list append")
+    c.connect(app, tahead)
+    c.connect(tahead, ahead, 1)
+    c.connect(ahead, app2, 0, 1)
+    c.connect(tahead, app2, 0)
+    ex = g.obj(0, 11, "expr " + "; ".join(JUDGE), width=60)
+    c.connect(app2, ex)
+    pack10 = g.obj(0, 19, "pack f f f f f f f f f f")
     for i in range(10):
         c.connect(ex, pack10, i, i)
-    tv = g.obj(0, 17.33, "t l l")
+    tv = g.obj(0, 20, "t l l")
     c.connect(pack10, tv)
-    prec = g.obj(2.6, 18.33, "list prepend received")
+    prec = g.obj(2.6, 21, "list prepend received")
     c.connect(tv, prec, 1)
-    svp = g.obj(2.6, 19.33, "s $0-vprint")
+    svp = g.obj(2.6, 22, "s $0-vprint")
     c.connect(prec, svp)
-    g.comment(5.2, 18.33, "received OK ID BEAT PITCH VEL DUR_MS CH WAIT_MS LEAD_MS NOW (verbose)", width=50)
-    okroute = g.obj(0, 18.33, "route 1 0")
+    g.comment(5.2, 21, "received OK ID BEAT PITCH VEL DUR_MS CH WAIT_MS LEAD_MS NOW (verbose)", width=50)
+    okroute = g.obj(0, 21, "route 1 0 2")
     c.connect(tv, okroute, 0)
     # late (or stopped): count, tell
-    gl = Grid(c, 300, g.y + 610)
+    gl = Grid(c, 300, g.y + 22 * 30 + 10)
     late = gl.obj(0, 0, "list prepend late")
     c.connect(okroute, late, 1)
     c.connect(late, svp)
@@ -515,53 +617,40 @@ def schedule_judge(c: Canvas, col: Column[Box]) -> tuple[Box, Box]:
     c.connect(cnt, inc)
     c.connect(inc, cnt, 0, 1)
     c.connect(cnt, slate)
-    return okroute, svp
+    return okroute, svp, g.y + 22 * 30 + 10
 
 
 def schedule_wait(c: Canvas, g: Grid[Box], okroute: Box) -> tuple[Box, Box]:
-    """Accepted: forget an old cancel in this slot, wait in [pipe]; due: pass unless cancelled (slot = id + 1).
+    """Accepted: wait in [pipe]; due: pass unless cancelled meanwhile (its slot holds id + 1).
 
     Returns ([pipe], the [t l l b] that plays a due note).
     """
     split = g.obj(0, 0, "list split 7")
     c.connect(okroute, split, 0)
-    tacc = g.obj(0, 1, "t l l")
-    c.connect(split, tacc)
-    first = g.obj(1, 2, "list split 1")
-    c.connect(tacc, first, 1)
-    tclr = g.obj(1, 3, "t b f")
-    c.connect(first, tclr)
-    modc = g.obj(2, 4, f"mod {CANCEL_SLOTS}")
-    zero = g.msg(1, 4, "0")
-    tw = g.obj(1, 5, "tabwrite $0-cancel")
-    c.connect(tclr, modc, 1)
-    c.connect(modc, tw, 0, 1)
-    c.connect(tclr, zero, 0)
-    c.connect(zero, tw)
-    pipe = g.obj(0, 6.5, "pipe 0 0 0 0 0 0 0")  # six values, then the delay
-    c.connect(tacc, pipe, 0)
-    pack6 = g.obj(0, 7.5, "pack f f f f f f")
+    pipe = g.obj(0, 1.5, "pipe 0 0 0 0 0 0 0")  # six values, then the delay
+    c.connect(split, pipe, 0)
+    pack6 = g.obj(0, 2.5, "pack f f f f f f")
     for i in range(6):
         c.connect(pipe, pack6, i, i)
-    tdue = g.obj(0, 8.5, "t l l")
+    tdue = g.obj(0, 3.5, "t l l")
     c.connect(pack6, tdue)
-    first2 = g.obj(4.5, 9.5, "list split 1")
+    first2 = g.obj(4.5, 4.5, "list split 1")
     c.connect(tdue, first2, 1)
-    tid = g.obj(4.5, 10.5, "t f f")
+    tid = g.obj(4.5, 5.5, "t f f")
     c.connect(first2, tid)
-    mod2 = g.obj(6, 11.5, f"mod {CANCEL_SLOTS}")
-    tr = g.obj(6, 12.5, "tabread $0-cancel")
-    plus = g.obj(4.5, 12.5, "+ 1")
-    ne = g.obj(4.5, 13.5, "!=")
+    mod2 = g.obj(6, 6.5, f"mod {CANCEL_SLOTS}")
+    tr = g.obj(6, 7.5, "tabread $0-cancel")
+    plus = g.obj(4.5, 7.5, "+ 1")
+    ne = g.obj(4.5, 8.5, "!=")
     c.connect(tid, mod2, 1)
     c.chain(mod2, tr)
     c.connect(tr, ne, 0, 1)
     c.connect(tid, plus, 0)
     c.connect(plus, ne)
-    gate = g.obj(0, 14.5, "spigot")
+    gate = g.obj(0, 9.5, "spigot")
     c.connect(ne, gate, 0, 1)
     c.connect(tdue, gate, 0)
-    tplay = g.obj(0, 15.5, "t l l b")
+    tplay = g.obj(0, 10.5, "t l l b")
     c.connect(gate, tplay)
     return pipe, tplay
 
@@ -684,7 +773,36 @@ def schedule_cancel(c: Canvas, col: Column[Box], svp: Box, nout: Box, pk3: Box, 
     c.connect(tend, tdec, 0)
 
 
-def schedule_silence(c: Canvas, col: Column[Box], pipe: Box, mk: Box) -> None:
+def schedule_hold(c: Canvas, col: Column[Box], okroute: Box) -> Box:
+    """Notes received while stopped (from the /playhead that says where play will start) wait in a
+    [textfile] until play, then go back through the judge, now playing; returns the [textfile]."""
+    col.comment("held while stopped: judged again at play", width=40)
+    split = col.obj("list split 6")
+    c.connect(okroute, split, 2)
+    add = col.obj("list prepend add")
+    trim = col.obj("list trim")
+    held = col.obj("textfile", rows=4 / 3)
+    c.chain(split, add, trim, held)
+    rrel = col.obj("r $0-release")
+    trel = col.obj("t b b b")
+    g = col.grid(col_px=60)
+    rewind = g.msg(2, 0, "rewind")
+    until = g.obj(1, 1, "until")
+    clear = g.msg(0, 2, "clear")
+    c.chain(rrel, trel)
+    c.connect(trel, rewind, 2)
+    c.connect(rewind, held)
+    c.connect(trel, until, 1)
+    c.connect(until, held)
+    c.connect(held, until, 1, 1)  # the end of the file stops [until]
+    c.connect(trel, clear, 0)
+    c.connect(clear, held)
+    srej = g.obj(2.5, 2, "s $0-rejudge")
+    c.connect(held, srej, 0)
+    return held
+
+
+def schedule_silence(c: Canvas, col: Column[Box], pipe: Box, mk: Box, held: Box) -> None:
     """All notes off (stop, locate, /agent/allnotesoff, panic): drop what waits, end what sounds, CC 123."""
     col.comment("silence (stop, locate, /agent/allnotesoff, panic)")
     rs = col.obj("r $0-silence")
@@ -697,6 +815,7 @@ def schedule_silence(c: Canvas, col: Column[Box], pipe: Box, mk: Box) -> None:
     c.chain(rs, ts)
     c.connect(ts, clr, 2)
     c.connect(clr, pipe)
+    c.connect(clr, held)
     c.connect(ts, stp, 1)
     c.connect(stp, mk)
     c.connect(ts, cc, 0)
@@ -705,18 +824,19 @@ def schedule_silence(c: Canvas, col: Column[Box], pipe: Box, mk: Box) -> None:
 
 def schedule(p: Canvas) -> None:
     """[pd schedule]: /note -> [pipe] at its beat on our transport -> [makenote] -> [noteout] on its channel."""
-    c = p.subpatch(20, 540, "schedule", 1200, 900)
+    c = p.subpatch(20, 540, "schedule", 1300, 1000)
     col = Column(c, 20, 10)
     col.comment("/note id beat pitch velocity dur_beats channel: wait (beat - beat now) * 60000 / bpm ms, "
                 "unless cancelled meanwhile. Late by more than `late` ms (default 50), or at or after the end of "
                 "the loop: dropped. Less late: played now", width=120)
-    okroute, svp = schedule_judge(c, col)
-    pipe, tplay = schedule_wait(c, Grid(c, 20, 730, col_px=40), okroute)
-    mk, nout, pk3, tdec = schedule_play(c, Grid(c, 20, 1200, col_px=70), tplay, svp)
+    okroute, svp, y = schedule_judge(c, col)
+    pipe, tplay = schedule_wait(c, Grid(c, 20, y, col_px=40), okroute)
+    mk, nout, pk3, tdec = schedule_play(c, Grid(c, 20, y + 320, col_px=70), tplay, svp)
     schedule_cancel(c, Column(c, 700, 60), svp, nout, pk3, tdec)
     for i, name in enumerate(("cancel", "played", "key")):
         c.obj(700, 450 + 30 * i, f"array define $0-{name} {CANCEL_SLOTS}")
-    schedule_silence(c, Column(c, 700, 560), pipe, mk)
+    held = schedule_hold(c, Column(c, 1080, 450), okroute)
+    schedule_silence(c, Column(c, 700, 560), pipe, mk, held)
 
 
 # ---- [pd status], [pd init], the top level ---------------------------------------------------------
@@ -853,6 +973,85 @@ def init(p: Canvas) -> None:
     c.chain(rl, vl)
 
 
+def control_activity(c: Canvas, col: Column[Box]) -> None:
+    """activity X, or activity PART X: X < 0 is -1 (the model's own choice), else clipped to [0, 1]."""
+    col.comment("activity [PART] X: -1 (auto) or 0..1")
+    ract = col.obj("r $0-activity")
+    rf = col.obj("route float")
+    c.chain(ract, rf)
+    g = col.grid(col_px=130)
+    # one number: every part
+    clamp = g.obj(0, 0, "expr if($f1 < 0, -1, min($f1, 1))")
+    c.connect(rf, clamp, 0)
+    pall = g.obj(0, 1, "list prepend agent set activity")
+    # PART X: <part>.activity
+    lpart = g.obj(2.3, 0, "list")
+    c.connect(rf, lpart, 1)
+    c.chain(clamp, pall, _tx(c, g, 0, 2))
+    unp = g.obj(2.3, 1, "unpack s f")
+    c.connect(lpart, unp)
+    clamp2 = g.obj(3.2, 2, "expr if($f1 < 0, -1, min($f1, 1))")
+    name = g.obj(2.3, 3, "makefilename %s.activity")
+    _part_setting(c, g, unp, name, clamp2, 2.3, 4)
+
+
+def control_part(c: Canvas, col: Column[Box], key: str, clamp: str, help_text: str) -> None:
+    """`key PART X`: `agent set PART.key X` with X clamped by the expression `clamp`."""
+    col.comment(help_text)
+    rin = col.obj(f"r $0-{key}")
+    lst = col.obj("list")
+    unp = col.obj("unpack s f")
+    c.chain(rin, lst, unp)
+    g = col.grid(col_px=110)
+    clamped = g.obj(1, 0, f"expr {clamp}")
+    name = g.obj(0, 1, f"makefilename %s.{key}")
+    _part_setting(c, g, unp, name, clamped, 0, 2)
+
+
+def _part_setting(c: Canvas, g: Grid[Box], unp: Box, name: Box, clamped: Box, col: float, row: float) -> None:
+    """[unpack s f]: the value (right, first) through `clamped`, the part through `name`, then
+    `agent set <part>.<key> VALUE` to the agent."""
+    pk = g.obj(col, row, "pack s f")
+    c.connect(unp, clamped, 1)
+    c.connect(clamped, pk, 0, 1)
+    c.connect(unp, name, 0)
+    c.connect(name, pk)
+    pset = g.obj(col, row + 1, "list prepend agent set")
+    c.chain(pk, pset, _tx(c, g, col, row + 2))
+
+
+def _tx(c: Canvas, g: Grid[Box], col: float, row: float) -> Box:
+    return g.obj(col, row, "s $0-tx")
+
+
+def control_subscribe(c: Canvas, col: Column[Box]) -> None:
+    """subscribe PARTS: /agent/subscribe LISTEN_PORT PARTS (this instance gets these parts' notes only;
+    `none` unsubscribes)."""
+    col.comment("subscribe PARTS (comp\\,bass ... or none)")
+    rin = col.obj("r $0-subscribe")
+    lst = col.obj("list")
+    tl = col.obj("t l b")
+    c.chain(rin, lst, tl)
+    vport = col.beside(60).obj("v $0-listenport")
+    col.skip()
+    c.connect(tl, vport, 1)
+    pre = col.obj("list prepend")
+    c.connect(vport, pre, 0, 1)
+    c.connect(tl, pre, 0)
+    psub = col.obj("list prepend agent subscribe")
+    c.chain(pre, psub, col.obj("s $0-tx"))
+
+
+def controls(p: Canvas) -> None:
+    """[pd controls]: activity, octave and velocity per part (clamped here, so an out-of-range value never
+    reaches the agent), and subscribe."""
+    c = p.subpatch(20, 630, "controls", 1100, 600)
+    control_activity(c, Column(c, 20, 10))
+    control_part(c, Column(c, 720, 10), "octave", "rint(min(max($f1, -3), 3))", "octave PART N: -3..3 octaves")
+    control_part(c, Column(c, 720, 300), "velocity", "min(max($f1, 0.25), 2)", "velocity PART X: 0.25..2 times")
+    control_subscribe(c, Column(c, 20, 250))
+
+
 def display(p: Canvas) -> None:
     """The graph-on-parent face: agent light, state, beat, notes played, late notes, the last error."""
     p.panel(20, 20, 236, 104, label="sideman")
@@ -866,14 +1065,14 @@ def display(p: Canvas) -> None:
 
 
 def inlet_commands(p: Canvas, col: Column[Box]) -> None:
-    """The left inlet: [route] by the first word, each command to its receiver, three columns of seven."""
+    """The left inlet: [route] by the first word, each command to its receiver, three columns of eight."""
     inlet = col.obj("inlet")
     names = [name for name, _ in COMMANDS]
     route = col.obj("route " + " ".join(names), width=60, rows=2)
     p.connect(inlet, route)
     column = col.beside(0)
     for i, (name, dest) in enumerate(COMMANDS):
-        if i and i % 7 == 0:
+        if i and i % 8 == 0:
             column = column.beside(260).at(col.y)
         if dest.startswith("tx "):
             pre = column.obj("list prepend " + dest[3:], rows=5 / 6)
@@ -908,10 +1107,12 @@ def sideman() -> tuple[Canvas, list[str]]:
     p.comment(300, 20, "Sideman for Pd: see sideman-help.pd and patches/README.md. Left inlet: play, stop, "
               "tempo BPM, timesig N D, locate BEAT, loop START END, chord BEAT DUR SYMBOL, clearchords, "
               "note BEAT PITCH VEL DUR, noteon PITCH VEL, instruments P..., set NAME VALUE, panic, "
-              "connect HOST PORT, listen PORT, verbose 0/1, interval MS, late MS, osc /ADDRESS ARGS...",
+              "connect HOST PORT, listen PORT, verbose 0/1, interval MS, late MS, osc /ADDRESS ARGS..., "
+              "activity [PART] X (0..1, -1 = auto), octave PART N (-3..3), velocity PART X (0.25..2), "
+              "subscribe PARTS",
               width=60)
     inlet_commands(p, Column(p, 300, 200))
-    panic(p, Column(p, 300, 700))
+    panic(p, Column(p, 20, 720))
     clock(p)
     human(p)
     formats = osc_out(p)
@@ -919,6 +1120,7 @@ def sideman() -> tuple[Canvas, list[str]]:
     schedule(p)
     status(p)
     init(p)
+    controls(p)
     out_notes = p.obj(20, 680, "outlet")
     rinfo = p.obj(200, 650, "r $0-info")
     out_info = p.obj(200, 680, "outlet")

@@ -183,6 +183,8 @@ def help_patch() -> Canvas:
         "instruments 0 33 65", "set temperature 0.9", "set parts comp\\,bass", "panic",
         "verbose 1", "verbose 0", "interval 10", "late 50",
         "connect 127.0.0.1 9000", "listen 9001",
+        "activity 0.8", "activity -1", "activity bass 0.3", "octave bass -1", "velocity comp 0.7",
+        "subscribe bass", "subscribe none",
     ]
     sm = p.obj(20, 560, f"sideman {AGENT_PORT} {LISTEN_PORT}")
     y = 130
@@ -207,8 +209,16 @@ def help_patch() -> Canvas:
         "something (always printed too)."),
         ("Timing: the agent sends each note ahead of its beat with the beat in the message. [sideman] waits "
         "(beat - beat now) * 60000 / bpm ms with [pipe]. A note later than `late` ms is dropped and counted, "
-        "a slightly late one plays at once. stop, locate, loop jumps, panic and /agent/allnotesoff drop "
-        "what waits and end what sounds (CC 123 on every channel)."),
+        "a slightly late one plays at once. stop, locate, panic and /agent/allnotesoff drop what waits and "
+        "end what sounds (CC 123 on every channel)."),
+        ("Stopped: [sideman] reports where play will start (/playhead at connect, after stop and locate) and "
+        "holds the notes the agent sends for it until play, so beat 1 sounds at once. loop START END (at "
+        "least 1 beat, else off) is sent as /transport/loop. At the loop end the transport wraps without "
+        "silencing, and a note for the next pass waits across the wrap."),
+        ("activity X (0..1, -1 = the model's own choice) sets how busy every part plays, activity PART X for one "
+        "part. octave PART N (-3..3) and velocity PART X (0.25..2) set a part's register and dynamics, values "
+        "are clamped to these ranges here. subscribe PARTS: this instance gets only these parts' notes (one "
+        "instance per part), none undoes it."),
         ("The display: agent = a status came in the last 3 s, the agent's state, the beat, notes played, "
         "late notes, the last error."),
         "osc /ADDRESS ARGS... sends any OSC message (testing). The contract: patches/OSC.md.",
