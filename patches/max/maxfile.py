@@ -27,6 +27,7 @@ SIGNATURES: dict[str, tuple[int, int] | None] = {
     "/": (2, 1), "+": (2, 1), "%": (2, 1), "*": (2, 1), "delay": (2, 1), "js": (1, 1), "sel": None,
     "f": (2, 1), "i": (2, 1), "print": (1, 0), "deferlow": (1, 1), "change": (1, 3), "loadbang": (1, 1),
     "zl": (2, 2), "pak": None, "sprintf": None, "tosymbol": (1, 1), "fromsymbol": (1, 1),
+    "clip": (3, 1), "join": None,
 }
 
 
@@ -43,6 +44,8 @@ def signature(text: str) -> tuple[int, int]:
         return 1, len(args)
     if name == "unpack":
         return 1, len(args)
+    if name == "join":
+        return int(args[0]), 1
     if name in ("pack", "pak"):
         return len(args), 1
     if name == "pipe":

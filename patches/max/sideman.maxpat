@@ -128,7 +128,7 @@
       ""
      ],
      "patching_rect": [
-      210,
+      224,
       100,
       143,
       22
@@ -147,7 +147,7 @@
       ""
      ],
      "patching_rect": [
-      400,
+      393,
       100,
       241,
       22
@@ -166,7 +166,7 @@
       ""
      ],
      "patching_rect": [
-      590,
+      660,
       100,
       255,
       22
@@ -185,7 +185,7 @@
       ""
      ],
      "patching_rect": [
-      780,
+      941,
       100,
       136,
       22
@@ -204,7 +204,7 @@
       ""
      ],
      "patching_rect": [
-      970,
+      1103,
       100,
       178,
       22
@@ -223,12 +223,31 @@
       ""
      ],
      "patching_rect": [
-      1160,
+      1307,
       100,
       185,
       22
      ],
      "id": "obj-11"
+    }
+   },
+   {
+    "box": {
+     "maxclass": "newobj",
+     "text": "live.observer current_song_time",
+     "numinlets": 2,
+     "numoutlets": 2,
+     "outlettype": [
+      "",
+      ""
+     ],
+     "patching_rect": [
+      1518,
+      100,
+      227,
+      22
+     ],
+     "id": "obj-12"
     }
    },
    {
@@ -248,7 +267,27 @@
       59,
       22
      ],
-     "id": "obj-12"
+     "id": "obj-13"
+    }
+   },
+   {
+    "box": {
+     "maxclass": "newobj",
+     "text": "t b b b",
+     "numinlets": 1,
+     "numoutlets": 3,
+     "outlettype": [
+      "",
+      "",
+      ""
+     ],
+     "patching_rect": [
+      20,
+      170,
+      59,
+      22
+     ],
+     "id": "obj-14"
     }
    },
    {
@@ -262,11 +301,11 @@
      ],
      "patching_rect": [
       20,
-      180,
+      200,
       115,
       22
      ],
-     "id": "obj-13"
+     "id": "obj-15"
     }
    },
    {
@@ -280,11 +319,11 @@
      ],
      "patching_rect": [
       130,
-      180,
+      200,
       115,
       22
      ],
-     "id": "obj-14"
+     "id": "obj-16"
     }
    },
    {
@@ -297,12 +336,12 @@
       ""
      ],
      "patching_rect": [
-      210,
+      240,
       140,
       178,
       22
      ],
-     "id": "obj-15"
+     "id": "obj-17"
     }
    },
    {
@@ -315,12 +354,12 @@
       ""
      ],
      "patching_rect": [
-      400,
+      460,
       140,
       17,
       22
      ],
-     "id": "obj-16"
+     "id": "obj-18"
     }
    },
    {
@@ -334,12 +373,12 @@
       ""
      ],
      "patching_rect": [
-      590,
+      570,
       140,
       45,
       22
      ],
-     "id": "obj-17"
+     "id": "obj-19"
     }
    },
    {
@@ -352,12 +391,12 @@
       ""
      ],
      "patching_rect": [
-      400,
-      180,
+      460,
+      170,
       66,
       22
      ],
-     "id": "obj-18"
+     "id": "obj-20"
     }
    },
    {
@@ -370,12 +409,122 @@
       ""
      ],
      "patching_rect": [
-      400,
-      220,
+      460,
+      200,
       192,
       22
      ],
-     "id": "obj-19"
+     "id": "obj-21"
+    }
+   },
+   {
+    "box": {
+     "maxclass": "newobj",
+     "text": "pak 0 0. 0.",
+     "numinlets": 3,
+     "numoutlets": 1,
+     "outlettype": [
+      ""
+     ],
+     "patching_rect": [
+      800,
+      140,
+      87,
+      22
+     ],
+     "id": "obj-22"
+    }
+   },
+   {
+    "box": {
+     "maxclass": "newobj",
+     "text": "unpack 0 0. 0.",
+     "numinlets": 1,
+     "numoutlets": 3,
+     "outlettype": [
+      "",
+      "",
+      ""
+     ],
+     "patching_rect": [
+      800,
+      170,
+      108,
+      22
+     ],
+     "id": "obj-23"
+    }
+   },
+   {
+    "box": {
+     "maxclass": "newobj",
+     "text": "expr ($i1 != 0) * ($f2 >= 1.)",
+     "numinlets": 2,
+     "numoutlets": 1,
+     "outlettype": [
+      ""
+     ],
+     "patching_rect": [
+      800,
+      215,
+      213,
+      22
+     ],
+     "id": "obj-24"
+    }
+   },
+   {
+    "box": {
+     "maxclass": "newobj",
+     "text": "expr $f1 + $f2",
+     "numinlets": 2,
+     "numoutlets": 1,
+     "outlettype": [
+      ""
+     ],
+     "patching_rect": [
+      1020,
+      200,
+      108,
+      22
+     ],
+     "id": "obj-25"
+    }
+   },
+   {
+    "box": {
+     "maxclass": "newobj",
+     "text": "pack 0 0. 0.",
+     "numinlets": 3,
+     "numoutlets": 1,
+     "outlettype": [
+      ""
+     ],
+     "patching_rect": [
+      800,
+      245,
+      94,
+      22
+     ],
+     "id": "obj-26"
+    }
+   },
+   {
+    "box": {
+     "maxclass": "newobj",
+     "text": "prepend /transport/loop",
+     "numinlets": 2,
+     "numoutlets": 1,
+     "outlettype": [
+      ""
+     ],
+     "patching_rect": [
+      800,
+      275,
+      171,
+      22
+     ],
+     "id": "obj-27"
     }
    },
    {
@@ -393,7 +542,7 @@
       66,
       22
      ],
-     "id": "obj-20"
+     "id": "obj-28"
     }
    },
    {
@@ -408,11 +557,11 @@
      ],
      "patching_rect": [
       20,
-      300,
+      290,
       38,
       22
      ],
-     "id": "obj-21"
+     "id": "obj-29"
     }
    },
    {
@@ -426,11 +575,11 @@
      ],
      "patching_rect": [
       20,
-      340,
+      320,
       52,
       22
      ],
-     "id": "obj-22"
+     "id": "obj-30"
     }
    },
    {
@@ -448,43 +597,61 @@
       129,
       22
      ],
-     "id": "obj-23"
+     "id": "obj-31"
     }
    },
    {
     "box": {
      "maxclass": "newobj",
-     "text": "pak 0. 0.",
+     "text": "expr $i1 == 0",
+     "numinlets": 1,
+     "numoutlets": 1,
+     "outlettype": [
+      ""
+     ],
+     "patching_rect": [
+      240,
+      260,
+      101,
+      22
+     ],
+     "id": "obj-32"
+    }
+   },
+   {
+    "box": {
+     "maxclass": "newobj",
+     "text": "gate 1",
      "numinlets": 2,
      "numoutlets": 1,
      "outlettype": [
       ""
      ],
      "patching_rect": [
-      1160,
-      140,
-      73,
+      130,
+      350,
+      52,
       22
      ],
-     "id": "obj-24"
+     "id": "obj-33"
     }
    },
    {
     "box": {
      "maxclass": "newobj",
-     "text": "expr $f1 + $f2",
-     "numinlets": 2,
+     "text": "deferlow",
+     "numinlets": 1,
      "numoutlets": 1,
      "outlettype": [
       ""
      ],
      "patching_rect": [
-      1160,
-      180,
-      108,
+      240,
+      290,
+      66,
       22
      ],
-     "id": "obj-25"
+     "id": "obj-34"
     }
    },
    {
@@ -506,7 +673,7 @@
       80,
       18
      ],
-     "id": "obj-26"
+     "id": "obj-35"
     }
    },
    {
@@ -545,7 +712,7 @@
        "parameter_initial_enable": 1
       }
      },
-     "id": "obj-27"
+     "id": "obj-36"
     }
    },
    {
@@ -584,7 +751,7 @@
        "parameter_initial_enable": 1
       }
      },
-     "id": "obj-28"
+     "id": "obj-37"
     }
    },
    {
@@ -602,7 +769,7 @@
       171,
       22
      ],
-     "id": "obj-29"
+     "id": "obj-38"
     }
    },
    {
@@ -620,7 +787,7 @@
       59,
       22
      ],
-     "id": "obj-30"
+     "id": "obj-39"
     }
    },
    {
@@ -638,7 +805,7 @@
       150,
       22
      ],
-     "id": "obj-31"
+     "id": "obj-40"
     }
    },
    {
@@ -677,7 +844,7 @@
        "parameter_initial_enable": 1
       }
      },
-     "id": "obj-32"
+     "id": "obj-41"
     }
    },
    {
@@ -716,7 +883,7 @@
        "parameter_initial_enable": 1
       }
      },
-     "id": "obj-33"
+     "id": "obj-42"
     }
    },
    {
@@ -734,7 +901,7 @@
       66,
       22
      ],
-     "id": "obj-34"
+     "id": "obj-43"
     }
    },
    {
@@ -753,7 +920,7 @@
       45,
       22
      ],
-     "id": "obj-35"
+     "id": "obj-44"
     }
    },
    {
@@ -771,7 +938,7 @@
       192,
       22
      ],
-     "id": "obj-36"
+     "id": "obj-45"
     }
    },
    {
@@ -821,7 +988,7 @@
        ]
       }
      },
-     "id": "obj-37"
+     "id": "obj-46"
     }
    },
    {
@@ -839,7 +1006,7 @@
       178,
       22
      ],
-     "id": "obj-38"
+     "id": "obj-47"
     }
    },
    {
@@ -878,7 +1045,7 @@
        "parameter_initial_enable": 1
       }
      },
-     "id": "obj-39"
+     "id": "obj-48"
     }
    },
    {
@@ -896,7 +1063,7 @@
       185,
       22
      ],
-     "id": "obj-40"
+     "id": "obj-49"
     }
    },
    {
@@ -935,7 +1102,7 @@
        "parameter_initial_enable": 1
       }
      },
-     "id": "obj-41"
+     "id": "obj-50"
     }
    },
    {
@@ -953,7 +1120,7 @@
       185,
       22
      ],
-     "id": "obj-42"
+     "id": "obj-51"
     }
    },
    {
@@ -992,7 +1159,7 @@
        "parameter_initial_enable": 1
       }
      },
-     "id": "obj-43"
+     "id": "obj-52"
     }
    },
    {
@@ -1010,7 +1177,7 @@
       220,
       22
      ],
-     "id": "obj-44"
+     "id": "obj-53"
     }
    },
    {
@@ -1049,52 +1216,13 @@
        "parameter_initial_enable": 1
       }
      },
-     "id": "obj-45"
-    }
-   },
-   {
-    "box": {
-     "maxclass": "live.numbox",
-     "numinlets": 1,
-     "numoutlets": 2,
-     "outlettype": [
-      "",
-      ""
-     ],
-     "patching_rect": [
-      1260,
-      900,
-      40,
-      15
-     ],
-     "presentation": 1,
-     "presentation_rect": [
-      48,
-      62,
-      40,
-      15
-     ],
-     "varname": "Chord offset",
-     "saved_attribute_attributes": {
-      "valueof": {
-       "parameter_longname": "Chord offset",
-       "parameter_shortname": "Chord offset",
-       "parameter_type": 0,
-       "parameter_mmin": -16.0,
-       "parameter_mmax": 16.0,
-       "parameter_initial": [
-        0.0
-       ],
-       "parameter_initial_enable": 1
-      }
-     },
-     "id": "obj-46"
+     "id": "obj-54"
     }
    },
    {
     "box": {
      "maxclass": "comment",
-     "text": "ports | programs A B, parts | chord channel, chord offset (beats) | delta1 delta2 temp",
+     "text": "ports | programs A B, parts | chord channel, chord track, clip, source | delta1 delta2 temp",
      "numinlets": 1,
      "numoutlets": 0,
      "patching_rect": [
@@ -1110,7 +1238,1083 @@
       300,
       18
      ],
-     "id": "obj-47"
+     "id": "obj-55"
+    }
+   },
+   {
+    "box": {
+     "maxclass": "live.numbox",
+     "numinlets": 1,
+     "numoutlets": 2,
+     "outlettype": [
+      "",
+      ""
+     ],
+     "patching_rect": [
+      1200,
+      980,
+      30,
+      15
+     ],
+     "presentation": 1,
+     "presentation_rect": [
+      48,
+      62,
+      30,
+      15
+     ],
+     "varname": "Chord track",
+     "saved_attribute_attributes": {
+      "valueof": {
+       "parameter_longname": "Chord track",
+       "parameter_shortname": "Chord track",
+       "parameter_type": 1,
+       "parameter_mmin": 1,
+       "parameter_mmax": 128,
+       "parameter_initial": [
+        1
+       ],
+       "parameter_initial_enable": 1
+      }
+     },
+     "id": "obj-56"
+    }
+   },
+   {
+    "box": {
+     "maxclass": "live.numbox",
+     "numinlets": 1,
+     "numoutlets": 2,
+     "outlettype": [
+      "",
+      ""
+     ],
+     "patching_rect": [
+      1290,
+      980,
+      30,
+      15
+     ],
+     "presentation": 1,
+     "presentation_rect": [
+      82,
+      62,
+      30,
+      15
+     ],
+     "varname": "Chord clip",
+     "saved_attribute_attributes": {
+      "valueof": {
+       "parameter_longname": "Chord clip",
+       "parameter_shortname": "Chord clip",
+       "parameter_type": 1,
+       "parameter_mmin": 1,
+       "parameter_mmax": 256,
+       "parameter_initial": [
+        1
+       ],
+       "parameter_initial_enable": 1
+      }
+     },
+     "id": "obj-57"
+    }
+   },
+   {
+    "box": {
+     "maxclass": "live.menu",
+     "numinlets": 1,
+     "numoutlets": 3,
+     "outlettype": [
+      "",
+      "",
+      ""
+     ],
+     "patching_rect": [
+      1380,
+      980,
+      70,
+      15
+     ],
+     "presentation": 1,
+     "presentation_rect": [
+      116,
+      62,
+      70,
+      15
+     ],
+     "varname": "Chord source",
+     "saved_attribute_attributes": {
+      "valueof": {
+       "parameter_longname": "Chord source",
+       "parameter_shortname": "Chord source",
+       "parameter_type": 2,
+       "parameter_mmin": 0,
+       "parameter_mmax": 1,
+       "parameter_initial": [
+        0
+       ],
+       "parameter_initial_enable": 1,
+       "parameter_enum": [
+        "arrangement",
+        "session"
+       ]
+      }
+     },
+     "id": "obj-58"
+    }
+   },
+   {
+    "box": {
+     "maxclass": "newobj",
+     "text": "pak 0 0 s",
+     "numinlets": 3,
+     "numoutlets": 1,
+     "outlettype": [
+      ""
+     ],
+     "patching_rect": [
+      1200,
+      1025,
+      73,
+      22
+     ],
+     "id": "obj-59"
+    }
+   },
+   {
+    "box": {
+     "maxclass": "newobj",
+     "text": "prepend readclip",
+     "numinlets": 2,
+     "numoutlets": 1,
+     "outlettype": [
+      ""
+     ],
+     "patching_rect": [
+      1200,
+      1055,
+      122,
+      22
+     ],
+     "id": "obj-60"
+    }
+   },
+   {
+    "box": {
+     "maxclass": "live.dial",
+     "numinlets": 1,
+     "numoutlets": 2,
+     "outlettype": [
+      "",
+      ""
+     ],
+     "patching_rect": [
+      1600,
+      500,
+      40,
+      48
+     ],
+     "presentation": 1,
+     "presentation_rect": [
+      320,
+      2,
+      40,
+      48
+     ],
+     "varname": "Activity",
+     "saved_attribute_attributes": {
+      "valueof": {
+       "parameter_longname": "Activity",
+       "parameter_shortname": "Activity",
+       "parameter_type": 0,
+       "parameter_mmin": 0.0,
+       "parameter_mmax": 1.0,
+       "parameter_initial": [
+        0.5
+       ],
+       "parameter_initial_enable": 1
+      }
+     },
+     "id": "obj-61"
+    }
+   },
+   {
+    "box": {
+     "maxclass": "live.text",
+     "numinlets": 1,
+     "numoutlets": 2,
+     "outlettype": [
+      "",
+      ""
+     ],
+     "patching_rect": [
+      1690,
+      500,
+      40,
+      15
+     ],
+     "presentation": 1,
+     "presentation_rect": [
+      320,
+      52,
+      40,
+      15
+     ],
+     "varname": "Auto",
+     "saved_attribute_attributes": {
+      "valueof": {
+       "parameter_longname": "Auto",
+       "parameter_shortname": "Auto",
+       "parameter_type": 2,
+       "parameter_mmin": 0,
+       "parameter_mmax": 1,
+       "parameter_initial": [
+        1
+       ],
+       "parameter_initial_enable": 1,
+       "parameter_enum": [
+        "off",
+        "on"
+       ]
+      }
+     },
+     "id": "obj-62",
+     "mode": 1,
+     "text": "Auto",
+     "texton": "Auto"
+    }
+   },
+   {
+    "box": {
+     "maxclass": "newobj",
+     "text": "pak 0 0.",
+     "numinlets": 2,
+     "numoutlets": 1,
+     "outlettype": [
+      ""
+     ],
+     "patching_rect": [
+      1600,
+      560,
+      66,
+      22
+     ],
+     "id": "obj-63"
+    }
+   },
+   {
+    "box": {
+     "maxclass": "newobj",
+     "text": "expr ($i1 != 0) * -1. + ($i1 == 0) * $f2",
+     "numinlets": 2,
+     "numoutlets": 1,
+     "outlettype": [
+      ""
+     ],
+     "patching_rect": [
+      1600,
+      590,
+      290,
+      22
+     ],
+     "id": "obj-64"
+    }
+   },
+   {
+    "box": {
+     "maxclass": "newobj",
+     "text": "clip -1. 1.",
+     "numinlets": 3,
+     "numoutlets": 1,
+     "outlettype": [
+      ""
+     ],
+     "patching_rect": [
+      1600,
+      620,
+      87,
+      22
+     ],
+     "id": "obj-65"
+    }
+   },
+   {
+    "box": {
+     "maxclass": "newobj",
+     "text": "prepend /agent/set activity",
+     "numinlets": 2,
+     "numoutlets": 1,
+     "outlettype": [
+      ""
+     ],
+     "patching_rect": [
+      1600,
+      650,
+      199,
+      22
+     ],
+     "id": "obj-66"
+    }
+   },
+   {
+    "box": {
+     "maxclass": "live.numbox",
+     "numinlets": 1,
+     "numoutlets": 2,
+     "outlettype": [
+      "",
+      ""
+     ],
+     "patching_rect": [
+      1780,
+      500,
+      44,
+      15
+     ],
+     "presentation": 1,
+     "presentation_rect": [
+      366,
+      2,
+      44,
+      15
+     ],
+     "varname": "Comp octave",
+     "saved_attribute_attributes": {
+      "valueof": {
+       "parameter_longname": "Comp octave",
+       "parameter_shortname": "Comp octave",
+       "parameter_type": 1,
+       "parameter_mmin": -3,
+       "parameter_mmax": 3,
+       "parameter_initial": [
+        0
+       ],
+       "parameter_initial_enable": 1
+      }
+     },
+     "id": "obj-67"
+    }
+   },
+   {
+    "box": {
+     "maxclass": "live.dial",
+     "numinlets": 1,
+     "numoutlets": 2,
+     "outlettype": [
+      "",
+      ""
+     ],
+     "patching_rect": [
+      1780,
+      530,
+      44,
+      44
+     ],
+     "presentation": 1,
+     "presentation_rect": [
+      366,
+      20,
+      44,
+      44
+     ],
+     "varname": "Comp velocity",
+     "saved_attribute_attributes": {
+      "valueof": {
+       "parameter_longname": "Comp velocity",
+       "parameter_shortname": "Comp velocity",
+       "parameter_type": 0,
+       "parameter_mmin": 0.25,
+       "parameter_mmax": 2.0,
+       "parameter_initial": [
+        1.0
+       ],
+       "parameter_initial_enable": 1
+      }
+     },
+     "id": "obj-68"
+    }
+   },
+   {
+    "box": {
+     "maxclass": "newobj",
+     "text": "clip -3 3",
+     "numinlets": 3,
+     "numoutlets": 1,
+     "outlettype": [
+      ""
+     ],
+     "patching_rect": [
+      1780,
+      560,
+      73,
+      22
+     ],
+     "id": "obj-69"
+    }
+   },
+   {
+    "box": {
+     "maxclass": "newobj",
+     "text": "prepend /agent/set comp.octave",
+     "numinlets": 2,
+     "numoutlets": 1,
+     "outlettype": [
+      ""
+     ],
+     "patching_rect": [
+      1780,
+      590,
+      220,
+      22
+     ],
+     "id": "obj-70"
+    }
+   },
+   {
+    "box": {
+     "maxclass": "newobj",
+     "text": "clip 0.25 2.",
+     "numinlets": 3,
+     "numoutlets": 1,
+     "outlettype": [
+      ""
+     ],
+     "patching_rect": [
+      1780,
+      620,
+      94,
+      22
+     ],
+     "id": "obj-71"
+    }
+   },
+   {
+    "box": {
+     "maxclass": "newobj",
+     "text": "prepend /agent/set comp.velocity",
+     "numinlets": 2,
+     "numoutlets": 1,
+     "outlettype": [
+      ""
+     ],
+     "patching_rect": [
+      1780,
+      650,
+      234,
+      22
+     ],
+     "id": "obj-72"
+    }
+   },
+   {
+    "box": {
+     "maxclass": "live.numbox",
+     "numinlets": 1,
+     "numoutlets": 2,
+     "outlettype": [
+      "",
+      ""
+     ],
+     "patching_rect": [
+      1870,
+      500,
+      44,
+      15
+     ],
+     "presentation": 1,
+     "presentation_rect": [
+      414,
+      2,
+      44,
+      15
+     ],
+     "varname": "Bass octave",
+     "saved_attribute_attributes": {
+      "valueof": {
+       "parameter_longname": "Bass octave",
+       "parameter_shortname": "Bass octave",
+       "parameter_type": 1,
+       "parameter_mmin": -3,
+       "parameter_mmax": 3,
+       "parameter_initial": [
+        0
+       ],
+       "parameter_initial_enable": 1
+      }
+     },
+     "id": "obj-73"
+    }
+   },
+   {
+    "box": {
+     "maxclass": "live.dial",
+     "numinlets": 1,
+     "numoutlets": 2,
+     "outlettype": [
+      "",
+      ""
+     ],
+     "patching_rect": [
+      1870,
+      530,
+      44,
+      44
+     ],
+     "presentation": 1,
+     "presentation_rect": [
+      414,
+      20,
+      44,
+      44
+     ],
+     "varname": "Bass velocity",
+     "saved_attribute_attributes": {
+      "valueof": {
+       "parameter_longname": "Bass velocity",
+       "parameter_shortname": "Bass velocity",
+       "parameter_type": 0,
+       "parameter_mmin": 0.25,
+       "parameter_mmax": 2.0,
+       "parameter_initial": [
+        1.0
+       ],
+       "parameter_initial_enable": 1
+      }
+     },
+     "id": "obj-74"
+    }
+   },
+   {
+    "box": {
+     "maxclass": "newobj",
+     "text": "clip -3 3",
+     "numinlets": 3,
+     "numoutlets": 1,
+     "outlettype": [
+      ""
+     ],
+     "patching_rect": [
+      1870,
+      560,
+      73,
+      22
+     ],
+     "id": "obj-75"
+    }
+   },
+   {
+    "box": {
+     "maxclass": "newobj",
+     "text": "prepend /agent/set bass.octave",
+     "numinlets": 2,
+     "numoutlets": 1,
+     "outlettype": [
+      ""
+     ],
+     "patching_rect": [
+      1870,
+      590,
+      220,
+      22
+     ],
+     "id": "obj-76"
+    }
+   },
+   {
+    "box": {
+     "maxclass": "newobj",
+     "text": "clip 0.25 2.",
+     "numinlets": 3,
+     "numoutlets": 1,
+     "outlettype": [
+      ""
+     ],
+     "patching_rect": [
+      1870,
+      620,
+      94,
+      22
+     ],
+     "id": "obj-77"
+    }
+   },
+   {
+    "box": {
+     "maxclass": "newobj",
+     "text": "prepend /agent/set bass.velocity",
+     "numinlets": 2,
+     "numoutlets": 1,
+     "outlettype": [
+      ""
+     ],
+     "patching_rect": [
+      1870,
+      650,
+      234,
+      22
+     ],
+     "id": "obj-78"
+    }
+   },
+   {
+    "box": {
+     "maxclass": "live.numbox",
+     "numinlets": 1,
+     "numoutlets": 2,
+     "outlettype": [
+      "",
+      ""
+     ],
+     "patching_rect": [
+      1960,
+      500,
+      44,
+      15
+     ],
+     "presentation": 1,
+     "presentation_rect": [
+      462,
+      2,
+      44,
+      15
+     ],
+     "varname": "Lead octave",
+     "saved_attribute_attributes": {
+      "valueof": {
+       "parameter_longname": "Lead octave",
+       "parameter_shortname": "Lead octave",
+       "parameter_type": 1,
+       "parameter_mmin": -3,
+       "parameter_mmax": 3,
+       "parameter_initial": [
+        0
+       ],
+       "parameter_initial_enable": 1
+      }
+     },
+     "id": "obj-79"
+    }
+   },
+   {
+    "box": {
+     "maxclass": "live.dial",
+     "numinlets": 1,
+     "numoutlets": 2,
+     "outlettype": [
+      "",
+      ""
+     ],
+     "patching_rect": [
+      1960,
+      530,
+      44,
+      44
+     ],
+     "presentation": 1,
+     "presentation_rect": [
+      462,
+      20,
+      44,
+      44
+     ],
+     "varname": "Lead velocity",
+     "saved_attribute_attributes": {
+      "valueof": {
+       "parameter_longname": "Lead velocity",
+       "parameter_shortname": "Lead velocity",
+       "parameter_type": 0,
+       "parameter_mmin": 0.25,
+       "parameter_mmax": 2.0,
+       "parameter_initial": [
+        1.0
+       ],
+       "parameter_initial_enable": 1
+      }
+     },
+     "id": "obj-80"
+    }
+   },
+   {
+    "box": {
+     "maxclass": "newobj",
+     "text": "clip -3 3",
+     "numinlets": 3,
+     "numoutlets": 1,
+     "outlettype": [
+      ""
+     ],
+     "patching_rect": [
+      1960,
+      560,
+      73,
+      22
+     ],
+     "id": "obj-81"
+    }
+   },
+   {
+    "box": {
+     "maxclass": "newobj",
+     "text": "prepend /agent/set lead.octave",
+     "numinlets": 2,
+     "numoutlets": 1,
+     "outlettype": [
+      ""
+     ],
+     "patching_rect": [
+      1960,
+      590,
+      220,
+      22
+     ],
+     "id": "obj-82"
+    }
+   },
+   {
+    "box": {
+     "maxclass": "newobj",
+     "text": "clip 0.25 2.",
+     "numinlets": 3,
+     "numoutlets": 1,
+     "outlettype": [
+      ""
+     ],
+     "patching_rect": [
+      1960,
+      620,
+      94,
+      22
+     ],
+     "id": "obj-83"
+    }
+   },
+   {
+    "box": {
+     "maxclass": "newobj",
+     "text": "prepend /agent/set lead.velocity",
+     "numinlets": 2,
+     "numoutlets": 1,
+     "outlettype": [
+      ""
+     ],
+     "patching_rect": [
+      1960,
+      650,
+      234,
+      22
+     ],
+     "id": "obj-84"
+    }
+   },
+   {
+    "box": {
+     "maxclass": "live.numbox",
+     "numinlets": 1,
+     "numoutlets": 2,
+     "outlettype": [
+      "",
+      ""
+     ],
+     "patching_rect": [
+      2050,
+      500,
+      44,
+      15
+     ],
+     "presentation": 1,
+     "presentation_rect": [
+      510,
+      2,
+      44,
+      15
+     ],
+     "varname": "Counter octave",
+     "saved_attribute_attributes": {
+      "valueof": {
+       "parameter_longname": "Counter octave",
+       "parameter_shortname": "Counter octave",
+       "parameter_type": 1,
+       "parameter_mmin": -3,
+       "parameter_mmax": 3,
+       "parameter_initial": [
+        0
+       ],
+       "parameter_initial_enable": 1
+      }
+     },
+     "id": "obj-85"
+    }
+   },
+   {
+    "box": {
+     "maxclass": "live.dial",
+     "numinlets": 1,
+     "numoutlets": 2,
+     "outlettype": [
+      "",
+      ""
+     ],
+     "patching_rect": [
+      2050,
+      530,
+      44,
+      44
+     ],
+     "presentation": 1,
+     "presentation_rect": [
+      510,
+      20,
+      44,
+      44
+     ],
+     "varname": "Counter velocity",
+     "saved_attribute_attributes": {
+      "valueof": {
+       "parameter_longname": "Counter velocity",
+       "parameter_shortname": "Counter velocity",
+       "parameter_type": 0,
+       "parameter_mmin": 0.25,
+       "parameter_mmax": 2.0,
+       "parameter_initial": [
+        1.0
+       ],
+       "parameter_initial_enable": 1
+      }
+     },
+     "id": "obj-86"
+    }
+   },
+   {
+    "box": {
+     "maxclass": "newobj",
+     "text": "clip -3 3",
+     "numinlets": 3,
+     "numoutlets": 1,
+     "outlettype": [
+      ""
+     ],
+     "patching_rect": [
+      2050,
+      560,
+      73,
+      22
+     ],
+     "id": "obj-87"
+    }
+   },
+   {
+    "box": {
+     "maxclass": "newobj",
+     "text": "prepend /agent/set counter.octave",
+     "numinlets": 2,
+     "numoutlets": 1,
+     "outlettype": [
+      ""
+     ],
+     "patching_rect": [
+      2050,
+      590,
+      241,
+      22
+     ],
+     "id": "obj-88"
+    }
+   },
+   {
+    "box": {
+     "maxclass": "newobj",
+     "text": "clip 0.25 2.",
+     "numinlets": 3,
+     "numoutlets": 1,
+     "outlettype": [
+      ""
+     ],
+     "patching_rect": [
+      2050,
+      620,
+      94,
+      22
+     ],
+     "id": "obj-89"
+    }
+   },
+   {
+    "box": {
+     "maxclass": "newobj",
+     "text": "prepend /agent/set counter.velocity",
+     "numinlets": 2,
+     "numoutlets": 1,
+     "outlettype": [
+      ""
+     ],
+     "patching_rect": [
+      2050,
+      650,
+      255,
+      22
+     ],
+     "id": "obj-90"
+    }
+   },
+   {
+    "box": {
+     "maxclass": "comment",
+     "text": "activity, auto | octave and velocity: comp bass lead counter",
+     "numinlets": 1,
+     "numoutlets": 0,
+     "patching_rect": [
+      1600,
+      695,
+      400,
+      20
+     ],
+     "presentation": 1,
+     "presentation_rect": [
+      320,
+      70,
+      240,
+      18
+     ],
+     "id": "obj-91"
+    }
+   },
+   {
+    "box": {
+     "maxclass": "live.menu",
+     "numinlets": 1,
+     "numoutlets": 3,
+     "outlettype": [
+      "",
+      "",
+      ""
+     ],
+     "patching_rect": [
+      1600,
+      900,
+      60,
+      15
+     ],
+     "presentation": 1,
+     "presentation_rect": [
+      190,
+      92,
+      60,
+      15
+     ],
+     "varname": "Part",
+     "saved_attribute_attributes": {
+      "valueof": {
+       "parameter_longname": "Part",
+       "parameter_shortname": "Part",
+       "parameter_type": 2,
+       "parameter_mmin": 0,
+       "parameter_mmax": 4,
+       "parameter_initial": [
+        0
+       ],
+       "parameter_initial_enable": 1,
+       "parameter_enum": [
+        "all",
+        "comp",
+        "bass",
+        "lead",
+        "counter"
+       ]
+      }
+     },
+     "id": "obj-92"
+    }
+   },
+   {
+    "box": {
+     "maxclass": "newobj",
+     "text": "sel all",
+     "numinlets": 2,
+     "numoutlets": 2,
+     "outlettype": [
+      "",
+      ""
+     ],
+     "patching_rect": [
+      1600,
+      930,
+      59,
+      22
+     ],
+     "id": "obj-93"
+    }
+   },
+   {
+    "box": {
+     "maxclass": "message",
+     "text": "symbol none",
+     "numinlets": 2,
+     "numoutlets": 1,
+     "outlettype": [
+      ""
+     ],
+     "patching_rect": [
+      1600,
+      960,
+      87,
+      22
+     ],
+     "id": "obj-94"
+    }
+   },
+   {
+    "box": {
+     "maxclass": "newobj",
+     "text": "t b s",
+     "numinlets": 1,
+     "numoutlets": 2,
+     "outlettype": [
+      "",
+      ""
+     ],
+     "patching_rect": [
+      1710,
+      990,
+      45,
+      22
+     ],
+     "id": "obj-95"
+    }
+   },
+   {
+    "box": {
+     "maxclass": "newobj",
+     "text": "pack 0 s",
+     "numinlets": 2,
+     "numoutlets": 1,
+     "outlettype": [
+      ""
+     ],
+     "patching_rect": [
+      1600,
+      1020,
+      66,
+      22
+     ],
+     "id": "obj-96"
+    }
+   },
+   {
+    "box": {
+     "maxclass": "newobj",
+     "text": "prepend /agent/subscribe",
+     "numinlets": 2,
+     "numoutlets": 1,
+     "outlettype": [
+      ""
+     ],
+     "patching_rect": [
+      1600,
+      1050,
+      178,
+      22
+     ],
+     "id": "obj-97"
     }
    },
    {
@@ -1128,7 +2332,7 @@
       52,
       22
      ],
-     "id": "obj-48"
+     "id": "obj-98"
     }
    },
    {
@@ -1147,7 +2351,7 @@
       45,
       22
      ],
-     "id": "obj-49"
+     "id": "obj-99"
     }
    },
    {
@@ -1163,7 +2367,7 @@
       59,
       22
      ],
-     "id": "obj-50"
+     "id": "obj-100"
     }
    },
    {
@@ -1188,7 +2392,7 @@
       73,
       22
      ],
-     "id": "obj-51"
+     "id": "obj-101"
     }
    },
    {
@@ -1206,7 +2410,7 @@
       157,
       22
      ],
-     "id": "obj-52"
+     "id": "obj-102"
     }
    },
    {
@@ -1225,7 +2429,7 @@
       52,
       22
      ],
-     "id": "obj-53"
+     "id": "obj-103"
     }
    },
    {
@@ -1244,7 +2448,7 @@
       45,
       22
      ],
-     "id": "obj-54"
+     "id": "obj-104"
     }
    },
    {
@@ -1263,7 +2467,7 @@
       80,
       22
      ],
-     "id": "obj-55"
+     "id": "obj-105"
     }
    },
    {
@@ -1282,7 +2486,7 @@
       38,
       22
      ],
-     "id": "obj-56"
+     "id": "obj-106"
     }
    },
    {
@@ -1300,7 +2504,7 @@
       52,
       22
      ],
-     "id": "obj-57"
+     "id": "obj-107"
     }
    },
    {
@@ -1318,7 +2522,7 @@
       87,
       22
      ],
-     "id": "obj-58"
+     "id": "obj-108"
     }
    },
    {
@@ -1336,7 +2540,7 @@
       122,
       22
      ],
-     "id": "obj-59"
+     "id": "obj-109"
     }
    },
    {
@@ -1354,7 +2558,29 @@
       150,
       22
      ],
-     "id": "obj-60"
+     "id": "obj-110"
+    }
+   },
+   {
+    "box": {
+     "maxclass": "newobj",
+     "text": "route held chord clear missing",
+     "numinlets": 2,
+     "numoutlets": 5,
+     "outlettype": [
+      "",
+      "",
+      "",
+      "",
+      ""
+     ],
+     "patching_rect": [
+      1050,
+      250,
+      220,
+      22
+     ],
+     "id": "obj-111"
     }
    },
    {
@@ -1369,11 +2595,11 @@
      ],
      "patching_rect": [
       1050,
-      260,
+      280,
       45,
       22
      ],
-     "id": "obj-61"
+     "id": "obj-112"
     }
    },
    {
@@ -1388,11 +2614,11 @@
      ],
      "patching_rect": [
       1150,
-      300,
+      310,
       38,
       22
      ],
-     "id": "obj-62"
+     "id": "obj-113"
     }
    },
    {
@@ -1410,25 +2636,7 @@
       52,
       22
      ],
-     "id": "obj-63"
-    }
-   },
-   {
-    "box": {
-     "maxclass": "newobj",
-     "text": "+ 0.",
-     "numinlets": 2,
-     "numoutlets": 1,
-     "outlettype": [
-      ""
-     ],
-     "patching_rect": [
-      1150,
-      380,
-      38,
-      22
-     ],
-     "id": "obj-64"
+     "id": "obj-114"
     }
    },
    {
@@ -1446,7 +2654,7 @@
       101,
       22
      ],
-     "id": "obj-65"
+     "id": "obj-115"
     }
    },
    {
@@ -1464,7 +2672,61 @@
       108,
       22
      ],
-     "id": "obj-66"
+     "id": "obj-116"
+    }
+   },
+   {
+    "box": {
+     "maxclass": "newobj",
+     "text": "pack 0. 0. s",
+     "numinlets": 3,
+     "numoutlets": 1,
+     "outlettype": [
+      ""
+     ],
+     "patching_rect": [
+      1250,
+      280,
+      94,
+      22
+     ],
+     "id": "obj-117"
+    }
+   },
+   {
+    "box": {
+     "maxclass": "message",
+     "text": "/chords/clear",
+     "numinlets": 2,
+     "numoutlets": 1,
+     "outlettype": [
+      ""
+     ],
+     "patching_rect": [
+      1250,
+      250,
+      101,
+      22
+     ],
+     "id": "obj-118"
+    }
+   },
+   {
+    "box": {
+     "maxclass": "newobj",
+     "text": "prepend chord clip not found:",
+     "numinlets": 2,
+     "numoutlets": 1,
+     "outlettype": [
+      ""
+     ],
+     "patching_rect": [
+      1400,
+      250,
+      213,
+      22
+     ],
+     "id": "obj-119"
     }
    },
    {
@@ -1487,26 +2749,27 @@
       500,
       22
      ],
-     "id": "obj-67"
+     "id": "obj-120"
     }
    },
    {
     "box": {
      "maxclass": "newobj",
-     "text": "t l b",
+     "text": "t l l b",
      "numinlets": 1,
-     "numoutlets": 2,
+     "numoutlets": 3,
      "outlettype": [
+      "",
       "",
       ""
      ],
      "patching_rect": [
       20,
       500,
-      45,
+      59,
       22
      ],
-     "id": "obj-68"
+     "id": "obj-121"
     }
    },
    {
@@ -1525,7 +2788,7 @@
       38,
       22
      ],
-     "id": "obj-69"
+     "id": "obj-122"
     }
    },
    {
@@ -1548,14 +2811,14 @@
       150,
       22
      ],
-     "id": "obj-70"
+     "id": "obj-123"
     }
    },
    {
     "box": {
      "maxclass": "newobj",
-     "text": "expr ($f1 * 480. - $f2) * 125. / $f3",
-     "numinlets": 3,
+     "text": "expr $f1 - $f2 / 480. + ($i3 != 0 && $f1 >= $f4 && $f1 < $f5 && $f1 - $f2 / 480. < ($f4 - $f5) / 2.) * ($f5 - $f4)",
+     "numinlets": 5,
      "numoutlets": 1,
      "outlettype": [
       ""
@@ -1563,10 +2826,10 @@
      "patching_rect": [
       20,
       580,
-      262,
+      808,
       22
      ],
-     "id": "obj-71"
+     "id": "obj-124"
     }
    },
    {
@@ -1585,7 +2848,25 @@
       45,
       22
      ],
-     "id": "obj-72"
+     "id": "obj-125"
+    }
+   },
+   {
+    "box": {
+     "maxclass": "newobj",
+     "text": "expr $f1 * 60000. / $f2",
+     "numinlets": 2,
+     "numoutlets": 1,
+     "outlettype": [
+      ""
+     ],
+     "patching_rect": [
+      20,
+      600,
+      171,
+      22
+     ],
+     "id": "obj-126"
     }
    },
    {
@@ -1604,7 +2885,7 @@
       45,
       22
      ],
-     "id": "obj-73"
+     "id": "obj-127"
     }
    },
    {
@@ -1622,7 +2903,155 @@
       395,
       22
      ],
-     "id": "obj-74"
+     "id": "obj-128"
+    }
+   },
+   {
+    "box": {
+     "maxclass": "newobj",
+     "text": "expr $f1 > -1. && $i2 == 0 && ($i3 == 0 || $f4 < $f5)",
+     "numinlets": 5,
+     "numoutlets": 1,
+     "outlettype": [
+      ""
+     ],
+     "patching_rect": [
+      600,
+      660,
+      381,
+      22
+     ],
+     "id": "obj-129"
+    }
+   },
+   {
+    "box": {
+     "maxclass": "newobj",
+     "text": "gate 1",
+     "numinlets": 2,
+     "numoutlets": 1,
+     "outlettype": [
+      ""
+     ],
+     "patching_rect": [
+      600,
+      700,
+      52,
+      22
+     ],
+     "id": "obj-130"
+    }
+   },
+   {
+    "box": {
+     "maxclass": "newobj",
+     "text": "prepend store",
+     "numinlets": 2,
+     "numoutlets": 1,
+     "outlettype": [
+      ""
+     ],
+     "patching_rect": [
+      600,
+      730,
+      101,
+      22
+     ],
+     "id": "obj-131"
+    }
+   },
+   {
+    "box": {
+     "maxclass": "newobj",
+     "text": "coll ---sideman-held",
+     "numinlets": 1,
+     "numoutlets": 4,
+     "outlettype": [
+      "",
+      "",
+      "",
+      ""
+     ],
+     "patching_rect": [
+      600,
+      760,
+      150,
+      22
+     ],
+     "id": "obj-132"
+    }
+   },
+   {
+    "box": {
+     "maxclass": "newobj",
+     "text": "t b b",
+     "numinlets": 1,
+     "numoutlets": 2,
+     "outlettype": [
+      "",
+      ""
+     ],
+     "patching_rect": [
+      780,
+      700,
+      45,
+      22
+     ],
+     "id": "obj-133"
+    }
+   },
+   {
+    "box": {
+     "maxclass": "message",
+     "text": "dump",
+     "numinlets": 2,
+     "numoutlets": 1,
+     "outlettype": [
+      ""
+     ],
+     "patching_rect": [
+      900,
+      730,
+      38,
+      22
+     ],
+     "id": "obj-134"
+    }
+   },
+   {
+    "box": {
+     "maxclass": "message",
+     "text": "clear",
+     "numinlets": 2,
+     "numoutlets": 1,
+     "outlettype": [
+      ""
+     ],
+     "patching_rect": [
+      780,
+      730,
+      45,
+      22
+     ],
+     "id": "obj-135"
+    }
+   },
+   {
+    "box": {
+     "maxclass": "newobj",
+     "text": "join 2 @triggers 1",
+     "numinlets": 2,
+     "numoutlets": 1,
+     "outlettype": [
+      ""
+     ],
+     "patching_rect": [
+      600,
+      790,
+      136,
+      22
+     ],
+     "id": "obj-136"
     }
    },
    {
@@ -1640,7 +3069,7 @@
       52,
       22
      ],
-     "id": "obj-75"
+     "id": "obj-137"
     }
    },
    {
@@ -1658,7 +3087,7 @@
       80,
       22
      ],
-     "id": "obj-76"
+     "id": "obj-138"
     }
    },
    {
@@ -1676,7 +3105,7 @@
       171,
       22
      ],
-     "id": "obj-77"
+     "id": "obj-139"
     }
    },
    {
@@ -1694,7 +3123,7 @@
       136,
       22
      ],
-     "id": "obj-78"
+     "id": "obj-140"
     }
    },
    {
@@ -1716,7 +3145,7 @@
       129,
       22
      ],
-     "id": "obj-79"
+     "id": "obj-141"
     }
    },
    {
@@ -1734,7 +3163,7 @@
       115,
       22
      ],
-     "id": "obj-80"
+     "id": "obj-142"
     }
    },
    {
@@ -1754,7 +3183,7 @@
       59,
       22
      ],
-     "id": "obj-81"
+     "id": "obj-143"
     }
    },
    {
@@ -1775,7 +3204,7 @@
       185,
       22
      ],
-     "id": "obj-82"
+     "id": "obj-144"
     }
    },
    {
@@ -1793,7 +3222,7 @@
       17,
       22
      ],
-     "id": "obj-83"
+     "id": "obj-145"
     }
    },
    {
@@ -1811,7 +3240,7 @@
       52,
       22
      ],
-     "id": "obj-84"
+     "id": "obj-146"
     }
    },
    {
@@ -1830,7 +3259,7 @@
       45,
       22
      ],
-     "id": "obj-85"
+     "id": "obj-147"
     }
    },
    {
@@ -1848,7 +3277,7 @@
       108,
       22
      ],
-     "id": "obj-86"
+     "id": "obj-148"
     }
    },
    {
@@ -1866,7 +3295,7 @@
       31,
       22
      ],
-     "id": "obj-87"
+     "id": "obj-149"
     }
    },
    {
@@ -1884,7 +3313,7 @@
       17,
       22
      ],
-     "id": "obj-88"
+     "id": "obj-150"
     }
    },
    {
@@ -1906,7 +3335,7 @@
       129,
       22
      ],
-     "id": "obj-89"
+     "id": "obj-151"
     }
    },
    {
@@ -1924,7 +3353,7 @@
       192,
       22
      ],
-     "id": "obj-90"
+     "id": "obj-152"
     }
    },
    {
@@ -1943,7 +3372,7 @@
       122,
       22
      ],
-     "id": "obj-91"
+     "id": "obj-153"
     }
    },
    {
@@ -1962,7 +3391,7 @@
       45,
       22
      ],
-     "id": "obj-92"
+     "id": "obj-154"
     }
    },
    {
@@ -1980,7 +3409,7 @@
       136,
       22
      ],
-     "id": "obj-93"
+     "id": "obj-155"
     }
    },
    {
@@ -1998,7 +3427,7 @@
       45,
       22
      ],
-     "id": "obj-94"
+     "id": "obj-156"
     }
    },
    {
@@ -2016,7 +3445,7 @@
       66,
       22
      ],
-     "id": "obj-95"
+     "id": "obj-157"
     }
    },
    {
@@ -2034,7 +3463,7 @@
       80,
       22
      ],
-     "id": "obj-96"
+     "id": "obj-158"
     }
    },
    {
@@ -2052,25 +3481,26 @@
       101,
       22
      ],
-     "id": "obj-97"
+     "id": "obj-159"
     }
    },
    {
     "box": {
      "maxclass": "newobj",
-     "text": "t i",
+     "text": "t i i",
      "numinlets": 1,
-     "numoutlets": 1,
+     "numoutlets": 2,
      "outlettype": [
+      "",
       ""
      ],
      "patching_rect": [
       300,
       780,
-      31,
+      45,
       22
      ],
-     "id": "obj-98"
+     "id": "obj-160"
     }
    },
    {
@@ -2088,7 +3518,25 @@
       66,
       22
      ],
-     "id": "obj-99"
+     "id": "obj-161"
+    }
+   },
+   {
+    "box": {
+     "maxclass": "newobj",
+     "text": "prepend remove",
+     "numinlets": 2,
+     "numoutlets": 1,
+     "outlettype": [
+      ""
+     ],
+     "patching_rect": [
+      400,
+      740,
+      108,
+      22
+     ],
+     "id": "obj-162"
     }
    },
    {
@@ -2109,7 +3557,7 @@
       73,
       22
      ],
-     "id": "obj-100"
+     "id": "obj-163"
     }
    },
    {
@@ -2127,7 +3575,7 @@
       45,
       22
      ],
-     "id": "obj-101"
+     "id": "obj-164"
     }
    },
    {
@@ -2145,7 +3593,7 @@
       38,
       22
      ],
-     "id": "obj-102"
+     "id": "obj-165"
     }
    },
    {
@@ -2163,7 +3611,7 @@
       1123,
       22
      ],
-     "id": "obj-103"
+     "id": "obj-166"
     }
    },
    {
@@ -2181,7 +3629,7 @@
       45,
       22
      ],
-     "id": "obj-104"
+     "id": "obj-167"
     }
    },
    {
@@ -2224,7 +3672,7 @@
        ]
       }
      },
-     "id": "obj-105",
+     "id": "obj-168",
      "mode": 0,
      "text": "Panic",
      "texton": "Panic"
@@ -2246,7 +3694,7 @@
       45,
       22
      ],
-     "id": "obj-106"
+     "id": "obj-169"
     }
    },
    {
@@ -2264,7 +3712,7 @@
       94,
       22
      ],
-     "id": "obj-107"
+     "id": "obj-170"
     }
    },
    {
@@ -2283,7 +3731,7 @@
       45,
       22
      ],
-     "id": "obj-108"
+     "id": "obj-171"
     }
    },
    {
@@ -2301,7 +3749,7 @@
       17,
       22
      ],
-     "id": "obj-109"
+     "id": "obj-172"
     }
    },
    {
@@ -2319,7 +3767,7 @@
       80,
       22
      ],
-     "id": "obj-110"
+     "id": "obj-173"
     }
    },
    {
@@ -2337,7 +3785,7 @@
       17,
       22
      ],
-     "id": "obj-111"
+     "id": "obj-174"
     }
    },
    {
@@ -2367,7 +3815,7 @@
       0.3,
       1.0
      ],
-     "id": "obj-112"
+     "id": "obj-175"
     }
    },
    {
@@ -2385,7 +3833,7 @@
       87,
       22
      ],
-     "id": "obj-113"
+     "id": "obj-176"
     }
    },
    {
@@ -2410,7 +3858,7 @@
       20
      ],
      "text": "",
-     "id": "obj-114"
+     "id": "obj-177"
     }
    },
    {
@@ -2426,7 +3874,7 @@
       101,
       22
      ],
-     "id": "obj-115"
+     "id": "obj-178"
     }
    }
   ],
@@ -2530,19 +3978,19 @@
    {
     "patchline": {
      "source": [
-      "obj-5",
+      "obj-4",
       0
      ],
      "destination": [
       "obj-12",
-      0
+      1
      ]
     }
    },
    {
     "patchline": {
      "source": [
-      "obj-12",
+      "obj-5",
       0
      ],
      "destination": [
@@ -2554,8 +4002,8 @@
    {
     "patchline": {
      "source": [
-      "obj-12",
-      1
+      "obj-13",
+      0
      ],
      "destination": [
       "obj-14",
@@ -2566,7 +4014,31 @@
    {
     "patchline": {
      "source": [
+      "obj-14",
+      1
+     ],
+     "destination": [
+      "obj-15",
+      0
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
       "obj-13",
+      1
+     ],
+     "destination": [
+      "obj-16",
+      0
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-15",
       0
      ],
      "destination": [
@@ -2578,7 +4050,7 @@
    {
     "patchline": {
      "source": [
-      "obj-14",
+      "obj-16",
       0
      ],
      "destination": [
@@ -2594,7 +4066,7 @@
       0
      ],
      "destination": [
-      "obj-15",
+      "obj-17",
       0
      ]
     }
@@ -2602,7 +4074,7 @@
    {
     "patchline": {
      "source": [
-      "obj-15",
+      "obj-17",
       0
      ],
      "destination": [
@@ -2618,7 +4090,7 @@
       0
      ],
      "destination": [
-      "obj-16",
+      "obj-18",
       1
      ]
     }
@@ -2630,54 +4102,6 @@
       0
      ],
      "destination": [
-      "obj-17",
-      0
-     ]
-    }
-   },
-   {
-    "patchline": {
-     "source": [
-      "obj-17",
-      1
-     ],
-     "destination": [
-      "obj-18",
-      1
-     ]
-    }
-   },
-   {
-    "patchline": {
-     "source": [
-      "obj-17",
-      0
-     ],
-     "destination": [
-      "obj-16",
-      0
-     ]
-    }
-   },
-   {
-    "patchline": {
-     "source": [
-      "obj-16",
-      0
-     ],
-     "destination": [
-      "obj-18",
-      0
-     ]
-    }
-   },
-   {
-    "patchline": {
-     "source": [
-      "obj-18",
-      0
-     ],
-     "destination": [
       "obj-19",
       0
      ]
@@ -2687,6 +4111,222 @@
     "patchline": {
      "source": [
       "obj-19",
+      1
+     ],
+     "destination": [
+      "obj-20",
+      1
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-19",
+      0
+     ],
+     "destination": [
+      "obj-18",
+      0
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-18",
+      0
+     ],
+     "destination": [
+      "obj-20",
+      0
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-20",
+      0
+     ],
+     "destination": [
+      "obj-21",
+      0
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-21",
+      0
+     ],
+     "destination": [
+      "obj-1",
+      0
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-9",
+      0
+     ],
+     "destination": [
+      "obj-22",
+      0
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-10",
+      0
+     ],
+     "destination": [
+      "obj-22",
+      1
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-11",
+      0
+     ],
+     "destination": [
+      "obj-22",
+      2
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-14",
+      2
+     ],
+     "destination": [
+      "obj-22",
+      0
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-22",
+      0
+     ],
+     "destination": [
+      "obj-23",
+      0
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-23",
+      0
+     ],
+     "destination": [
+      "obj-24",
+      0
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-23",
+      2
+     ],
+     "destination": [
+      "obj-24",
+      1
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-23",
+      2
+     ],
+     "destination": [
+      "obj-25",
+      1
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-23",
+      1
+     ],
+     "destination": [
+      "obj-25",
+      0
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-25",
+      0
+     ],
+     "destination": [
+      "obj-26",
+      2
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-23",
+      1
+     ],
+     "destination": [
+      "obj-26",
+      1
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-24",
+      0
+     ],
+     "destination": [
+      "obj-26",
+      0
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-26",
+      0
+     ],
+     "destination": [
+      "obj-27",
+      0
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-27",
       0
      ],
      "destination": [
@@ -2702,115 +4342,7 @@
       0
      ],
      "destination": [
-      "obj-20",
-      0
-     ]
-    }
-   },
-   {
-    "patchline": {
-     "source": [
-      "obj-20",
-      0
-     ],
-     "destination": [
-      "obj-21",
-      0
-     ]
-    }
-   },
-   {
-    "patchline": {
-     "source": [
-      "obj-21",
-      1
-     ],
-     "destination": [
-      "obj-22",
-      0
-     ]
-    }
-   },
-   {
-    "patchline": {
-     "source": [
-      "obj-22",
-      0
-     ],
-     "destination": [
-      "obj-23",
-      0
-     ]
-    }
-   },
-   {
-    "patchline": {
-     "source": [
-      "obj-23",
-      0
-     ],
-     "destination": [
-      "obj-1",
-      0
-     ]
-    }
-   },
-   {
-    "patchline": {
-     "source": [
-      "obj-10",
-      0
-     ],
-     "destination": [
-      "obj-24",
-      0
-     ]
-    }
-   },
-   {
-    "patchline": {
-     "source": [
-      "obj-11",
-      0
-     ],
-     "destination": [
-      "obj-24",
-      1
-     ]
-    }
-   },
-   {
-    "patchline": {
-     "source": [
-      "obj-24",
-      0
-     ],
-     "destination": [
-      "obj-25",
-      0
-     ]
-    }
-   },
-   {
-    "patchline": {
-     "source": [
-      "obj-27",
-      0
-     ],
-     "destination": [
-      "obj-29",
-      0
-     ]
-    }
-   },
-   {
-    "patchline": {
-     "source": [
-      "obj-29",
-      0
-     ],
-     "destination": [
-      "obj-1",
+      "obj-28",
       0
      ]
     }
@@ -2822,6 +4354,18 @@
       0
      ],
      "destination": [
+      "obj-29",
+      0
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-29",
+      1
+     ],
+     "destination": [
       "obj-30",
       0
      ]
@@ -2831,6 +4375,150 @@
     "patchline": {
      "source": [
       "obj-30",
+      0
+     ],
+     "destination": [
+      "obj-31",
+      0
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-31",
+      0
+     ],
+     "destination": [
+      "obj-1",
+      0
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-5",
+      0
+     ],
+     "destination": [
+      "obj-32",
+      0
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-32",
+      0
+     ],
+     "destination": [
+      "obj-33",
+      0
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-12",
+      0
+     ],
+     "destination": [
+      "obj-33",
+      1
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-33",
+      0
+     ],
+     "destination": [
+      "obj-31",
+      0
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-13",
+      1
+     ],
+     "destination": [
+      "obj-34",
+      0
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-3",
+      0
+     ],
+     "destination": [
+      "obj-34",
+      0
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-34",
+      0
+     ],
+     "destination": [
+      "obj-12",
+      0
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-36",
+      0
+     ],
+     "destination": [
+      "obj-38",
+      0
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-38",
+      0
+     ],
+     "destination": [
+      "obj-1",
+      0
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-37",
+      0
+     ],
+     "destination": [
+      "obj-39",
+      0
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-39",
       0
      ],
      "destination": [
@@ -2842,127 +4530,7 @@
    {
     "patchline": {
      "source": [
-      "obj-28",
-      0
-     ],
-     "destination": [
-      "obj-31",
-      0
-     ]
-    }
-   },
-   {
-    "patchline": {
-     "source": [
-      "obj-31",
-      0
-     ],
-     "destination": [
-      "obj-1",
-      0
-     ]
-    }
-   },
-   {
-    "patchline": {
-     "source": [
-      "obj-33",
-      0
-     ],
-     "destination": [
-      "obj-35",
-      0
-     ]
-    }
-   },
-   {
-    "patchline": {
-     "source": [
-      "obj-35",
-      1
-     ],
-     "destination": [
-      "obj-34",
-      1
-     ]
-    }
-   },
-   {
-    "patchline": {
-     "source": [
-      "obj-35",
-      0
-     ],
-     "destination": [
-      "obj-34",
-      0
-     ]
-    }
-   },
-   {
-    "patchline": {
-     "source": [
-      "obj-32",
-      0
-     ],
-     "destination": [
-      "obj-34",
-      0
-     ]
-    }
-   },
-   {
-    "patchline": {
-     "source": [
-      "obj-34",
-      0
-     ],
-     "destination": [
-      "obj-36",
-      0
-     ]
-    }
-   },
-   {
-    "patchline": {
-     "source": [
-      "obj-36",
-      0
-     ],
-     "destination": [
-      "obj-1",
-      0
-     ]
-    }
-   },
-   {
-    "patchline": {
-     "source": [
       "obj-37",
-      1
-     ],
-     "destination": [
-      "obj-38",
-      0
-     ]
-    }
-   },
-   {
-    "patchline": {
-     "source": [
-      "obj-38",
-      0
-     ],
-     "destination": [
-      "obj-1",
-      0
-     ]
-    }
-   },
-   {
-    "patchline": {
-     "source": [
-      "obj-39",
       0
      ],
      "destination": [
@@ -2986,31 +4554,7 @@
    {
     "patchline": {
      "source": [
-      "obj-41",
-      0
-     ],
-     "destination": [
       "obj-42",
-      0
-     ]
-    }
-   },
-   {
-    "patchline": {
-     "source": [
-      "obj-42",
-      0
-     ],
-     "destination": [
-      "obj-1",
-      0
-     ]
-    }
-   },
-   {
-    "patchline": {
-     "source": [
-      "obj-43",
       0
      ],
      "destination": [
@@ -3023,102 +4567,18 @@
     "patchline": {
      "source": [
       "obj-44",
-      0
+      1
      ],
      "destination": [
-      "obj-1",
-      0
+      "obj-43",
+      1
      ]
     }
    },
    {
     "patchline": {
      "source": [
-      "obj-3",
-      0
-     ],
-     "destination": [
-      "obj-27",
-      0
-     ]
-    }
-   },
-   {
-    "patchline": {
-     "source": [
-      "obj-3",
-      0
-     ],
-     "destination": [
-      "obj-28",
-      0
-     ]
-    }
-   },
-   {
-    "patchline": {
-     "source": [
-      "obj-3",
-      0
-     ],
-     "destination": [
-      "obj-32",
-      0
-     ]
-    }
-   },
-   {
-    "patchline": {
-     "source": [
-      "obj-3",
-      0
-     ],
-     "destination": [
-      "obj-33",
-      0
-     ]
-    }
-   },
-   {
-    "patchline": {
-     "source": [
-      "obj-3",
-      0
-     ],
-     "destination": [
-      "obj-37",
-      0
-     ]
-    }
-   },
-   {
-    "patchline": {
-     "source": [
-      "obj-3",
-      0
-     ],
-     "destination": [
-      "obj-39",
-      0
-     ]
-    }
-   },
-   {
-    "patchline": {
-     "source": [
-      "obj-3",
-      0
-     ],
-     "destination": [
-      "obj-41",
-      0
-     ]
-    }
-   },
-   {
-    "patchline": {
-     "source": [
-      "obj-3",
+      "obj-44",
       0
      ],
      "destination": [
@@ -3130,7 +4590,19 @@
    {
     "patchline": {
      "source": [
-      "obj-3",
+      "obj-41",
+      0
+     ],
+     "destination": [
+      "obj-43",
+      0
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-43",
       0
      ],
      "destination": [
@@ -3142,11 +4614,35 @@
    {
     "patchline": {
      "source": [
-      "obj-3",
+      "obj-45",
       0
      ],
      "destination": [
+      "obj-1",
+      0
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
       "obj-46",
+      1
+     ],
+     "destination": [
+      "obj-47",
+      0
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-47",
+      0
+     ],
+     "destination": [
+      "obj-1",
       0
      ]
     }
@@ -3167,7 +4663,655 @@
     "patchline": {
      "source": [
       "obj-49",
+      0
+     ],
+     "destination": [
+      "obj-1",
+      0
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-50",
+      0
+     ],
+     "destination": [
+      "obj-51",
+      0
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-51",
+      0
+     ],
+     "destination": [
+      "obj-1",
+      0
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-52",
+      0
+     ],
+     "destination": [
+      "obj-53",
+      0
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-53",
+      0
+     ],
+     "destination": [
+      "obj-1",
+      0
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-56",
+      0
+     ],
+     "destination": [
+      "obj-59",
+      0
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-57",
+      0
+     ],
+     "destination": [
+      "obj-59",
       1
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-58",
+      1
+     ],
+     "destination": [
+      "obj-59",
+      2
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-59",
+      0
+     ],
+     "destination": [
+      "obj-60",
+      0
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-62",
+      0
+     ],
+     "destination": [
+      "obj-63",
+      0
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-61",
+      0
+     ],
+     "destination": [
+      "obj-63",
+      1
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-63",
+      0
+     ],
+     "destination": [
+      "obj-64",
+      0
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-64",
+      0
+     ],
+     "destination": [
+      "obj-65",
+      0
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-65",
+      0
+     ],
+     "destination": [
+      "obj-66",
+      0
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-66",
+      0
+     ],
+     "destination": [
+      "obj-1",
+      0
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-67",
+      0
+     ],
+     "destination": [
+      "obj-69",
+      0
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-69",
+      0
+     ],
+     "destination": [
+      "obj-70",
+      0
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-70",
+      0
+     ],
+     "destination": [
+      "obj-1",
+      0
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-68",
+      0
+     ],
+     "destination": [
+      "obj-71",
+      0
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-71",
+      0
+     ],
+     "destination": [
+      "obj-72",
+      0
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-72",
+      0
+     ],
+     "destination": [
+      "obj-1",
+      0
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-73",
+      0
+     ],
+     "destination": [
+      "obj-75",
+      0
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-75",
+      0
+     ],
+     "destination": [
+      "obj-76",
+      0
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-76",
+      0
+     ],
+     "destination": [
+      "obj-1",
+      0
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-74",
+      0
+     ],
+     "destination": [
+      "obj-77",
+      0
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-77",
+      0
+     ],
+     "destination": [
+      "obj-78",
+      0
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-78",
+      0
+     ],
+     "destination": [
+      "obj-1",
+      0
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-79",
+      0
+     ],
+     "destination": [
+      "obj-81",
+      0
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-81",
+      0
+     ],
+     "destination": [
+      "obj-82",
+      0
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-82",
+      0
+     ],
+     "destination": [
+      "obj-1",
+      0
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-80",
+      0
+     ],
+     "destination": [
+      "obj-83",
+      0
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-83",
+      0
+     ],
+     "destination": [
+      "obj-84",
+      0
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-84",
+      0
+     ],
+     "destination": [
+      "obj-1",
+      0
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-85",
+      0
+     ],
+     "destination": [
+      "obj-87",
+      0
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-87",
+      0
+     ],
+     "destination": [
+      "obj-88",
+      0
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-88",
+      0
+     ],
+     "destination": [
+      "obj-1",
+      0
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-86",
+      0
+     ],
+     "destination": [
+      "obj-89",
+      0
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-89",
+      0
+     ],
+     "destination": [
+      "obj-90",
+      0
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-90",
+      0
+     ],
+     "destination": [
+      "obj-1",
+      0
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-92",
+      1
+     ],
+     "destination": [
+      "obj-93",
+      0
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-93",
+      0
+     ],
+     "destination": [
+      "obj-94",
+      0
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-94",
+      0
+     ],
+     "destination": [
+      "obj-95",
+      0
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-93",
+      1
+     ],
+     "destination": [
+      "obj-95",
+      0
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-95",
+      1
+     ],
+     "destination": [
+      "obj-96",
+      1
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-95",
+      0
+     ],
+     "destination": [
+      "obj-96",
+      0
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-37",
+      0
+     ],
+     "destination": [
+      "obj-96",
+      0
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-96",
+      0
+     ],
+     "destination": [
+      "obj-97",
+      0
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-97",
+      0
+     ],
+     "destination": [
+      "obj-1",
+      0
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-3",
+      0
+     ],
+     "destination": [
+      "obj-36",
+      0
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-3",
+      0
+     ],
+     "destination": [
+      "obj-37",
+      0
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-3",
+      0
+     ],
+     "destination": [
+      "obj-41",
+      0
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-3",
+      0
+     ],
+     "destination": [
+      "obj-42",
+      0
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-3",
+      0
+     ],
+     "destination": [
+      "obj-46",
+      0
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-3",
+      0
+     ],
+     "destination": [
+      "obj-48",
+      0
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-3",
+      0
      ],
      "destination": [
       "obj-50",
@@ -3178,11 +5322,11 @@
    {
     "patchline": {
      "source": [
-      "obj-49",
+      "obj-3",
       0
      ],
      "destination": [
-      "obj-51",
+      "obj-52",
       0
      ]
     }
@@ -3190,71 +5334,227 @@
    {
     "patchline": {
      "source": [
-      "obj-51",
+      "obj-3",
+      0
+     ],
+     "destination": [
+      "obj-54",
+      0
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-3",
+      0
+     ],
+     "destination": [
+      "obj-56",
+      0
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-3",
+      0
+     ],
+     "destination": [
+      "obj-57",
+      0
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-3",
+      0
+     ],
+     "destination": [
+      "obj-58",
+      0
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-3",
+      0
+     ],
+     "destination": [
+      "obj-61",
+      0
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-3",
+      0
+     ],
+     "destination": [
+      "obj-62",
+      0
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-3",
+      0
+     ],
+     "destination": [
+      "obj-92",
+      0
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-3",
+      0
+     ],
+     "destination": [
+      "obj-67",
+      0
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-3",
+      0
+     ],
+     "destination": [
+      "obj-68",
+      0
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-3",
+      0
+     ],
+     "destination": [
+      "obj-73",
+      0
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-3",
+      0
+     ],
+     "destination": [
+      "obj-74",
+      0
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-3",
+      0
+     ],
+     "destination": [
+      "obj-79",
+      0
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-3",
+      0
+     ],
+     "destination": [
+      "obj-80",
+      0
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-3",
+      0
+     ],
+     "destination": [
+      "obj-85",
+      0
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-3",
+      0
+     ],
+     "destination": [
+      "obj-86",
+      0
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-98",
+      0
+     ],
+     "destination": [
+      "obj-99",
+      0
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-99",
+      1
+     ],
+     "destination": [
+      "obj-100",
+      0
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-99",
+      0
+     ],
+     "destination": [
+      "obj-101",
+      0
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-101",
       6
      ],
      "destination": [
-      "obj-52",
-      0
-     ]
-    }
-   },
-   {
-    "patchline": {
-     "source": [
-      "obj-45",
-      0
-     ],
-     "destination": [
-      "obj-52",
-      1
-     ]
-    }
-   },
-   {
-    "patchline": {
-     "source": [
-      "obj-52",
-      0
-     ],
-     "destination": [
-      "obj-53",
-      0
-     ]
-    }
-   },
-   {
-    "patchline": {
-     "source": [
-      "obj-51",
-      0
-     ],
-     "destination": [
-      "obj-53",
-      1
-     ]
-    }
-   },
-   {
-    "patchline": {
-     "source": [
-      "obj-53",
-      0
-     ],
-     "destination": [
-      "obj-54",
-      0
-     ]
-    }
-   },
-   {
-    "patchline": {
-     "source": [
-      "obj-54",
-      1
-     ],
-     "destination": [
-      "obj-55",
+      "obj-102",
       0
      ]
     }
@@ -3266,7 +5566,19 @@
       0
      ],
      "destination": [
-      "obj-56",
+      "obj-102",
+      1
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-102",
+      0
+     ],
+     "destination": [
+      "obj-103",
       0
      ]
     }
@@ -3274,11 +5586,23 @@
    {
     "patchline": {
      "source": [
-      "obj-56",
-      1
+      "obj-101",
+      0
      ],
      "destination": [
-      "obj-57",
+      "obj-103",
+      1
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-103",
+      0
+     ],
+     "destination": [
+      "obj-104",
       0
      ]
     }
@@ -3286,11 +5610,47 @@
    {
     "patchline": {
      "source": [
-      "obj-55",
+      "obj-104",
       1
      ],
      "destination": [
-      "obj-58",
+      "obj-105",
+      0
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-104",
+      0
+     ],
+     "destination": [
+      "obj-106",
+      0
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-106",
+      1
+     ],
+     "destination": [
+      "obj-107",
+      0
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-105",
+      1
+     ],
+     "destination": [
+      "obj-108",
       2
      ]
     }
@@ -3298,11 +5658,11 @@
    {
     "patchline": {
      "source": [
-      "obj-55",
+      "obj-105",
       0
      ],
      "destination": [
-      "obj-58",
+      "obj-108",
       1
      ]
     }
@@ -3310,11 +5670,11 @@
    {
     "patchline": {
      "source": [
-      "obj-57",
+      "obj-107",
       0
      ],
      "destination": [
-      "obj-58",
+      "obj-108",
       0
      ]
     }
@@ -3322,11 +5682,11 @@
    {
     "patchline": {
      "source": [
-      "obj-58",
+      "obj-108",
       0
      ],
      "destination": [
-      "obj-59",
+      "obj-109",
       0
      ]
     }
@@ -3334,7 +5694,7 @@
    {
     "patchline": {
      "source": [
-      "obj-59",
+      "obj-109",
       0
      ],
      "destination": [
@@ -3346,11 +5706,11 @@
    {
     "patchline": {
      "source": [
-      "obj-53",
+      "obj-103",
       1
      ],
      "destination": [
-      "obj-60",
+      "obj-110",
       0
      ]
     }
@@ -3358,11 +5718,11 @@
    {
     "patchline": {
      "source": [
-      "obj-60",
+      "obj-110",
       0
      ],
      "destination": [
-      "obj-61",
+      "obj-111",
       0
      ]
     }
@@ -3370,11 +5730,23 @@
    {
     "patchline": {
      "source": [
-      "obj-61",
+      "obj-111",
+      0
+     ],
+     "destination": [
+      "obj-112",
+      0
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-112",
       1
      ],
      "destination": [
-      "obj-62",
+      "obj-113",
       0
      ]
     }
@@ -3382,11 +5754,11 @@
    {
     "patchline": {
      "source": [
-      "obj-62",
+      "obj-113",
       1
      ],
      "destination": [
-      "obj-63",
+      "obj-114",
       0
      ]
     }
@@ -3394,11 +5766,11 @@
    {
     "patchline": {
      "source": [
-      "obj-63",
+      "obj-114",
       0
      ],
      "destination": [
-      "obj-64",
+      "obj-115",
       0
      ]
     }
@@ -3406,35 +5778,11 @@
    {
     "patchline": {
      "source": [
-      "obj-46",
+      "obj-112",
       0
      ],
      "destination": [
-      "obj-64",
-      1
-     ]
-    }
-   },
-   {
-    "patchline": {
-     "source": [
-      "obj-64",
-      0
-     ],
-     "destination": [
-      "obj-65",
-      0
-     ]
-    }
-   },
-   {
-    "patchline": {
-     "source": [
-      "obj-61",
-      0
-     ],
-     "destination": [
-      "obj-65",
+      "obj-115",
       2
      ]
     }
@@ -3442,11 +5790,11 @@
    {
     "patchline": {
      "source": [
-      "obj-65",
+      "obj-115",
       0
      ],
      "destination": [
-      "obj-66",
+      "obj-116",
       0
      ]
     }
@@ -3454,11 +5802,71 @@
    {
     "patchline": {
      "source": [
-      "obj-66",
+      "obj-116",
       0
      ],
      "destination": [
       "obj-1",
+      0
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-111",
+      1
+     ],
+     "destination": [
+      "obj-117",
+      0
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-117",
+      0
+     ],
+     "destination": [
+      "obj-116",
+      0
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-111",
+      2
+     ],
+     "destination": [
+      "obj-118",
+      0
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-118",
+      0
+     ],
+     "destination": [
+      "obj-1",
+      0
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-111",
+      3
+     ],
+     "destination": [
+      "obj-119",
       0
      ]
     }
@@ -3470,7 +5878,7 @@
       0
      ],
      "destination": [
-      "obj-67",
+      "obj-120",
       0
      ]
     }
@@ -3478,11 +5886,11 @@
    {
     "patchline": {
      "source": [
-      "obj-67",
+      "obj-120",
       0
      ],
      "destination": [
-      "obj-68",
+      "obj-121",
       0
      ]
     }
@@ -3490,107 +5898,35 @@
    {
     "patchline": {
      "source": [
-      "obj-68",
-      1
-     ],
-     "destination": [
-      "obj-69",
-      0
-     ]
-    }
-   },
-   {
-    "patchline": {
-     "source": [
-      "obj-68",
-      0
-     ],
-     "destination": [
-      "obj-70",
-      0
-     ]
-    }
-   },
-   {
-    "patchline": {
-     "source": [
-      "obj-69",
-      1
-     ],
-     "destination": [
-      "obj-71",
-      1
-     ]
-    }
-   },
-   {
-    "patchline": {
-     "source": [
-      "obj-6",
-      0
-     ],
-     "destination": [
-      "obj-71",
+      "obj-121",
       2
+     ],
+     "destination": [
+      "obj-122",
+      0
      ]
     }
    },
    {
     "patchline": {
      "source": [
-      "obj-70",
+      "obj-121",
+      0
+     ],
+     "destination": [
+      "obj-123",
+      0
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-122",
       1
      ],
      "destination": [
-      "obj-72",
-      0
-     ]
-    }
-   },
-   {
-    "patchline": {
-     "source": [
-      "obj-72",
-      0
-     ],
-     "destination": [
-      "obj-71",
-      0
-     ]
-    }
-   },
-   {
-    "patchline": {
-     "source": [
-      "obj-71",
-      0
-     ],
-     "destination": [
-      "obj-73",
-      0
-     ]
-    }
-   },
-   {
-    "patchline": {
-     "source": [
-      "obj-73",
-      0
-     ],
-     "destination": [
-      "obj-74",
-      0
-     ]
-    }
-   },
-   {
-    "patchline": {
-     "source": [
-      "obj-5",
-      0
-     ],
-     "destination": [
-      "obj-74",
+      "obj-124",
       1
      ]
     }
@@ -3602,7 +5938,7 @@
       0
      ],
      "destination": [
-      "obj-74",
+      "obj-124",
       2
      ]
     }
@@ -3610,11 +5946,11 @@
    {
     "patchline": {
      "source": [
-      "obj-72",
-      1
+      "obj-10",
+      0
      ],
      "destination": [
-      "obj-74",
+      "obj-124",
       3
      ]
     }
@@ -3626,7 +5962,7 @@
       0
      ],
      "destination": [
-      "obj-74",
+      "obj-124",
       4
      ]
     }
@@ -3634,23 +5970,11 @@
    {
     "patchline": {
      "source": [
-      "obj-74",
-      0
-     ],
-     "destination": [
-      "obj-75",
-      0
-     ]
-    }
-   },
-   {
-    "patchline": {
-     "source": [
-      "obj-73",
+      "obj-123",
       1
      ],
      "destination": [
-      "obj-76",
+      "obj-125",
       0
      ]
     }
@@ -3658,11 +5982,23 @@
    {
     "patchline": {
      "source": [
-      "obj-70",
-      4
+      "obj-125",
+      0
      ],
      "destination": [
-      "obj-77",
+      "obj-124",
+      0
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-124",
+      0
+     ],
+     "destination": [
+      "obj-126",
       0
      ]
     }
@@ -3674,7 +6010,7 @@
       0
      ],
      "destination": [
-      "obj-77",
+      "obj-126",
       1
      ]
     }
@@ -3682,11 +6018,335 @@
    {
     "patchline": {
      "source": [
-      "obj-70",
+      "obj-126",
+      0
+     ],
+     "destination": [
+      "obj-127",
+      0
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-127",
+      0
+     ],
+     "destination": [
+      "obj-128",
+      0
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-5",
+      0
+     ],
+     "destination": [
+      "obj-128",
+      1
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-9",
+      0
+     ],
+     "destination": [
+      "obj-128",
+      2
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-125",
+      1
+     ],
+     "destination": [
+      "obj-128",
+      3
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-25",
+      0
+     ],
+     "destination": [
+      "obj-128",
+      4
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-127",
+      0
+     ],
+     "destination": [
+      "obj-129",
+      0
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-5",
+      0
+     ],
+     "destination": [
+      "obj-129",
+      1
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-9",
+      0
+     ],
+     "destination": [
+      "obj-129",
+      2
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-125",
+      1
+     ],
+     "destination": [
+      "obj-129",
+      3
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-25",
+      0
+     ],
+     "destination": [
+      "obj-129",
+      4
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-129",
+      0
+     ],
+     "destination": [
+      "obj-130",
+      0
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-121",
+      1
+     ],
+     "destination": [
+      "obj-130",
+      1
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-130",
+      0
+     ],
+     "destination": [
+      "obj-131",
+      0
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-131",
+      0
+     ],
+     "destination": [
+      "obj-132",
+      0
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-14",
+      0
+     ],
+     "destination": [
+      "obj-133",
+      0
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-133",
+      1
+     ],
+     "destination": [
+      "obj-134",
+      0
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-133",
+      0
+     ],
+     "destination": [
+      "obj-135",
+      0
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-134",
+      0
+     ],
+     "destination": [
+      "obj-132",
+      0
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-135",
+      0
+     ],
+     "destination": [
+      "obj-132",
+      0
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-132",
+      1
+     ],
+     "destination": [
+      "obj-136",
+      0
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-132",
+      0
+     ],
+     "destination": [
+      "obj-136",
+      1
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-136",
+      0
+     ],
+     "destination": [
+      "obj-121",
+      0
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-128",
+      0
+     ],
+     "destination": [
+      "obj-137",
+      0
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-127",
+      1
+     ],
+     "destination": [
+      "obj-138",
+      0
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-123",
+      4
+     ],
+     "destination": [
+      "obj-139",
+      0
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-6",
+      0
+     ],
+     "destination": [
+      "obj-139",
+      1
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-123",
       5
      ],
      "destination": [
-      "obj-78",
+      "obj-140",
       4
      ]
     }
@@ -3694,11 +6354,11 @@
    {
     "patchline": {
      "source": [
-      "obj-77",
+      "obj-139",
       0
      ],
      "destination": [
-      "obj-78",
+      "obj-140",
       3
      ]
     }
@@ -3706,11 +6366,11 @@
    {
     "patchline": {
      "source": [
-      "obj-70",
+      "obj-123",
       3
      ],
      "destination": [
-      "obj-78",
+      "obj-140",
       2
      ]
     }
@@ -3718,11 +6378,11 @@
    {
     "patchline": {
      "source": [
-      "obj-70",
+      "obj-123",
       2
      ],
      "destination": [
-      "obj-78",
+      "obj-140",
       1
      ]
     }
@@ -3730,11 +6390,11 @@
    {
     "patchline": {
      "source": [
-      "obj-76",
+      "obj-138",
       0
      ],
      "destination": [
-      "obj-78",
+      "obj-140",
       5
      ]
     }
@@ -3742,11 +6402,11 @@
    {
     "patchline": {
      "source": [
-      "obj-70",
+      "obj-123",
       0
      ],
      "destination": [
-      "obj-78",
+      "obj-140",
       0
      ]
     }
@@ -3754,11 +6414,11 @@
    {
     "patchline": {
      "source": [
-      "obj-78",
+      "obj-140",
       0
      ],
      "destination": [
-      "obj-75",
+      "obj-137",
       1
      ]
     }
@@ -3766,11 +6426,11 @@
    {
     "patchline": {
      "source": [
-      "obj-75",
+      "obj-137",
       0
      ],
      "destination": [
-      "obj-79",
+      "obj-141",
       0
      ]
     }
@@ -3778,11 +6438,11 @@
    {
     "patchline": {
      "source": [
-      "obj-79",
+      "obj-141",
       0
      ],
      "destination": [
-      "obj-80",
+      "obj-142",
       0
      ]
     }
@@ -3790,11 +6450,11 @@
    {
     "patchline": {
      "source": [
-      "obj-79",
+      "obj-141",
       1
      ],
      "destination": [
-      "obj-80",
+      "obj-142",
       1
      ]
     }
@@ -3802,11 +6462,11 @@
    {
     "patchline": {
      "source": [
-      "obj-79",
+      "obj-141",
       2
      ],
      "destination": [
-      "obj-80",
+      "obj-142",
       2
      ]
     }
@@ -3814,11 +6474,11 @@
    {
     "patchline": {
      "source": [
-      "obj-79",
+      "obj-141",
       3
      ],
      "destination": [
-      "obj-80",
+      "obj-142",
       3
      ]
     }
@@ -3826,11 +6486,11 @@
    {
     "patchline": {
      "source": [
-      "obj-79",
+      "obj-141",
       4
      ],
      "destination": [
-      "obj-80",
+      "obj-142",
       4
      ]
     }
@@ -3838,11 +6498,11 @@
    {
     "patchline": {
      "source": [
-      "obj-80",
+      "obj-142",
       0
      ],
      "destination": [
-      "obj-81",
+      "obj-143",
       0
      ]
     }
@@ -3850,11 +6510,11 @@
    {
     "patchline": {
      "source": [
-      "obj-81",
+      "obj-143",
       2
      ],
      "destination": [
-      "obj-83",
+      "obj-145",
       0
      ]
     }
@@ -3862,11 +6522,11 @@
    {
     "patchline": {
      "source": [
-      "obj-83",
+      "obj-145",
       0
      ],
      "destination": [
-      "obj-84",
+      "obj-146",
       0
      ]
     }
@@ -3874,11 +6534,11 @@
    {
     "patchline": {
      "source": [
-      "obj-81",
+      "obj-143",
       1
      ],
      "destination": [
-      "obj-85",
+      "obj-147",
       0
      ]
     }
@@ -3886,11 +6546,11 @@
    {
     "patchline": {
      "source": [
-      "obj-85",
+      "obj-147",
       1
      ],
      "destination": [
-      "obj-82",
+      "obj-144",
       0
      ]
     }
@@ -3898,11 +6558,11 @@
    {
     "patchline": {
      "source": [
-      "obj-85",
+      "obj-147",
       0
      ],
      "destination": [
-      "obj-86",
+      "obj-148",
       0
      ]
     }
@@ -3910,11 +6570,11 @@
    {
     "patchline": {
      "source": [
-      "obj-86",
+      "obj-148",
       0
      ],
      "destination": [
-      "obj-82",
+      "obj-144",
       0
      ]
     }
@@ -3922,11 +6582,11 @@
    {
     "patchline": {
      "source": [
-      "obj-82",
+      "obj-144",
       0
      ],
      "destination": [
-      "obj-87",
+      "obj-149",
       0
      ]
     }
@@ -3934,11 +6594,11 @@
    {
     "patchline": {
      "source": [
-      "obj-87",
+      "obj-149",
       0
      ],
      "destination": [
-      "obj-88",
+      "obj-150",
       0
      ]
     }
@@ -3946,11 +6606,11 @@
    {
     "patchline": {
      "source": [
-      "obj-88",
+      "obj-150",
       0
      ],
      "destination": [
-      "obj-84",
+      "obj-146",
       0
      ]
     }
@@ -3958,11 +6618,11 @@
    {
     "patchline": {
      "source": [
-      "obj-81",
+      "obj-143",
       0
      ],
      "destination": [
-      "obj-84",
+      "obj-146",
       1
      ]
     }
@@ -3970,11 +6630,11 @@
    {
     "patchline": {
      "source": [
-      "obj-84",
+      "obj-146",
       0
      ],
      "destination": [
-      "obj-89",
+      "obj-151",
       0
      ]
     }
@@ -3982,11 +6642,11 @@
    {
     "patchline": {
      "source": [
-      "obj-89",
+      "obj-151",
       4
      ],
      "destination": [
-      "obj-90",
+      "obj-152",
       1
      ]
     }
@@ -3994,11 +6654,11 @@
    {
     "patchline": {
      "source": [
-      "obj-89",
+      "obj-151",
       3
      ],
      "destination": [
-      "obj-91",
+      "obj-153",
       2
      ]
     }
@@ -4006,11 +6666,11 @@
    {
     "patchline": {
      "source": [
-      "obj-89",
+      "obj-151",
       2
      ],
      "destination": [
-      "obj-91",
+      "obj-153",
       1
      ]
     }
@@ -4018,11 +6678,11 @@
    {
     "patchline": {
      "source": [
-      "obj-89",
+      "obj-151",
       1
      ],
      "destination": [
-      "obj-90",
+      "obj-152",
       0
      ]
     }
@@ -4030,11 +6690,11 @@
    {
     "patchline": {
      "source": [
-      "obj-90",
+      "obj-152",
       0
      ],
      "destination": [
-      "obj-91",
+      "obj-153",
       0
      ]
     }
@@ -4042,11 +6702,11 @@
    {
     "patchline": {
      "source": [
-      "obj-91",
+      "obj-153",
       0
      ],
      "destination": [
-      "obj-92",
+      "obj-154",
       0
      ]
     }
@@ -4054,11 +6714,11 @@
    {
     "patchline": {
      "source": [
-      "obj-92",
+      "obj-154",
       1
      ],
      "destination": [
-      "obj-93",
+      "obj-155",
       0
      ]
     }
@@ -4066,11 +6726,11 @@
    {
     "patchline": {
      "source": [
-      "obj-92",
+      "obj-154",
       0
      ],
      "destination": [
-      "obj-94",
+      "obj-156",
       0
      ]
     }
@@ -4078,11 +6738,11 @@
    {
     "patchline": {
      "source": [
-      "obj-91",
+      "obj-153",
       1
      ],
      "destination": [
-      "obj-95",
+      "obj-157",
       1
      ]
     }
@@ -4090,11 +6750,11 @@
    {
     "patchline": {
      "source": [
-      "obj-94",
+      "obj-156",
       0
      ],
      "destination": [
-      "obj-95",
+      "obj-157",
       0
      ]
     }
@@ -4102,11 +6762,11 @@
    {
     "patchline": {
      "source": [
-      "obj-93",
+      "obj-155",
       0
      ],
      "destination": [
-      "obj-96",
+      "obj-158",
       6
      ]
     }
@@ -4114,11 +6774,11 @@
    {
     "patchline": {
      "source": [
-      "obj-95",
+      "obj-157",
       0
      ],
      "destination": [
-      "obj-96",
+      "obj-158",
       0
      ]
     }
@@ -4126,11 +6786,11 @@
    {
     "patchline": {
      "source": [
-      "obj-96",
+      "obj-158",
       0
      ],
      "destination": [
-      "obj-50",
+      "obj-100",
       0
      ]
     }
@@ -4138,11 +6798,11 @@
    {
     "patchline": {
      "source": [
-      "obj-67",
+      "obj-120",
       1
      ],
      "destination": [
-      "obj-98",
+      "obj-160",
       0
      ]
     }
@@ -4150,11 +6810,11 @@
    {
     "patchline": {
      "source": [
-      "obj-98",
+      "obj-160",
       0
      ],
      "destination": [
-      "obj-99",
+      "obj-161",
       0
      ]
     }
@@ -4162,11 +6822,11 @@
    {
     "patchline": {
      "source": [
-      "obj-99",
+      "obj-161",
       0
      ],
      "destination": [
-      "obj-97",
+      "obj-159",
       0
      ]
     }
@@ -4174,11 +6834,11 @@
    {
     "patchline": {
      "source": [
-      "obj-97",
+      "obj-159",
       0
      ],
      "destination": [
-      "obj-82",
+      "obj-144",
       0
      ]
     }
@@ -4186,11 +6846,35 @@
    {
     "patchline": {
      "source": [
-      "obj-67",
+      "obj-160",
+      1
+     ],
+     "destination": [
+      "obj-162",
+      0
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-162",
+      0
+     ],
+     "destination": [
+      "obj-132",
+      0
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-120",
       2
      ],
      "destination": [
-      "obj-100",
+      "obj-163",
       0
      ]
     }
@@ -4198,11 +6882,11 @@
    {
     "patchline": {
      "source": [
-      "obj-100",
+      "obj-163",
       3
      ],
      "destination": [
-      "obj-101",
+      "obj-164",
       0
      ]
     }
@@ -4210,11 +6894,11 @@
    {
     "patchline": {
      "source": [
-      "obj-101",
+      "obj-164",
       0
      ],
      "destination": [
-      "obj-79",
+      "obj-141",
       0
      ]
     }
@@ -4222,11 +6906,11 @@
    {
     "patchline": {
      "source": [
-      "obj-101",
+      "obj-164",
       0
      ],
      "destination": [
-      "obj-82",
+      "obj-144",
       0
      ]
     }
@@ -4234,11 +6918,23 @@
    {
     "patchline": {
      "source": [
-      "obj-100",
+      "obj-164",
+      0
+     ],
+     "destination": [
+      "obj-132",
+      0
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-163",
       2
      ],
      "destination": [
-      "obj-102",
+      "obj-165",
       0
      ]
     }
@@ -4246,11 +6942,11 @@
    {
     "patchline": {
      "source": [
-      "obj-102",
+      "obj-165",
       0
      ],
      "destination": [
-      "obj-91",
+      "obj-153",
       0
      ]
     }
@@ -4258,59 +6954,35 @@
    {
     "patchline": {
      "source": [
+      "obj-163",
+      0
+     ],
+     "destination": [
+      "obj-166",
+      0
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-166",
+      0
+     ],
+     "destination": [
       "obj-100",
       0
-     ],
-     "destination": [
-      "obj-103",
-      0
      ]
     }
    },
    {
     "patchline": {
      "source": [
-      "obj-103",
-      0
-     ],
-     "destination": [
-      "obj-50",
-      0
-     ]
-    }
-   },
-   {
-    "patchline": {
-     "source": [
-      "obj-100",
-      1
-     ],
-     "destination": [
-      "obj-104",
-      0
-     ]
-    }
-   },
-   {
-    "patchline": {
-     "source": [
-      "obj-104",
-      0
-     ],
-     "destination": [
       "obj-60",
       0
-     ]
-    }
-   },
-   {
-    "patchline": {
-     "source": [
-      "obj-105",
-      0
      ],
      "destination": [
-      "obj-106",
+      "obj-110",
       0
      ]
     }
@@ -4318,11 +6990,23 @@
    {
     "patchline": {
      "source": [
-      "obj-106",
+      "obj-14",
+      2
+     ],
+     "destination": [
+      "obj-59",
+      0
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-163",
       1
      ],
      "destination": [
-      "obj-107",
+      "obj-167",
       0
      ]
     }
@@ -4330,7 +7014,43 @@
    {
     "patchline": {
      "source": [
-      "obj-107",
+      "obj-167",
+      0
+     ],
+     "destination": [
+      "obj-110",
+      0
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-168",
+      0
+     ],
+     "destination": [
+      "obj-169",
+      0
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-169",
+      1
+     ],
+     "destination": [
+      "obj-170",
+      0
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-170",
       0
      ],
      "destination": [
@@ -4342,11 +7062,11 @@
    {
     "patchline": {
      "source": [
-      "obj-106",
+      "obj-169",
       0
      ],
      "destination": [
-      "obj-100",
+      "obj-163",
       0
      ]
     }
@@ -4354,11 +7074,11 @@
    {
     "patchline": {
      "source": [
-      "obj-12",
+      "obj-13",
       1
      ],
      "destination": [
-      "obj-100",
+      "obj-163",
       0
      ]
     }
@@ -4366,11 +7086,11 @@
    {
     "patchline": {
      "source": [
-      "obj-67",
+      "obj-120",
       3
      ],
      "destination": [
-      "obj-108",
+      "obj-171",
       0
      ]
     }
@@ -4378,11 +7098,11 @@
    {
     "patchline": {
      "source": [
-      "obj-108",
+      "obj-171",
       1
      ],
      "destination": [
-      "obj-109",
+      "obj-172",
       0
      ]
     }
@@ -4390,11 +7110,11 @@
    {
     "patchline": {
      "source": [
-      "obj-108",
+      "obj-171",
       0
      ],
      "destination": [
-      "obj-110",
+      "obj-173",
       0
      ]
     }
@@ -4402,11 +7122,11 @@
    {
     "patchline": {
      "source": [
-      "obj-110",
+      "obj-173",
       0
      ],
      "destination": [
-      "obj-111",
+      "obj-174",
       0
      ]
     }
@@ -4414,11 +7134,11 @@
    {
     "patchline": {
      "source": [
-      "obj-111",
+      "obj-174",
       0
      ],
      "destination": [
-      "obj-112",
+      "obj-175",
       0
      ]
     }
@@ -4426,11 +7146,11 @@
    {
     "patchline": {
      "source": [
-      "obj-109",
+      "obj-172",
       0
      ],
      "destination": [
-      "obj-112",
+      "obj-175",
       0
      ]
     }
@@ -4438,11 +7158,11 @@
    {
     "patchline": {
      "source": [
-      "obj-67",
+      "obj-120",
       4
      ],
      "destination": [
-      "obj-113",
+      "obj-176",
       0
      ]
     }
@@ -4450,11 +7170,11 @@
    {
     "patchline": {
      "source": [
-      "obj-113",
+      "obj-176",
       0
      ],
      "destination": [
-      "obj-114",
+      "obj-177",
       0
      ]
     }
@@ -4462,11 +7182,11 @@
    {
     "patchline": {
      "source": [
-      "obj-67",
+      "obj-120",
       4
      ],
      "destination": [
-      "obj-115",
+      "obj-178",
       0
      ]
     }
