@@ -6,16 +6,22 @@ config.yaml). Run `python patches/max/make_device.py` after editing; the test fa
 
 What the device does (patches/README.md has the user's view):
 
-    Live's transport   [live.observer is_playing / tempo / signature_*] -> /transport/play|stop, /tempo, /timesig
-    position           [metro 10] while playing -> [when] -> ticks / 480 = beats -> /playhead
-    MIDI in            [midiin] -> [midiparse]: chord channel -> [js sideman-chords.js] -> /chord beat 16 SYMBOL
+    Live's transport   [live.observer is_playing / tempo / signature_* / loop*] -> /transport/play|stop, /tempo,
+                       /timesig, /transport/loop (at load, on change, before play)
+    position           [metro 10] while playing -> [when] -> ticks / 480 = beats -> /playhead; stopped:
+                       current_song_time -> /playhead (load, relocation, stop: where play will start)
+    chord clip         [js sideman-chords.js] readclip TRACK CLIP SOURCE (Live API, get_notes_extended) ->
+                       /chords/clear + /chord beat dur SYMBOL per chord (load, control change, before play)
+    MIDI in            [midiin] -> [midiparse]: chord channel -> [js] names held notes -> /chord beat-now 16 SYMBOL
                                                 other channels  -> /note/on beat pitch velocity
                        and every MIDI message passes through to the device's output
-    notes from agent   [udpreceive] -> [route /note ...] -> delay = (beat * 480 - ticks now) * 125 / bpm ms
-                       (dropped if later than 50 ms, stopped, or at/after the end of Live's active loop)
-                       -> [pipe] -> cancelled? ([coll]) -> [makenote] -> [midiformat] on the note's channel -> [midiout]
+    notes from agent   [udpreceive] -> [route /note ...] -> beats ahead (across a loop wrap) * 60000 / bpm ms
+                       (dropped if later than 50 ms or at/after the end of Live's active loop; stopped: held
+                       in a [coll] until play) -> [pipe] -> cancelled? ([coll]) -> [makenote] -> [midiformat]
+                       on the note's channel -> [midiout]
     controls           ports, instruments (2 GM programs), parts, delta1, delta2, temperature, chord channel,
-                       chord offset; a status light (a status in the last 3 s) and the last error
+                       chord track / clip / source, activity + auto, octave and velocity per part (clamped),
+                       part (/agent/subscribe); a status light (a status in the last 3 s) and the last error
 """
 
 from __future__ import annotations
@@ -393,7 +399,7 @@ def status(p: Patcher, route: str) -> tuple[str, str]:
 
 
 def controls(p: Patcher, send: str, receiver: str, load: str) -> dict[str, str]:
-    """Ports, instruments, parts, delta1, delta2, temperature, chord channel and offset."""
+    """Ports, instruments, parts, delta1, delta2, temperature, the chord clip, the feel controls, the part."""
     ids: dict[str, str] = {}
     p.comment(1200, 500, "Sideman", 80, present=[4, 2, 80, 18])
     agent_port = p.parameter("live.numbox", 1200, 540, [4, 22, 56, 15], "Agent port", 1, 1, 65535, AGENT_PORT)
