@@ -779,10 +779,23 @@ def schedule_hold(c: Canvas, col: Column[Box], okroute: Box) -> Box:
     col.comment("held while stopped: judged again at play", width=40)
     split = col.obj("list split 6")
     c.connect(okroute, split, 2)
+    tb = col.obj("t l b")
+    c.connect(split, tb)
+    vbpm = col.beside(60).obj("v $0-bpm")
+    c.connect(tb, vbpm, 1)
+    app = col.skip().obj("list append")
+    c.connect(vbpm, app, 0, 1)
+    c.connect(tb, app, 0)
+    # the judge gave the duration in ms: back to beats, as the agent sent it
+    beats = col.obj("expr $f1; $f2; $f3; $f4; $f5 * $f7 / 60000; $f6", rows=4)
+    c.connect(app, beats)
+    pk = col.obj("pack f f f f f f")
+    for i in range(6):
+        c.connect(beats, pk, i, i)
     add = col.obj("list prepend add")
     trim = col.obj("list trim")
     held = col.obj("textfile", rows=4 / 3)
-    c.chain(split, add, trim, held)
+    c.chain(pk, add, trim, held)
     rrel = col.obj("r $0-release")
     trel = col.obj("t b b b")
     g = col.grid(col_px=60)
@@ -835,7 +848,7 @@ def schedule(p: Canvas) -> None:
     schedule_cancel(c, Column(c, 700, 60), svp, nout, pk3, tdec)
     for i, name in enumerate(("cancel", "played", "key")):
         c.obj(700, 450 + 30 * i, f"array define $0-{name} {CANCEL_SLOTS}")
-    held = schedule_hold(c, Column(c, 1080, 450), okroute)
+    held = schedule_hold(c, Column(c, 1080, 400), okroute)
     schedule_silence(c, Column(c, 700, 560), pipe, mk, held)
 
 
