@@ -179,10 +179,11 @@ def test_pd_plays_along_with_the_agent(capsys: pytest.CaptureFixture[str]) -> No
 
     # notes arrived, ahead of their beats, and were played at their beats on Pd's transport
     assert len(received) >= 8 * n_bars, f"only {len(received)} notes received:\n{out}"
-    leads = [r.lead_ms for r in received if r.ok == 1]
+    held = {r.id for r in received if r.ok == 2}  # sent before play: held, then judged again at play
+    leads = [r.lead_ms for r in received if r.ok == 1 and r.id not in held]
     assert all(r.ok for r in received), [r for r in received if not r.ok]
     assert min(leads) > 0, f"a note arrived after its beat: {min(leads):.1f} ms"
-    assert all(r.lead_ms >= 0 for r in received if r.ok == 2)  # held while stopped: at or after the beat now
+    assert all(r.lead_ms >= 0 for r in received if r.id in held)  # at or after the beat where play starts
     by_id = {r.id: r for r in received}
     assert {p.id for p in played} <= set(by_id)
     assert all(abs(p.now - p.beat) < 0.01 for p in played), [p for p in played if abs(p.now - p.beat) >= 0.01]
@@ -298,10 +299,10 @@ loop 0 {loop}, locate 0, activity 7, octave bass 9, velocity comp 0.1, activity 
 
 
 def passes(played: list[Played]) -> list[list[Played]]:
-    """The played notes split where the patch's beat went back (a wrap), in the order they sounded."""
+    """The played notes split where their beats go back (a wrap), in the order they sounded."""
     out: list[list[Played]] = [[]]
     for p in played:
-        if out[-1] and p.now < out[-1][-1].now - 0.5:
+        if out[-1] and p.beat < out[-1][-1].beat - 0.5:
             out.append([])
         out[-1].append(p)
     return out
@@ -339,7 +340,9 @@ def test_pd_plays_from_the_downbeat_and_through_the_loop(tmp_path: Path, capsys:
     late = [r for r in received if r.ok == 0 and r.beat < FEEL_LOOP_BEATS]
     assert not late, late
     assert all(p.beat < FEEL_LOOP_BEATS for p in played), "a note past the loop end sounded"
-    assert all(abs(p.now - p.beat) < 0.01 for p in played), [p for p in played if abs(p.now - p.beat) >= 0.01]
+    # on its beat, modulo the loop (Pd prints 6 digits: 7.999999 shows as 8)
+    off = [p for p in played if min((p.now - p.beat) % FEEL_LOOP_BEATS, (p.beat - p.now) % FEEL_LOOP_BEATS) >= 0.01]
+    assert not off, off
     runs = passes(played)
     assert len(runs) >= FEEL_PASSES - 1, [[p.beat for p in r] for r in runs]
     first_beat = [sum(1 for p in r if p.beat < 1) for r in runs[:FEEL_PASSES - 1]]

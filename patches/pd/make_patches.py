@@ -27,7 +27,9 @@ __all__ = ["help_patch", "selftest", "sideman"]
 
 SELFTEST_CHORDS = [(0, 4, "C"), (4, 4, "Am"), (8, 4, "F"), (12, 4, "G"), (16, 4, "C"), (20, 4, "Am"),
                    (24, 4, "Dm7"), (28, 4, "G7")]
-SELFTEST_CHANGE = (13.25, 14, 2, "Eb")  # at beat 13.25 the chord of beats 14-16 changes: the agent replans
+# at beat 13.75 the chord of beats 14-16 changes: the agent, which sends notes ~60-200 ms ahead, has sent
+# beat 14's notes (62 ms ahead at 240 bpm) and withdraws them with /note/cancel
+SELFTEST_CHANGE = (13.75, 14, 2, "Eb")
 SELFTEST_MELODY = [72, 76, 79, 76, 72, 69, 76, 72, 77, 72, 69, 72, 71, 74, 79, 74,
                    76, 79, 84, 79, 81, 76, 72, 76, 74, 77, 81, 77, 79, 77, 74, 71]  # one per beat
 SELFTEST_BPM = 240
