@@ -230,7 +230,7 @@ class ModelGenerator:
     def _add_controls(self, window: Window, context: GenerationContext, end_beat: float) -> None:
         origin, delay = window.origin, window.delay
         horizon = end_beat + self.timing.delta1_beats
-        anticipation = round(self.timing.delta1_beats * V.TICKS_PER_BEAT)
+        anticipation = beat_to_tick(self.timing.delta1_beats)
         for span in context.chords:
             if span.end_beat <= origin or span.beat >= horizon:
                 continue
