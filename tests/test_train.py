@@ -11,7 +11,8 @@ import torch
 from agent.cli import main
 from agent.model.anticipation import TimingSettings
 from agent.model.checkpoint import load_checkpoint
-from agent.training.datasets import Song, load_corpus
+from agent.music.events import Song
+from agent.training.datasets import load_corpus
 from agent.training.options import TrainSettings
 from agent.training.train import PRESETS, Trainer, is_heldout, split
 

@@ -23,9 +23,10 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from agent.compose.piece import Piece, TrackRequest, parse_bars, parse_part
+from agent.compose.piece import Piece, TrackRequest, parse_bars
 from agent.errors import CompositionError
 from agent.live.generator import SamplingParams
+from agent.music.events import parse_part
 
 if TYPE_CHECKING:
     from agent.compose.session import CompositionSession, Version
@@ -59,7 +60,10 @@ def track_requests(raw: Sequence[dict[str, Any]] | None) -> list[TrackRequest]:
         if not group["bars"]:
             raise CompositionError(f"--track {group['track']}: give the bars to fill, e.g. --bars 5-8")
         bars = tuple(span for text in group["bars"] for span in parse_bars(text))
-        part = parse_part(group["part"]) if group.get("part") else None
+        try:
+            part = parse_part(group["part"]) if group.get("part") else None
+        except ValueError as exc:
+            raise CompositionError(f"--part: {exc}") from exc
         requests.append(TrackRequest(group["track"], bars, group.get("instrument"), part, group["new"]))
     return requests
 

@@ -44,8 +44,8 @@ from agent.model.anticipation import TimingSettings
 from agent.model.network import MusicTransformer
 from agent.music.chord_recog import recognise_chords
 from agent.music.chords import NUM_CHORD_IDS, chord_id
-from agent.music.events import Note
-from agent.training.datasets import Song, load_corpus
+from agent.music.events import Note, Song
+from agent.training.datasets import load_corpus
 from agent.training.train import split
 
 log = logging.getLogger("sideman.compose_eval")

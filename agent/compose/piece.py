@@ -24,17 +24,16 @@ from pathlib import Path
 import mido
 
 from agent.errors import CompositionError
-from agent.live.session import part_for_program
 from agent.music.chord_recog import recognise_chords
-from agent.music.events import AGENT_PARTS, ChordSpan, Note, Part
-from agent.training.datasets import (
+from agent.music.events import AGENT_PARTS, ChordSpan, Note, Part, Song, part_for_program
+from agent.music.midi_files import (
     RawTrack,
-    Song,
     guess_part,
     median_tempo,
     meter_bars,
     pick_lead,
     read_midi,
+    sort_notes,
     split_bass,
     track_notes,
 )
@@ -129,10 +128,6 @@ class Piece:
 
     def add_track(self, track: Track) -> Piece:
         return dataclasses.replace(self, tracks=self.tracks + (track,))
-
-
-def sort_notes(notes: Iterable[Note]) -> tuple[Note, ...]:
-    return tuple(sorted(notes, key=lambda n: (n.beat, n.pitch, n.part)))
 
 
 def outside(notes: Iterable[Note], start_beat: float, end_beat: float) -> list[Note]:
@@ -347,13 +342,6 @@ def parse_bars(text: str) -> tuple[tuple[int, int], ...]:
             raise CompositionError(f"bars {text!r}: expected A-B with 1-based bar numbers, e.g. 5-8 or 3 or 1-2,9-12")
         spans.append((int(first), int(last) if sep else int(first)))
     return tuple(spans)
-
-
-def parse_part(text: str) -> Part:
-    names = [p.name.lower() for p in AGENT_PARTS]
-    if text.lower() not in names:
-        raise CompositionError(f"part {text!r}: allowed {', '.join(names)}")
-    return Part[text.upper()]
 
 
 def _free_channel(piece: Piece) -> int:

@@ -18,11 +18,10 @@ from agent.compose.piece import DRUM_CHANNEL, Piece, Region, Track, as_parts, me
 from agent.compose.session import CompositionSession, Mark
 from agent.errors import ChordError, CompositionError
 from agent.live.generator import SamplingParams
-from agent.live.session import part_for_program
 from agent.model.anticipation import TimingSettings
 from agent.model.network import MusicTransformer
 from agent.music.chords import parse_symbol
-from agent.music.events import ChordSpan, Note, Part
+from agent.music.events import ChordSpan, Note, Part, part_for_program
 from agent.wire.compose_osc import (
     Begin,
     ChordIn,

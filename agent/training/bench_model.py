@@ -27,7 +27,7 @@ from agent.model.engine import limit_threads
 from agent.model.live import ModelGenerator
 from agent.model.network import MusicTransformer
 from agent.music.chords import parse_symbol
-from agent.music.events import ChordSpan, Note, Part
+from agent.music.events import ChordSpan, Note, Part, parse_parts
 from agent.training.options import add_bench_model_arguments
 
 PROGRESSION = ["C", "Am7", "Dm7", "G7", "Em7", "A7", "Dm7", "G7", "F", "Fm6", "Em7", "A7", "Dm7", "G7", "C", "C"]
@@ -100,7 +100,7 @@ def run(args: argparse.Namespace) -> int:
     """Print the figures; returns the exit code."""
     limit_threads(args.threads)
     model, timing, _ = load_checkpoint(args.model)
-    parts = tuple(Part[p.strip().upper()] for p in args.parts.split(","))
+    parts = parse_parts(args.parts)
     pieces: list[Piece | None] = [None]
     if args.data is not None:
         pieces = list(heldout_pieces(args.data, args.cache, args.songs, args.beats))

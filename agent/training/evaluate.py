@@ -32,8 +32,8 @@ from agent.model.engine import limit_threads
 from agent.model.live import ModelGenerator
 from agent.model.network import MusicTransformer
 from agent.music import measures as M
-from agent.music.events import Note, Part
-from agent.training.datasets import Song, load_corpus
+from agent.music.events import Note, Part, Song
+from agent.training.datasets import load_corpus
 from agent.training.examples import build_example
 from agent.training.options import add_eval_arguments
 from agent.training.train import collate, split

@@ -29,8 +29,7 @@ from agent.model import vocab as V
 from agent.model.anticipation import Item, TimingSettings, interleave
 from agent.model.tokens import beat_ticks, chord_item, chord_timeline, encode, header, note_item
 from agent.music.chords import Chord
-from agent.music.events import ChordSpan, Note, Part
-from agent.training.datasets import Song
+from agent.music.events import ChordSpan, Note, Part, Song
 
 HUMAN_WEIGHTS = {Part.LEAD: 0.65, Part.COUNTER: 0.1, Part.COMP: 0.2, Part.BASS: 0.05}
 COMPOSE_SHARE = 0.3  # share of compose-mode examples

@@ -31,7 +31,8 @@ from agent.model import vocab as V
 from agent.model.anticipation import TimingSettings
 from agent.model.checkpoint import save_checkpoint
 from agent.model.network import ModelConfig, MusicTransformer
-from agent.training.datasets import Song, load_corpus
+from agent.music.events import Song
+from agent.training.datasets import load_corpus
 from agent.training.examples import Example, build_example
 from agent.training.options import TrainSettings, add_train_arguments
 
