@@ -33,9 +33,9 @@ from typing import Any
 
 import numpy as np
 
-from agent.compose.cli import add_compose_eval_arguments
 from agent.compose.feedback import LearnerSettings
 from agent.compose.infill import Infiller
+from agent.compose.options import add_compose_eval_arguments
 from agent.compose.piece import Piece, Region, inside, piece_from_song
 from agent.compose.simulated_user import FeedbackResult, feedback_test, summarise_feedback
 from agent.live.generator import SamplingParams

@@ -25,7 +25,7 @@ from typing import Any
 
 from agent.config import ClockSourceConfig
 from agent.errors import LinkError
-from agent.io.clock_source import Emit
+from agent.wire.mqtt import Emit
 from agent.wire.osc import Play, Playhead, Stop, Tempo
 
 log = logging.getLogger(__name__)

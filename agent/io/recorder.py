@@ -32,10 +32,10 @@ import mido
 
 from agent.config import PART_NAMES, Config
 from agent.live.clock import Clock
-from agent.live.ensemble import EnsembleIn
 from agent.live.ring import ChordTrack
 from agent.music.chords import parse_symbol
 from agent.music.events import ChordSpan
+from agent.wire.mqtt import EnsembleIn
 from agent.wire.osc import (
     AllNotesOff,
     ChordIn,

@@ -30,9 +30,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from agent.errors import ConfigError, OscError
-from agent.live.ensemble import EnsembleIn
 from agent.metrics import Counters
 from agent.wire import compose_osc
+from agent.wire.mqtt import EnsembleIn
 from agent.wire.osc import INBOUND, Addressed, InMessage, Message, decode, encode
 
 log = logging.getLogger(__name__)

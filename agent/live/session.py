@@ -17,7 +17,7 @@ from typing import Any
 
 from agent.config import PART_NAMES, Config, TimingConfig
 from agent.live.clock import Clock, ClockEvent
-from agent.live.ensemble import EnsembleBuffer, EnsembleCancel, EnsembleIn, EnsembleNotes, EnsembleSilence
+from agent.live.ensemble import EnsembleBuffer
 from agent.live.generator import GenerationContext, Generator, SamplingParams
 from agent.live.ring import ChordTrack, NoteRing
 from agent.live.scheduler import (
@@ -34,6 +34,7 @@ from agent.live.timing import plan as plan_timing
 from agent.metrics import Counters, RateLimiter
 from agent.music.chords import parse_symbol
 from agent.music.events import ChordSpan, Note, Part, parse_parts, part_for_program
+from agent.wire.mqtt import EnsembleCancel, EnsembleIn, EnsembleNotes, EnsembleSilence
 from agent.wire.osc import (
     Addressed,
     AllNotesOff,

@@ -49,7 +49,6 @@ QUALITY_COUNTS: dict[str, int] = {
 }
 
 
-
 def _templates() -> np.ndarray:
     """(12 * len(QUALITIES), 12) chord-tone masks, row = root * len(QUALITIES) + quality index."""
     masks = np.zeros((12 * len(QUALITIES), 12))

@@ -26,9 +26,7 @@ from agent.music.events import Note, Part
 GRID = 12  # grid steps per beat: 1/12 beat holds sixteenths and eighth-note triplets
 
 
-
 BASS_MAX_PITCH = 60  # a PIANO onset group's lowest note is bass only below middle C
-
 
 
 @dataclass(frozen=True)
@@ -42,7 +40,6 @@ class RawNote:
     channel: int
 
 
-
 @dataclass(frozen=True)
 class RawTrack:
     """One MIDI track's name, first program number (or None) and notes."""
@@ -52,14 +49,12 @@ class RawTrack:
     notes: tuple[RawNote, ...]
 
 
-
 def read_midi(path: Path) -> mido.MidiFile:
     """Open a MIDI file; raise DataError naming the file when it cannot be parsed."""
     try:
         return mido.MidiFile(path, clip=True)
     except (OSError, EOFError, ValueError, KeyError, IndexError, TypeError) as exc:
         raise DataError(f"{path}: not a readable MIDI file ({type(exc).__name__}: {exc})") from exc
-
 
 
 def track_notes(track: mido.MidiTrack) -> RawTrack:
@@ -80,7 +75,6 @@ def track_notes(track: mido.MidiTrack) -> RawTrack:
     return RawTrack(track.name.strip(), program, tuple(sorted(notes, key=lambda n: (n.start_tick, n.pitch))))
 
 
-
 def meta_events(midi: mido.MidiFile, kind: str) -> list[tuple[int, mido.MetaMessage]]:
     """(absolute tick, message) for every meta message of type `kind`, in tick order, across tracks."""
     found = []
@@ -91,7 +85,6 @@ def meta_events(midi: mido.MidiFile, kind: str) -> list[tuple[int, mido.MetaMess
             if msg.type == kind:
                 found.append((tick, msg))
     return sorted(found, key=lambda item: item[0])
-
 
 
 def ticks_to_seconds(ticks: np.ndarray, midi: mido.MidiFile) -> np.ndarray:
@@ -111,7 +104,6 @@ def ticks_to_seconds(ticks: np.ndarray, midi: mido.MidiFile) -> np.ndarray:
     return secs
 
 
-
 def seconds_to_beats(seconds: np.ndarray, beat_secs: np.ndarray) -> np.ndarray:
     """Piecewise-linear map from seconds to beats (beat i at beat_secs[i]), linear outside the range."""
     beats: np.ndarray = np.interp(seconds, beat_secs, np.arange(len(beat_secs), dtype=float))
@@ -123,11 +115,9 @@ def seconds_to_beats(seconds: np.ndarray, beat_secs: np.ndarray) -> np.ndarray:
     return beats
 
 
-
 def quantise(beat: float) -> float:
     """Round a time in beats to the 1/12-beat grid."""
     return round(beat * GRID) / GRID
-
 
 
 def make_note(start_beat: float, end_beat: float, pitch: int, velocity: int, part: Part) -> Note:
@@ -137,11 +127,9 @@ def make_note(start_beat: float, end_beat: float, pitch: int, velocity: int, par
     return Note(onset, round(dur * GRID) / GRID, pitch, max(1, min(127, velocity)), part)
 
 
-
 def sort_notes(notes: Iterable[Note]) -> tuple[Note, ...]:
     """Notes sorted by (beat, pitch, part)."""
     return tuple(sorted(notes, key=lambda n: (n.beat, n.pitch, n.part)))
-
 
 
 def onset_groups(notes: Sequence[Note]) -> list[list[Note]]:
@@ -152,11 +140,9 @@ def onset_groups(notes: Sequence[Note]) -> list[list[Note]]:
     return [sorted(groups[beat], key=lambda n: n.pitch) for beat in sorted(groups)]
 
 
-
 def retag(note: Note, part: Part, pitch: int | None = None) -> Note:
     """The same note with another part (and optionally another pitch)."""
     return Note(note.beat, note.dur_beats, note.pitch if pitch is None else pitch, note.velocity, part)
-
 
 
 def split_bass(notes: Sequence[Note]) -> list[Note]:
@@ -179,7 +165,6 @@ def split_bass(notes: Sequence[Note]) -> list[Note]:
     return out
 
 
-
 def meter_bars(midi: mido.MidiFile, end_beat: float) -> tuple[tuple[float, ...], tuple[int, int]]:
     """Downbeats from the time-signature map, bars laid from beat 0 (4/4 if none), and the commonest meter.
 
@@ -200,7 +185,6 @@ def meter_bars(midi: mido.MidiFile, end_beat: float) -> tuple[tuple[float, ...],
     return tuple(sorted(set(downbeats))), meters.most_common(1)[0][0] if meters else (4, 4)
 
 
-
 def extend_downbeats(downbeats: Sequence[float], bar_beats: float, end_beat: float) -> tuple[float, ...]:
     """Downbeats extended by whole bars back towards beat 0 and forward to cover `end_beat`."""
     out = list(downbeats)
@@ -211,12 +195,10 @@ def extend_downbeats(downbeats: Sequence[float], bar_beats: float, end_beat: flo
     return tuple(out)
 
 
-
 def median_tempo(midi: mido.MidiFile) -> float:
     """Median of the file's set_tempo values in bpm (120 when there are none)."""
     tempos = [mido.tempo2bpm(msg.tempo) for _, msg in meta_events(midi, "set_tempo")]
     return float(statistics.median(tempos)) if tempos else 120.0
-
 
 
 def beat_notes(track: RawTrack, ticks_per_beat: int, part: Part) -> list[Note]:
@@ -225,17 +207,14 @@ def beat_notes(track: RawTrack, ticks_per_beat: int, part: Part) -> list[Note]:
             for n in track.notes]
 
 
-
 def mean_polyphony(track: RawTrack) -> float:
     """Notes per distinct onset tick (1.0 for a monophonic line, about 3 for block triads)."""
     onsets = {n.start_tick for n in track.notes}
     return len(track.notes) / len(onsets) if onsets else 0.0
 
 
-
 _NAME_PARTS = (("bass", Part.BASS), ("melody", Part.LEAD), ("lead", Part.LEAD), ("vocal", Part.LEAD),
                ("voice", Part.LEAD), ("bridge", Part.COUNTER), ("counter", Part.COUNTER))
-
 
 
 def guess_part(track: RawTrack, lead_track: RawTrack | None) -> Part:
@@ -253,7 +232,6 @@ def guess_part(track: RawTrack, lead_track: RawTrack | None) -> Part:
     if mean_polyphony(track) < 1.3:
         return Part.BASS if centre < 55 else Part.COUNTER
     return Part.COMP
-
 
 
 def pick_lead(tracks: Sequence[RawTrack]) -> RawTrack | None:

@@ -31,7 +31,6 @@ def evaluate(data_dir: Path, songs: int, per_bar: int = 2) -> tuple[float, float
     return float(counts[1] / counts[0]), float(counts[2] / counts[0])
 
 
-
 def main(argv: Sequence[str] | None = None) -> None:
     """`python -m agent.training.chord_accuracy DATA_DIR [--songs N] [--per-bar K]`: print accuracy on POP909."""
     parser = argparse.ArgumentParser(description=main.__doc__)
