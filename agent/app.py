@@ -52,7 +52,7 @@ from agent.wire.osc import (
     Status,
 )
 
-log = logging.getLogger(__name__)
+log = logging.getLogger("sideman.app")
 _BATCH = 256  # input messages applied per wake of the input task before yielding to the loop
 # Input that never moves a deadline by more than drift: it does not wake the scheduler task (a
 # /playhead that syncs or jumps returns effects, and those do).

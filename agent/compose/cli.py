@@ -32,7 +32,7 @@ from agent.music.events import parse_part
 if TYPE_CHECKING:
     from agent.compose.session import CompositionSession, Version
 
-log = logging.getLogger("sideman.compose")
+log = logging.getLogger("sideman.compose.cli")
 
 class _Request(argparse.Action):
     """`--track` / `--new-track` open a request; `--bars`, `--instrument`, `--part` fill the latest."""

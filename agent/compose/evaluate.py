@@ -48,7 +48,7 @@ from agent.music.events import Note, Song
 from agent.training.datasets import load_corpus
 from agent.training.train import split
 
-log = logging.getLogger("sideman.compose_eval")
+log = logging.getLogger("sideman.compose.evaluate")
 
 FIGURES = ("PD_p", "PD_f", "DD_p", "DD_f", "CD_p", "CD_f")
 PAPER_ROW = {"PD_p": 0.83, "PD_f": 0.78, "DD_p": 0.80, "DD_f": 0.81, "CD_p": 0.83, "CD_f": 0.88}  # CMI on Bread

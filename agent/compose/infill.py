@@ -49,7 +49,7 @@ from agent.model.tokens import (
 )
 from agent.music.events import ChordSpan, Note
 
-log = logging.getLogger("sideman.infill")
+log = logging.getLogger("sideman.compose.infill")
 
 HISTORY_BEATS = 16.0  # past music a window opens with, when it fits
 RESERVE_TOKENS = 150  # room a window must leave for writing when it opens (about 50 notes and controls)

@@ -41,7 +41,7 @@ from agent.wire.compose_osc import (
     Undo,
 )
 
-log = logging.getLogger("sideman.compose_osc")
+log = logging.getLogger("sideman.compose.service")
 
 _CHANNELS = tuple(c for c in range(16) if c != DRUM_CHANNEL)  # pitched tracks' MIDI channels (not on the wire)
 

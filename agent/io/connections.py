@@ -37,7 +37,7 @@ from agent.live.clock import Clock
 from agent.wire.mqtt import Emit, EnsembleIn
 from agent.wire.osc import AllNotesOff, InMessage, Message, OutMessage
 
-log = logging.getLogger(__name__)
+log = logging.getLogger("sideman.io.connections")
 
 _WRITE_TIMEOUT_S = 10.0  # at shutdown, wait this long for the last take to be on disk
 

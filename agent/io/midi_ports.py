@@ -36,7 +36,7 @@ from agent.metrics import Histogram
 from agent.wire.mqtt import Emit
 from agent.wire.osc import AllNotesOff, Message, NoteCancel, NoteOff, NoteOn, NoteOut
 
-log = logging.getLogger(__name__)
+log = logging.getLogger("sideman.io.midi_ports")
 
 _LATE_S = 0.1  # a note-on due longer ago than this is dropped (counted), not played late
 _ALL_NOTES_OFF = 123  # MIDI control change: all notes off

@@ -32,7 +32,7 @@ from agent.errors import ConfigError
 from agent.wire.mqtt import Emit, Topics, decode, encode, offline_status
 from agent.wire.osc import OutMessage
 
-log = logging.getLogger(__name__)
+log = logging.getLogger("sideman.io.mqtt")
 
 _FLUSH_TIMEOUT_S = 1.0
 

@@ -63,7 +63,7 @@ from agent.wire.osc import (
     TimeSig,
 )
 
-log = logging.getLogger(__name__)
+log = logging.getLogger("sideman.live.session")
 
 Effect = OutMessage | Addressed | Generate | ResetGenerator
 TimingCheck = Callable[[TimingConfig], "str | None"]  # the timing asked for -> why the model can't, or None

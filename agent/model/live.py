@@ -38,7 +38,7 @@ from agent.model.tokens import ChordTimeline, chord_item, chord_timeline, encode
 from agent.model.tokens import beat_ticks as beat_to_tick
 from agent.music.events import ChordSpan, Note, Part
 
-log = logging.getLogger("sideman.model")
+log = logging.getLogger("sideman.model.live")
 
 RESERVE_TOKENS = 120  # room kept free in the window for one chunk (about 40 notes and controls)
 HISTORY_BEATS = 8.0  # music kept before the chunk when the window is rebuilt

@@ -60,7 +60,7 @@ from agent.music.midi_files import (
     track_notes,
 )
 
-log = logging.getLogger(__name__)
+log = logging.getLogger("sideman.training.datasets")
 
 CACHE_VERSION = "sideman-corpus-1"  # bump when loading rules change: old caches are then ignored
 NOTTINGHAM_BASS_MAX = 55  # Nottingham chord roots above this drop an octave to sound like a bass

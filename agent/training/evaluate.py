@@ -38,7 +38,7 @@ from agent.training.examples import build_example
 from agent.training.options import add_eval_arguments
 from agent.training.train import collate, split
 
-log = logging.getLogger("sideman.eval")
+log = logging.getLogger("sideman.training.evaluate")
 DEFAULT_PARTS = (Part.COMP, Part.BASS)
 
 

@@ -36,7 +36,7 @@ from agent.training.datasets import load_corpus
 from agent.training.examples import Example, build_example
 from agent.training.options import TrainSettings, add_train_arguments
 
-log = logging.getLogger("sideman.train")
+log = logging.getLogger("sideman.training.train")
 
 # The default size is chosen for the live speed target (issue 6: >= 300 notes/s on 2 CPU cores):
 # decoding one token at batch 1 streams every weight from memory, so time per token follows the
