@@ -35,7 +35,6 @@ import numpy as np
 
 from agent.compose.feedback import LearnerSettings
 from agent.compose.infill import Infiller
-from agent.compose.options import add_compose_eval_arguments
 from agent.compose.piece import Piece, Region, inside, piece_from_song
 from agent.compose.simulated_user import FeedbackResult, feedback_test, summarise_feedback
 from agent.live.generator import SamplingParams
@@ -320,18 +319,3 @@ def write_report(folder: Path, result: dict[str, object], cases: Sequence[Case])
     from agent.compose.report import write
 
     write(folder, result, format_result(result), cases)
-
-
-def add_arguments(parser: argparse.ArgumentParser) -> None:
-    add_compose_eval_arguments(parser)
-
-
-def main(argv: Sequence[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="sideman compose-eval", description=__doc__.splitlines()[0])
-    add_arguments(parser)
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
-    return run(parser.parse_args(argv))
-
-
-if __name__ == "__main__":
-    raise SystemExit(main())

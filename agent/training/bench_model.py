@@ -14,7 +14,6 @@ ratio. A benchmark, not a test: figures depend on the machine and its load.
 from __future__ import annotations
 
 import argparse
-import logging
 import statistics
 import time
 from collections.abc import Sequence
@@ -28,7 +27,6 @@ from agent.model.live import ModelGenerator
 from agent.model.network import MusicTransformer
 from agent.music.chords import parse_symbol
 from agent.music.events import ChordSpan, Note, Part, parse_parts
-from agent.training.options import add_bench_model_arguments
 
 PROGRESSION = ["C", "Am7", "Dm7", "G7", "Em7", "A7", "Dm7", "G7", "F", "Fm6", "Em7", "A7", "Dm7", "G7", "C", "C"]
 
@@ -129,14 +127,3 @@ def run(args: argparse.Namespace) -> int:
     else:
         print("speed-up of the cache: none measured (the baseline played no notes; give it more --baseline-beats)")
     return 0
-
-
-def main(argv: Sequence[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="sideman bench-model", description=__doc__.splitlines()[0])
-    add_bench_model_arguments(parser)
-    logging.basicConfig(level=logging.WARNING)
-    return run(parser.parse_args(argv))
-
-
-if __name__ == "__main__":
-    raise SystemExit(main())

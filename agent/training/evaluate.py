@@ -35,7 +35,6 @@ from agent.music import measures as M
 from agent.music.events import Note, Part, Song
 from agent.training.datasets import load_corpus
 from agent.training.examples import build_example
-from agent.training.options import add_eval_arguments
 from agent.training.train import collate, split
 
 log = logging.getLogger("sideman.training.evaluate")
@@ -225,14 +224,3 @@ def run_from_args(args: argparse.Namespace) -> int:
     print(format_table(result))
     print(f"report: {args.report / 'README.md'}")
     return 0
-
-
-def main(argv: Sequence[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="sideman eval", description=__doc__.splitlines()[0])
-    add_eval_arguments(parser)
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
-    return run_from_args(parser.parse_args(argv))
-
-
-if __name__ == "__main__":
-    raise SystemExit(main())
