@@ -2,10 +2,10 @@
 
 Composition mode (issue 4) works on tracks, not on the model's parts: a songwriter's MIDI file has
 tracks (each with a name, a General MIDI program and a channel); some have empty stretches to fill.
-Every track plays as one of the model's parts when it is context (`agent.training.datasets.guess_part`: by
+Every track plays as one of the model's parts when it is context (`agent.music.midi_files.guess_part`: by
 name, bass programs, range and polyphony, a keyboard track's lowest voice as bass, exactly as the
 training data was made), and a track to fill plays as the part its requested program asks for
-(`agent.live.session.part_for_program`, the rule of the OSC contract's `/agent/instruments`).
+(`agent.music.events.part_for_program`, the rule of the OSC contract's `/agent/instruments`).
 
 Times are beats (ticks / ticks_per_beat), kept exact: writing a piece back puts every note that was
 not regenerated on its original tick. `write_midi` copies the input file and replaces only the note
@@ -308,7 +308,7 @@ def write_midi(piece: Piece, path: Path, template: bytes | None, changed: Iterab
 
 
 def piece_from_song(song: Song) -> Piece:
-    """A `agent.training.datasets.Song` as a piece with one track per part (the evaluation's held-out songs)."""
+    """A `agent.music.events.Song` as a piece with one track per part (the evaluation's held-out songs)."""
     programs = {Part.LEAD: 73, Part.COUNTER: 48, Part.COMP: 0, Part.BASS: 33}
     tracks = []
     for part in AGENT_PARTS:
