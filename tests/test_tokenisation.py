@@ -109,7 +109,6 @@ def test_live_stream_equals_the_training_stream(data: st.DataObject, parts: list
                                        if d >= timing.delay_for(chunk_beats, lead_beats)]), "delay")  # type: ignore[operator]
     script = Script(own)
     generator = ModelGenerator(tiny(), timing)
-    generator.delay_ticks = delay
     with pytest.MonkeyPatch.context() as patch:
         patch.setattr(live, "sample_index", script.sample_index)
         patch.setattr(live, "sample_event", script.sample_event)
@@ -119,7 +118,7 @@ def test_live_stream_equals_the_training_stream(data: st.DataObject, parts: list
             ctx = GenerationContext(
                 playhead_beat=playhead, tempo_bpm=120.0, meter=(4, 4), chords=chords,
                 human=tuple(n for n in human if n.beat <= playhead), own=tuple(played), parts=tuple(parts),
-                params=SamplingParams(seed=0))
+                params=SamplingParams(seed=0), human_delay_ticks=delay)
             played += generator.generate(ctx, float(h), float(h + chunk_beats))
     assert generator.rebuilds == 1 and generator._window is not None and generator._window.origin == 0.0
     assert sorted(played, key=order) == sorted(own, key=order)  # the script played it all
