@@ -32,7 +32,6 @@ from agent.errors import ModelError, OscError, SidemanError
 from agent.io.connections import Connections, MidiPorts
 from agent.io.server import OscServer, Received, Sender, open_server
 from agent.live.clock import Clock
-from agent.live.ensemble import EnsembleIn
 from agent.live.fallback import FallbackGenerator
 from agent.live.generator import Generator
 from agent.live.scheduler import Generate, ResetGenerator
@@ -40,6 +39,7 @@ from agent.live.session import Effect, Session
 from agent.metrics import Counters, Histogram
 from agent.music.events import Note
 from agent.wire.compose_osc import INBOUND_TYPES as COMPOSE_INBOUND
+from agent.wire.mqtt import EnsembleIn
 from agent.wire.osc import (
     Addressed,
     AllNotesOff,
@@ -52,7 +52,7 @@ from agent.wire.osc import (
     Status,
 )
 
-log = logging.getLogger(__name__)
+log = logging.getLogger("sideman.app")
 _BATCH = 256  # input messages applied per wake of the input task before yielding to the loop
 # Input that never moves a deadline by more than drift: it does not wake the scheduler task (a
 # /playhead that syncs or jumps returns effects, and those do).

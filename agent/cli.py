@@ -305,7 +305,7 @@ def _regenerate(parser: argparse.ArgumentParser) -> Handler:
 
 @subcommand("compose-eval", "evaluate composition mode on held-out songs: infill overlaps, simulated user")
 def _compose_eval(parser: argparse.ArgumentParser) -> Handler:
-    from agent.compose.cli import add_compose_eval_arguments
+    from agent.compose.options import add_compose_eval_arguments
 
     add_compose_eval_arguments(parser)
 

@@ -8,10 +8,10 @@ from pathlib import Path
 import pytest
 import torch
 
+from agent import cli
 from agent.model.anticipation import TimingSettings
 from agent.model.checkpoint import save_checkpoint
 from agent.model.network import ModelConfig, MusicTransformer
-from agent.training import bench_model
 
 
 def test_bench_model_prints_cached_runs_the_baseline_and_the_ratio(tmp_path: Path,
@@ -22,7 +22,9 @@ def test_bench_model_prints_cached_runs_the_baseline_and_the_ratio(tmp_path: Pat
     with torch.no_grad():
         model.rel_time.bias[1:7] = 10.0  # random weights pick any time in 64 beats: make it play soon
     save_checkpoint(path, model, TimingSettings(), {"step": 1})
-    assert bench_model.main(["--model", str(path), "--beats", "8", "--baseline-beats", "4", "--repeats", "2"]) == 0
+    with pytest.raises(SystemExit) as exit_code:
+        cli.main(["bench-model", "--model", str(path), "--beats", "8", "--baseline-beats", "4", "--repeats", "2"])
+    assert exit_code.value.code == 0
     out = capsys.readouterr().out
     runs = re.findall(r"cached   : run \d: (\d+) notes in 8 beats, .* (\d+) windows encoded", out)
     assert len(runs) == 2 and runs[0] == runs[1] and int(runs[0][0]) > 0, out  # fixed seed: the same music

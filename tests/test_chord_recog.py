@@ -1,4 +1,5 @@
-"""Tests for agent.music.chord_recog: synthetic block chords and accuracy against POP909 annotations."""
+"""Tests for agent.music.chord_recog: synthetic block chords, the block-chord matcher, and accuracy against
+POP909 annotations (agent.training.chord_accuracy)."""
 
 from __future__ import annotations
 
@@ -9,13 +10,14 @@ import pytest
 from agent.music.chord_recog import (
     beat_accuracy,
     best_chord,
-    evaluate,
+    match_chord,
     pitch_weights,
     recognise_chords,
     windows,
 )
-from agent.music.chords import Chord, parse_symbol
+from agent.music.chords import QUALITIES, QUALITY_NAMES, Chord, parse_symbol
 from agent.music.events import ChordSpan, Note, Part
+from agent.training.chord_accuracy import evaluate
 
 DATA = Path(__file__).resolve().parents[1].parent / "shared" / "data"
 
@@ -66,3 +68,21 @@ def test_accuracy_on_real_pop909_songs() -> None:
     root, full = evaluate(DATA, songs=10)
     assert root > 0.9  # measured 0.950 on these 10 songs
     assert full > 0.85  # measured 0.908
+
+
+def _overlap_rule(pitch_classes: frozenset[int]) -> Chord | None:
+    """The block-chord rule spelled out: exact template first, then shared minus differing tones, then
+    the earlier quality, then the lower root."""
+    keys = {}
+    for q, name in enumerate(QUALITY_NAMES):
+        for root in range(12):
+            tones = frozenset((root + i) % 12 for i in QUALITIES[name])
+            keys[Chord(root, name)] = (tones == pitch_classes, len(tones & pitch_classes) - len(tones ^ pitch_classes),
+                                       -q, -root)
+    return max(keys, key=keys.__getitem__) if pitch_classes else None
+
+
+def test_match_chord_follows_the_overlap_rule_on_every_pitch_class_set() -> None:
+    for mask in range(1 << 12):
+        pitch_classes = frozenset(pc for pc in range(12) if mask >> pc & 1)
+        assert match_chord(pitch_classes) == _overlap_rule(pitch_classes), sorted(pitch_classes)

@@ -73,16 +73,16 @@ def service() -> ComposeService:
     return made
 
 
-def results(replies: list[Any]) -> dict[tuple[int, float, float], list[C.NoteOut]]:
+def results(replies: list[Any]) -> dict[tuple[int, float, float], list[C.ComposeNoteOut]]:
     """Replies checked for shape: begin, (result, its notes)*, done; notes per region."""
     assert isinstance(replies[0], C.Begin) and isinstance(replies[-1], C.Done)
-    regions: dict[tuple[int, float, float], list[C.NoteOut]] = {}
+    regions: dict[tuple[int, float, float], list[C.ComposeNoteOut]] = {}
     index = 1
     while index < len(replies) - 1:
         head = replies[index]
         assert isinstance(head, C.RegionOut)
         notes = replies[index + 1 : index + 1 + head.notes]
-        assert all(isinstance(n, C.NoteOut) and n.track == head.track for n in notes)
+        assert all(isinstance(n, C.ComposeNoteOut) and n.track == head.track for n in notes)
         regions[(head.track, head.start_beat, head.end_beat)] = notes
         index += 1 + head.notes
     assert len(regions) == replies[0].regions
@@ -111,7 +111,7 @@ def test_fill_regenerate_undo_over_osc(service: ComposeService) -> None:
     ([C.Fill(5)], "name the regions to fill first"),
     ([C.Regenerate(6)], "nothing has been filled yet"),
     ([C.Undo(7)], "nothing has been filled yet"),
-    ([C.ChordIn(0.0, 4.0, "H7")], "expected a root"),
+    ([C.ComposeChordIn(0.0, 4.0, "H7")], "expected a root"),
 ])
 def test_bad_requests_get_compose_errors(service: ComposeService, messages: list[Any], words: str) -> None:
     reply = send(service, *messages)[-1]
@@ -196,7 +196,7 @@ def test_a_running_agent_serves_composition_over_udp(tmp_path: Path) -> None:
         agent.stop()
         patch.close()
     assert replies[0] == C.Begin(21, 0, 1) and isinstance(replies[-1], C.Done)
-    assert all(4.0 <= r.beat < 12.0 for r in replies if isinstance(r, C.NoteOut))
+    assert all(4.0 <= r.beat < 12.0 for r in replies if isinstance(r, C.ComposeNoteOut))
 
 
 def test_learning_outlives_a_new_fill_until_clear(service: ComposeService) -> None:

@@ -10,20 +10,18 @@ import numpy as np
 import pytest
 
 from agent.errors import DataError
+from agent.music.chord_recog import match_chord
 from agent.music.chords import Chord
-from agent.music.events import Note, Part
+from agent.music.events import Note, Part, Song
+from agent.music.midi_files import seconds_to_beats, split_bass
 from agent.training.datasets import (
-    Song,
     chord_tone_share,
     load_corpus,
     load_midi_song,
     load_nottingham_song,
     load_pop909_song,
-    match_chord,
-    seconds_to_beats,
     song_from_json,
     song_to_json,
-    split_bass,
 )
 
 DATA = Path(__file__).resolve().parents[1].parent / "shared" / "data"

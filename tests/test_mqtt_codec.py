@@ -9,11 +9,10 @@ from runtime_fakes import FakeTime
 
 from agent.config import Config
 from agent.live.clock import Clock
-from agent.live.ensemble import EnsembleCancel, EnsembleNotes, EnsembleSilence
 from agent.live.fallback import FallbackGenerator
 from agent.live.session import Session
 from agent.metrics import Counters
-from agent.wire.mqtt import Topics, decode, encode
+from agent.wire.mqtt import EnsembleCancel, EnsembleNotes, EnsembleSilence, Topics, decode, encode
 from agent.wire.osc import (
     INBOUND,
     AllNotesOff,

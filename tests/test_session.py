@@ -5,10 +5,9 @@ from __future__ import annotations
 import pytest
 from runtime_fakes import LiveHarness
 
-from agent.live.session import part_for_program
 from agent.model.anticipation import TimingSettings
 from agent.model.live import timing_problem
-from agent.music.events import Part
+from agent.music.events import Part, part_for_program
 from agent.wire.osc import (
     AllNotesOff,
     ChordsClear,

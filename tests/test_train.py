@@ -11,7 +11,8 @@ import torch
 from agent.cli import main
 from agent.model.anticipation import TimingSettings
 from agent.model.checkpoint import load_checkpoint
-from agent.training.datasets import Song, load_corpus
+from agent.music.events import Song
+from agent.training.datasets import load_corpus
 from agent.training.options import TrainSettings
 from agent.training.train import PRESETS, Trainer, is_heldout, split
 
@@ -66,9 +67,9 @@ def test_cli_train_writes_log_state_and_model(songs: list[Song], tmp_path: Path)
     with pytest.raises(SystemExit) as exit_info:
         main(["train", "--data", str(DATA), "--out", str(out), "--preset", "tiny", "--steps", "4",
               "--batch", "2", "--eval-every", "2", "--limit", "34", "--threads", "1"])
-    for handler in logging.getLogger("sideman.train").handlers[:]:
+    for handler in logging.getLogger("sideman.training.train").handlers[:]:
         handler.close()
-        logging.getLogger("sideman.train").removeHandler(handler)
+        logging.getLogger("sideman.training.train").removeHandler(handler)
     assert exit_info.value.code == 0
     assert (out / "state.pt").exists() and (out / "model.safetensors").exists()
     assert "heldout" in (out / "train.log").read_text()

@@ -1,1 +1,6 @@
-"""Composition mode: pieces, infilling, sessions, feedback learning, the service, its CLI and evaluation."""
+"""Composition mode: pieces read from MIDI (piece), infilling (infill), sessions with versions (session,
+store), learning from marks (feedback), the simulated user, the OSC service and its endpoint (service,
+endpoint), the command line (cli, options) and the evaluation with its report (evaluate, report).
+
+May import: errors, metrics, config, music, wire, live, model, training.
+"""

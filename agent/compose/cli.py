@@ -23,17 +23,16 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from agent.compose.piece import Piece, TrackRequest, parse_bars, parse_part
+from agent.compose.options import DEFAULT_MODEL
+from agent.compose.piece import Piece, TrackRequest, parse_bars
 from agent.errors import CompositionError
 from agent.live.generator import SamplingParams
+from agent.music.events import parse_part
 
 if TYPE_CHECKING:
     from agent.compose.session import CompositionSession, Version
 
-log = logging.getLogger("sideman.compose")
-
-DEFAULT_MODEL = Path("models/sideman-default.safetensors")
-
+log = logging.getLogger("sideman.compose.cli")
 
 class _Request(argparse.Action):
     """`--track` / `--new-track` open a request; `--bars`, `--instrument`, `--part` fill the latest."""
@@ -59,7 +58,10 @@ def track_requests(raw: Sequence[dict[str, Any]] | None) -> list[TrackRequest]:
         if not group["bars"]:
             raise CompositionError(f"--track {group['track']}: give the bars to fill, e.g. --bars 5-8")
         bars = tuple(span for text in group["bars"] for span in parse_bars(text))
-        part = parse_part(group["part"]) if group.get("part") else None
+        try:
+            part = parse_part(group["part"]) if group.get("part") else None
+        except ValueError as exc:
+            raise CompositionError(f"--part: {exc}") from exc
         requests.append(TrackRequest(group["track"], bars, group.get("instrument"), part, group["new"]))
     return requests
 
@@ -226,31 +228,3 @@ def history(session: CompositionSession) -> str:
     return "\n".join(lines)
 
 
-def add_compose_eval_arguments(parser: argparse.ArgumentParser) -> None:
-    """Options of `sideman compose-eval` (here, torch-free, so `--help` stays fast)."""
-    defaults = SamplingParams()
-    parser.add_argument("--model", type=Path, default=DEFAULT_MODEL)
-    parser.add_argument("--data", type=Path, default=Path("../shared/data"))
-    parser.add_argument("--cache", type=Path, default=None, help="parsed-corpus cache file")
-    parser.add_argument("--report", type=Path, default=Path("reports/compose"))
-    parser.add_argument("--cases", type=int, default=50, help="infill cases (one per held-out song)")
-    parser.add_argument("--bars", type=int, default=4, help="bars per infilled region")
-    parser.add_argument("--feedback-pieces", type=int, default=5)
-    parser.add_argument("--tests-per-piece", type=int, default=4)
-    parser.add_argument("--rounds", type=int, default=10)
-    parser.add_argument("--feedback-bars", type=int, default=2, help="bars of the unsatisfying region")
-    parser.add_argument("--gamma", type=float, default=0.1, help="satisfaction threshold of IC")
-    parser.add_argument("--alpha", type=float, default=None, help="feedback margin, nats per token (default 0.1)")
-    parser.add_argument("--learn-steps", type=int, default=None, help="Adam steps per round (default 60)")
-    parser.add_argument("--learn-mode", choices=("likelihood", "representation"), default=None,
-                        help="what the feedback margin compares (default: the learner's)")
-    parser.add_argument("--learn-lr", type=float, default=None, help="the feedback learner's Adam step size")
-    parser.add_argument("--candidates", type=int, default=None, help="drafts per marked region with feedback (default 4)")
-    parser.add_argument("--ablations", action="store_true",
-                        help="also run the learner with steering only and with draft choice only")
-    parser.add_argument("--skip-quality", action="store_true", help="run the feedback evaluation only")
-    parser.add_argument("--seed", type=int, default=1)
-    parser.add_argument("--temperature", type=float, default=defaults.temperature)
-    parser.add_argument("--top-p", type=float, default=defaults.top_p)
-    parser.add_argument("--guidance", type=float, default=defaults.guidance)
-    parser.add_argument("--threads", type=int, default=1)

@@ -18,7 +18,7 @@ from typing import Any
 
 from agent.wire.compose_osc import ErrorOut
 
-log = logging.getLogger("sideman.compose_osc")
+log = logging.getLogger("sideman.compose.endpoint")
 
 Send = Callable[[list[Any]], None]
 CallSoon = Callable[[Callable[[], None]], Any]

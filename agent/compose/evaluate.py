@@ -33,7 +33,6 @@ from typing import Any
 
 import numpy as np
 
-from agent.compose.cli import add_compose_eval_arguments
 from agent.compose.feedback import LearnerSettings
 from agent.compose.infill import Infiller
 from agent.compose.piece import Piece, Region, inside, piece_from_song
@@ -44,11 +43,11 @@ from agent.model.anticipation import TimingSettings
 from agent.model.network import MusicTransformer
 from agent.music.chord_recog import recognise_chords
 from agent.music.chords import NUM_CHORD_IDS, chord_id
-from agent.music.events import Note
-from agent.training.datasets import Song, load_corpus
+from agent.music.events import Note, Song
+from agent.training.datasets import load_corpus
 from agent.training.train import split
 
-log = logging.getLogger("sideman.compose_eval")
+log = logging.getLogger("sideman.compose.evaluate")
 
 FIGURES = ("PD_p", "PD_f", "DD_p", "DD_f", "CD_p", "CD_f")
 PAPER_ROW = {"PD_p": 0.83, "PD_f": 0.78, "DD_p": 0.80, "DD_f": 0.81, "CD_p": 0.83, "CD_f": 0.88}  # CMI on Bread
@@ -320,18 +319,3 @@ def write_report(folder: Path, result: dict[str, object], cases: Sequence[Case])
     from agent.compose.report import write
 
     write(folder, result, format_result(result), cases)
-
-
-def add_arguments(parser: argparse.ArgumentParser) -> None:
-    add_compose_eval_arguments(parser)
-
-
-def main(argv: Sequence[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="sideman compose-eval", description=__doc__.splitlines()[0])
-    add_arguments(parser)
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
-    return run(parser.parse_args(argv))
-
-
-if __name__ == "__main__":
-    raise SystemExit(main())

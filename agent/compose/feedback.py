@@ -54,7 +54,7 @@ from agent.model.anticipation import TimingSettings
 from agent.model.network import MusicTransformer, time_features
 from agent.music.events import Note
 
-log = logging.getLogger("sideman.feedback")
+log = logging.getLogger("sideman.compose.feedback")
 
 _SLICES = ((V.EVENT_TIME, V.EVENT_DUR), (V.EVENT_DUR, V.EVENT_NOTE), (V.EVENT_NOTE, V.EVENT_END))
 

@@ -38,11 +38,18 @@ from agent.model.anticipation import Interleaver, Item, TimingSettings
 from agent.model.engine import Array
 from agent.model.network import MusicTransformer
 from agent.model.sampling import CachedDecoder, Mask, note_mask, sample_event, sample_index
-from agent.model.tokens import ChordTimeline, encode, header
-from agent.music.chords import chord_id
+from agent.model.tokens import (
+    ChordTimeline,
+    beat_ticks,
+    chord_item,
+    chord_timeline,
+    encode,
+    header,
+    note_item,
+)
 from agent.music.events import ChordSpan, Note
 
-log = logging.getLogger("sideman.infill")
+log = logging.getLogger("sideman.compose.infill")
 
 HISTORY_BEATS = 16.0  # past music a window opens with, when it fits
 RESERVE_TOKENS = 150  # room a window must leave for writing when it opens (about 50 notes and controls)
@@ -81,34 +88,15 @@ def region_context(piece: Piece, region: Region) -> RegionContext:
         tuple(others), piece.chords, piece.downbeats or (0.0,), piece.meter)
 
 
-def _tick(beat: float, origin: float) -> int:
-    return round((beat - origin) * V.TICKS_PER_BEAT)
-
-
-def _note_item(note: Note, origin: float, control: bool, delta: int) -> Item:
-    time = _tick(note.beat, origin)
-    value = int(note.part) * V.NUM_PITCHES + note.pitch
-    dur = max(1, round(note.dur_beats * V.TICKS_PER_BEAT))
-    return Item(time, dur, V.velocity_class(note.velocity), value, control, False, time - delta)
-
-
-def chord_timeline(chords: Sequence[ChordSpan], origin: float) -> ChordTimeline:
-    spans = [s for s in chords if s.end_beat > origin]
-    return ChordTimeline(tuple(max(0, _tick(s.beat, origin)) for s in spans),
-                         tuple(_tick(s.end_beat, origin) for s in spans), tuple(chord_id(s.chord) for s in spans))
-
-
 def window_controls(ctx: RegionContext, origin: float, delta: int) -> list[Item]:
     """Every known note after the window start and every chord in it, anticipated by `delta` ticks."""
     items = []
     for note in (*ctx.others, *ctx.own_after):
-        if 0 <= _tick(note.beat, origin) < V.MAX_TIME:
-            items.append(_note_item(note, origin, True, delta))
+        if 0 <= beat_ticks(note.beat, origin) < V.MAX_TIME:
+            items.append(note_item(note, origin, int(note.part), True, delta))
     for span in ctx.chords:
-        time = max(0, _tick(span.beat, origin))
-        if span.end_beat > origin and time < V.MAX_TIME:
-            dur = max(1, _tick(span.end_beat, origin) - time)
-            items.append(Item(time, dur, 0, chord_id(span.chord), True, True, time - delta))
+        if span.end_beat > origin and beat_ticks(span.beat, origin) < V.MAX_TIME:
+            items.append(chord_item(span, origin, delta))
     return items
 
 
@@ -118,9 +106,9 @@ def build_stream(ctx: RegionContext, origin: float, events: Sequence[Note], now_
     builder = Interleaver()
     builder.add_controls(window_controls(ctx, origin, delta))
     for note in sorted(events, key=lambda n: (n.beat, int(n.part), n.pitch)):
-        if 0 <= _tick(note.beat, origin) < V.MAX_TIME:
-            builder.add_event(_note_item(note, origin, False, 0))
-    builder.fill_rests(min(_tick(now_beat, origin), V.MAX_TIME - 1))
+        if 0 <= beat_ticks(note.beat, origin) < V.MAX_TIME:
+            builder.add_event(note_item(note, origin, int(note.part)))
+    builder.fill_rests(min(beat_ticks(now_beat, origin), V.MAX_TIME - 1))
     return builder
 
 
@@ -233,9 +221,9 @@ class Infiller:
                allowed: Mask, progress: _Progress) -> bool:
         """Sample events in one window; True when the region is done, False to go on in a new window."""
         origin, builder, decoder = window.origin, window.builder, window.decoder
-        end_tick = _tick(region.end_beat, origin)
+        end_tick = beat_ticks(region.end_beat, origin)
         last_tick = V.MAX_TIME - self.delta  # past this the future is out of the window's view
-        min_tick = _tick(progress.now_beat, origin)
+        min_tick = beat_ticks(progress.now_beat, origin)
         while len(decoder) + 3 <= V.CONTEXT_LEN:
             earliest = max(builder.last_event_time, min_tick)
             if _onsets_at(progress.notes, origin + earliest / V.TICKS_PER_BEAT) >= MAX_ONSETS:
@@ -323,7 +311,7 @@ def encode_region(piece: Piece, region: Region, content: Sequence[Note], timing:
     head = header(V.MODE_COMPOSE, ctx.meter, [int(p) for p in region.parts])
     tokens = (head + body)[: V.CONTEXT_LEN]
     chords = ([timeline.at(0)] * len(head) + chords)[: V.CONTEXT_LEN]
-    lo, hi = _tick(region.start_beat, origin), _tick(region.end_beat, origin)
+    lo, hi = beat_ticks(region.start_beat, origin), beat_ticks(region.end_beat, origin)
     positions = [V.HEADER_LEN + 3 * i + k for i, item in enumerate(builder.items)
                  if not item.control and lo <= item.time < hi for k in range(3)]
     positions = [p for p in positions if p < len(tokens)] or [len(tokens) - 1]

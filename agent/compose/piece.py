@@ -2,10 +2,10 @@
 
 Composition mode (issue 4) works on tracks, not on the model's parts: a songwriter's MIDI file has
 tracks (each with a name, a General MIDI program and a channel); some have empty stretches to fill.
-Every track plays as one of the model's parts when it is context (`agent.training.datasets.guess_part`: by
+Every track plays as one of the model's parts when it is context (`agent.music.midi_files.guess_part`: by
 name, bass programs, range and polyphony, a keyboard track's lowest voice as bass, exactly as the
 training data was made), and a track to fill plays as the part its requested program asks for
-(`agent.live.session.part_for_program`, the rule of the OSC contract's `/agent/instruments`).
+(`agent.music.events.part_for_program`, the rule of the OSC contract's `/agent/instruments`).
 
 Times are beats (ticks / ticks_per_beat), kept exact: writing a piece back puts every note that was
 not regenerated on its original tick. `write_midi` copies the input file and replaces only the note
@@ -24,17 +24,16 @@ from pathlib import Path
 import mido
 
 from agent.errors import CompositionError
-from agent.live.session import part_for_program
 from agent.music.chord_recog import recognise_chords
-from agent.music.events import AGENT_PARTS, ChordSpan, Note, Part
-from agent.training.datasets import (
+from agent.music.events import AGENT_PARTS, ChordSpan, Note, Part, Song, part_for_program
+from agent.music.midi_files import (
     RawTrack,
-    Song,
     guess_part,
     median_tempo,
     meter_bars,
     pick_lead,
     read_midi,
+    sort_notes,
     split_bass,
     track_notes,
 )
@@ -129,10 +128,6 @@ class Piece:
 
     def add_track(self, track: Track) -> Piece:
         return dataclasses.replace(self, tracks=self.tracks + (track,))
-
-
-def sort_notes(notes: Iterable[Note]) -> tuple[Note, ...]:
-    return tuple(sorted(notes, key=lambda n: (n.beat, n.pitch, n.part)))
 
 
 def outside(notes: Iterable[Note], start_beat: float, end_beat: float) -> list[Note]:
@@ -313,7 +308,7 @@ def write_midi(piece: Piece, path: Path, template: bytes | None, changed: Iterab
 
 
 def piece_from_song(song: Song) -> Piece:
-    """A `agent.training.datasets.Song` as a piece with one track per part (the evaluation's held-out songs)."""
+    """A `agent.music.events.Song` as a piece with one track per part (the evaluation's held-out songs)."""
     programs = {Part.LEAD: 73, Part.COUNTER: 48, Part.COMP: 0, Part.BASS: 33}
     tracks = []
     for part in AGENT_PARTS:
@@ -347,13 +342,6 @@ def parse_bars(text: str) -> tuple[tuple[int, int], ...]:
             raise CompositionError(f"bars {text!r}: expected A-B with 1-based bar numbers, e.g. 5-8 or 3 or 1-2,9-12")
         spans.append((int(first), int(last) if sep else int(first)))
     return tuple(spans)
-
-
-def parse_part(text: str) -> Part:
-    names = [p.name.lower() for p in AGENT_PARTS]
-    if text.lower() not in names:
-        raise CompositionError(f"part {text!r}: allowed {', '.join(names)}")
-    return Part[text.upper()]
 
 
 def _free_channel(piece: Piece) -> int:

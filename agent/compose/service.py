@@ -18,21 +18,20 @@ from agent.compose.piece import DRUM_CHANNEL, Piece, Region, Track, as_parts, me
 from agent.compose.session import CompositionSession, Mark
 from agent.errors import ChordError, CompositionError
 from agent.live.generator import SamplingParams
-from agent.live.session import part_for_program
 from agent.model.anticipation import TimingSettings
 from agent.model.network import MusicTransformer
 from agent.music.chords import parse_symbol
-from agent.music.events import ChordSpan, Note, Part
+from agent.music.events import ChordSpan, Note, Part, part_for_program
 from agent.wire.compose_osc import (
     Begin,
-    ChordIn,
     Clear,
+    ComposeChordIn,
+    ComposeNoteOut,
     Done,
     ErrorOut,
     Fill,
     MarkIn,
     NoteIn,
-    NoteOut,
     Regenerate,
     RegionIn,
     RegionOut,
@@ -42,7 +41,7 @@ from agent.wire.compose_osc import (
     Undo,
 )
 
-log = logging.getLogger("sideman.compose_osc")
+log = logging.getLogger("sideman.compose.service")
 
 _CHANNELS = tuple(c for c in range(16) if c != DRUM_CHANNEL)  # pitched tracks' MIDI channels (not on the wire)
 
@@ -91,7 +90,7 @@ class ComposeService:
         elif isinstance(msg, NoteIn):
             self._known(msg.track)
             ctx.notes.setdefault(msg.track, []).append(Note(msg.beat, msg.dur_beats, msg.pitch, msg.velocity))
-        elif isinstance(msg, ChordIn):
+        elif isinstance(msg, ComposeChordIn):
             ctx.chords.append(_chord(msg))
         elif isinstance(msg, RegionIn):
             ctx.regions.append(_checked_span(self._known(msg.track), msg))
@@ -140,7 +139,7 @@ class ComposeService:
             notes = session.region_notes(number, region)
             track = self.track_ids[region.track]
             out.append(RegionOut(request, track, region.start_beat, region.end_beat, len(notes)))
-            out += [NoteOut(request, track, n.beat, n.pitch, n.velocity, n.dur_beats) for n in notes]
+            out += [ComposeNoteOut(request, track, n.beat, n.pitch, n.velocity, n.dur_beats) for n in notes]
         return out + [Done(request, number, seconds)]
 
     def _session(self) -> CompositionSession:
@@ -185,7 +184,7 @@ class ComposeService:
         return Piece(tuple(tracks), downbeats, ctx.meter, chords, max(ends))
 
 
-def _chord(msg: ChordIn) -> ChordSpan:
+def _chord(msg: ComposeChordIn) -> ChordSpan:
     try:
         chord = parse_symbol(msg.symbol)
     except ChordError as exc:

@@ -38,7 +38,7 @@ from agent.model.anticipation import TimingSettings
 from agent.model.network import MusicTransformer
 from agent.music.events import Note
 
-log = logging.getLogger("sideman.compose")
+log = logging.getLogger("sideman.compose.session")
 
 
 @dataclass(frozen=True)

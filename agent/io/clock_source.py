@@ -24,9 +24,8 @@ from typing import Protocol
 
 from agent.config import Config
 from agent.live.clock import Clock
-from agent.wire.osc import InMessage, Play, Playhead, Tempo
-
-Emit = Callable[[InMessage, float], None]  # a message and the monotonic time it stands for
+from agent.wire.mqtt import Emit
+from agent.wire.osc import Play, Playhead, Tempo
 
 
 class ClockSource(Protocol):

@@ -29,18 +29,16 @@ from pathlib import Path
 from typing import Any
 
 from agent.config import PART_NAMES, Config
-from agent.errors import OscError
 from agent.io.clock_source import ClockSource, make_clock_source
 from agent.io.midi_ports import MidiInput, MidiOutput, open_port
 from agent.io.mqtt import MqttBridge
 from agent.io.recorder import Recorder, Take, take_path, write_take
 from agent.live.clock import Clock
-from agent.live.ensemble import EnsembleIn
+from agent.wire.mqtt import Emit, EnsembleIn
 from agent.wire.osc import AllNotesOff, InMessage, Message, OutMessage
 
-log = logging.getLogger(__name__)
+log = logging.getLogger("sideman.io.connections")
 
-Emit = Callable[[InMessage | EnsembleIn | OscError, float], None]
 _WRITE_TIMEOUT_S = 10.0  # at shutdown, wait this long for the last take to be on disk
 
 

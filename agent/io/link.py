@@ -25,10 +25,10 @@ from typing import Any
 
 from agent.config import ClockSourceConfig
 from agent.errors import LinkError
-from agent.io.clock_source import Emit
+from agent.wire.mqtt import Emit
 from agent.wire.osc import Play, Playhead, Stop, Tempo
 
-log = logging.getLogger(__name__)
+log = logging.getLogger("sideman.io.link")
 
 _JOIN_DELAY_S = 1.5  # aalink#7: 0.5 s avoided the tempo takeover in its reporter's tests, 0.2 s did not; 0.6 s failed once here under load
 _TEMPO_EPS_BPM = 0.01  # smaller changes are Link's rounding, not a tempo change (no replan, no log line)

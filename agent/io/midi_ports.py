@@ -33,9 +33,10 @@ import mido
 from agent.errors import MidiError
 from agent.live.clock import Clock
 from agent.metrics import Histogram
-from agent.wire.osc import AllNotesOff, InMessage, Message, NoteCancel, NoteOff, NoteOn, NoteOut
+from agent.wire.mqtt import Emit
+from agent.wire.osc import AllNotesOff, Message, NoteCancel, NoteOff, NoteOn, NoteOut
 
-log = logging.getLogger(__name__)
+log = logging.getLogger("sideman.io.midi_ports")
 
 _LATE_S = 0.1  # a note-on due longer ago than this is dropped (counted), not played late
 _ALL_NOTES_OFF = 123  # MIDI control change: all notes off
@@ -60,7 +61,7 @@ def open_port(name: str, output: bool, key: str) -> Any:
 class MidiInput:
     """The human's notes from a MIDI input port, into the agent's input queue at the clock's beat."""
 
-    def __init__(self, port: Any, clock: Clock, emit: Callable[[InMessage, float], None], channel: int = 0,
+    def __init__(self, port: Any, clock: Clock, emit: Emit, channel: int = 0,
                  now: Callable[[], float] = time.monotonic) -> None:
         self.port = port
         self.clock = clock

@@ -28,13 +28,12 @@ from pathlib import Path
 import aiomqtt
 
 from agent.config import MqttConfig
-from agent.errors import ConfigError, OscError
-from agent.wire.mqtt import Decoded, Topics, decode, encode, offline_status
+from agent.errors import ConfigError
+from agent.wire.mqtt import Emit, Topics, decode, encode, offline_status
 from agent.wire.osc import OutMessage
 
-log = logging.getLogger(__name__)
+log = logging.getLogger("sideman.io.mqtt")
 
-Emit = Callable[[Decoded | OscError, float], None]  # a message (or its error) and its monotonic arrival time
 _FLUSH_TIMEOUT_S = 1.0
 
 

@@ -30,12 +30,12 @@ from pathlib import Path
 
 import mido
 
-from agent.config import Config
+from agent.config import PART_NAMES, Config
 from agent.live.clock import Clock
-from agent.live.ensemble import EnsembleIn
 from agent.live.ring import ChordTrack
 from agent.music.chords import parse_symbol
 from agent.music.events import ChordSpan
+from agent.wire.mqtt import EnsembleIn
 from agent.wire.osc import (
     AllNotesOff,
     ChordIn,
@@ -89,7 +89,7 @@ class Recorder:
         self.name = name
         self.take: Take | None = None
         self._human_channel = config.parts.human_channel
-        self._parts = {config.parts.output(p).channel: p for p in ("lead", "counter", "comp", "bass")}
+        self._parts = {config.parts.output(p).channel: p for p in PART_NAMES}
         self._chords = ChordTrack(config.runtime.chord_capacity)
         self._meter = (4, 4)
         self._seg_take = 0.0  # take beat where the current segment starts

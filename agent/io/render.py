@@ -22,7 +22,7 @@ import mido
 
 from agent.errors import MidiError
 
-log = logging.getLogger(__name__)
+log = logging.getLogger("sideman.io.render")
 
 #: Where Debian and other distributions put a General MIDI soundfont, in order of preference.
 SOUNDFONTS = (

@@ -30,12 +30,12 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from agent.errors import ConfigError, OscError
-from agent.live.ensemble import EnsembleIn
 from agent.metrics import Counters
 from agent.wire import compose_osc
+from agent.wire.mqtt import EnsembleIn
 from agent.wire.osc import INBOUND, Addressed, InMessage, Message, decode, encode
 
-log = logging.getLogger(__name__)
+log = logging.getLogger("sideman.io.server")
 
 _INBOUND = {**INBOUND, **compose_osc.INBOUND}  # the live contract and composition (patches/OSC.md)
 _MAX_READS = 32  # datagrams read per wake: fewer loop turns in a flood, yet a short wait for the first

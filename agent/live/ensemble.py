@@ -7,7 +7,7 @@ playhead (so a note announced a beat ahead is heard when it sounds, never earlie
 human note). The model was trained with one human part as its controls; another agent's part is
 treated as more of the same. That is the simplest honest design: nothing the model never saw.
 
-These notes enter through their own message types, never through `/note`, and only the agent's own
+These notes enter through their own message types (`agent.wire.mqtt.EnsembleIn`), never through `/note`, and only the agent's own
 notes are published: a note heard from another agent is never sent on, so there is no echo loop.
 
 Withdrawn plans are followed too: another agent's `/note/cancel` drops a note that has not started
@@ -17,38 +17,10 @@ bounded (oldest evicted, counted). Pure module.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 from agent.music.events import Note, Part
-from agent.wire.osc import NoteOut
+from agent.wire.mqtt import EnsembleCancel, EnsembleNotes, EnsembleSilence
 
 _MIN_BEATS = 1.0 / 64  # a note ended at once still lasts this long
-
-
-@dataclass(frozen=True, slots=True)
-class EnsembleNotes:
-    """Notes another agent (`source`) will play, as it published them."""
-
-    source: str
-    notes: tuple[NoteOut, ...]
-
-
-@dataclass(frozen=True, slots=True)
-class EnsembleCancel:
-    """Another agent withdrew these notes (its `/note/cancel`)."""
-
-    source: str
-    ids: tuple[int, ...]
-
-
-@dataclass(frozen=True, slots=True)
-class EnsembleSilence:
-    """Another agent silenced everything (its `/agent/allnotesoff`): its notes still to come are dropped."""
-
-    source: str
-
-
-EnsembleIn = EnsembleNotes | EnsembleCancel | EnsembleSilence
 
 
 class EnsembleBuffer:

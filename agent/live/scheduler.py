@@ -64,7 +64,7 @@ from agent.metrics import Counters
 from agent.music.events import Note, Part
 from agent.wire.osc import MAX_ID
 
-log = logging.getLogger(__name__)
+log = logging.getLogger("sideman.live.scheduler")
 _EPS = 1e-6
 
 

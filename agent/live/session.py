@@ -17,7 +17,7 @@ from typing import Any
 
 from agent.config import PART_NAMES, Config, TimingConfig
 from agent.live.clock import Clock, ClockEvent
-from agent.live.ensemble import EnsembleBuffer, EnsembleCancel, EnsembleIn, EnsembleNotes, EnsembleSilence
+from agent.live.ensemble import EnsembleBuffer
 from agent.live.generator import GenerationContext, Generator, SamplingParams
 from agent.live.ring import ChordTrack, NoteRing
 from agent.live.scheduler import (
@@ -33,7 +33,8 @@ from agent.live.timeline import MIN_LOOP_BEATS, Loop
 from agent.live.timing import plan as plan_timing
 from agent.metrics import Counters, RateLimiter
 from agent.music.chords import parse_symbol
-from agent.music.events import ChordSpan, Note, Part
+from agent.music.events import ChordSpan, Note, Part, parse_parts, part_for_program
+from agent.wire.mqtt import EnsembleCancel, EnsembleIn, EnsembleNotes, EnsembleSilence
 from agent.wire.osc import (
     Addressed,
     AllNotesOff,
@@ -62,7 +63,7 @@ from agent.wire.osc import (
     TimeSig,
 )
 
-log = logging.getLogger(__name__)
+log = logging.getLogger("sideman.live.session")
 
 Effect = OutMessage | Addressed | Generate | ResetGenerator
 TimingCheck = Callable[[TimingConfig], "str | None"]  # the timing asked for -> why the model can't, or None
@@ -90,30 +91,6 @@ PART_SET_PARAMS: dict[str, tuple[str, float, float, str]] = {
     "octave": ("i", -3, 3, "octave"),
     "velocity": ("f", 0.25, 2.0, "velocity_scale"),
 }
-
-
-def part_for_program(program: int, taken: set[Part]) -> Part | None:
-    """The part a General MIDI program asks for (None for drums, 128): see patches/OSC.md."""
-    if program == 128:
-        return None
-    if 32 <= program <= 39:
-        return Part.BASS
-    if program < 32 or 88 <= program <= 103:  # keys, chromatic percussion, organ, guitar, pads
-        return Part.COMP
-    preferred = Part.COUNTER if 40 <= program <= 55 or program >= 104 else Part.LEAD
-    other = Part.LEAD if preferred is Part.COUNTER else Part.COUNTER
-    return other if preferred in taken and other not in taken else preferred
-
-
-def parse_parts(text: str) -> tuple[Part, ...]:
-    """`"comp,bass"` -> (COMP, BASS); `""` or `"none"` -> no parts (the agent stays silent)."""
-    names = [w.strip().lower() for w in text.replace(" ", ",").split(",") if w.strip()]
-    if names == ["none"]:
-        return ()
-    unknown = [n for n in names if n not in PART_NAMES]
-    if unknown:
-        raise ValueError(f"unknown part {unknown[0]!r} (known: {', '.join(PART_NAMES)}, or none)")
-    return tuple(dict.fromkeys(Part[n.upper()] for n in names))
 
 
 class Session:

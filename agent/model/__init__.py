@@ -1,1 +1,8 @@
-"""The model: vocabulary, tokens, anticipation, the network, the numpy decode engine, sampling, checkpoints, the live generator."""
+"""The model: the vocabulary (vocab), music to items to tokens, the one tokenisation training,
+composition and the live generator share (tokens), interleaving by arrival (anticipation), the
+transformer (network), the numpy decode engine (engine), sampling, checkpoints, and the live model
+generator (live).
+
+May import: errors, metrics, config, music, wire, live. vocab, tokens and anticipation are pure (no
+socket, event loop, thread, process or torch); torch lives in network, engine, sampling, checkpoint, live.
+"""

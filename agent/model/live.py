@@ -34,11 +34,11 @@ from agent.model.checkpoint import load_checkpoint
 from agent.model.engine import limit_threads
 from agent.model.network import MusicTransformer
 from agent.model.sampling import CachedDecoder, FullDecoder, Mask, note_mask, sample_event, sample_index
-from agent.model.tokens import ChordTimeline, encode, header
-from agent.music.chords import chord_id
+from agent.model.tokens import ChordTimeline, chord_item, chord_timeline, encode, header, note_item
+from agent.model.tokens import beat_ticks as beat_to_tick
 from agent.music.events import ChordSpan, Note, Part
 
-log = logging.getLogger("sideman.model")
+log = logging.getLogger("sideman.model.live")
 
 RESERVE_TOKENS = 120  # room kept free in the window for one chunk (about 40 notes and controls)
 HISTORY_BEATS = 8.0  # music kept before the chunk when the window is rebuilt
@@ -55,10 +55,6 @@ class TimingLike(Protocol):
 
     @property
     def delta1_beats(self) -> float: ...
-
-
-def beat_to_tick(beat: float, origin: float) -> int:
-    return round((beat - origin) * V.TICKS_PER_BEAT)
 
 
 @dataclass
@@ -226,31 +222,22 @@ class ModelGenerator:
         if self._timeline_of is not None and self._timeline_of[0] is chords and self._timeline_of[1] == origin:
             return self._timeline
         self._timeline_of = (chords, origin)
-        spans = [s for s in chords if s.end_beat > origin]
-        return ChordTimeline(
-            tuple(max(0, beat_to_tick(s.beat, origin)) for s in spans),
-            tuple(beat_to_tick(s.end_beat, origin) for s in spans),
-            tuple(chord_id(s.chord) for s in spans),
-        )
+        return chord_timeline(chords, origin)
 
     def _note_item(self, note: Note, origin: float, part: int, control: bool = False, delta: int = 0) -> Item:
-        time = beat_to_tick(note.beat, origin)
-        dur = max(1, round(note.dur_beats * V.TICKS_PER_BEAT))
-        value = part * V.NUM_PITCHES + note.pitch
-        return Item(time, dur, V.velocity_class(note.velocity), value, control, False, time - delta)
+        return note_item(note, origin, part, control, delta)
 
     def _add_controls(self, window: Window, context: GenerationContext, end_beat: float) -> None:
         origin, delay = window.origin, window.delay
         horizon = end_beat + self.timing.delta1_beats
-        anticipation = round(self.timing.delta1_beats * V.TICKS_PER_BEAT)
+        anticipation = beat_to_tick(self.timing.delta1_beats)
         for span in context.chords:
             if span.end_beat <= origin or span.beat >= horizon:
                 continue
-            time, ident = max(0, beat_to_tick(span.beat, origin)), chord_id(span.chord)
-            if ("c", time, ident) not in window.keys and time < V.MAX_TIME:
-                window.keys.add(("c", time, ident))
-                dur = max(1, beat_to_tick(span.end_beat, origin) - time)
-                window.builder.add_control(Item(time, dur, 0, ident, True, True, time - anticipation))
+            item = chord_item(span, origin, anticipation)
+            if ("c", item.time, item.value) not in window.keys and item.time < V.MAX_TIME:
+                window.keys.add(("c", item.time, item.value))
+                window.builder.add_control(item)
         per_beat: dict[int, int] = {}
         for kind, tick, _ in window.keys:
             if kind == "h":

@@ -1,4 +1,11 @@
-"""Items <-> tokens, the per-token chord feature, and decoding back to notes.
+"""Music -> items -> tokens, the per-token chord feature, and decoding back to notes.
+
+The one tokenisation that training (`agent.training.examples`), composition (`agent.compose.infill`)
+and the live generator (`agent.model.live`) share (issue 11): beats to ticks on a window's grid
+(`beat_ticks`), notes to items (`note_item`), chord spans to anticipated controls (`chord_item`) and
+the chord timeline (`chord_timeline`). One copy, so the live model never hears music tokenised
+differently from what it was trained on; tests/test_tokens.py holds the live and training streams of
+the same music to the same tokens.
 
 A context window is a header (`vocab.HEADER_LEN` tokens) followed by triplets. Next to the tokens the
 model gets, at every position, the chord sounding at the *current time* (the onset of the latest
@@ -17,6 +24,8 @@ from dataclasses import dataclass
 
 from agent.model import vocab as V
 from agent.model.anticipation import Item
+from agent.music.chords import chord_id
+from agent.music.events import ChordSpan, Note
 
 
 @dataclass(frozen=True, slots=True)
@@ -33,6 +42,36 @@ class ChordTimeline:
         if index >= 0 and tick < self.ends[index]:
             return self.ids[index]
         return 0
+
+
+def beat_ticks(beat: float, origin: float = 0.0) -> int:
+    """Beats from `origin` (a window's start) to ticks, rounded to the grid (TICKS_PER_BEAT = 12)."""
+    return round((beat - origin) * V.TICKS_PER_BEAT)
+
+
+def note_item(note: Note, origin: float, part: int, control: bool = False, delta: int = 0) -> Item:
+    """A note as an item of the window starting at beat `origin`, played by `part` (0-3, or
+    `vocab.HUMAN`); as a control it arrives `delta` ticks early (negative: late, the human's delay)."""
+    time = beat_ticks(note.beat, origin)
+    dur = max(1, beat_ticks(note.dur_beats))
+    return Item(time, dur, V.velocity_class(note.velocity), part * V.NUM_PITCHES + note.pitch, control, False,
+                time - delta)
+
+
+def chord_item(span: ChordSpan, origin: float, delta: int) -> Item:
+    """A chord span as a control anticipated by `delta` ticks; a span begun before the window starts
+    at tick 0 and keeps its end."""
+    time = max(0, beat_ticks(span.beat, origin))
+    dur = max(1, beat_ticks(span.end_beat, origin) - time)
+    return Item(time, dur, 0, chord_id(span.chord), True, True, time - delta)
+
+
+def chord_timeline(chords: Sequence[ChordSpan], origin: float = 0.0) -> ChordTimeline:
+    """The chord track on the tick grid of the window starting at `origin` (spans ended before it
+    left out, a span begun before it starting at tick 0)."""
+    spans = [s for s in chords if s.end_beat > origin]
+    return ChordTimeline(tuple(max(0, beat_ticks(s.beat, origin)) for s in spans),
+                         tuple(beat_ticks(s.end_beat, origin) for s in spans), tuple(chord_id(s.chord) for s in spans))
 
 
 def header(mode: int, meter: tuple[int, int], parts_on: Sequence[int], delay_ticks: int | None = None,

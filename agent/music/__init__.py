@@ -1,1 +1,7 @@
-"""Musical events, chords, chord recognition, lead sheets and measures of music. Pure: no I/O, no torch."""
+"""Music as every layer speaks it: notes, parts and songs (events), chord symbols and ids (chords),
+chord recognition and the block-chord matcher (chord_recog), MIDI files (midi_files: tracks, tempo and
+meter maps, the 1/12-beat grid, which part a track plays), lead sheets, and measures of music.
+
+May import: errors, metrics, config (today only errors). Pure: no socket, event loop, thread, process or
+torch.
+"""

@@ -8,7 +8,7 @@ triad costs a little more, the root in the bass earns a bonus, and a small log p
 (POP909's annotation counts) makes plain triads win near ties. Consecutive windows with the same chord
 merge into one `ChordSpan`; windows with no sounding note give no span.
 
-Measured (`python -m agent.music.chord_recog DATA_DIR --songs N`): recognising from POP909's PIANO part and
+Measured (`python -m agent.training.chord_accuracy DATA_DIR --songs N`): recognising from POP909's PIANO part and
 comparing with `chord_midi.txt` at the middle of every beat that has an annotated chord:
 
     songs          per_bar  root   root+quality
@@ -25,12 +25,10 @@ Pure module.
 
 from __future__ import annotations
 
-import argparse
 import bisect
 import itertools
 import math
 from collections.abc import Sequence
-from pathlib import Path
 
 import numpy as np
 
@@ -51,7 +49,6 @@ QUALITY_COUNTS: dict[str, int] = {
 }
 
 
-
 def _templates() -> np.ndarray:
     """(12 * len(QUALITIES), 12) chord-tone masks, row = root * len(QUALITIES) + quality index."""
     masks = np.zeros((12 * len(QUALITIES), 12))
@@ -64,6 +61,7 @@ def _templates() -> np.ndarray:
 _TEMPLATES = _templates()
 _SIZES = _TEMPLATES.sum(axis=1)
 _ROOTS = np.repeat(np.arange(12), len(QUALITIES))
+_QUALITY_INDEX = np.tile(np.arange(len(QUALITIES)), 12)
 _RAREST = min(QUALITY_COUNTS.values())  # the prior count of a quality added to the table later
 _LOG_PRIOR = np.tile([math.log(QUALITY_COUNTS.get(q, _RAREST) / QUALITY_COUNTS["maj"])
                       for q in QUALITY_NAMES], 12)
@@ -114,6 +112,22 @@ def best_chord(weights: np.ndarray, bass_pc: int | None = None) -> Chord | None:
     return Chord(best // len(QUALITIES), QUALITY_NAMES[best % len(QUALITIES)])
 
 
+def match_chord(pitch_classes: frozenset[int]) -> Chord | None:
+    """The template (root x quality) equal to a pitch-class set, else the one with the most shared tones
+    net of the tones that differ; ties go to the earlier quality, then the lower root. For block chords,
+    whose notes are the chord (Nottingham's accompaniment); `best_chord` weighs what sounds in a window."""
+    if not pitch_classes:
+        return None
+    tones = np.zeros(12)
+    tones[list(pitch_classes)] = 1.0
+    shared = _TEMPLATES @ tones
+    differing = _SIZES + len(pitch_classes) - 2 * shared
+    # (exact, shared - differing, -quality index) compared in that order, as one number: each term < 100
+    score = (differing == 0) * 10_000 + (shared - differing) * 100 - _QUALITY_INDEX
+    best = int(np.argmax(score))  # the first maximum: the lower root
+    return Chord(best // len(QUALITIES), QUALITY_NAMES[best % len(QUALITIES)])
+
+
 def recognise_chords(
     notes: Sequence[Note], downbeats: Sequence[float], end_beat: float, per_bar: int = 2
 ) -> list[ChordSpan]:
@@ -148,35 +162,3 @@ def beat_accuracy(predicted: Sequence[ChordSpan], reference: Sequence[ChordSpan]
         root_hits += pred is not None and pred.root == ref.root
         full_hits += pred is not None and pred.root == ref.root and pred.quality == ref.quality
     return total, root_hits, full_hits
-
-
-def evaluate(data_dir: Path, songs: int, per_bar: int = 2) -> tuple[float, float]:
-    """Root and root+quality per-beat accuracy against the first `songs` POP909 annotations, recognising
-    from the PIANO notes (COMP and BASS parts)."""
-    from agent.training.datasets import (
-        load_pop909_song,  # here, not on top: agent.training.datasets imports this module
-    )
-
-    counts = np.zeros(3)
-    for folder in sorted(p for p in (data_dir / "pop909").glob("*/") if p.is_dir())[:songs]:
-        song = load_pop909_song(folder)
-        piano = [n for n in song.notes if n.part in (Part.COMP, Part.BASS)]
-        end_beat = max(n.end_beat for n in song.notes)
-        predicted = recognise_chords(piano, song.downbeats, end_beat, per_bar)
-        counts += beat_accuracy(predicted, song.chords, end_beat)
-    return float(counts[1] / counts[0]), float(counts[2] / counts[0])
-
-
-def main(argv: Sequence[str] | None = None) -> None:
-    """`python -m agent.music.chord_recog DATA_DIR [--songs N] [--per-bar K]`: print accuracy on POP909."""
-    parser = argparse.ArgumentParser(description=main.__doc__)
-    parser.add_argument("data_dir", type=Path)
-    parser.add_argument("--songs", type=int, default=100)
-    parser.add_argument("--per-bar", type=int, default=2)
-    args = parser.parse_args(argv)
-    root, full = evaluate(args.data_dir, args.songs, args.per_bar)
-    print(f"POP909, first {args.songs} songs, per beat: root {root:.3f}, root+quality {full:.3f}")
-
-
-if __name__ == "__main__":
-    main()

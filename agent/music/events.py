@@ -62,3 +62,51 @@ def chord_at(chords: list[ChordSpan] | tuple[ChordSpan, ...], beat: float) -> Ch
         elif span.beat > beat:
             break
     return found
+
+
+@dataclass(frozen=True)
+class Song:
+    """One song on the 1/12-beat grid; times in quarter-note beats."""
+
+    name: str  # "pop909/001", "nottingham/ashover1"
+    source: str  # "pop909" | "nottingham" | "midi"
+    notes: tuple[Note, ...]  # every part, sorted by (beat, pitch, part)
+    chords: tuple[ChordSpan, ...]  # sorted, non-overlapping; no-chord (N) spans omitted
+    downbeats: tuple[float, ...]  # beats where bars start, increasing
+    meter: tuple[int, int]  # (numerator, denominator), the most common one
+    tempo_bpm: float  # median tempo
+
+
+def parse_part(name: str) -> Part:
+    """One of the agent's parts by name, any case (`"Bass"` -> BASS); ValueError naming the known ones.
+
+    The one part-name parser: config `parts.play`, OSC `/agent/set parts`, `sideman infill --part`
+    and `sideman bench-model --parts` all read names through it (or `parse_parts`).
+    """
+    part = Part.__members__.get(name.strip().upper())
+    if part not in AGENT_PARTS:
+        known = ", ".join(p.name.lower() for p in AGENT_PARTS)
+        raise ValueError(f"unknown part {name.strip()!r} (known: {known})")
+    return part
+
+
+def parse_parts(text: str) -> tuple[Part, ...]:
+    """`"comp,bass"` (commas or spaces) -> (COMP, BASS); `""` or `"none"` -> no parts (the agent is silent)."""
+    names = [w for w in text.replace(" ", ",").split(",") if w.strip()]
+    if [n.strip().lower() for n in names] == ["none"]:
+        return ()
+    return tuple(dict.fromkeys(parse_part(n) for n in names))
+
+
+def part_for_program(program: int, taken: set[Part]) -> Part | None:
+    """The part a General MIDI program asks for (None for drums, 128): see patches/OSC.md's
+    `/agent/instruments`; live sessions and composition both assign parts by it."""
+    if program == 128:
+        return None
+    if 32 <= program <= 39:
+        return Part.BASS
+    if program < 32 or 88 <= program <= 103:  # keys, chromatic percussion, organ, guitar, pads
+        return Part.COMP
+    preferred = Part.COUNTER if 40 <= program <= 55 or program >= 104 else Part.LEAD
+    other = Part.LEAD if preferred is Part.COUNTER else Part.COUNTER
+    return other if preferred in taken and other not in taken else preferred

@@ -1,1 +1,5 @@
-"""Commands that drive a real agent: the demo, the runtime benchmark, the simulated DAW."""
+"""Commands that drive a real agent: the demo, the runtime benchmark, the simulated DAW they both use.
+
+May import: errors, metrics, config, music, wire, live, model, training, compose, io, app (a tool starts an
+agent); only agent.cli is above.
+"""

@@ -21,7 +21,7 @@ from agent.music.chords import parse_symbol
 from agent.music.leadsheet import LeadSheet, tiled
 from agent.tools.daw_sim import DawReport, SimDaw
 
-log = logging.getLogger(__name__)
+log = logging.getLogger("sideman.tools.demo")
 TICKS_PER_BEAT = 480
 _CHORD_CHANNEL = 16  # channel of the chord track in the MIDI file (1-16)
 

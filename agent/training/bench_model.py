@@ -14,7 +14,6 @@ ratio. A benchmark, not a test: figures depend on the machine and its load.
 from __future__ import annotations
 
 import argparse
-import logging
 import statistics
 import time
 from collections.abc import Sequence
@@ -27,8 +26,7 @@ from agent.model.engine import limit_threads
 from agent.model.live import ModelGenerator
 from agent.model.network import MusicTransformer
 from agent.music.chords import parse_symbol
-from agent.music.events import ChordSpan, Note, Part
-from agent.training.options import add_bench_model_arguments
+from agent.music.events import ChordSpan, Note, Part, parse_parts
 
 PROGRESSION = ["C", "Am7", "Dm7", "G7", "Em7", "A7", "Dm7", "G7", "F", "Fm6", "Em7", "A7", "Dm7", "G7", "C", "C"]
 
@@ -100,7 +98,7 @@ def run(args: argparse.Namespace) -> int:
     """Print the figures; returns the exit code."""
     limit_threads(args.threads)
     model, timing, _ = load_checkpoint(args.model)
-    parts = tuple(Part[p.strip().upper()] for p in args.parts.split(","))
+    parts = parse_parts(args.parts)
     pieces: list[Piece | None] = [None]
     if args.data is not None:
         pieces = list(heldout_pieces(args.data, args.cache, args.songs, args.beats))
@@ -129,14 +127,3 @@ def run(args: argparse.Namespace) -> int:
     else:
         print("speed-up of the cache: none measured (the baseline played no notes; give it more --baseline-beats)")
     return 0
-
-
-def main(argv: Sequence[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="sideman bench-model", description=__doc__.splitlines()[0])
-    add_bench_model_arguments(parser)
-    logging.basicConfig(level=logging.WARNING)
-    return run(parser.parse_args(argv))
-
-
-if __name__ == "__main__":
-    raise SystemExit(main())

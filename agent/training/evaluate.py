@@ -32,13 +32,12 @@ from agent.model.engine import limit_threads
 from agent.model.live import ModelGenerator
 from agent.model.network import MusicTransformer
 from agent.music import measures as M
-from agent.music.events import Note, Part
-from agent.training.datasets import Song, load_corpus
+from agent.music.events import Note, Part, Song
+from agent.training.datasets import load_corpus
 from agent.training.examples import build_example
-from agent.training.options import add_eval_arguments
 from agent.training.train import collate, split
 
-log = logging.getLogger("sideman.eval")
+log = logging.getLogger("sideman.training.evaluate")
 DEFAULT_PARTS = (Part.COMP, Part.BASS)
 
 
@@ -225,14 +224,3 @@ def run_from_args(args: argparse.Namespace) -> int:
     print(format_table(result))
     print(f"report: {args.report / 'README.md'}")
     return 0
-
-
-def main(argv: Sequence[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="sideman eval", description=__doc__.splitlines()[0])
-    add_eval_arguments(parser)
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
-    return run_from_args(parser.parse_args(argv))
-
-
-if __name__ == "__main__":
-    raise SystemExit(main())

@@ -15,7 +15,8 @@ plays what it would unprompted; composition windows anticipate known material by
 (16 beats) instead of delta1, so a region sees its surroundings, its own track's future included.
 
 Windows start on a downbeat; every example is transposed by a random interval (augmentation).
-Pure module (numpy-free, torch-free): `train.py` batches what it returns.
+Notes and chords become items and tokens through `agent.model.tokens`, the tokenisation the live
+generator and composition share. Pure module (numpy-free, torch-free): `train.py` batches what it returns.
 """
 
 from __future__ import annotations
@@ -26,10 +27,9 @@ from dataclasses import dataclass
 
 from agent.model import vocab as V
 from agent.model.anticipation import Item, TimingSettings, interleave
-from agent.model.tokens import ChordTimeline, encode, header
-from agent.music.chords import Chord, chord_id
-from agent.music.events import ChordSpan, Note, Part
-from agent.training.datasets import Song
+from agent.model.tokens import beat_ticks, chord_item, chord_timeline, encode, header, note_item
+from agent.music.chords import Chord
+from agent.music.events import ChordSpan, Note, Part, Song
 
 HUMAN_WEIGHTS = {Part.LEAD: 0.65, Part.COUNTER: 0.1, Part.COMP: 0.2, Part.BASS: 0.05}
 COMPOSE_SHARE = 0.3  # share of compose-mode examples
@@ -74,38 +74,6 @@ def window_chords(chords: Sequence[ChordSpan], start: float, shift: int) -> list
     return out
 
 
-def ticks(beats: float) -> int:
-    return round(beats * V.TICKS_PER_BEAT)
-
-
-def note_item(note: Note, part: int, control: bool = False, delta: int = 0) -> Item:
-    time = ticks(note.beat)
-    return Item(
-        time=time,
-        dur=max(1, ticks(note.dur_beats)),
-        vel=V.velocity_class(note.velocity),
-        value=part * V.NUM_PITCHES + note.pitch,
-        control=control,
-        arrival=time - delta,
-    )
-
-
-def chord_items(chords: Sequence[ChordSpan], delta: int) -> list[Item]:
-    """Anticipated chord controls (delta ticks early)."""
-    items = []
-    for span in chords:
-        time = ticks(span.beat)
-        ident = chord_id(span.chord)
-        items.append(Item(time, max(1, ticks(span.dur_beats)), 0, ident, True, True, time - delta))
-    return items
-
-
-def timeline(chords: Sequence[ChordSpan]) -> ChordTimeline:
-    starts = tuple(ticks(s.beat) for s in chords)
-    ends = tuple(ticks(s.end_beat) for s in chords)
-    return ChordTimeline(starts, ends, tuple(chord_id(s.chord) for s in chords))
-
-
 def part_levels(items: Sequence[Item], parts_on: Sequence[int]) -> dict[int, int]:
     """Activity level of each generated part over the items the window keeps (notes per beat)."""
     span_ticks = max((item.time for item in items if not item.control), default=0) + 1
@@ -125,7 +93,7 @@ def assemble(
     end_tick = max((e.time for e in events), default=0)
     items = interleave(events, [c for c in controls if c.time < V.MAX_TIME], end_tick)
     items = items[: (V.CONTEXT_LEN - V.HEADER_LEN) // 3]
-    body, chord_ids = encode(items, timeline(chords))
+    body, chord_ids = encode(items, chord_timeline(chords))
     levels = part_levels(items, parts_on)
     share = LEVEL_SHARE[mode]
     named = {p: level for p, level in levels.items() if rng is not None and rng.random() < share}
@@ -150,11 +118,11 @@ def live_roles(present: list[Part], rng: random.Random) -> tuple[Part | None, li
 def live_example(song: Song, parts: dict[Part, list[Note]], chords: list[ChordSpan],
                  rng: random.Random, timing: TimingSettings) -> Example:
     human, agent_parts = live_roles(sorted(parts), rng)
-    events = [note_item(n, int(p)) for p in agent_parts for n in parts[p]]
+    events = [note_item(n, 0.0, int(p)) for p in agent_parts for n in parts[p]]
     trained = [d for d in V.HUMAN_DELAYS if d in timing.human_delays]
     delay = rng.choices(trained, [DELAY_WEIGHTS[V.HUMAN_DELAYS.index(d)] for d in trained])[0]
-    controls = [note_item(n, V.HUMAN, True, -delay) for n in parts.get(human, [])] if human is not None else []
-    controls += chord_items(chords, ticks(timing.delta1_beats))
+    controls = [note_item(n, 0.0, V.HUMAN, True, -delay) for n in parts.get(human, [])] if human is not None else []
+    controls += [chord_item(span, 0.0, beat_ticks(timing.delta1_beats)) for span in chords]
     return assemble(V.MODE_LIVE, song.meter, [int(p) for p in agent_parts], events, controls, chords, delay, rng)
 
 
@@ -164,14 +132,14 @@ def compose_example(song: Song, parts: dict[Part, list[Note]], chords: list[Chor
     known = {p for p in present if rng.random() < KNOWN_PART_SHARE}
     if len(known) == len(present):
         known.discard(rng.choice(present))
-    delta = ticks(timing.compose_delta_beats)
-    cut = ticks(rng.uniform(4, V.WINDOW_BEATS)) if rng.random() < 0.6 else V.MAX_TIME
+    delta = beat_ticks(timing.compose_delta_beats)
+    cut = beat_ticks(rng.uniform(4, V.WINDOW_BEATS)) if rng.random() < 0.6 else V.MAX_TIME
     events: list[Item] = []
-    controls = chord_items(chords, delta)
+    controls = [chord_item(span, 0.0, delta) for span in chords]
     for part in present:
         for note in parts[part]:
-            as_control = part in known or ticks(note.beat) >= cut
-            (controls if as_control else events).append(note_item(note, int(part), as_control, delta))
+            as_control = part in known or beat_ticks(note.beat) >= cut
+            (controls if as_control else events).append(note_item(note, 0.0, int(part), as_control, delta))
     targets = [int(p) for p in present if p not in known]
     return assemble(V.MODE_COMPOSE, song.meter, targets, events, controls, chords, None, rng)
 
@@ -184,6 +152,6 @@ def build_example(song: Song, rng: random.Random, timing: TimingSettings) -> Exa
     parts = window_notes(song, start, shift)
     chords = window_chords(song.chords, start, shift)
     if not parts:
-        return assemble(V.MODE_LIVE, song.meter, [], [], chord_items(chords, 0), chords, max(timing.human_delays))
+        return assemble(V.MODE_LIVE, song.meter, [], [], [chord_item(s, 0.0, 0) for s in chords], chords, max(timing.human_delays))
     make = compose_example if rng.random() < COMPOSE_SHARE else live_example
     return make(song, parts, chords, rng, timing)

@@ -31,11 +31,12 @@ from agent.model import vocab as V
 from agent.model.anticipation import TimingSettings
 from agent.model.checkpoint import save_checkpoint
 from agent.model.network import ModelConfig, MusicTransformer
-from agent.training.datasets import Song, load_corpus
+from agent.music.events import Song
+from agent.training.datasets import load_corpus
 from agent.training.examples import Example, build_example
-from agent.training.options import TrainSettings, add_train_arguments
+from agent.training.options import TrainSettings
 
-log = logging.getLogger("sideman.train")
+log = logging.getLogger("sideman.training.train")
 
 # The default size is chosen for the live speed target (issue 6: >= 300 notes/s on 2 CPU cores):
 # decoding one token at batch 1 streams every weight from memory, so time per token follows the
@@ -266,14 +267,3 @@ def run_from_args(args: argparse.Namespace) -> int:
     trainer.run(args.until)
     log.info("done at step %d, best held-out loss %.4f", trainer.step, trainer.best)
     return 0
-
-
-def main(argv: Sequence[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="sideman train", description=__doc__.splitlines()[0])
-    add_train_arguments(parser)
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
-    return run_from_args(parser.parse_args(argv))
-
-
-if __name__ == "__main__":
-    raise SystemExit(main())

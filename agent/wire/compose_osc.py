@@ -5,19 +5,17 @@ names the regions to fill and asks for them; it receives the filled regions as n
 It can then mark stretches of the result to regenerate, undo, restore any version, and reset what the
 marks taught. `agent.compose.service.ComposeService` does the work; this module is the wire format
 only, pure like `agent.wire.osc` (no sockets, no torch), so a runtime can decode and route these messages
-without loading a model. The codec reuses `agent.wire.osc` (same argument checks, same error wording); the
+without loading a model. The codec is `agent.wire.osc`'s (same encoder, argument checks and error wording); the
 tables are held to patches/OSC.md by tests/test_compose_osc.py. Only `i`, `f` and `s` arguments.
 """
 
 from __future__ import annotations
 
-from dataclasses import astuple, dataclass
+from dataclasses import dataclass
 from typing import Any
 
-from pythonosc.parsing import osc_types
-
 from agent.errors import OscError
-from agent.wire.osc import BEAT_HI, Arg, Spec
+from agent.wire.osc import BEAT_HI, Arg, Spec, encode_with, spec_index
 from agent.wire.osc import decode as osc_decode
 
 MAX_TRACKS = 64
@@ -54,7 +52,7 @@ class NoteIn:
 
 
 @dataclass(frozen=True, slots=True)
-class ChordIn:
+class ComposeChordIn:
     beat: float
     dur_beats: float
     symbol: str
@@ -119,7 +117,7 @@ class RegionOut:
 
 
 @dataclass(frozen=True, slots=True)
-class NoteOut:
+class ComposeNoteOut:
     request: int
     track: int
     beat: float
@@ -161,7 +159,7 @@ INBOUND: dict[str, tuple[Spec, type[Any]]] = {
     "/compose/track": (_spec("/compose/track", _TRACK, Arg("i", "program", 0, 128), Arg("s", "name")),
                        TrackIn),
     "/compose/note": (_spec("/compose/note", _TRACK, _BEAT, _PITCH, _VELOCITY, _DUR), NoteIn),
-    "/compose/chord": (_spec("/compose/chord", _BEAT, _DUR, Arg("s", "symbol")), ChordIn),
+    "/compose/chord": (_spec("/compose/chord", _BEAT, _DUR, Arg("s", "symbol")), ComposeChordIn),
     "/compose/region": (_spec("/compose/region", _TRACK, _START, _END), RegionIn),
     "/compose/fill": (_spec("/compose/fill", _REQ), Fill),
     "/compose/mark": (_spec("/compose/mark", _TRACK, _START, _END), MarkIn),
@@ -178,16 +176,14 @@ OUTBOUND: dict[str, tuple[Spec, type[Any]]] = {
     "/compose/result": (_spec("/compose/result", _REQ, _TRACK, _START, _END, Arg("i", "notes", 0, 2**31 - 1)),
                         RegionOut),
     "/compose/result/note": (_spec("/compose/result/note", _REQ, _TRACK, _BEAT, _PITCH, _VELOCITY, _DUR),
-                             NoteOut),
+                             ComposeNoteOut),
     "/compose/done": (_spec("/compose/done", _REQ, Arg("i", "version", 0, 2**31 - 1),
                             Arg("f", "seconds", 0.0, 1e9)), Done),
     "/compose/error": (_spec("/compose/error", Arg("i", "request", -1, 2**31 - 1), Arg("s", "message")),
                        ErrorOut),
 }
 
-_SPEC_OF = {cls: spec for spec, cls in (*INBOUND.values(), *OUTBOUND.values())}
-_WRITE = {"i": lambda v: osc_types.write_int(int(v)), "f": lambda v: osc_types.write_float(float(v)),
-          "s": lambda v: osc_types.write_string(str(v))}
+_SPEC_OF = spec_index(INBOUND, OUTBOUND)
 
 
 def decode(dgram: bytes, table: dict[str, tuple[Spec, type[Any]]] = INBOUND
@@ -197,11 +193,8 @@ def decode(dgram: bytes, table: dict[str, tuple[Spec, type[Any]]] = INBOUND
 
 
 def encode(message: Any) -> bytes:
-    """The exact datagram of a composition message (either direction)."""
-    spec = _SPEC_OF[type(message)]
-    kinds = "".join(a.kind for a in spec.args)
-    parts = [osc_types.write_string(spec.address), osc_types.write_string("," + kinds)]
-    return b"".join(parts + [_WRITE[k](v) for k, v in zip(kinds, astuple(message), strict=True)])
+    """The exact datagram of a composition message (either direction), by `agent.wire.osc.encode_with`."""
+    return encode_with(_SPEC_OF, message)
 
 
 def heavy(message: Any) -> bool:
@@ -212,5 +205,5 @@ def heavy(message: Any) -> bool:
 #: every message class into the agent (a runtime routes these to the composition service), and out
 INBOUND_TYPES: tuple[type[Any], ...] = tuple(cls for _, cls in INBOUND.values())
 OUTBOUND_TYPES: tuple[type[Any], ...] = tuple(cls for _, cls in OUTBOUND.values())
-ComposeIn = (Clear | SongIn | TrackIn | NoteIn | ChordIn | RegionIn | Fill | MarkIn | Regenerate | Undo
+ComposeIn = (Clear | SongIn | TrackIn | NoteIn | ComposeChordIn | RegionIn | Fill | MarkIn | Regenerate | Undo
              | Restore | ResetLearning)

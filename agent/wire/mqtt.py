@@ -17,18 +17,19 @@ Topics, with `P` the prefix (default `sideman`) and `NAME` the agent's name:
     P/NAME/status           the /agent/status fields as an object (retained); {"state": "offline"} as will
     P/NAME/error            {"message": ..., } for each bad input (OSC or MQTT)
 
-Pure module: no sockets.
+Also the messages another agent's notes arrive as (`EnsembleIn`) and the `Emit` signature every input
+source feeds the input queue with. Pure module: no sockets.
 """
 
 from __future__ import annotations
 
 import json
 import math
+from collections.abc import Callable
 from dataclasses import astuple, dataclass
 from typing import Any
 
 from agent.errors import OscError
-from agent.live.ensemble import EnsembleCancel, EnsembleIn, EnsembleNotes, EnsembleSilence
 from agent.wire.osc import (
     INBOUND,
     OUTBOUND,
@@ -87,7 +88,41 @@ class Topics:
         return own + (heard if ensemble else [])
 
 
+# ---- other agents' notes (agent.live.ensemble keeps them) -----------------------------------
+
+@dataclass(frozen=True, slots=True)
+class EnsembleNotes:
+    """Notes another agent (`source`) will play, as it published them."""
+
+    source: str
+    notes: tuple[NoteOut, ...]
+
+
+
+@dataclass(frozen=True, slots=True)
+class EnsembleCancel:
+    """Another agent withdrew these notes (its `/note/cancel`)."""
+
+    source: str
+    ids: tuple[int, ...]
+
+
+
+@dataclass(frozen=True, slots=True)
+class EnsembleSilence:
+    """Another agent silenced everything (its `/agent/allnotesoff`): its notes still to come are dropped."""
+
+    source: str
+
+
+
+EnsembleIn = EnsembleNotes | EnsembleCancel | EnsembleSilence
+
+
 Decoded = InMessage | EnsembleIn
+#: What every input source (UDP, MQTT, MIDI ports, clock sources) hands the agent's input queue: a
+#: decoded message, or the error decoding one, and the monotonic time it stands for.
+Emit = Callable[[Decoded | OscError, float], None]
 
 
 def decode(topics: Topics, topic: str, payload: bytes) -> tuple[list[Decoded], list[OscError]]:

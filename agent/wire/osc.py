@@ -16,7 +16,7 @@ The tables here are held to `patches/OSC.md` by tests/test_osc_contract.py. Pure
 from __future__ import annotations
 
 import math
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import astuple, dataclass
 from typing import Any
 
@@ -226,6 +226,11 @@ class Addressed:
     message: OutMessage
     targets: tuple[Target, ...]
 
+def spec_index(*tables: Mapping[str, tuple[Spec, type[Any]]]) -> dict[type[Any], Spec]:
+    """Message class -> its contract entry, over address tables (`address -> (spec, class)`)."""
+    return {cls: spec for table in tables for spec, cls in table.values()}
+
+
 _BEAT = Arg("f", "beat", BEAT_LO, BEAT_HI)
 _DUR = Arg("f", "dur_beats", 0.0, DUR_HI, lo_open=True)
 _PITCH = Arg("i", "pitch", 0, 127)
@@ -281,7 +286,7 @@ OUTBOUND: dict[str, tuple[Spec, type[Any]]] = {
     "/agent/error": (Spec("/agent/error", (Arg("s", "message"),)), ErrorReply),
 }
 
-_SPEC_OF: dict[type[Any], Spec] = {cls: spec for spec, cls in (*INBOUND.values(), *OUTBOUND.values())}
+_SPEC_OF: dict[type[Any], Spec] = spec_index(INBOUND, OUTBOUND)
 
 
 def _check_timesig(msg: TimeSig) -> None:
@@ -439,7 +444,13 @@ _WRITERS: dict[str, Callable[[Any], bytes]] = {
 
 def encode(message: Message) -> bytes:
     """The exact datagram of a typed message (either direction), types taken from the contract."""
-    spec = _SPEC_OF[type(message)]
+    return encode_with(_SPEC_OF, message)
+
+
+def encode_with(specs: Mapping[type[Any], Spec], message: Any) -> bytes:
+    """The exact datagram of a typed message of any contract (`specs`: `spec_index` of its tables); the
+    one OSC encoder, for the live contract here and the composition contract (`agent.wire.compose_osc`)."""
+    spec = specs[type(message)]
     values = list(astuple(message))
     if spec.variadic:
         values = list(values[0])
