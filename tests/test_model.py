@@ -239,9 +239,11 @@ def test_the_header_names_the_runtime_delay_and_activity(tiny: MusicTransformer)
     generator.generate(ctx, 0.0, 1 / 6)
     window = generator._window
     assert window is not None
-    assert window.decoder.tokens[: V.HEADER_LEN] == header(V.MODE_LIVE, (4, 4), [2, 3], 3, {2: activity_level(0.9)})
+    assert window.decoder.tokens[: V.HEADER_LEN] == header(V.MODE_LIVE, (4, 4), [2, 3], 3, {2: activity_level(0.9, 2)})
     rebuilds = generator.rebuilds
     generator.generate(dataclasses.replace(ctx, human_delay_ticks=5, activity=()), 1 / 6, 2 / 6)
     assert generator.rebuilds == rebuilds + 1  # 5 ticks is not trained: the next longer one, 6
     assert generator._window.decoder.tokens[: V.HEADER_LEN] == header(V.MODE_LIVE, (4, 4), [2, 3], 6)  # type: ignore[union-attr]
-    assert activity_level(0.0) == 0 and activity_level(1.0) == V.ACTIVITY_LEVELS - 1
+    assert activity_level(0.0, 3) == 0 and activity_level(1.0, 2) == V.ACTIVITY_LEVELS - 1
+    assert [activity_level(x / 10, 2) for x in range(11)] == sorted(activity_level(x / 10, 2) for x in range(11))
+    assert activity_level(0.1, 2) <= 2 and activity_level(0.9, 2) >= 6  # comp: under 1 vs 3+ notes a beat

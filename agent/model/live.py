@@ -150,7 +150,8 @@ class ModelGenerator:
             self.delay_ticks = trained[-1]
         else:  # the runtime knows the human at least this early: the smallest trained delay covering it
             self.delay_ticks = next((d for d in trained if d >= wanted), trained[-1])
-        self.levels = {int(part): activity_level(value) for part, value in context.activity if part in context.parts}
+        self.levels = {int(part): activity_level(value, int(part)) for part, value in context.activity
+                       if part in context.parts}
 
     def _catch_up(self, window: Window, context: GenerationContext, start_beat: float) -> None:
         """Append what sounded in a short gap (chunks the fallback played when the model was late)."""
@@ -312,9 +313,18 @@ def timing_problem(trained: TimingSettings, timing: TimingLike) -> str | None:
     return None
 
 
-def activity_level(value: float) -> int:
-    """The activity level (vocab.ACTIVITY_LEVELS classes) of a knob value in [0, 1]."""
-    return min(V.ACTIVITY_LEVELS - 1, max(0, round(value * (V.ACTIVITY_LEVELS - 1))))
+#: Per part, the activity levels the knob's 0 and 1 stand for. From the training data (POP909 and
+#: Nottingham, 64-beat windows every bar, levels by `vocab.activity_level`): the 10th-90th percentile
+#: levels are lead 2-4, counter 0-4, comp 2-6, bass 1-2; the ends are widened by a level or so, so that
+#: 0.1 asks a sparse part (comp 0.5-1 notes a beat, bass under 0.25) and 0.9 a busy one (comp 3-4.5,
+#: bass 1-1.5): issue 10's "0.1 plays at most 1 note per beat and 0.9 at least 3" for comp + bass.
+KNOB_LEVELS: dict[int, tuple[int, int]] = {0: (1, 6), 1: (0, 5), 2: (1, 7), 3: (0, 3)}
+
+
+def activity_level(value: float, part: int = 2) -> int:
+    """The activity level (vocab.ACTIVITY_LEVELS classes) of `part` for a knob value in [0, 1]."""
+    lo, hi = KNOB_LEVELS.get(part, (0, V.ACTIVITY_LEVELS - 1))
+    return min(V.ACTIVITY_LEVELS - 1, max(0, round(lo + value * (hi - lo))))
 
 
 def load_generator(path: Path, timing: TimingLike, cached: bool = True) -> ModelGenerator:

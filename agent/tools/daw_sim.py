@@ -112,12 +112,19 @@ class Transport:
         start, end = self.loop
         return start + (linear - end) % (end - start)
 
-    def performed_of(self, song_beat: float, after: float) -> float:
-        """The first beat since play, at or after `after`, at which `song_beat` sounds (inf: never)."""
+    def performed_of(self, song_beat: float, after: float, late_ok: bool = False) -> float:
+        """The first beat since play, at or after `after`, at which `song_beat` sounds (inf: never).
+
+        With `late_ok`, a note less than half a loop behind `after` inside the loop is late on this pass
+        (its beat is returned, before `after`), as patches/OSC.md tells a patch to judge it."""
         lin = song_beat - self.start_beat
         if self.loop is None or self.start_beat >= self.loop[1]:
             return lin if lin >= after - 1e-9 else math.inf
         start, end = self.loop
+        if late_ok and start <= song_beat < end and after > 0:
+            behind = (self.song_beat(after) - song_beat) % (end - start)
+            if 0 < behind < (end - start) / 2:  # a little behind: late on this pass, not the next one
+                return after - behind
         if song_beat >= end or song_beat < min(start, self.start_beat):
             return lin if song_beat >= end and self.start_beat >= end else math.inf
         if song_beat < start:  # before the loop: only on the way in
@@ -214,7 +221,7 @@ class SimDaw:
         """(beats since play, time) at which a note for song `beat` received at `t` sounds."""
         tr = self.transport_
         now = tr.performed_at(t) if tr.t0 is not None else 0.0
-        performed = tr.performed_of(beat, max(now, 0.0))
+        performed = tr.performed_of(beat, max(now, 0.0), late_ok=True)
         if tr.t0 is None:  # held until play; the time is fixed when play comes (see run)
             return performed, math.nan
         return performed, tr.time_at(performed) if math.isfinite(performed) else math.inf

@@ -45,8 +45,10 @@ Piece = tuple[tuple[ChordSpan, ...], tuple[Note, ...]]  # chord track and human 
 
 
 def run_live(generator: ModelGenerator, beats: int, parts: tuple[Part, ...], params: SamplingParams,
-             chunk: float, lead: float, piece: Piece | None = None) -> tuple[list[Note], float]:
-    """(notes generated, compute seconds) for `beats` beats of live accompaniment of `piece`."""
+             chunk: float, lead: float, piece: Piece | None = None, delay_ticks: int | None = None,
+             activity: tuple[tuple[Part, float], ...] = ()) -> tuple[list[Note], float]:
+    """(notes generated, compute seconds) for `beats` beats of live accompaniment of `piece`, in chunks of
+    `chunk` beats asked `lead` beats ahead, the human heard `delay_ticks` late (None: the model's longest)."""
     chords, melody = piece if piece is not None else lead_sheet(beats // 4 + 4)
     generator.reset()
     own: list[Note] = []
@@ -56,6 +58,7 @@ def run_live(generator: ModelGenerator, beats: int, parts: tuple[Part, ...], par
         context = GenerationContext(
             playhead_beat=h - lead, tempo_bpm=120.0, meter=(4, 4), chords=chords,
             human=tuple(n for n in melody if n.beat <= h - lead), own=tuple(own[-256:]), parts=parts, params=params,
+            human_delay_ticks=delay_ticks, activity=activity,
         )
         started = time.perf_counter()
         notes = generator.generate(context, h, h + chunk)
