@@ -6,6 +6,9 @@ import asyncio
 import socket
 import struct
 import time
+from pathlib import Path
+
+import pytest
 
 from agent.app import AgentThread
 from agent.config import Config, override
@@ -204,3 +207,35 @@ def test_the_agent_pauses_when_the_patch_goes_quiet_and_resumes_when_it_returns(
     assert not [t for t, _ in received if quiet + 1.3 < t < back]  # paused after the 1 s timeout
     after = [n for t, n in received if t > back]
     assert after and min(n.beat for n in after) > (back - start) * 4.0  # resumed ahead of the playhead
+
+
+SHIPPED = Path(__file__).resolve().parents[1] / "models" / "sideman-default.safetensors"
+
+
+async def _loop_from_stop(model: str | None, bpm: float, bars: int, passes: int) -> tuple[DawReport, Counters]:
+    from agent.music.leadsheet import feel_sheet
+
+    daw = SimDaw(feel_sheet("axis"), bpm, preroll_beats=0.0, loop=(0.0, 4.0 * bars), passes=passes,
+                 wait_before_play_s=0.5)
+    config = override(config_for(await daw.open()), "model_path", model)
+    agent = AgentThread(config)
+    address = agent.start()
+    try:
+        report = await daw.run(address, settle_s=0.5)
+    finally:
+        counters = await asyncio.to_thread(agent.stop)
+        daw.close()
+    return report, counters
+
+
+@pytest.mark.parametrize("model", [None, str(SHIPPED)], ids=["fallback", "model"])
+def test_plays_from_the_downbeat_and_through_every_wrap_of_a_loop(model: str | None) -> None:
+    """Issue 10 over real UDP: the DAW plays from stop at the loop start (no count-in) and loops 2 bars
+    three times: a note in the first beat after play and after every wrap, none past the loop end,
+    none late, and a wrap is not a jump."""
+    report, counters = asyncio.run(_loop_from_stop(model, 120.0, 2, 3))
+    starts = report.pass_starts()
+    assert len(starts) == 3
+    assert all(report.notes_in(s, s + 1.0) >= 1 for s in starts), [report.notes_in(s, s + 1.0) for s in starts]
+    assert report.past_loop_end() == 0 and report.late() == 0
+    assert counters.jumps == 0 and report.allnotesoff <= 2  # at stop and shutdown only
