@@ -28,7 +28,7 @@ from typing import Self, cast
 
 from agent.compose.endpoint import ComposeEndpoint
 from agent.config import Config
-from agent.errors import ModelError, OscError, SidemanError
+from agent.errors import ConfigError, ModelError, OscError, SidemanError
 from agent.io.connections import Connections, MidiPorts
 from agent.io.server import OscServer, Received, Sender, open_server
 from agent.live.clock import Clock
@@ -62,13 +62,15 @@ _LOCAL = ("127.0.0.1", 0)  # the "sender" of input from MQTT, MIDI and clock sou
 
 def make_generator(config: Config) -> Generator:
     """The model generator from `config.model_path`, or the fallback when there is none (logged)."""
-    path = config.resolved_model_path()
+    try:
+        path = config.resolved_model_path()
+    except ConfigError as exc:  # a missing model file: play the fallback rather than stay silent
+        log.warning("%s: playing the chord-based fallback generator only", exc)
+        return FallbackGenerator()
     if path is None:
         log.info("no model configured: playing the chord-based fallback generator")
         return FallbackGenerator()
-    if not path.exists():
-        log.warning("model %s not found: playing the chord-based fallback generator only", path)
-        return FallbackGenerator()
+    log.info("model: %s", path)
     try:
         from agent.model import live as live_model  # lazy: torch is imported only when a model is used
     except ImportError as exc:

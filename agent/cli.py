@@ -27,6 +27,7 @@ from pathlib import Path
 
 from agent.config import CLOCK_SOURCES, Config, load_config, override, parse_override
 from agent.errors import ConfigError, SidemanError
+from agent.paths import resolve_model
 
 log = logging.getLogger("sideman")
 
@@ -77,12 +78,8 @@ def apply_net_options(config: Config, args: argparse.Namespace) -> Config:
         config = override(config, "net", {"send_host": host, "send_port": max(1, port)})
     model = getattr(args, "model", None)
     if model is not None:
-        if model.lower() == "none":
-            config = override(config, "model_path", None)
-        elif not Path(model).expanduser().exists():
-            raise ConfigError(f"--model {model}: no such file (use --model none for the fallback only)")
-        else:
-            config = override(config, "model_path", str(Path(model).expanduser().resolve()))
+        path = resolve_model(model)  # ConfigError names a missing file
+        config = override(config, "model_path", None if path is None else str(path))
     return config
 
 
@@ -90,7 +87,8 @@ def add_agent_options(parser: argparse.ArgumentParser) -> None:
     add_config_options(parser)
     parser.add_argument("--listen", metavar="HOST:PORT", help="where the agent listens (default 127.0.0.1:9000)")
     parser.add_argument("--send", metavar="HOST:PORT", help="where notes go (default 127.0.0.1:9001)")
-    parser.add_argument("--model", metavar="PATH|none", help="model checkpoint, or none for the fallback only")
+    parser.add_argument("--model", metavar="PATH|none",
+                        help="model checkpoint, or none for the fallback only (default: the shipped model)")
 
 
 def add_connection_options(parser: argparse.ArgumentParser) -> None:

@@ -44,6 +44,7 @@ from agent.model.network import MusicTransformer
 from agent.music.chord_recog import recognise_chords
 from agent.music.chords import NUM_CHORD_IDS, chord_id
 from agent.music.events import Note, Song
+from agent.paths import model_file
 from agent.training.datasets import load_corpus
 from agent.training.train import split
 
@@ -209,6 +210,7 @@ def evaluate(args: argparse.Namespace) -> dict[str, object]:
     from agent.model.engine import limit_threads
 
     limit_threads(args.threads)
+    args.model = model_file(args.model)
     model, timing, info = load_checkpoint(args.model)
     _, held = split(load_corpus(args.data, cache=args.cache))
     rng = random.Random(args.seed)

@@ -27,6 +27,7 @@ from agent.model.live import ModelGenerator
 from agent.model.network import MusicTransformer
 from agent.music.chords import parse_symbol
 from agent.music.events import ChordSpan, Note, Part, parse_parts
+from agent.paths import model_file
 
 PROGRESSION = ["C", "Am7", "Dm7", "G7", "Em7", "A7", "Dm7", "G7", "F", "Fm6", "Em7", "A7", "Dm7", "G7", "C", "C"]
 
@@ -97,7 +98,7 @@ def timed(model: MusicTransformer, timing: TimingSettings, pieces: Sequence[Piec
 def run(args: argparse.Namespace) -> int:
     """Print the figures; returns the exit code."""
     limit_threads(args.threads)
-    model, timing, _ = load_checkpoint(args.model)
+    model, timing, _ = load_checkpoint(model_file(args.model))
     parts = parse_parts(args.parts)
     pieces: list[Piece | None] = [None]
     if args.data is not None:

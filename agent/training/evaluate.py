@@ -33,6 +33,7 @@ from agent.model.live import ModelGenerator
 from agent.model.network import MusicTransformer
 from agent.music import measures as M
 from agent.music.events import Note, Part, Song
+from agent.paths import model_file
 from agent.training.datasets import load_corpus
 from agent.training.examples import build_example
 from agent.training.train import collate, split
@@ -166,6 +167,7 @@ def piano_roll(seg: Segment, key: str, path: Path) -> None:
 
 def run(args: argparse.Namespace) -> dict[str, object]:
     limit_threads(args.threads)
+    args.model = model_file(args.model)
     model, timing, info = load_checkpoint(args.model)
     songs = load_corpus(args.data, cache=args.cache)
     _, held = split(songs)

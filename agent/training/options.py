@@ -12,6 +12,7 @@ from pathlib import Path
 
 from agent.live.generator import SamplingParams
 from agent.model.anticipation import TimingSettings
+from agent.paths import add_model_argument
 
 PRESET_NAMES = ("default", "tiny")  # model sizes, see agent.training.train.PRESETS
 
@@ -57,7 +58,7 @@ def add_train_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def add_eval_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--model", type=Path, default=Path("models/sideman-default.safetensors"))
+    add_model_argument(parser)
     parser.add_argument("--data", type=Path, default=Path("../shared/data"))
     parser.add_argument("--cache", type=Path, default=None, help="parsed-corpus cache file")
     parser.add_argument("--report", type=Path, default=Path("reports/eval"))
@@ -71,7 +72,7 @@ def add_eval_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def add_bench_model_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--model", type=Path, default=Path("models/sideman-default.safetensors"))
+    add_model_argument(parser)
     parser.add_argument("--beats", type=int, default=256, help="beats of music for the cached run")
     parser.add_argument("--baseline-beats", type=int, default=None,
                         help="beats for the no-cache baseline (default: the same music as the cached run)")
