@@ -20,7 +20,6 @@ import argparse
 import asyncio
 import logging
 import os
-import signal
 import sys
 from collections.abc import Callable
 from pathlib import Path
@@ -121,6 +120,7 @@ def _run(parser: argparse.ArgumentParser) -> Handler:
 
     def handle(args: argparse.Namespace) -> int:
         from agent.app import Agent, make_generator
+        from agent.io.interrupts import on_interrupt
 
         config = apply_connection_options(apply_net_options(load_with_overrides(args), args), args)
         agent = Agent(config, make_generator(config))
@@ -136,9 +136,7 @@ def _run(parser: argparse.ArgumentParser) -> Handler:
                 log.info("shutting down (Ctrl-C again to force)")
                 stop.set()
 
-            loop = asyncio.get_running_loop()
-            for sig in (signal.SIGINT, signal.SIGTERM):
-                loop.add_signal_handler(sig, on_signal)
+            on_interrupt(asyncio.get_running_loop(), on_signal)  # also where there are no POSIX signals
             await agent.run(stop)
 
         asyncio.run(serve())
