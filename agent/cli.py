@@ -213,6 +213,20 @@ def _roll(parser: argparse.ArgumentParser) -> Handler:
     return handle
 
 
+@subcommand("doctor", "check that everything is in place to play: Python, torch, model, ports, OSC, Pd, patches")
+def _doctor(parser: argparse.ArgumentParser) -> Handler:
+    add_agent_options(parser)
+
+    def handle(args: argparse.Namespace) -> int:
+        from agent.tools import doctor
+
+        text, code = doctor.run(apply_net_options(load_with_overrides(args), args))
+        print(text, flush=True)
+        return code
+
+    return handle
+
+
 @subcommand("render", "turn a recording (MIDI file) into audio with fluidsynth and a General MIDI soundfont")
 def _render(parser: argparse.ArgumentParser) -> Handler:
     parser.add_argument("midi", type=Path, metavar="FILE.mid", help="the MIDI file (e.g. a take from --record)")

@@ -42,6 +42,13 @@ def shipped_model() -> Path | None:
     return next((path for path in shipped_model_candidates() if path.is_file()), None)
 
 
+def shipped_patches() -> Path | None:
+    """The folder of this version's patches (pd/, max/, livecode/): the clone's patches/, else the
+    package's copy (agent/data/patches, put there by setup.py like the model)."""
+    packaged = Path(str(resources.files("agent"))) / "data" / "patches"
+    return next((path for path in (REPO_ROOT / "patches", packaged) if (path / "pd").is_dir()), None)
+
+
 def resolve_model(explicit: str | Path | None, configured: str | None = DEFAULT) -> Path | None:
     """The model file to load by the search order above; None means "no model" (`none`/null: fallback).
 

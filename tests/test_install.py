@@ -3,7 +3,7 @@
 The wheel is built from a copy of the source tree (so the test never writes build/ into the clone),
 installed without dependencies into a fresh virtual environment that borrows this interpreter's
 site-packages through a .pth file (torch, numpy: nothing is downloaded, it works offline), and
-`sideman infill` and `sideman run` are run from an unrelated folder. The copy's
+`sideman infill`, `sideman run` and `sideman doctor` are run from an unrelated folder. The copy's
 models/sideman-default.safetensors is a tiny checkpoint of the current vocabulary: the packaging is the
 same for any file, and the shipped checkpoint's own quality is tests/test_shipped_model.py's business.
 """
@@ -31,7 +31,8 @@ from agent.model.checkpoint import save_checkpoint
 from agent.paths import SHIPPED_NAME, model_file, resolve_model
 
 ROOT = Path(__file__).resolve().parents[1]
-_SOURCES = ("pyproject.toml", "setup.py", "MANIFEST.in", "README.md", "config.yaml", "agent", "models/README.md")
+_SOURCES = ("pyproject.toml", "setup.py", "MANIFEST.in", "README.md", "config.yaml", "agent", "models/README.md",
+            "patches")
 
 
 def _sha(path: Path) -> str:
@@ -88,6 +89,11 @@ def test_wheel_installs_and_runs_from_an_unrelated_folder(tmp_path: Path) -> Non
     assert infill.returncode == 0, infill.stderr
     assert (music / "song-filled.mid").is_file()
     _run_until_ready(sideman, music, env, where)
+    checked = subprocess.run([sideman, "doctor", "--listen", "127.0.0.1:0"], cwd=music, capture_output=True,
+                             text=True, env=env, timeout=120, check=False)
+    assert checked.returncode == 0, checked.stdout + checked.stderr
+    patches = next(line for line in checked.stdout.splitlines() if " patches " in line)
+    assert str(tmp_path / "venv") in patches and "pd/sideman.pd" in patches  # the wheel carries the patches
     print(f"built, installed and ran the wheel in {time.monotonic() - started:.1f} s")
 
 
