@@ -180,11 +180,24 @@ def _bench(parser: argparse.ArgumentParser) -> Handler:
     parser.add_argument("--data", type=Path, default=None,
                         help="with --feel: compare onset and duration profiles with held-out real parts from here")
     parser.add_argument("--cache", type=Path, default=None, help="with --data: parsed-corpus cache file")
+    parser.add_argument("--soak", type=float, metavar="MINUTES", default=None,
+                        help="a long session instead (seeks, loops, chord edits, part changes, floods): lateness, "
+                             "memory, file handles, threads and tasks (agent/tools/soak.py)")
+    parser.add_argument("--soak-bpm", type=float, default=180.0, help="tempo of the soak session (default 180)")
+    parser.add_argument("--flood-every", type=float, default=5.0, metavar="MINUTES",
+                        help="with --soak: minutes between floods (default 5)")
+    parser.add_argument("--sample-s", type=float, default=10.0, help="with --soak: seconds between resource samples")
 
     def handle(args: argparse.Namespace) -> int:
         from agent.tools import bench
 
         config = load_with_overrides(args)  # check the config before spending minutes
+        if args.soak is not None:
+            from agent.tools import soak
+
+            text, passed = soak.run_soak(args)
+            print(text, flush=True)
+            return 0 if passed else 1
         if args.feel:
             from agent.tools import feel
 
