@@ -55,7 +55,7 @@ _RSS_GROWTH_LIMIT = 0.05  # issue 12: resident memory grows less than 5% after t
 
 def _proc_status(key: str) -> int | None:
     try:
-        for line in Path("/proc/self/status").read_text().splitlines():
+        for line in Path("/proc/self/status").read_text(encoding="ascii").splitlines():
             if line.startswith(key + ":"):
                 return int(line.split()[1])
     except (OSError, ValueError):
@@ -215,14 +215,17 @@ class _AgentProcess:
     async def ready(self, timeout_s: float = 120.0) -> tuple[str, int]:
         deadline = time.monotonic() + timeout_s
         while time.monotonic() < deadline and self.proc.poll() is None:
-            if "ready:" in self.log_path.read_text():
+            if "ready:" in self.log():
                 return ("127.0.0.1", self.port)
             await asyncio.sleep(0.05)
         self.stop()
-        raise SidemanError(f"the agent did not start; its log:\n{self.log_path.read_text()[-2000:]}")
+        raise SidemanError(f"the agent did not start; its log:\n{self.log()[-2000:]}")
+
+    def log(self) -> str:
+        return self.log_path.read_text(encoding="utf-8", errors="replace")
 
     def samples(self) -> list[dict[str, float | int | None]]:
-        lines = self.log_path.read_text().splitlines()
+        lines = self.log().splitlines()
         return [json.loads(line[len(_SAMPLE_TAG):]) for line in lines if line.startswith(_SAMPLE_TAG)]
 
     def stop(self) -> None:

@@ -138,7 +138,7 @@ def read_pop909_chords(path: Path, beat_secs: np.ndarray, shift: float) -> tuple
 def _read_lines(path: Path) -> list[tuple[int, str]]:
     """(line number, text) of the non-blank lines of a text file; DataError naming it when unreadable."""
     try:
-        lines = path.read_text().splitlines()
+        lines = path.read_text(encoding="utf-8").splitlines()
     except (OSError, UnicodeDecodeError) as exc:
         raise DataError(f"{path}: cannot read ({exc})") from exc
     return [(number, line) for number, line in enumerate(lines, start=1) if line.strip()]
