@@ -24,6 +24,7 @@ import threading
 import time
 from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
+from pathlib import Path
 from typing import Self, cast
 
 from agent.compose.endpoint import ComposeEndpoint
@@ -37,6 +38,7 @@ from agent.live.generator import Generator
 from agent.live.scheduler import Generate, ResetGenerator
 from agent.live.session import Effect, Session
 from agent.metrics import Counters, Histogram
+from agent.model.paths import resolve_model
 from agent.music.events import Note
 from agent.wire.compose_osc import INBOUND_TYPES as COMPOSE_INBOUND
 from agent.wire.mqtt import EnsembleIn
@@ -60,13 +62,18 @@ _QUIET = (Playhead, HumanNote, NoteOn, NoteOff)
 _LOCAL = ("127.0.0.1", 0)  # the "sender" of input from MQTT, MIDI and clock sources (no OSC reply port)
 
 
-def make_generator(config: Config) -> Generator:
-    """The model generator from `config.model_path`, or the fallback when there is none (logged)."""
+def model_path(config: Config) -> Path | None:
+    """`config.model_path` resolved by agent/model/paths.py; None (logged) when there is none or it is missing."""
     try:
-        path = config.resolved_model_path()
+        return resolve_model(None, config.model_path)
     except ConfigError as exc:  # a missing model file: play the fallback rather than stay silent
         log.warning("%s: playing the chord-based fallback generator only", exc)
-        return FallbackGenerator()
+        return None
+
+
+def make_generator(config: Config) -> Generator:
+    """The model generator from `config.model_path`, or the fallback when there is none (logged)."""
+    path = model_path(config)
     if path is None:
         log.info("no model configured: playing the chord-based fallback generator")
         return FallbackGenerator()
@@ -124,7 +131,7 @@ class Agent:
         self._sender = Sender(server, (net.send_host, net.send_port), lambda: self.session.reply_ports)
         self._executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="generator")
         # /compose/* (composition mode): its own worker thread and model copy, never the live worker
-        self._compose = ComposeEndpoint(self.config.resolved_model_path(), self._sender.send,
+        self._compose = ComposeEndpoint(model_path(self.config), self._sender.send,
                                         self._loop.call_soon_threadsafe)
         self.address = server.address
         log.info("ready: listening on %s:%d, sending to %s:%d, generator %s", *self.address, net.send_host,

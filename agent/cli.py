@@ -26,7 +26,7 @@ from pathlib import Path
 
 from agent.config import CLOCK_SOURCES, Config, load_config, override, parse_override
 from agent.errors import ConfigError, SidemanError
-from agent.paths import resolve_model
+from agent.model.paths import resolve_model
 
 log = logging.getLogger("sideman")
 

@@ -22,7 +22,6 @@ from typing import Any
 import yaml
 
 from agent.errors import ConfigError
-from agent.paths import resolve_model
 
 #: The config file shipped at the top of the repository (used when `--config` is not given).
 DEFAULT_CONFIG_PATH = Path(__file__).resolve().parent.parent / "config.yaml"
@@ -178,7 +177,7 @@ class ClockSourceConfig:
 class Config:
     """Everything `sideman run` needs. `model_path` None means the fallback generator only."""
 
-    model_path: str | None = "default"  # "default" = the shipped model (agent/paths.py); relative paths: the current folder
+    model_path: str | None = "default"  # "default" = the shipped model; agent/model/paths.py resolves it
     net: NetConfig = NetConfig()
     timing: TimingConfig = TimingConfig()
     sampling: SamplingConfig = SamplingConfig()
@@ -188,12 +187,6 @@ class Config:
     midi: MidiConfig = MidiConfig()
     record: RecordConfig = RecordConfig()
     clock: ClockSourceConfig = ClockSourceConfig()
-
-    def resolved_model_path(self) -> Path | None:
-        """The model file as an absolute path by the search order of agent/paths.py, or None (fallback only).
-
-        ConfigError when the configured file is missing."""
-        return resolve_model(None, self.model_path)
 
 
 def _is_dataclass_type(tp: Any) -> bool:

@@ -28,7 +28,7 @@ from compose_fakes import song_file, toy_model
 from agent.errors import ConfigError
 from agent.model.anticipation import TimingSettings
 from agent.model.checkpoint import save_checkpoint
-from agent.paths import SHIPPED_NAME, model_file, resolve_model
+from agent.model.paths import SHIPPED_NAME, model_file, resolve_model
 
 ROOT = Path(__file__).resolve().parents[1]
 _SOURCES = ("pyproject.toml", "setup.py", "MANIFEST.in", "README.md", "config.yaml", "agent", "models/README.md",
@@ -79,7 +79,7 @@ def test_wheel_installs_and_runs_from_an_unrelated_folder(tmp_path: Path) -> Non
     music = tmp_path / "my music"
     music.mkdir()
     env = {k: v for k, v in os.environ.items() if k != "PYTHONPATH"}
-    where = subprocess.run([python, "-c", "import agent.paths as p; print(p.shipped_model())"], cwd=music,
+    where = subprocess.run([python, "-c", "import agent.model.paths as p; print(p.shipped_model())"], cwd=music,
                            check=True, capture_output=True, text=True, env=env).stdout.strip()
     assert Path(where).is_relative_to(tmp_path / "venv"), where  # the package's copy, not the clone's
 
@@ -133,7 +133,7 @@ def test_search_order(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
 
 def test_missing_shipped_model_names_where_it_looked(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     nowhere = [tmp_path / "clone" / SHIPPED_NAME, tmp_path / "package" / SHIPPED_NAME]
-    monkeypatch.setattr("agent.paths.shipped_model_candidates", lambda: nowhere)
+    monkeypatch.setattr("agent.model.paths.shipped_model_candidates", lambda: nowhere)
     with pytest.raises(ConfigError, match=r"shipped model sideman-default.safetensors is missing \(searched .*clone.*package"):
         resolve_model(None)
 

@@ -26,8 +26,8 @@ from typing import TYPE_CHECKING, Any
 from agent.compose.piece import Piece, TrackRequest, parse_bars
 from agent.errors import CompositionError
 from agent.live.generator import SamplingParams
+from agent.model.paths import add_model_argument, model_file
 from agent.music.events import parse_part
-from agent.paths import add_model_argument, model_file
 
 if TYPE_CHECKING:
     from agent.compose.session import CompositionSession, Version

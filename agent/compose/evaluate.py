@@ -41,10 +41,10 @@ from agent.live.generator import SamplingParams
 from agent.model import vocab as V
 from agent.model.anticipation import TimingSettings
 from agent.model.network import MusicTransformer
+from agent.model.paths import model_file
 from agent.music.chord_recog import recognise_chords
 from agent.music.chords import NUM_CHORD_IDS, chord_id
 from agent.music.events import Note, Song
-from agent.paths import model_file
 from agent.training.datasets import load_corpus
 from agent.training.train import split
 

@@ -1,4 +1,4 @@
-"""Options of the composition commands: `sideman compose-eval`'s arguments (the model: agent/paths.py).
+"""Options of the composition commands: `sideman compose-eval`'s arguments (the model: agent/model/paths.py).
 
 Torch-free on purpose (like `agent.training.options`): the CLI builds every subcommand's parser at
 start. `agent.compose.cli` (infill, regenerate) and `agent.compose.evaluate` both read them here, so
@@ -11,7 +11,7 @@ import argparse
 from pathlib import Path
 
 from agent.live.generator import SamplingParams
-from agent.paths import add_model_argument
+from agent.model.paths import add_model_argument
 
 
 def add_compose_eval_arguments(parser: argparse.ArgumentParser) -> None:

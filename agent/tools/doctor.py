@@ -27,7 +27,7 @@ from pathlib import Path
 from agent.config import Config, override
 from agent.errors import SidemanError
 from agent.live.generator import Generator
-from agent.paths import shipped_patches
+from agent.model.paths import resolve_model, shipped_patches
 from agent.wire.osc import (
     CONTRACT_VERSION,
     OUTBOUND,
@@ -78,7 +78,7 @@ def torch_check() -> Check:
 def model_check(config: Config) -> Check:
     """Resolve the model as `sideman run` would, load it, and time one 4-beat chunk."""
     try:
-        path = config.resolved_model_path()
+        path = resolve_model(None, config.model_path)
     except SidemanError as exc:
         return Check("model", FAIL, str(exc), "Give a model file with --model PATH, or reinstall Sideman to get "
                      "the shipped one back. `sideman run --model none` plays without a model.")
@@ -161,15 +161,13 @@ def round_trip_check(config: Config, timeout_s: float = 5.0, generator: Generato
                                        "send_host": "127.0.0.1", "send_port": patch.getsockname()[1]})
     config = override(config, "model_path", None)
     started = time.perf_counter()
-    quiet = logging.getLogger("agent")
-    level = quiet.level
-    quiet.setLevel(logging.WARNING)  # the throwaway agent's start and stop lines are not the report
+    logging.disable(logging.INFO)  # the throwaway agent's start and stop lines are not the report
     try:
         agent = AgentThread(config, generator or FallbackGenerator())
         address = agent.start()
     except (SidemanError, OSError, RuntimeError) as exc:
         patch.close()
-        quiet.setLevel(level)
+        logging.disable(logging.NOTSET)
         return Check("OSC round trip", FAIL, f"the agent did not start ({exc})", _LOOPBACK_ADVICE)
     try:
         for message in (Hello(patch.getsockname()[1]), Tempo(240.0), ChordIn(0.0, 64.0, "C"), Play(), Playhead(0.0)):
@@ -178,7 +176,7 @@ def round_trip_check(config: Config, timeout_s: float = 5.0, generator: Generato
     finally:
         agent.stop()
         patch.close()
-        quiet.setLevel(level)
+        logging.disable(logging.NOTSET)
     if note is None:
         return Check("OSC round trip", FAIL, f"no note came back within {timeout_s:.0f} s", _LOOPBACK_ADVICE)
     return Check("OSC round trip", OK, f"tempo, chord and play in, a note out in "

@@ -1,7 +1,7 @@
 """`sideman bench --soak MINUTES`: a long session against the agent, checking it neither slows nor leaks.
 
 The agent runs in its own process (with the model unless `--model none`), started through
-`python -m agent.tools.soak --serve ...`: that is `sideman run` plus a sampler task in the same event
+`python -m agent.tools.soak --serve ...`: that is `sideman run` on loopback plus a sampler task in the same event
 loop that prints, every `--sample-s` seconds, the agent's resident memory, open file handles, threads
 and asyncio tasks (a task leak is only visible from inside). A simulated patch (agent/tools/daw_sim.py,
 one socket for the whole run, as one patch would be) plays a session at `--bpm` (default 180) made of
@@ -38,7 +38,9 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from agent.config import load_config, override, parse_override
 from agent.errors import SidemanError
+from agent.model.paths import resolve_model
 from agent.music.leadsheet import PROGRESSION, LeadSheet, sheet_of
 from agent.tools.bench import _free_port, flood_sender
 from agent.tools.daw_sim import DawReport, SimDaw
@@ -76,15 +78,25 @@ def sample() -> dict[str, float | int | None]:
 def serve(argv: list[str]) -> int:
     """`sideman run` with a sampler printing `soak-sample {json}` lines to stdout."""
     from agent.app import Agent, make_generator
-    from agent.cli import apply_net_options, build_parser, load_with_overrides
     from agent.io.interrupts import on_interrupt
 
-    parser = argparse.ArgumentParser()
+    parser = argparse.ArgumentParser(prog="python -m agent.tools.soak --serve")
     parser.add_argument("--sample-s", type=float, default=10.0)
-    own, rest = parser.parse_known_args(argv)
+    parser.add_argument("--port", type=int, required=True, help="UDP port on 127.0.0.1 to listen on")
+    parser.add_argument("--send-port", type=int, required=True, help="UDP port on 127.0.0.1 to send to")
+    parser.add_argument("--model", default=None, help="PATH or none (default: the config's)")
+    parser.add_argument("--config", type=Path, default=None)
+    parser.add_argument("--set", dest="overrides", action="append", default=[])
+    own = parser.parse_args(argv)
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)-7s %(name)s: %(message)s")
-    args = build_parser().parse_args(["run", *rest])
-    config = apply_net_options(load_with_overrides(args), args)
+    config = load_config(own.config)
+    for text in own.overrides:
+        config = override(config, *parse_override(text))
+    config = override(config, "net", {"listen_host": "127.0.0.1", "listen_port": own.port,
+                                       "send_host": "127.0.0.1", "send_port": own.send_port})
+    if own.model is not None:
+        path = resolve_model(own.model)
+        config = override(config, "model_path", None if path is None else str(path))
     agent = Agent(config, make_generator(config))
 
     async def main() -> None:
@@ -201,7 +213,7 @@ class _AgentProcess:
     def __init__(self, args: argparse.Namespace, send_port: int) -> None:
         self.port = _free_port()
         cmd = [sys.executable, "-m", "agent.tools.soak", "--serve", "--sample-s", str(args.sample_s),
-               "--listen", f"127.0.0.1:{self.port}", "--send", f"127.0.0.1:{send_port}"]
+               "--port", str(self.port), "--send-port", str(send_port)]
         if args.config is not None:
             cmd += ["--config", str(args.config)]
         for text in args.overrides:

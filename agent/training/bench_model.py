@@ -25,9 +25,9 @@ from agent.model.checkpoint import load_checkpoint
 from agent.model.engine import limit_threads
 from agent.model.live import ModelGenerator
 from agent.model.network import MusicTransformer
+from agent.model.paths import model_file
 from agent.music.chords import parse_symbol
 from agent.music.events import ChordSpan, Note, Part, parse_parts
-from agent.paths import model_file
 
 PROGRESSION = ["C", "Am7", "Dm7", "G7", "Em7", "A7", "Dm7", "G7", "F", "Fm6", "Em7", "A7", "Dm7", "G7", "C", "C"]
 

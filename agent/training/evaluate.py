@@ -31,9 +31,9 @@ from agent.model.checkpoint import load_checkpoint
 from agent.model.engine import limit_threads
 from agent.model.live import ModelGenerator
 from agent.model.network import MusicTransformer
+from agent.model.paths import model_file
 from agent.music import measures as M
 from agent.music.events import Note, Part, Song
-from agent.paths import model_file
 from agent.training.datasets import load_corpus
 from agent.training.examples import build_example
 from agent.training.train import collate, split

@@ -12,7 +12,7 @@ from pathlib import Path
 
 from agent.live.generator import SamplingParams
 from agent.model.anticipation import TimingSettings
-from agent.paths import add_model_argument
+from agent.model.paths import add_model_argument
 
 PRESET_NAMES = ("default", "tiny")  # model sizes, see agent.training.train.PRESETS
 

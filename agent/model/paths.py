@@ -28,7 +28,7 @@ from agent.errors import ConfigError
 SHIPPED_NAME = "sideman-default.safetensors"
 DEFAULT = "default"  # the config's word for "the shipped model, wherever it is installed"
 LEGACY_DEFAULT = "models/sideman-default.safetensors"  # configs written before the search order
-REPO_ROOT = Path(__file__).resolve().parent.parent
+REPO_ROOT = Path(__file__).resolve().parents[2]
 
 
 def shipped_model_candidates() -> list[Path]:
