@@ -24,11 +24,12 @@ import threading
 import time
 from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
+from pathlib import Path
 from typing import Self, cast
 
 from agent.compose.endpoint import ComposeEndpoint
 from agent.config import Config
-from agent.errors import ModelError, OscError, SidemanError
+from agent.errors import ConfigError, ModelError, OscError, SidemanError
 from agent.io.connections import Connections, MidiPorts
 from agent.io.server import OscServer, Received, Sender, open_server
 from agent.live.clock import Clock
@@ -37,6 +38,7 @@ from agent.live.generator import Generator
 from agent.live.scheduler import Generate, ResetGenerator
 from agent.live.session import Effect, Session
 from agent.metrics import Counters, Histogram
+from agent.model.paths import resolve_model
 from agent.music.events import Note
 from agent.wire.compose_osc import INBOUND_TYPES as COMPOSE_INBOUND
 from agent.wire.mqtt import EnsembleIn
@@ -60,15 +62,22 @@ _QUIET = (Playhead, HumanNote, NoteOn, NoteOff)
 _LOCAL = ("127.0.0.1", 0)  # the "sender" of input from MQTT, MIDI and clock sources (no OSC reply port)
 
 
+def model_path(config: Config) -> Path | None:
+    """`config.model_path` resolved by agent/model/paths.py; None (logged) when there is none or it is missing."""
+    try:
+        return resolve_model(None, config.model_path)
+    except ConfigError as exc:  # a missing model file: play the fallback rather than stay silent
+        log.warning("%s: playing the chord-based fallback generator only", exc)
+        return None
+
+
 def make_generator(config: Config) -> Generator:
     """The model generator from `config.model_path`, or the fallback when there is none (logged)."""
-    path = config.resolved_model_path()
+    path = model_path(config)
     if path is None:
         log.info("no model configured: playing the chord-based fallback generator")
         return FallbackGenerator()
-    if not path.exists():
-        log.warning("model %s not found: playing the chord-based fallback generator only", path)
-        return FallbackGenerator()
+    log.info("model: %s", path)
     try:
         from agent.model import live as live_model  # lazy: torch is imported only when a model is used
     except ImportError as exc:
@@ -122,7 +131,7 @@ class Agent:
         self._sender = Sender(server, (net.send_host, net.send_port), lambda: self.session.reply_ports)
         self._executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="generator")
         # /compose/* (composition mode): its own worker thread and model copy, never the live worker
-        self._compose = ComposeEndpoint(self.config.resolved_model_path(), self._sender.send,
+        self._compose = ComposeEndpoint(model_path(self.config), self._sender.send,
                                         self._loop.call_soon_threadsafe)
         self.address = server.address
         log.info("ready: listening on %s:%d, sending to %s:%d, generator %s", *self.address, net.send_host,

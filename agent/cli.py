@@ -20,13 +20,13 @@ import argparse
 import asyncio
 import logging
 import os
-import signal
 import sys
 from collections.abc import Callable
 from pathlib import Path
 
 from agent.config import CLOCK_SOURCES, Config, load_config, override, parse_override
 from agent.errors import ConfigError, SidemanError
+from agent.model.paths import resolve_model
 
 log = logging.getLogger("sideman")
 
@@ -77,12 +77,8 @@ def apply_net_options(config: Config, args: argparse.Namespace) -> Config:
         config = override(config, "net", {"send_host": host, "send_port": max(1, port)})
     model = getattr(args, "model", None)
     if model is not None:
-        if model.lower() == "none":
-            config = override(config, "model_path", None)
-        elif not Path(model).expanduser().exists():
-            raise ConfigError(f"--model {model}: no such file (use --model none for the fallback only)")
-        else:
-            config = override(config, "model_path", str(Path(model).expanduser().resolve()))
+        path = resolve_model(model)  # ConfigError names a missing file
+        config = override(config, "model_path", None if path is None else str(path))
     return config
 
 
@@ -90,7 +86,8 @@ def add_agent_options(parser: argparse.ArgumentParser) -> None:
     add_config_options(parser)
     parser.add_argument("--listen", metavar="HOST:PORT", help="where the agent listens (default 127.0.0.1:9000)")
     parser.add_argument("--send", metavar="HOST:PORT", help="where notes go (default 127.0.0.1:9001)")
-    parser.add_argument("--model", metavar="PATH|none", help="model checkpoint, or none for the fallback only")
+    parser.add_argument("--model", metavar="PATH|none",
+                        help="model checkpoint, or none for the fallback only (default: the shipped model)")
 
 
 def add_connection_options(parser: argparse.ArgumentParser) -> None:
@@ -123,6 +120,7 @@ def _run(parser: argparse.ArgumentParser) -> Handler:
 
     def handle(args: argparse.Namespace) -> int:
         from agent.app import Agent, make_generator
+        from agent.io.interrupts import on_interrupt
 
         config = apply_connection_options(apply_net_options(load_with_overrides(args), args), args)
         agent = Agent(config, make_generator(config))
@@ -138,9 +136,7 @@ def _run(parser: argparse.ArgumentParser) -> Handler:
                 log.info("shutting down (Ctrl-C again to force)")
                 stop.set()
 
-            loop = asyncio.get_running_loop()
-            for sig in (signal.SIGINT, signal.SIGTERM):
-                loop.add_signal_handler(sig, on_signal)
+            on_interrupt(asyncio.get_running_loop(), on_signal)  # also where there are no POSIX signals
             await agent.run(stop)
 
         asyncio.run(serve())
@@ -184,11 +180,24 @@ def _bench(parser: argparse.ArgumentParser) -> Handler:
     parser.add_argument("--data", type=Path, default=None,
                         help="with --feel: compare onset and duration profiles with held-out real parts from here")
     parser.add_argument("--cache", type=Path, default=None, help="with --data: parsed-corpus cache file")
+    parser.add_argument("--soak", type=float, metavar="MINUTES", default=None,
+                        help="a long session instead (seeks, loops, chord edits, part changes, floods): lateness, "
+                             "memory, file handles, threads and tasks (agent/tools/soak.py)")
+    parser.add_argument("--soak-bpm", type=float, default=180.0, help="tempo of the soak session (default 180)")
+    parser.add_argument("--flood-every", type=float, default=5.0, metavar="MINUTES",
+                        help="with --soak: minutes between floods (default 5)")
+    parser.add_argument("--sample-s", type=float, default=10.0, help="with --soak: seconds between resource samples")
 
     def handle(args: argparse.Namespace) -> int:
         from agent.tools import bench
 
         config = load_with_overrides(args)  # check the config before spending minutes
+        if args.soak is not None:
+            from agent.tools import soak
+
+            text, passed = soak.run_soak(args)
+            print(text, flush=True)
+            return 0 if passed else 1
         if args.feel:
             from agent.tools import feel
 
@@ -213,6 +222,20 @@ def _roll(parser: argparse.ArgumentParser) -> Handler:
         out = render_roll(args.midi, args.out or args.midi.with_suffix(".png"), args.title, args.beats)
         print(f"wrote {out}")
         return 0
+
+    return handle
+
+
+@subcommand("doctor", "check that everything is in place to play: Python, torch, model, ports, OSC, Pd, patches")
+def _doctor(parser: argparse.ArgumentParser) -> Handler:
+    add_agent_options(parser)
+
+    def handle(args: argparse.Namespace) -> int:
+        from agent.tools import doctor
+
+        text, code = doctor.run(apply_net_options(load_with_overrides(args), args))
+        print(text, flush=True)
+        return code
 
     return handle
 

@@ -177,7 +177,7 @@ class ClockSourceConfig:
 class Config:
     """Everything `sideman run` needs. `model_path` None means the fallback generator only."""
 
-    model_path: str | None = "models/sideman-default.safetensors"  # relative paths are relative to the repository root
+    model_path: str | None = "default"  # "default" = the shipped model; agent/model/paths.py resolves it
     net: NetConfig = NetConfig()
     timing: TimingConfig = TimingConfig()
     sampling: SamplingConfig = SamplingConfig()
@@ -187,13 +187,6 @@ class Config:
     midi: MidiConfig = MidiConfig()
     record: RecordConfig = RecordConfig()
     clock: ClockSourceConfig = ClockSourceConfig()
-
-    def resolved_model_path(self) -> Path | None:
-        """The model file as an absolute path (relative ones are under the repository root), or None."""
-        if self.model_path is None:
-            return None
-        path = Path(self.model_path).expanduser()
-        return path if path.is_absolute() else DEFAULT_CONFIG_PATH.parent / path
 
 
 def _is_dataclass_type(tp: Any) -> bool:

@@ -8,18 +8,29 @@ from pathlib import Path
 import mido
 import numpy as np
 import pytest
+from compose_fakes import song_file
 
 from agent.errors import DataError
 from agent.music.chord_recog import match_chord
 from agent.music.chords import Chord
 from agent.music.events import Note, Part, Song
-from agent.music.midi_files import seconds_to_beats, split_bass
+from agent.music.midi_files import (
+    MidiData,
+    meter_map,
+    read_midi,
+    seconds_to_beats,
+    split_bass,
+    tempo_map,
+    track_notes,
+)
 from agent.training.datasets import (
     chord_tone_share,
+    corpus_files,
     load_corpus,
     load_midi_song,
     load_nottingham_song,
     load_pop909_song,
+    load_song,
     song_from_json,
     song_to_json,
 )
@@ -189,3 +200,23 @@ def test_any_other_midi_in_the_folder_is_a_song(tmp_path: Path) -> None:
     (tmp_path / "mine" / "broken.midi").write_bytes(b"MThd garbage")
     songs = load_corpus(tmp_path)
     assert [s.source for s in songs] == ["midi"] and len(songs[0].notes) == 16
+
+
+def _mido_score(path: Path) -> MidiData:
+    """The file as the loaders read it before symusic: mido, notes paired by track_notes."""
+    midi = read_midi(path)
+    tracks = tuple(t for t in (track_notes(t) for t in midi.tracks) if t.notes)
+    return MidiData(midi.ticks_per_beat, tracks, tuple(tempo_map(midi)), tuple(meter_map(midi)))
+
+
+def test_symusic_parse_equals_the_mido_parse(data: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Every 25th POP909 song and every 25th Nottingham tune (and a plain MIDI file with drums) load to
+    the same Song, notes, chords (POP909's annotations aligned to the beat) and bars, with either reader."""
+    files = corpus_files(data)
+    sample = [f for source in ("pop909", "nottingham") for f in [g for g in files if g[0] == source][::25]]
+    sample.append(("midi", song_file(tmp_path / "plain.mid")))
+    fast = [load_song(source, path) for source, path in sample]
+    monkeypatch.setattr("agent.training.datasets.read_score", _mido_score)  # the loaders import it by name
+    for song, (source, path) in zip(fast, sample, strict=True):
+        assert song == load_song(source, path), path
+    assert len(sample) > 70

@@ -23,10 +23,10 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from agent.compose.options import DEFAULT_MODEL
 from agent.compose.piece import Piece, TrackRequest, parse_bars
 from agent.errors import CompositionError
 from agent.live.generator import SamplingParams
+from agent.model.paths import add_model_argument, model_file
 from agent.music.events import parse_part
 
 if TYPE_CHECKING:
@@ -74,7 +74,7 @@ def _add_request_options(parser: argparse.ArgumentParser, verb: str) -> None:
 
 def _add_sampling_options(parser: argparse.ArgumentParser) -> None:
     defaults = SamplingParams()
-    parser.add_argument("--model", type=Path, default=DEFAULT_MODEL, help="model checkpoint")
+    add_model_argument(parser)
     parser.add_argument("--seed", type=int, default=None, help="seed for reproducible output")
     parser.add_argument("--temperature", type=float, default=defaults.temperature)
     parser.add_argument("--top-p", type=float, default=defaults.top_p)
@@ -160,6 +160,7 @@ def run_infill(args: argparse.Namespace) -> int:
     piece, regions = resolve(piece, track_requests(args.requests))
     params = params_from(args)
     limit_threads(args.threads)
+    args.model = model_file(args.model)
     model, timing, _ = load_checkpoint(args.model)
     session = CompositionSession(model, timing, piece, regions, template, learning=not args.no_learning)
     version = session.infill(params)
@@ -180,7 +181,7 @@ def run_regenerate(args: argparse.Namespace) -> int:
 
     data = compose_store.read(args.session)
     limit_threads(args.threads)
-    model_path = args.model if args.model != DEFAULT_MODEL else Path(data["model"])
+    model_path = model_file(args.model) if args.model is not None else Path(data["model"])
     model, timing, _ = load_checkpoint(model_path)
     session = compose_store.load(data, model, timing)
     if args.history:

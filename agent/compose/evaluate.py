@@ -41,6 +41,7 @@ from agent.live.generator import SamplingParams
 from agent.model import vocab as V
 from agent.model.anticipation import TimingSettings
 from agent.model.network import MusicTransformer
+from agent.model.paths import model_file
 from agent.music.chord_recog import recognise_chords
 from agent.music.chords import NUM_CHORD_IDS, chord_id
 from agent.music.events import Note, Song
@@ -209,6 +210,7 @@ def evaluate(args: argparse.Namespace) -> dict[str, object]:
     from agent.model.engine import limit_threads
 
     limit_threads(args.threads)
+    args.model = model_file(args.model)
     model, timing, info = load_checkpoint(args.model)
     _, held = split(load_corpus(args.data, cache=args.cache))
     rng = random.Random(args.seed)

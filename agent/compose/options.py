@@ -1,4 +1,4 @@
-"""Options of the composition commands: the default checkpoint and `sideman compose-eval`'s arguments.
+"""Options of the composition commands: `sideman compose-eval`'s arguments (the model: agent/model/paths.py).
 
 Torch-free on purpose (like `agent.training.options`): the CLI builds every subcommand's parser at
 start. `agent.compose.cli` (infill, regenerate) and `agent.compose.evaluate` both read them here, so
@@ -11,14 +11,13 @@ import argparse
 from pathlib import Path
 
 from agent.live.generator import SamplingParams
-
-DEFAULT_MODEL = Path("models/sideman-default.safetensors")
+from agent.model.paths import add_model_argument
 
 
 def add_compose_eval_arguments(parser: argparse.ArgumentParser) -> None:
     """Options of `sideman compose-eval`."""
     defaults = SamplingParams()
-    parser.add_argument("--model", type=Path, default=DEFAULT_MODEL)
+    add_model_argument(parser)
     parser.add_argument("--data", type=Path, default=Path("../shared/data"))
     parser.add_argument("--cache", type=Path, default=None, help="parsed-corpus cache file")
     parser.add_argument("--report", type=Path, default=Path("reports/compose"))

@@ -13,7 +13,7 @@ ROLL_SYSTEMS = ("real region", "model", "model, no future of its part")
 def write(folder: Path, result: dict[str, Any], printed: str, cases: Sequence[Any]) -> None:
     """eval.json, README.md (the printed figures and the pictures), satisfaction.png, roll_*.png."""
     folder.mkdir(parents=True, exist_ok=True)
-    (folder / "eval.json").write_text(json.dumps(result, indent=2, default=str))
+    (folder / "eval.json").write_text(json.dumps(result, indent=2, default=str), encoding="utf-8")
     pictures = []
     if result["feedback"].get("tests"):
         satisfaction_plot(result["feedback"], folder / "satisfaction.png")
@@ -25,7 +25,7 @@ def write(folder: Path, result: dict[str, Any], printed: str, cases: Sequence[An
     lines = [f"# Composition mode: {result['checkpoint']}", "", "```", printed, "```", "",
              "Settings: " + ", ".join(f"{k}={v}" for k, v in result["settings"].items()), ""]
     lines += [f"![{p}]({p})" for p in pictures]
-    (folder / "README.md").write_text("\n".join(lines) + "\n")
+    (folder / "README.md").write_text("\n".join(lines) + "\n", encoding="utf-8")
 
 
 def _pyplot() -> Any:

@@ -76,14 +76,14 @@ def save(session: CompositionSession, path: Path, model_path: str) -> None:
     }
     path = Path(path)
     tmp = path.with_name(path.name + ".tmp")
-    tmp.write_text(json.dumps(data))
+    tmp.write_text(json.dumps(data), encoding="utf-8")
     tmp.replace(path)
 
 
 def read(path: Path) -> dict[str, Any]:
     """The raw session data; CompositionError when the file is missing or not a session."""
     try:
-        data = json.loads(Path(path).read_text())
+        data = json.loads(Path(path).read_text(encoding="utf-8"))
     except (OSError, ValueError) as exc:
         raise CompositionError(f"{path}: not a readable session file ({exc})") from exc
     if not isinstance(data, dict) or data.get("format") != FORMAT:

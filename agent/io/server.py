@@ -12,6 +12,17 @@ and notes went out late (measured with 10,000 messages/s). Kernel receive timest
 keep each report paired with the time it really arrived; batch reads cut the per-datagram overhead.
 The kernel's own drops (receive buffer overflow) are read from /proc/net/udp and counted too.
 
+Other systems (issue 12): Windows' default event loop (Proactor) has no `add_reader`, and neither
+Windows nor macOS has SO_TIMESTAMPNS or /proc/net/udp (macOS's selector loop does have `add_reader`).
+Where `add_reader` raises NotImplementedError,
+a reader thread waits on the socket with `select` (sockets are selectable everywhere), reads the same
+batches, stamps each when read (the thread is waiting on the socket, so that is within a scheduler tick
+of arrival rather than behind a busy loop), and hands each batch to the loop with
+`call_soon_threadsafe`: the loop still does all decoding and queueing. Kernel timestamps and the drop
+counter are simply absent there (input stamped when read, drops counted only in the agent's queue).
+`SIDEMAN_PORTABLE=1` switches all Linux-only facilities off so the fallbacks run (and are tested) on
+Linux; the thread reader is only checked on Linux, Windows and macOS by reading their documentation.
+
 python-osc's AsyncIOOSCUDPServer/Dispatcher is avoided on purpose (ECOSYSTEM.md: it blocks the loop
 on future bundles, drops parse errors silently, and sends handler return values back).
 """
@@ -21,9 +32,11 @@ from __future__ import annotations
 import asyncio
 import logging
 import os
+import select
 import socket
 import struct
 import sys
+import threading
 import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
@@ -42,6 +55,17 @@ _MAX_READS = 32  # datagrams read per wake: fewer loop turns in a flood, yet a s
 _MAX_DATAGRAM = 65535
 _SO_TIMESTAMPNS = 35  # Linux (asm-generic); Python's socket module does not export it
 _TIMESPEC = struct.Struct("@ll")
+_THREAD_WAIT_S = 0.25  # the reader thread's select timeout: how long close() may wait for it to notice
+
+
+def portable_mode() -> bool:
+    """SIDEMAN_PORTABLE=1: behave as on Windows (no add_reader, no Linux facilities), to test fallbacks."""
+    return os.environ.get("SIDEMAN_PORTABLE", "") == "1"
+
+
+def linux_facilities() -> bool:
+    """Kernel timestamps and /proc/net/udp may be used (Linux, unless SIDEMAN_PORTABLE=1)."""
+    return sys.platform == "linux" and not portable_mode()
 
 
 @dataclass(frozen=True, slots=True)
@@ -66,7 +90,9 @@ class OscServer:
         self.now = now
         self.send_errors = 0
         self._timestamps = False
-        if sys.platform == "linux":
+        self._thread: threading.Thread | None = None
+        self._closing = threading.Event()
+        if linux_facilities():
             try:
                 sock.setsockopt(socket.SOL_SOCKET, _SO_TIMESTAMPNS, 1)
                 self._timestamps = True
@@ -79,27 +105,78 @@ class OscServer:
         host, port = self.sock.getsockname()[:2]
         return str(host), int(port)
 
+    @property
+    def threaded(self) -> bool:
+        """True when a reader thread feeds the loop (no add_reader on this loop, or SIDEMAN_PORTABLE=1)."""
+        return self._thread is not None
+
     def start(self) -> None:
         self._loop = asyncio.get_running_loop()
-        self._loop.add_reader(self.sock.fileno(), self._on_readable)
+        if not portable_mode():
+            try:  # selector loops (Linux, macOS): read on the loop itself
+                self._loop.add_reader(self.sock.fileno(), self._on_readable)
+                return
+            except NotImplementedError:  # Windows' Proactor loop
+                pass
+        log.info("reading UDP in a thread (this event loop cannot watch sockets)")
+        self._thread = threading.Thread(target=self._read_thread, name="osc-reader", daemon=True)
+        self._thread.start()
 
     def close(self) -> None:
-        if self._loop is not None:
+        if self._thread is not None:
+            self._closing.set()
+            self._thread.join(timeout=2 * _THREAD_WAIT_S)
+        elif self._loop is not None:
             self._loop.remove_reader(self.sock.fileno())
         self.sock.close()
 
     def _on_readable(self) -> None:
+        for data, arrival_s, read_s, sender in self._read_batch():
+            self._enqueue(data, arrival_s, read_s, sender)
+
+    def _read_batch(self) -> list[tuple[bytes, float, float, tuple[str, int]]]:
+        """Every waiting datagram (up to _MAX_READS) with its arrival and read times and sender."""
         now = self.now()
         wall_offset = time.time() - now  # realtime minus monotonic, to place kernel timestamps
+        batch: list[tuple[bytes, float, float, tuple[str, int]]] = []
         for _ in range(_MAX_READS):
             try:
-                data, ancillary, _, sender = self.sock.recvmsg(_MAX_DATAGRAM, 64)
+                data, arrival_s, sender = self._receive(now, wall_offset)
             except (BlockingIOError, InterruptedError):
-                return
-            except OSError as exc:  # e.g. an ICMP error queued on the socket: not an input
+                break
+            except OSError as exc:  # e.g. an ICMP error queued on the socket (Windows: ConnectionResetError)
                 self._send_failed(exc)
                 continue
-            self._enqueue(data, self._arrival(ancillary, now, wall_offset), now, sender)
+            batch.append((data, arrival_s, now, sender))
+        return batch
+
+    def _receive(self, now: float, wall_offset: float) -> tuple[bytes, float, tuple[str, int]]:
+        """One datagram, its arrival time and sender; BlockingIOError when none is waiting."""
+        if sys.platform != "win32" and self._timestamps:
+            data, ancillary, _, sender = self.sock.recvmsg(_MAX_DATAGRAM, 64)
+            return data, self._arrival(ancillary, now, wall_offset), sender
+        data, sender = self.sock.recvfrom(_MAX_DATAGRAM)  # Windows has no recvmsg
+        return data, now, sender
+
+    def _read_thread(self) -> None:
+        """Wait on the socket, read batches, hand each to the loop (which decodes and enqueues)."""
+        loop = self._loop
+        assert loop is not None
+        while not self._closing.is_set():
+            try:
+                readable, _, _ = select.select([self.sock], [], [], _THREAD_WAIT_S)
+                batch = self._read_batch() if readable else []
+            except (OSError, ValueError):  # the socket was closed under us: shutting down
+                return
+            if batch:
+                try:
+                    loop.call_soon_threadsafe(self._enqueue_batch, batch)
+                except RuntimeError:  # the loop has closed
+                    return
+
+    def _enqueue_batch(self, batch: list[tuple[bytes, float, float, tuple[str, int]]]) -> None:
+        for data, arrival_s, read_s, sender in batch:
+            self._enqueue(data, arrival_s, read_s, sender)
 
     def _arrival(self, ancillary: list[tuple[int, int, bytes]], now: float, wall_offset: float) -> float:
         for level, kind, payload in ancillary:
@@ -128,7 +205,10 @@ class OscServer:
             log.warning("send failed (%d so far; is the patch listening?): %s", self.send_errors, exc)
 
     def kernel_drops(self) -> int | None:
-        """Datagrams the kernel dropped on this socket (receive buffer full), from /proc/net/udp."""
+        """Datagrams the kernel dropped on this socket (receive buffer full), from /proc/net/udp; None
+        where that does not exist (macOS, Windows, SIDEMAN_PORTABLE=1)."""
+        if not linux_facilities():
+            return None
         try:
             inode = str(os.fstat(self.sock.fileno()).st_ino)
             for name in ("/proc/net/udp", "/proc/net/udp6"):

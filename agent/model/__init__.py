@@ -1,6 +1,7 @@
 """The model: the vocabulary (vocab), music to items to tokens, the one tokenisation training,
 composition and the live generator share (tokens), interleaving by arrival (anticipation), the
-transformer (network), the numpy decode engine (engine), sampling, checkpoints, and the live model
+transformer (network), the numpy decode engine (engine), sampling, checkpoints, where the model file is
+(paths: one search order for every command, torch-free), and the live model
 generator (live).
 
 May import: errors, metrics, config, music, wire, live. vocab, tokens and anticipation are pure (no

@@ -27,7 +27,7 @@ def save_checkpoint(
     path: Path, model: MusicTransformer, timing: TimingSettings, info: dict[str, Any] | None = None
 ) -> None:
     """Write weights and settings atomically (a crash mid-write never leaves a half file)."""
-    state = {k: v.detach().contiguous().clone() for k, v in model.state_dict().items()}
+    state = {k: v.detach().cpu().contiguous().clone() for k, v in model.state_dict().items()}  # from any device
     meta = {
         "format": FORMAT,
         "model": json.dumps(model.config.to_dict()),

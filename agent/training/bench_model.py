@@ -25,6 +25,7 @@ from agent.model.checkpoint import load_checkpoint
 from agent.model.engine import limit_threads
 from agent.model.live import ModelGenerator
 from agent.model.network import MusicTransformer
+from agent.model.paths import model_file
 from agent.music.chords import parse_symbol
 from agent.music.events import ChordSpan, Note, Part, parse_parts
 
@@ -100,7 +101,7 @@ def timed(model: MusicTransformer, timing: TimingSettings, pieces: Sequence[Piec
 def run(args: argparse.Namespace) -> int:
     """Print the figures; returns the exit code."""
     limit_threads(args.threads)
-    model, timing, _ = load_checkpoint(args.model)
+    model, timing, _ = load_checkpoint(model_file(args.model))
     parts = parse_parts(args.parts)
     pieces: list[Piece | None] = [None]
     if args.data is not None:

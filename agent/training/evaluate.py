@@ -31,6 +31,7 @@ from agent.model.checkpoint import load_checkpoint
 from agent.model.engine import limit_threads
 from agent.model.live import ModelGenerator
 from agent.model.network import MusicTransformer
+from agent.model.paths import model_file
 from agent.music import measures as M
 from agent.music.events import Note, Part, Song
 from agent.training.datasets import load_corpus
@@ -166,6 +167,7 @@ def piano_roll(seg: Segment, key: str, path: Path) -> None:
 
 def run(args: argparse.Namespace) -> dict[str, object]:
     limit_threads(args.threads)
+    args.model = model_file(args.model)
     model, timing, info = load_checkpoint(args.model)
     songs = load_corpus(args.data, cache=args.cache)
     _, held = split(songs)
@@ -195,7 +197,7 @@ def run(args: argparse.Namespace) -> dict[str, object]:
 
 
 def write_report(folder: Path, result: dict[str, object]) -> None:
-    (folder / "eval.json").write_text(json.dumps(result, indent=2))
+    (folder / "eval.json").write_text(json.dumps(result, indent=2), encoding="utf-8")
     systems: dict[str, dict[str, float]] = result["systems"]  # type: ignore[assignment]
     columns = list(next(iter(systems.values())))
     lines = [f"# Evaluation of {result['checkpoint']}", "",
@@ -205,7 +207,7 @@ def write_report(folder: Path, result: dict[str, object]) -> None:
     lines += [f"| {name} | " + " | ".join(f"{v:.3f}" for v in row.values()) + " |" for name, row in systems.items()]
     lines += ["", "Songs: " + ", ".join(result["songs"]), ""]  # type: ignore[arg-type]
     lines += [f"![{p.stem}]({p.name})" for p in sorted(folder.glob("roll_*.png"))]
-    (folder / "README.md").write_text("\n".join(lines) + "\n")
+    (folder / "README.md").write_text("\n".join(lines) + "\n", encoding="utf-8")
 
 
 def format_table(result: dict[str, object]) -> str:

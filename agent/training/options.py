@@ -12,6 +12,7 @@ from pathlib import Path
 
 from agent.live.generator import SamplingParams
 from agent.model.anticipation import TimingSettings
+from agent.model.paths import add_model_argument
 
 PRESET_NAMES = ("default", "tiny")  # model sizes, see agent.training.train.PRESETS
 
@@ -30,7 +31,7 @@ class TrainSettings:
     log_every: int = 10
     eval_examples: int = 96
     seed: int = 0
-    bf16: bool = True  # bfloat16 autocast for the forward and backward passes
+    bf16: bool = False  # bfloat16 autocast (sideman train: --precision auto picks it where the hardware has bf16)
 
 
 def add_train_arguments(parser: argparse.ArgumentParser) -> None:
@@ -45,7 +46,11 @@ def add_train_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--eval-every", type=int, default=TrainSettings.eval_every)
     parser.add_argument("--limit", type=int, default=None, help="load at most this many songs")
     parser.add_argument("--threads", type=int, default=2, help="CPU threads for torch")
-    parser.add_argument("--fp32", action="store_true", help="train in float32 (default: bfloat16 autocast)")
+    parser.add_argument("--precision", choices=("auto", "bf16", "fp32"), default="auto",
+                        help="auto: bfloat16 autocast where the CPU (AVX512-BF16/AMX) or GPU has bf16, else float32")
+    parser.add_argument("--fp32", action="store_true", help="the same as --precision fp32")
+    parser.add_argument("--device", default="auto", metavar="auto|cpu|cuda|cuda:N|mps",
+                        help="where to train (auto: this process's GPU under torchrun when there is one, else the CPU)")
     parser.add_argument("--delta1", type=float, default=TimingSettings().delta1_beats, help="beats")
     parser.add_argument("--delta2", type=float, default=TimingSettings().delta2_beats, help="beats")
     parser.add_argument("--lead", type=float, default=TimingSettings().lead_beats, help="beats")
@@ -57,7 +62,7 @@ def add_train_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def add_eval_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--model", type=Path, default=Path("models/sideman-default.safetensors"))
+    add_model_argument(parser)
     parser.add_argument("--data", type=Path, default=Path("../shared/data"))
     parser.add_argument("--cache", type=Path, default=None, help="parsed-corpus cache file")
     parser.add_argument("--report", type=Path, default=Path("reports/eval"))
@@ -71,7 +76,7 @@ def add_eval_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def add_bench_model_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--model", type=Path, default=Path("models/sideman-default.safetensors"))
+    add_model_argument(parser)
     parser.add_argument("--beats", type=int, default=256, help="beats of music for the cached run")
     parser.add_argument("--baseline-beats", type=int, default=None,
                         help="beats for the no-cache baseline (default: the same music as the cached run)")

@@ -10,6 +10,7 @@ never seen. The run directory holds:
 - `model.safetensors` - the exported EMA weights with settings, after each evaluation: what ships.
 
 Training continues from `state.pt` when it exists, so a run can be stopped and resumed across days.
+Under torchrun it trains on several processes or GPUs with the results of one (agent/training/distributed.py).
 """
 
 from __future__ import annotations
@@ -32,7 +33,9 @@ from agent.model.anticipation import TimingSettings
 from agent.model.checkpoint import save_checkpoint
 from agent.model.network import ModelConfig, MusicTransformer
 from agent.music.events import Song
+from agent.training import distributed
 from agent.training.datasets import load_corpus
+from agent.training.distributed import Ranks
 from agent.training.examples import Example, build_example
 from agent.training.options import TrainSettings
 
@@ -74,17 +77,25 @@ def collate(examples: Sequence[Example]) -> tuple[torch.Tensor, torch.Tensor, to
     return tokens[:, :-1], chords[:, :-1], targets[:, 1:]
 
 
-def batch_loss(model: MusicTransformer, batch: tuple[torch.Tensor, torch.Tensor, torch.Tensor],
+def batch_loss(model: torch.nn.Module, batch: tuple[torch.Tensor, torch.Tensor, torch.Tensor],
                bf16: bool = False) -> torch.Tensor:
-    """Mean cross-entropy over target tokens; `bf16` runs the matmuls in bfloat16 (weights stay fp32).
+    """Mean cross-entropy over target tokens; `bf16` runs the matmuls in bfloat16 (weights stay fp32)."""
+    count = max(int((batch[2] != -100).sum()), 1)
+    return batch_loss_sum(model, batch, bf16) / count
 
-    bfloat16 autocast trains about 1.9x faster on this CPU (AVX512-BF16), measured on a
-    4-layer, 256-wide model at batch 16 x 510 tokens.
+
+def batch_loss_sum(model: torch.nn.Module, batch: tuple[torch.Tensor, torch.Tensor, torch.Tensor],
+                   bf16: bool = False) -> torch.Tensor:
+    """Summed cross-entropy over target tokens (a rank's share of a global batch's mean, once divided).
+
+    bfloat16 autocast trains about 1.9x faster on a CPU with AVX512-BF16 (4-layer, 256-wide model at
+    batch 16 x 510 tokens) and about 2x slower on one without (distributed.use_bf16 decides).
     """
     tokens, chords, targets = batch
-    with torch.autocast("cpu", dtype=torch.bfloat16, enabled=bf16):
+    with torch.autocast(tokens.device.type, dtype=torch.bfloat16, enabled=bf16):
         logits = model(tokens, chords)
-    return F.cross_entropy(logits.float().reshape(-1, logits.size(-1)), targets.reshape(-1), ignore_index=-100)
+    return F.cross_entropy(logits.float().reshape(-1, logits.size(-1)), targets.reshape(-1), ignore_index=-100,
+                           reduction="sum")
 
 
 def lr_at(step: int, s: TrainSettings) -> float:
@@ -98,9 +109,10 @@ def lr_at(step: int, s: TrainSettings) -> float:
 def evaluate_loss(model: MusicTransformer, examples: Sequence[Example], batch: int = 16) -> float:
     """Mean cross-entropy per event token (nats) over fixed examples."""
     model.eval()
+    device = next(model.parameters()).device
     total, count = 0.0, 0
     for start in range(0, len(examples), batch):
-        tokens, chords, targets = collate(examples[start : start + batch])
+        tokens, chords, targets = (t.to(device) for t in collate(examples[start : start + batch]))
         logits = model(tokens, chords)
         loss = F.cross_entropy(logits.reshape(-1, logits.size(-1)), targets.reshape(-1), reduction="sum",
                                ignore_index=-100)
@@ -113,8 +125,12 @@ class Trainer:
     """Owns the model, its EMA copy, the optimiser and the run directory."""
 
     def __init__(self, songs: Sequence[Song], out: Path, config: ModelConfig, settings: TrainSettings,
-                 timing: TimingSettings) -> None:
+                 timing: TimingSettings, ranks: Ranks | None = None) -> None:
         self.out, self.settings, self.timing = out, settings, timing
+        self.ranks = ranks or Ranks()
+        if settings.batch < self.ranks.world:
+            raise ValueError(f"--batch {settings.batch} is smaller than the {self.ranks.world} processes: "
+                             "every process needs at least one example per step")
         self.train_songs, held = split(songs)
         if not self.train_songs or not held:
             raise ValueError(f"need songs for training and held-out, got {len(self.train_songs)}/{len(held)}")
@@ -122,9 +138,10 @@ class Trainer:
         self.eval_set = [build_example(eval_rng.choice(held), eval_rng, timing) for _ in range(settings.eval_examples)]
         self.rng = random.Random(settings.seed)
         torch.manual_seed(settings.seed)
-        self.model = MusicTransformer(config)
-        self.ema = MusicTransformer(config)
+        self.model = MusicTransformer(config).to(self.ranks.device)
+        self.ema = MusicTransformer(config).to(self.ranks.device)
         self.ema.load_state_dict(self.model.state_dict())
+        self._net: torch.nn.Module | None = None  # the model as trained: DDP-wrapped under torchrun
         self.opt = torch.optim.AdamW(self.model.parameters(), lr=settings.lr, betas=(0.9, 0.95),
                                      weight_decay=settings.weight_decay)
         self.step, self.elapsed_s, self.tokens_seen, self.best = 0, 0.0, 0, float("inf")
@@ -145,7 +162,7 @@ class Trainer:
         path = self.out / "state.pt"
         if not path.exists():
             return False
-        state = torch.load(path, weights_only=True)
+        state = torch.load(path, weights_only=True, map_location=self.ranks.device)
         if json.loads(state["config"]) != self.model.config.to_dict():
             raise ValueError(f"{path} holds a different model config; use another --out")
         self.model.load_state_dict(state["model"])
@@ -194,24 +211,44 @@ class Trainer:
         log.info("warm start from %s at step %d (%d tensors; vocabulary %s)", path, self.step, copied,
                  "the same" if same else f"{meta.get('vocab_hash')} extended to {V.vocab_hash()}")
 
+    def net(self) -> torch.nn.Module:
+        """The model wrapped for DistributedDataParallel under torchrun (made after any resume or warm
+        start: wrapping broadcasts rank 0's weights), the model itself in one process."""
+        if self._net is None:
+            if self.ranks.world > 1:
+                from torch.nn.parallel import DistributedDataParallel
+
+                ids = [self.ranks.device.index] if self.ranks.device.type == "cuda" else None
+                self._net = DistributedDataParallel(self.model, device_ids=ids)
+            else:
+                self._net = self.model
+        return self._net
+
     def train_step(self) -> float:
-        s = self.settings
+        """One optimiser step on a global batch of `batch` examples; returns its mean loss.
+
+        Every rank draws the same examples (the same seeded stream) and trains on its own rows, so
+        the step equals one process's (agent/training/distributed.py)."""
+        s, ranks = self.settings, self.ranks
+        net = self.net()
         self.model.train()
         examples = [build_example(self.rng.choice(self.train_songs), self.rng, self.timing) for _ in range(s.batch)]
         batch = collate(examples)
+        count = max(int((batch[2] != -100).sum()), 1)  # target tokens in the global batch
+        mine = tuple(t[ranks.rows(s.batch)].to(ranks.device) for t in batch)
         for group in self.opt.param_groups:
             group["lr"] = lr_at(self.step, s)
-        loss = batch_loss(self.model, batch, s.bf16)
+        share = batch_loss_sum(net, (mine[0], mine[1], mine[2]), s.bf16) / count
         self.opt.zero_grad(set_to_none=True)
-        loss.backward()  # type: ignore[no-untyped-call]
+        (share * ranks.world).backward()  # type: ignore[no-untyped-call]  # DDP averages over ranks
         torch.nn.utils.clip_grad_norm_(self.model.parameters(), 1.0)
         self.opt.step()
         with torch.no_grad():
             for ema_p, p in zip(self.ema.parameters(), self.model.parameters(), strict=True):
                 ema_p.lerp_(p, 1.0 - s.ema)
         self.step += 1
-        self.tokens_seen += int((batch[2] != -100).sum())
-        return float(loss.detach())
+        self.tokens_seen += count
+        return float(distributed.all_sum(share.detach(), ranks))
 
     def evaluate_and_export(self) -> float:
         """Held-out loss of the raw and the averaged weights; the better one is exported."""
@@ -233,11 +270,13 @@ class Trainer:
             t0 = time.monotonic()
             window_loss += self.train_step()
             self.elapsed_s += time.monotonic() - t0
-            if self.step % s.log_every == 0:
+            if self.step % s.log_every == 0 and self.ranks.main:
                 rate = (self.tokens_seen - window_tokens) / max(time.monotonic() - window_t, 1e-9)
                 log.info("step %d/%d loss %.3f lr %.2e event-tok/s %.0f elapsed %.0fs", self.step, s.steps,
                          window_loss / s.log_every, lr_at(self.step, s), rate, self.elapsed_s)
                 window_loss, window_t, window_tokens = 0.0, time.monotonic(), self.tokens_seen
+            if not self.ranks.main:  # rank 0 evaluates and writes the run directory
+                continue
             if self.step % s.eval_every == 0 or self.step == stop:
                 held = self.evaluate_and_export()
                 log.info("step %d heldout %.4f (raw %.4f, ema %.4f, best %.4f)", self.step, held,
@@ -247,23 +286,38 @@ class Trainer:
 
 
 def run_from_args(args: argparse.Namespace) -> int:
-    """Entry point of `sideman train`; returns the process exit code."""
+    """Entry point of `sideman train` (also one process of a torchrun launch); returns the exit code."""
+    ranks = distributed.start(args.device)
+    try:
+        _train(args, ranks)
+    finally:
+        distributed.stop(ranks)
+    return 0
+
+
+def _train(args: argparse.Namespace, ranks: Ranks) -> None:
     args.out.mkdir(parents=True, exist_ok=True)
-    handler = logging.FileHandler(args.out / "train.log")
-    handler.setFormatter(logging.Formatter("%(asctime)s %(message)s"))
-    log.addHandler(handler)
-    log.setLevel(logging.INFO)  # the progress file gets every line, whatever the console level
+    if ranks.main:
+        handler = logging.FileHandler(args.out / "train.log")
+        handler.setFormatter(logging.Formatter("%(asctime)s %(message)s"))
+        log.addHandler(handler)
+        log.setLevel(logging.INFO)  # the progress file gets every line, whatever the console level
     torch.set_num_threads(args.threads)
+    if not ranks.main:
+        distributed.barrier(ranks)  # rank 0 parses the corpus and writes the cache first
     songs = load_corpus(args.data, cache=args.out / "corpus.json.gz", limit=args.limit)
+    if ranks.main:
+        distributed.barrier(ranks)
+    bf16 = distributed.use_bf16("fp32" if args.fp32 else args.precision, ranks.device)
     settings = TrainSettings(steps=args.steps, batch=args.batch, eval_every=min(args.eval_every, args.steps),
-                             bf16=not args.fp32, lr=args.lr, min_lr=args.min_lr, warmup=args.warmup)
+                             bf16=bf16, lr=args.lr, min_lr=args.min_lr, warmup=args.warmup)
     timing = TimingSettings(args.delta1, args.delta2, args.lead, args.compose_delta)
-    trainer = Trainer(songs, args.out, PRESETS[args.preset], settings, timing)
+    trainer = Trainer(songs, args.out, PRESETS[args.preset], settings, timing, ranks)
     resumed = trainer.load_state()
     if not resumed and args.init is not None:
         trainer.warm_start(args.init)
-    log.info("%s at step %d: %d train songs, %d params, timing %s", "resumed" if resumed else "started",
-             trainer.step, len(trainer.train_songs), trainer.model.num_params(), timing)
+    log.info("%s at step %d: %d train songs, %d params, timing %s, %s on %s x %d", "resumed" if resumed else "started",
+             trainer.step, len(trainer.train_songs), trainer.model.num_params(), timing,
+             "bf16" if bf16 else "fp32", ranks.device, ranks.world)
     trainer.run(args.until)
     log.info("done at step %d, best held-out loss %.4f", trainer.step, trainer.best)
-    return 0
