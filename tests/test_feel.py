@@ -279,3 +279,17 @@ def test_stop_then_report_prepares_again() -> None:
     live.send(Playhead(live.session.clock.beat_now()))
     live.run(0.5)
     assert len(notes(live)) > count
+
+
+def test_the_first_chunk_after_play_and_every_wrap_asks_for_a_downbeat() -> None:
+    live = LiveHarness(Config())
+    for chord in CHORDS:
+        live.send(ChordLike(*chord))
+    live.set_loop(0.0, 4.0)
+    live.send(Playhead(0.0))
+    live.run(0.3)
+    live.send(Play())
+    live.locate(0.0)
+    live.run(4.5)  # two and a bit passes at 120 bpm
+    downbeats = sorted(r.start_beat for r in live.requests if r.context.downbeat)
+    assert downbeats == [0.0, 4.0, 8.0]  # the pre-roll's first chunk, then each wrap (performance beats)

@@ -247,3 +247,16 @@ def test_the_header_names_the_runtime_delay_and_activity(tiny: MusicTransformer)
     assert activity_level(0.0, 3) == 0 and activity_level(1.0, 2) == V.ACTIVITY_LEVELS - 1
     assert [activity_level(x / 10, 2) for x in range(11)] == sorted(activity_level(x / 10, 2) for x in range(11))
     assert activity_level(0.1, 2) <= 2 and activity_level(0.9, 2) >= 6  # comp: under 1 vs 3+ notes a beat
+
+
+@given(seed=st.integers(0, 10_000))
+@settings(max_examples=15, deadline=None)
+def test_a_downbeat_chunk_always_starts_with_a_note(seed: int) -> None:
+    """Play or a loop wrap: the chunk must hold a note (constrained decoding), whatever the model says."""
+    torch.manual_seed(seed)
+    generator = ModelGenerator(MusicTransformer(TINY).eval(), TimingSettings())
+    chords, _melody = lead_sheet(4)
+    ctx = GenerationContext(playhead_beat=0.0, tempo_bpm=120.0, meter=(4, 4), chords=chords, human=(), own=(),
+                            parts=(Part.BASS,), params=SamplingParams(seed=seed), human_delay_ticks=4, downbeat=True)
+    notes = generator.generate(ctx, 0.0, 2 / 12)
+    assert notes and all(0.0 <= n.beat < 2 / 12 and n.part == Part.BASS for n in notes)

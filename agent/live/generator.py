@@ -46,6 +46,7 @@ class GenerationContext:
     bar_origin_beat: float = 0.0  # a beat where a bar starts (downbeat), to place bar lines
     human_delay_ticks: int | None = None  # how late the human is heard (chunk + lead); None: the model's longest
     activity: tuple[tuple[Part, float], ...] = ()  # per-part activity 0..1 where set (else unprompted)
+    downbeat: bool = False  # the chunk starts a pass (play, a loop wrap): it must start with a note
 
 
 class Generator(Protocol):

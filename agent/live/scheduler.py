@@ -49,6 +49,7 @@ Pure-ish: no sockets and no threads; the caller executes the returned actions (a
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 import math
 from collections.abc import Callable
@@ -147,6 +148,7 @@ class Scheduler:
         self.delays: tuple[int, ...] = DEFAULT_DELAYS  # the human delays the generator was trained with
         self.plan: LivePlan = self.plan_for(clock.tempo_bpm)
         self.prepared_at: float | None = None  # performance beat the pre-roll starts at (while stopped)
+        self._pass_starts: set[float] = set()  # chunk starts where play begins (a note is due there)
         self._prepare_to = -math.inf  # the pre-roll covers up to here
 
     def plan_for(self, tempo_bpm: float) -> LivePlan:
@@ -171,6 +173,7 @@ class Scheduler:
         silence: list[Action] = [SilenceAll()] if prepared is not None else []
         self._forget()
         self._next_start = self._first_chunk_start()
+        self._pass_starts = {self._next_start}
         return [*silence, ResetGenerator(), *self.poll()]
 
     def stop(self) -> list[Action]:
@@ -197,6 +200,7 @@ class Scheduler:
             self.prepared_at = None
             return actions
         self.prepared_at, self._next_start = beat, beat
+        self._pass_starts = {beat}
         self._prepare_to = beat + max(self.timing.preroll_beats, self.plan.lead_beats + self.plan.chunk_beats)
         return [*actions, ResetGenerator(), *self._prepare_next()]
 
@@ -214,8 +218,17 @@ class Scheduler:
         chunk.request_id = self._inflight = self._next_request
         self._next_request += 1
         context = self._context_for(chunk.start_beat, chunk.end_beat)
+        if self._starts_a_pass(chunk.start_beat):
+            context = dataclasses.replace(context, downbeat=True)
         chunk.parts = context.parts
         return Generate(chunk.request_id, context, chunk.start_beat, chunk.end_beat)
+
+    def _starts_a_pass(self, beat: float) -> bool:
+        """The first chunk after play (prepared or cold) or at a loop wrap: a band comes in there."""
+        if beat in self._pass_starts:
+            self._pass_starts.discard(beat)
+            return True
+        return self.timeline.next_wrap_after(beat - _EPS) <= beat + _EPS
 
     def _forget(self) -> None:
         self._chunks.clear()

@@ -112,7 +112,7 @@ class ModelGenerator:
         start_tick, end_tick = beat_to_tick(start_beat, window.origin), beat_to_tick(end_beat, window.origin)
         window.builder.fill_rests(start_tick)
         self._sync(window)
-        notes = self._sample_chunk(window, context.params, start_tick, end_tick)
+        notes = self._sample_chunk(window, context.params, start_tick, end_tick, context.downbeat)
         window.snapshots[end_beat] = (window.builder.snapshot(), len(window.decoder), set(window.keys))
         for old in [b for b in window.snapshots if b < start_beat - 4 * (end_beat - start_beat)]:
             del window.snapshots[old]
@@ -267,7 +267,12 @@ class ModelGenerator:
         window.fed_items = len(window.builder.items)
 
     # --- sampling ---
-    def _sample_chunk(self, window: Window, params: SamplingParams, start_tick: int, end_tick: int) -> list[Note]:
+    def _sample_chunk(self, window: Window, params: SamplingParams, start_tick: int, end_tick: int,
+                      downbeat: bool = False) -> list[Note]:
+        """Events of [start_tick, end_tick) until the model steps past the end. On a `downbeat` (play, a
+        loop wrap) the chunk must start with a note: until one is sampled, times are drawn from inside
+        the chunk only and a rest is not allowed (constrained decoding: the model still chooses which
+        notes and when within the chunk, as a band comes in at the top of the loop)."""
         seed = params.seed if params.seed is not None else self._seed_rng.getrandbits(31)
         rng = np.random.default_rng(seed + start_tick)
         allowed = note_mask(window.parts)
@@ -278,23 +283,24 @@ class ModelGenerator:
             if not window.parts or len(decoder) + 3 + 3 * builder.pending_before(end_tick) + 3 > V.CONTEXT_LEN:
                 break
             earliest = max(builder.last_event_time, start_tick)  # no time before now (nor the chunk)
-            logits = decoder.logits(V.EVENT_TIME + earliest, V.EVENT_DUR)
+            must_play = downbeat and not notes and earliest < end_tick
+            logits = decoder.logits(V.EVENT_TIME + earliest, V.EVENT_TIME + end_tick if must_play else V.EVENT_DUR)
             time = earliest + sample_index(logits, params.temperature, params.top_p, rng)
             if time >= end_tick:
                 break
             if builder.fill_rests(time):  # a rest is due before this time: place it, then ask again
                 self._sync(window)
                 continue
-            note = self._sample_note(window, params, rng, time, allowed)
+            note = self._sample_note(window, params, rng, time, allowed, rest_ok=not must_play)
             if note is not None:
                 notes.append(note)
         return notes
 
     def _sample_note(self, window: Window, params: SamplingParams, rng: np.random.Generator, time: int,
-                     allowed: Mask) -> Note | None:
+                     allowed: Mask, rest_ok: bool = True) -> Note | None:
         """Sample the event at `time`; None when the model chose a rest there."""
         note = sample_event(window.decoder, window.builder, time, self._timeline.at(time), window.origin, params,
-                            rng, allowed)
+                            rng, allowed, rest_ok)
         window.fed_items += 1  # its tokens were fed by sample_event; controls it released are fed by _sync
         self._sync(window)
         return note

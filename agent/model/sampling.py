@@ -117,7 +117,7 @@ def sample_note(decoder: CachedDecoder, time: int, chord: int, params: SamplingP
 
 
 def sample_event(decoder: CachedDecoder, builder: Interleaver, time: int, chord: int, origin: float,
-                 params: SamplingParams, rng: np.random.Generator, allowed: Mask) -> Note | None:
+                 params: SamplingParams, rng: np.random.Generator, allowed: Mask, rest_ok: bool = True) -> Note | None:
     """Sample the event at `time` (its three tokens are fed), add it to `builder`, and return it as a
     note of a window starting at beat `origin`; None when the model chose a rest there.
 
@@ -126,7 +126,7 @@ def sample_event(decoder: CachedDecoder, builder: Interleaver, time: int, chord:
     undertrained model can fall into.
     """
     last = next((i for i in reversed(builder.items) if not i.control), None)
-    allow_rest = last is None or not (last.rest and last.time == time)
+    allow_rest = rest_ok and (last is None or not (last.rest and last.time == time))
     dur_vel, value = sample_note(decoder, time, chord, params, rng, allowed, allow_rest=allow_rest)
     dur, vel = divmod(dur_vel, V.NUM_VEL)
     part, pitch = divmod(value, V.NUM_PITCHES)
