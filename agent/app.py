@@ -20,6 +20,7 @@ from __future__ import annotations
 import asyncio
 import dataclasses
 import logging
+import sys
 import threading
 import time
 from collections.abc import Callable
@@ -118,6 +119,9 @@ class Agent:
     async def run(self, stop: asyncio.Event, ready: Callable[[tuple[str, int]], None] | None = None) -> Counters:
         """Serve until `stop` is set; call `ready(address)` once listening. Returns the final counters."""
         net, rt = self.config.net, self.config.runtime
+        # The model's worker thread holds the GIL between numpy calls; with 80-ms leads the event loop
+        # (deadlines, the fallback) must get it back within a millisecond, not Python's default 5 ms.
+        sys.setswitchinterval(0.001)
         self._loop = asyncio.get_running_loop()
         self._wake = asyncio.Event()
         queue: asyncio.Queue[Received] = asyncio.Queue(rt.queue_size)

@@ -59,7 +59,7 @@ class TimingConfig:
     delta2_beats: float = _f(0.0, 0.0, 8.0)  # chunk length; 0 = chosen per tempo to meet reaction_ms
     lead_ms: float = _f(80.0, 10.0, 4000.0)  # a chunk is asked for this long before it starts (compute time)
     reaction_ms: float = _f(250.0, 50.0, 4000.0)  # the longest a human note may wait to be heard by the model
-    safety_ms: float = _f(20.0, 1.0, 2000.0)  # a chunk's notes are sent at least this long before it starts
+    safety_ms: float = _f(40.0, 1.0, 2000.0)  # a chunk's notes are sent at least this long before it starts
     preroll_beats: float = _f(1.0, 0.0, 8.0)  # while stopped, this much is generated and sent before play
     default_tempo_bpm: float = _f(120.0, 10.0, 1000.0)  # until the DAW sends /transport/tempo
     jump_threshold_beats: float = _f(0.5, 0.01, 64.0)  # playhead error beyond this is a seek/loop

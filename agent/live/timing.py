@@ -12,16 +12,17 @@ never assumes it heard something the runtime did not know yet.
 1. the longest human delay the model was trained with (`delays`, ticks of 1/12 beat) whose worst case
    `delay + tick / 2` stays within the reaction budget: `reaction_ms`, and at most one beat (so up to
    180 bpm the budget is 250 ms, at 300 bpm it is 200 ms);
-2. the lead: `lead_ms` (time for the model to generate, with `safety_ms` to spare), in whole ticks;
+2. the lead: about two thirds of the delay and at least `lead_ms` (time for the model to generate,
+   with `safety_ms` to spare), in whole ticks: the longer the lead, the more a slow call is absorbed;
 3. the chunk: what is left of the delay, at least one tick.
 
-Figures with the defaults (lead 80 ms, reaction 250 ms, delays 2, 3, 4, 6, 8, 12, 24 ticks):
+Figures with the defaults (lead at least 80 ms, reaction 250 ms, delays 2, 3, 4, 6, 8, 12, 24 ticks):
 
 | tempo | tick | delay | lead | chunk | worst case |
 |---|---|---|---|---|---|
 | 60 bpm | 83 ms | 2 ticks | 1 tick (83 ms) | 1 tick | 208 ms |
-| 120 bpm | 42 ms | 4 ticks | 2 ticks (83 ms) | 2 ticks | 188 ms |
-| 180 bpm | 28 ms | 8 ticks | 3 ticks (83 ms) | 5 ticks | 236 ms |
+| 120 bpm | 42 ms | 4 ticks | 3 ticks (125 ms) | 1 tick | 188 ms |
+| 180 bpm | 28 ms | 8 ticks | 5 ticks (139 ms) | 3 ticks | 236 ms |
 | 300 bpm | 17 ms | 8 ticks | 5 ticks (83 ms) | 3 ticks | 142 ms (one beat = 200 ms) |
 
 A fixed chunk (`delta2_beats` > 0) takes the smallest trained delay that covers chunk + lead instead.
@@ -70,6 +71,7 @@ def plan(tempo_bpm: float, lead_ms: float, reaction_ms: float, delays: tuple[int
     budget_ms = min(reaction_ms, TICKS_PER_BEAT * tick_ms)
     usable = [d for d in ordered if d > lead_ticks and (d + 0.5) * tick_ms <= budget_ms + 1e-9]
     delay = usable[-1] if usable else next((d for d in ordered if d > lead_ticks), ordered[-1])
-    chunk_ticks = max(1, delay - lead_ticks)
-    lead = delay - chunk_ticks if delay > lead_ticks else lead_ticks
+    lead = max(lead_ticks, delay - max(1, round(delay / 3)))
+    chunk_ticks = max(1, delay - lead)
+    lead = delay - chunk_ticks if delay > lead else lead
     return LivePlan(chunk_ticks / TICKS_PER_BEAT, lead / TICKS_PER_BEAT, delay, (delay + 0.5) * tick_ms)
