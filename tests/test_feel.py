@@ -107,7 +107,8 @@ def test_the_runtime_tells_the_model_its_delay_and_asks_in_short_chunks() -> Non
     requests = live.requests
     assert requests and all(r.end_beat - r.start_beat <= 1 / 12 + 1e-9 for r in requests)
     assert {r.context.human_delay_ticks for r in requests} == {4}  # 120 bpm: 4 ticks = 167 ms
-    assert live.counters.late_notes == 0 and live.counters.fallback_chunks == 0
+    # a cold start (no pre-roll) plays its first chunk, due at once, with the fallback; then the model
+    assert live.counters.late_notes == 0 and live.counters.fallback_chunks <= 1
 
 
 # ---- pre-roll: beat 1 sounds the moment the DAW plays -------------------------------------------
