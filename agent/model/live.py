@@ -322,9 +322,9 @@ def timing_problem(trained: TimingSettings, timing: TimingLike) -> str | None:
 #: Per part, the activity levels the knob's 0 and 1 stand for. From the training data (POP909 and
 #: Nottingham, 64-beat windows every bar, levels by `vocab.activity_level`): the 10th-90th percentile
 #: levels are lead 2-4, counter 0-4, comp 2-6, bass 1-2; the ends are widened by a level or so, so that
-#: 0.1 asks a sparse part (comp 0.5-1 notes a beat, bass under 0.25) and 0.9 a busy one (comp 3-4.5,
+#: 0.1 asks a sparse part (comp 0.25-0.5 notes a beat, bass under 0.25) and 0.9 a busy one (comp 3-4.5,
 #: bass 1-1.5): issue 10's "0.1 plays at most 1 note per beat and 0.9 at least 3" for comp + bass.
-KNOB_LEVELS: dict[int, tuple[int, int]] = {0: (1, 6), 1: (0, 5), 2: (1, 7), 3: (0, 3)}
+KNOB_LEVELS: dict[int, tuple[int, int]] = {0: (1, 6), 1: (0, 5), 2: (0, 7), 3: (0, 3)}
 
 
 def activity_level(value: float, part: int = 2) -> int:
