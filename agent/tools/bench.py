@@ -127,7 +127,7 @@ async def _play(args: argparse.Namespace, bpm: float, bars: int, flood: bool) ->
         daw.close()
     stopped = [line.split("stopped: ", 1)[1] for line in agent.log_path.read_text().splitlines() if "stopped: " in line]
     minutes = bars * 4 / bpm
-    title = f"{bpm:g} bpm, {minutes:.1f} min of music ({bars} bars), delta2 = 1 beat"
+    title = f"{bpm:g} bpm, {minutes:.1f} min of music ({bars} bars)"
     if flood:
         title = f"flood run: {title}"
     agent_line = [f"  agent:                {stopped[-1]}"] if stopped else []
