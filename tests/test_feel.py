@@ -294,3 +294,14 @@ def test_the_first_chunk_after_play_and_every_wrap_asks_for_a_downbeat() -> None
     live.run(4.5)  # two and a bit passes at 120 bpm
     downbeats = sorted(r.start_beat for r in live.requests if r.context.downbeat)
     assert downbeats == [0.0, 4.0, 8.0]  # the pre-roll's first chunk, then each wrap (performance beats)
+
+
+def test_rest_fill_ratio_says_whether_a_part_fills_the_players_rests() -> None:
+    import numpy as np
+
+    from agent.music.measures import rest_fill_ratio
+
+    human = np.array([0.0, 6.0, 1.0, 5.0])
+    assert rest_fill_ratio(human, np.array([8.0, 4.0, 8.0, 4.0])) == pytest.approx(2.0)  # busier in the rests
+    assert rest_fill_ratio(human, np.array([2.0, 4.0, 2.0, 4.0])) == pytest.approx(0.5)
+    assert math.isnan(rest_fill_ratio(np.array([4.0, 5.0]), np.array([1.0, 1.0])))  # no resting bar

@@ -97,6 +97,17 @@ def correlation(a: np.ndarray, b: np.ndarray) -> float:
     return float(np.corrcoef(a, b)[0, 1])
 
 
+def rest_fill_ratio(human_per_bar: np.ndarray, part_per_bar: np.ndarray) -> float:
+    """How much busier a part plays in bars where the human rests than in bars where the human is busy:
+    its mean notes per bar in bars with at most one human note, over its mean in bars with at least the
+    median human count (and more than one). NaN when either kind of bar is missing. Above 1 = it fills."""
+    quiet = human_per_bar <= 1
+    busy = (human_per_bar >= max(2.0, float(np.median(human_per_bar)))) & ~quiet
+    if not quiet.any() or not busy.any() or part_per_bar[busy].mean() == 0:
+        return float("nan")
+    return float(part_per_bar[quiet].mean() / part_per_bar[busy].mean())
+
+
 DURATION_EDGES = (1 / 6, 1 / 4, 1 / 3, 1 / 2, 2 / 3, 1.0, 1.5, 2.0, 3.0, 4.0)  # beats: bin k is [edge k-1, edge k)
 
 

@@ -120,7 +120,7 @@ def heldout_loss(model: MusicTransformer, songs: Sequence[Song], timing: object,
 
 def summarise(name: str, notes: Sequence[Note], seg_list: Sequence[Segment], key: str) -> dict[str, float]:
     """Figures for one system over all segments (notes pooled, densities per bar)."""
-    onset, sounding, per_beat, collisions, corr, poly, lows, highs = [], [], [], [], [], [], [], []
+    onset, sounding, per_beat, collisions, corr, poly, lows, highs, fills = [], [], [], [], [], [], [], [], []
     for seg in seg_list:
         part = seg.generated[key]
         on, so = M.chord_tone_ratio(part, seg.song.chords)
@@ -129,8 +129,10 @@ def summarise(name: str, notes: Sequence[Note], seg_list: Sequence[Segment], key
         per_beat.append(M.notes_per_beat(part, seg.end - seg.start))
         collisions.append(M.collision_share(part, seg.human))
         bar = seg.song.meter[0] * 4 / seg.song.meter[1]
-        corr.append(M.correlation(M.density_per_bar(seg.human, seg.start, seg.end, bar),
-                                  M.density_per_bar(part, seg.start, seg.end, bar)))
+        human_bars = M.density_per_bar(seg.human, seg.start, seg.end, bar)
+        part_bars = M.density_per_bar(part, seg.start, seg.end, bar)
+        corr.append(M.correlation(human_bars, part_bars))
+        fills.append(M.rest_fill_ratio(human_bars, part_bars))
         poly.append(M.polyphony(part, seg.start, seg.end))
         lo, hi = M.pitch_range(part)
         lows.append(lo)
@@ -140,6 +142,7 @@ def summarise(name: str, notes: Sequence[Note], seg_list: Sequence[Segment], key
         "notes_per_beat": float(np.nanmean(per_beat)), "pitch_low": float(np.mean(lows)),
         "pitch_high": float(np.mean(highs)), "polyphony": float(np.nanmean(poly)),
         "human_collisions": float(np.nanmean(collisions)), "density_follow_r": float(np.nanmean(corr)),
+        "rest_fill_ratio": float(np.nanmean(fills)) if not np.all(np.isnan(fills)) else float("nan"),
     }
 
 
