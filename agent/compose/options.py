@@ -42,3 +42,20 @@ def add_compose_eval_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--top-p", type=float, default=defaults.top_p)
     parser.add_argument("--guidance", type=float, default=defaults.guidance)
     parser.add_argument("--threads", type=int, default=1)
+
+
+def add_train_compose_arguments(parser: argparse.ArgumentParser) -> None:
+    """`sideman train-compose` (agent.compose.stage); defaults are StageSettings' and JepaConfig's."""
+    parser.add_argument("--init", type=Path, required=True, help="the trained generator to start from")
+    parser.add_argument("--data", type=Path, required=True, help="folder with pop909/ and/or nottingham/")
+    parser.add_argument("--cache", type=Path, default=None, help="parsed-corpus cache file")
+    parser.add_argument("--out", type=Path, default=Path("runs/compose"), help="run directory (resumes)")
+    parser.add_argument("--steps", type=int, default=3000)
+    parser.add_argument("--until", type=int, default=None, help="stop at this step (resume later)")
+    parser.add_argument("--minutes", type=float, default=None, help="stop after this many minutes")
+    parser.add_argument("--batch", type=int, default=8)
+    parser.add_argument("--eval-every", type=int, default=100)
+    parser.add_argument("--eval-cases", type=int, default=48)
+    parser.add_argument("--limit", type=int, default=None, help="load at most this many songs")
+    parser.add_argument("--width", type=int, default=128, help="encoder width")
+    parser.add_argument("--threads", type=int, default=1)

@@ -151,7 +151,7 @@ class Engine:
         self.bar_table = model.bar_table.numpy()
         self.max_bar = self.bar_emb.shape[0]
         self.max_offset = self.rel_time[0].shape[0] - 2
-        self.cond_proj = ((np.ascontiguousarray(p["cond_proj.weight"].T), p["cond_proj.bias"])
+        self.cond_proj = (np.ascontiguousarray(p["cond_proj.weight"].T)
                           if self.config.cond_dim else None)
 
     def condition(self, table: Array, cache: KVCache) -> None:
@@ -160,7 +160,7 @@ class Engine:
             raise ValueError("this model takes no conditioning input (cond_dim 0)")
         if table.ndim != 2 or table.shape[1] != self.config.cond_dim:
             raise ValueError(f"conditioning of shape {table.shape}: expected (beats, {self.config.cond_dim})")
-        cache.cond = (table.astype(np.float32) @ self.cond_proj[0] + self.cond_proj[1]).astype(np.float32)
+        cache.cond = (table.astype(np.float32) @ self.cond_proj).astype(np.float32)
 
     def new_cache(self) -> KVCache:
         return KVCache(self.config)

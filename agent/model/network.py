@@ -157,14 +157,13 @@ class MusicTransformer(nn.Module):
         self.register_buffer("note_pcs", pcs, persistent=False)
         intervals = (pcs.view(1, -1) - torch.arange(12).view(-1, 1)) % 12  # (root, note): interval
         self.register_buffer("note_intervals", intervals, persistent=False)
-        self.cond_proj = nn.Linear(config.cond_dim, config.d_model) if config.cond_dim else None
+        self.cond_proj = nn.Linear(config.cond_dim, config.d_model, bias=False) if config.cond_dim else None
         self.apply(self._init)
         for name, param in self.named_parameters():  # GPT-2 scaled init of residual projections
             if name.endswith(("attn.proj.weight", "out.weight")):
                 nn.init.normal_(param, 0.0, 0.02 / math.sqrt(2 * config.n_layer))
         if self.cond_proj is not None:  # zero: an unconditioned warm start computes what it did
             nn.init.zeros_(self.cond_proj.weight)
-            nn.init.zeros_(self.cond_proj.bias)
 
     @staticmethod
     def _init(module: nn.Module) -> None:

@@ -1,0 +1,274 @@
+"""`sideman train-compose`: the JEP-AGA stage on a trained generator (issue 14; Hu et al. 2025).
+
+A separate stage after the generator's own training ("or as a separate stage on the shipped
+generator"): it adds JEP-AGA's encoders (`agent.model.jepa`) and teaches the generator to use them.
+Every step takes a batch of infilling cases from training songs (a track, a region of 1-4 bars, the
+piece around it) and
+
+- trains the context encoder and predictor to predict the target encoder's representation of the
+  masked region (mean squared distance of layer-normed representations per frame), then moves the
+  target encoder towards the context encoder (EMA, 0.996);
+- trains the generator on the region's real notes, teacher-forced in exactly the infilling format
+  (`agent.compose.infill.encode_region`, windows opening 4, 8 or 16 beats before the region),
+  conditioned on the predictor's output (detached: the representation is JEP-AGA's, the generator
+  learns to read it) through the zero-initialised projection of `MusicTransformer.condition`.
+  A fifth of the cases go unconditioned (a zero table), so the same weights also infill without the
+  encoders: the ablation of Hu et al.'s Table 3 runs on one checkpoint.
+
+The run directory holds `train.log`, `state.pt` (resumable: weights, encoders, optimiser, step, RNG)
+and `model.safetensors` (generator + encoders, `agent.model.checkpoint`), exported at every evaluation
+with the held-out figures: the generator's loss per region token with and without the conditioning,
+and the predictor's loss.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import random
+import time
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
+from pathlib import Path
+
+import torch
+import torch.nn.functional as F
+
+from agent.compose.infill import encode_region
+from agent.compose.jepa import region_frames
+from agent.compose.piece import Piece, Region, inside, piece_from_song
+from agent.model import jepa as J
+from agent.model import vocab as V
+from agent.model.anticipation import TimingSettings
+from agent.model.checkpoint import load_checkpoint, save_checkpoint
+from agent.model.network import MusicTransformer
+from agent.training.datasets import Song, load_corpus
+from agent.training.examples import Example
+from agent.training.train import collate, split
+
+log = logging.getLogger("sideman.train_compose")
+
+REGION_BARS = (1, 2, 2, 4, 4)  # bars per training region, drawn uniformly from this list
+HISTORY_CHOICES = (4.0, 8.0, 16.0)  # beats of past a window opens with (infill uses 16 when it fits)
+UNCONDITIONED = 0.2  # share of cases trained without the conditioning (zero table)
+
+
+@dataclass(frozen=True)
+class StageSettings:
+    steps: int = 3000
+    batch: int = 8
+    lr_generator: float = 1e-4  # the warm-started network: small steps
+    lr_new: float = 1e-3  # the encoders and the conditioning projection: new weights
+    eval_every: int = 100
+    save_every: int = 50  # ~2-3 minutes on a shared core
+    log_every: int = 10
+    eval_cases: int = 48
+    seed: int = 0
+
+
+@dataclass(frozen=True)
+class Case:
+    """One training case: frames for the encoders, the region teacher-forced for the generator."""
+
+    frames: J.Frames
+    example: Example
+    origin: float
+
+
+def pick_region(piece: Piece, rng: random.Random, tries: int = 20) -> Region | None:
+    """A random region of 1-4 bars of a pitched track holding at least two of its notes."""
+    tracks = [i for i, t in enumerate(piece.tracks) if not t.drums and len(t.notes) >= 8]
+    beats = piece.downbeats
+    if not tracks or len(beats) < 3:
+        return None
+    for _ in range(tries):
+        position = rng.choice(tracks)
+        bars = rng.choice(REGION_BARS)
+        k = rng.randrange(1, max(2, len(beats) - bars))
+        start = beats[k]
+        end = beats[k + bars] if k + bars < len(beats) else piece.bar_end(len(beats) - 1)
+        track = piece.tracks[position]
+        if len(inside(track.notes, start, end)) >= 2:
+            return Region(position, start, end, (track.part,))
+    return None
+
+
+def make_case(piece: Piece, region: Region, timing: TimingSettings, n_frames: int, history: float) -> Case:
+    content = inside(piece.tracks[region.track].notes, region.start_beat, region.end_beat)
+    encoded = encode_region(piece, region, content, timing, history_beats=history)
+    targets = [False] * len(encoded.tokens)
+    for p in encoded.positions:
+        targets[p] = True
+    return Case(region_frames(piece, region, n_frames), Example(encoded.tokens, encoded.chords, targets), encoded.origin)
+
+
+def random_case(pieces: Sequence[Piece], rng: random.Random, timing: TimingSettings, n_frames: int) -> Case:
+    while True:
+        piece = rng.choice(pieces)
+        region = pick_region(piece, rng)
+        if region is not None:
+            return make_case(piece, region, timing, n_frames, rng.choice(HISTORY_CHOICES))
+
+
+def tables(cases: Sequence[Case], predicted: torch.Tensor, keep: Sequence[bool]) -> torch.Tensor:
+    """(B, WINDOW_BEATS, cond_dim) conditioning tables; zeros for cases where `keep` is False."""
+    rows = []
+    for case, pred, kept in zip(cases, predicted, keep, strict=True):
+        table = J.cond_table(pred, torch.from_numpy(case.frames.masked), case.frames.start_beat, case.origin,
+                             V.WINDOW_BEATS)
+        rows.append(table if kept else torch.zeros_like(table))
+    return torch.stack(rows)
+
+
+def losses(model: MusicTransformer, jepa: J.JointEmbedding, cases: Sequence[Case], keep: Sequence[bool]
+           ) -> tuple[torch.Tensor, torch.Tensor]:
+    """(generator cross-entropy per region token, predictor loss) for a batch of cases."""
+    batch = J.stack([c.frames for c in cases])
+    jepa_loss, predicted = jepa.loss(batch)
+    cond = tables(cases, predicted.detach(), keep)
+    tokens, chords, targets = collate([c.example for c in cases])
+    logits = model(tokens, chords, cond[:, :, :])
+    lm = F.cross_entropy(logits.reshape(-1, logits.size(-1)), targets.reshape(-1), ignore_index=-100)
+    return lm, jepa_loss
+
+
+class Stage:
+    """The generator, the encoders, one optimiser, the run directory."""
+
+    def __init__(self, init: Path, songs: Sequence[Song], out: Path, settings: StageSettings,
+                 config: J.JepaConfig) -> None:
+        self.out, self.settings = out, settings
+        base, self.timing, self.base_info = load_checkpoint(init)
+        self.model = MusicTransformer(replace(base.config, cond_dim=config.cond_dim))
+        missing = self.model.load_state_dict(base.state_dict(), strict=False).missing_keys
+        assert set(missing) <= {"cond_proj.weight", "cond_proj.bias"}, missing
+        torch.manual_seed(settings.seed)
+        self.jepa = J.JointEmbedding(config)
+        train, held = split(songs)
+        self.pieces = [piece_from_song(s) for s in train]
+        held_pieces = [piece_from_song(s) for s in held]
+        eval_rng = random.Random(4321)
+        self.eval_cases = [random_case(held_pieces, eval_rng, self.timing, config.n_frames)
+                           for _ in range(settings.eval_cases)]
+        self.rng = random.Random(settings.seed)
+        assert self.model.cond_proj is not None
+        new = {id(p) for p in self.model.cond_proj.parameters()}
+        old = [p for p in self.model.parameters() if id(p) not in new]
+        trained = [*self.jepa.context.parameters(), *self.jepa.predictor.parameters(), *self.model.cond_proj.parameters()]
+        self.opt = torch.optim.AdamW([{"params": old, "lr": settings.lr_generator},
+                                      {"params": trained, "lr": settings.lr_new}], weight_decay=0.01)
+        self.step, self.elapsed_s = 0, 0.0
+        self.history: list[dict[str, float]] = []
+
+    def save_state(self) -> None:
+        state = {"model": self.model.state_dict(), "jepa": self.jepa.state_dict(), "opt": self.opt.state_dict(),
+                 "step": self.step, "elapsed_s": self.elapsed_s, "history": json.dumps(self.history),
+                 "rng": json.dumps(self.rng.getstate())}
+        tmp = self.out / "state.pt.tmp"
+        torch.save(state, tmp)
+        tmp.replace(self.out / "state.pt")
+
+    def load_state(self) -> bool:
+        path = self.out / "state.pt"
+        if not path.exists():
+            return False
+        state = torch.load(path, weights_only=True)
+        self.model.load_state_dict(state["model"])
+        self.jepa.load_state_dict(state["jepa"])
+        self.opt.load_state_dict(state["opt"])
+        self.step, self.elapsed_s = int(state["step"]), float(state["elapsed_s"])
+        self.history = json.loads(state["history"])
+        rng = json.loads(state["rng"])
+        self.rng.setstate((rng[0], tuple(rng[1]), rng[2]))
+        return True
+
+    def train_step(self) -> tuple[float, float]:
+        self.model.train()
+        self.jepa.train()
+        cases = [random_case(self.pieces, self.rng, self.timing, self.jepa.config.n_frames)
+                 for _ in range(self.settings.batch)]
+        keep = [self.rng.random() >= UNCONDITIONED for _ in cases]
+        lm, jepa_loss = losses(self.model, self.jepa, cases, keep)
+        self.opt.zero_grad(set_to_none=True)
+        (lm + jepa_loss).backward()  # type: ignore[no-untyped-call]
+        torch.nn.utils.clip_grad_norm_([p for g in self.opt.param_groups for p in g["params"]], 1.0)
+        self.opt.step()
+        self.jepa.update_target()
+        self.step += 1
+        return float(lm.detach()), float(jepa_loss.detach())
+
+    @torch.no_grad()
+    def evaluate(self) -> dict[str, float]:
+        """Held-out generator loss per region token with and without the conditioning; predictor loss."""
+        self.model.eval()
+        self.jepa.eval()
+        figures = {"cond": 0.0, "zero": 0.0, "jepa": 0.0}
+        chunks = [self.eval_cases[i : i + 8] for i in range(0, len(self.eval_cases), 8)]
+        for chunk in chunks:
+            for name, kept in (("cond", True), ("zero", False)):
+                lm, jl = losses(self.model, self.jepa, chunk, [kept] * len(chunk))
+                figures[name] += float(lm) / len(chunks)
+            figures["jepa"] += float(jl) / len(chunks)
+        return figures
+
+    def export(self, figures: dict[str, float]) -> None:
+        info = {**self.base_info, "compose_stage": {"step": self.step, "train_seconds": self.elapsed_s,
+                                                    "heldout_region_loss": figures["cond"],
+                                                    "heldout_region_loss_unconditioned": figures["zero"],
+                                                    "heldout_jepa_loss": figures["jepa"],
+                                                    "train_pieces": len(self.pieces)}}
+        extra = (J.state_tensors(self.jepa), J.metadata(self.jepa))
+        save_checkpoint(self.out / "model.safetensors", self.model, self.timing, info, extra)
+
+    def run(self, until: int | None, minutes: float | None) -> None:
+        s = self.settings
+        stop = min(s.steps, until if until is not None else s.steps)
+        deadline = time.monotonic() + 60 * minutes if minutes is not None else None
+        if self.step == 0:
+            figures = self.evaluate()
+            log.info("step 0 heldout region loss %.4f (unconditioned %.4f), jepa %.4f", figures["cond"],
+                     figures["zero"], figures["jepa"])
+        sums = [0.0, 0.0]
+        while self.step < stop and (deadline is None or time.monotonic() < deadline):
+            t0 = time.monotonic()
+            lm, jl = self.train_step()
+            self.elapsed_s += time.monotonic() - t0
+            sums = [sums[0] + lm, sums[1] + jl]
+            if self.step % s.log_every == 0:
+                log.info("step %d/%d region loss %.3f jepa %.4f elapsed %.0fs", self.step, s.steps,
+                         sums[0] / s.log_every, sums[1] / s.log_every, self.elapsed_s)
+                sums = [0.0, 0.0]
+            if self.step % s.eval_every == 0 or self.step == stop:
+                self._evaluate_and_export()
+            if self.step % s.save_every == 0:
+                self.save_state()
+        if not self.history or self.history[-1]["step"] != self.step:
+            self._evaluate_and_export()
+        self.save_state()
+
+    def _evaluate_and_export(self) -> None:
+        figures = self.evaluate()
+        self.history.append({"step": self.step, **figures})
+        self.export(figures)
+        log.info("step %d heldout region loss %.4f (unconditioned %.4f), jepa %.4f; exported", self.step,
+                 figures["cond"], figures["zero"], figures["jepa"])
+
+
+def run_from_args(args: argparse.Namespace) -> int:
+    """Entry point of `sideman train-compose`."""
+    args.out.mkdir(parents=True, exist_ok=True)
+    handler = logging.FileHandler(args.out / "train.log")
+    handler.setFormatter(logging.Formatter("%(asctime)s %(message)s"))
+    log.addHandler(handler)
+    log.setLevel(logging.INFO)
+    torch.set_num_threads(args.threads)
+    songs = load_corpus(args.data, cache=args.cache, limit=args.limit)
+    settings = StageSettings(steps=args.steps, batch=args.batch, eval_every=args.eval_every,
+                             eval_cases=args.eval_cases)
+    stage = Stage(args.init, songs, args.out, settings, J.JepaConfig(width=args.width))
+    resumed = stage.load_state()
+    log.info("%s at step %d from %s: %d train pieces, jepa %s", "resumed" if resumed else "started", stage.step,
+             args.init, len(stage.pieces), stage.jepa.config)
+    stage.run(args.until, args.minutes)
+    return 0
