@@ -180,3 +180,30 @@ def test_sessions_learn_on_the_encoders_and_files_continue_exactly(tmp_path: Pat
     mark = Mark(regions[0].track, 20.0, 24.0)
     assert (again.regenerate([mark], SamplingParams(seed=5)).piece == session.regenerate([mark], SamplingParams(seed=5)).piece)
     assert session.accept() is not None  # Eq. 3: first version against the current one
+
+
+DATA = Path(__file__).resolve().parents[1].parent / "shared" / "data"
+
+
+def test_the_compose_stage_trains_exports_and_resumes(tmp_path: Path) -> None:
+    from agent.compose import stage
+    from agent.training.datasets import load_corpus
+
+    if not DATA.is_dir():
+        pytest.skip(f"training data not found at {DATA}")
+    songs = load_corpus(DATA, cache=tmp_path / "corpus.json.gz", limit=34)
+    init = tmp_path / "gen.safetensors"
+    save_checkpoint(init, toy_model(), TIMING, {"step": 7})
+    settings = stage.StageSettings(steps=4, batch=2, eval_every=2, save_every=2, log_every=2, eval_cases=4)
+    first = stage.Stage(init, songs, tmp_path / "run", settings, SMALL)
+    (tmp_path / "run").mkdir()
+    first.run(until=2, minutes=None)
+    model, _, info = load_checkpoint(tmp_path / "run" / "model.safetensors")
+    assert J.encoders_of(model) is not None and info["step"] == 7 and info["compose_stage"]["step"] == 2
+    assert set(info["compose_stage"]) >= {"heldout_region_loss", "heldout_region_loss_unconditioned", "heldout_jepa_loss"}
+    again = stage.Stage(init, songs, tmp_path / "run", settings, SMALL)
+    assert again.load_state() and again.step == 2
+    for a, b in zip(again.jepa.state_dict().values(), first.jepa.state_dict().values(), strict=True):
+        torch.testing.assert_close(a, b)
+    again.run(until=None, minutes=None)
+    assert again.step == 4 and [h["step"] for h in again.history] == [2, 4]

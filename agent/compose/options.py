@@ -20,6 +20,8 @@ def add_compose_eval_arguments(parser: argparse.ArgumentParser) -> None:
     add_model_argument(parser)
     parser.add_argument("--data", type=Path, default=Path("../shared/data"))
     parser.add_argument("--cache", type=Path, default=None, help="parsed-corpus cache file")
+    parser.add_argument("--baseline", type=Path, default=None,
+                        help="another checkpoint to infill with beside --model (e.g. the generator before train-compose)")
     parser.add_argument("--report", type=Path, default=Path("reports/compose"))
     parser.add_argument("--cases", type=int, default=50, help="infill cases (one per held-out song)")
     parser.add_argument("--bars", type=int, default=4, help="bars per infilled region")
@@ -35,7 +37,7 @@ def add_compose_eval_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--learn-lr", type=float, default=None, help="the feedback learner's Adam step size")
     parser.add_argument("--candidates", type=int, default=None, help="drafts per marked region with feedback (default 4)")
     parser.add_argument("--ablations", action="store_true",
-                        help="also run the learner with steering only and with draft choice only")
+                        help="also run the learner with one draft (learning only) and with draft choice only (no learning)")
     parser.add_argument("--skip-quality", action="store_true", help="run the feedback evaluation only")
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--temperature", type=float, default=defaults.temperature)
