@@ -11,7 +11,8 @@ piece around it) and
 - trains the generator on the region's real notes, teacher-forced in exactly the infilling format
   (`agent.compose.infill.encode_region`, windows opening 4, 8 or 16 beats before the region),
   conditioned on the predictor's output (detached: the representation is JEP-AGA's, the generator
-  learns to read it) through the zero-initialised projection of `MusicTransformer.condition`.
+  learns to read it) through the zero-initialised projection of `MusicTransformer.condition`
+  (Adam, 1e-4 for the generator and the projection alike).
   A fifth of the cases go unconditioned (a zero table), so the same weights also infill without the
   encoders: the ablation of Hu et al.'s Table 3 runs on one checkpoint.
 
@@ -58,8 +59,8 @@ UNCONDITIONED = 0.2  # share of cases trained without the conditioning (zero tab
 class StageSettings:
     steps: int = 3000
     batch: int = 8
-    lr_generator: float = 1e-4  # the warm-started network: small steps
-    lr_new: float = 1e-3  # the encoders and the conditioning projection: new weights
+    lr_generator: float = 1e-4  # the warm-started network and its conditioning projection
+    lr_encoders: float = 3e-4  # the context encoder and predictor
     eval_every: int = 100
     save_every: int = 50  # ~2-3 minutes on a shared core
     log_every: int = 10
@@ -152,12 +153,12 @@ class Stage:
         self.eval_cases = [random_case(held_pieces, eval_rng, self.timing, config.n_frames)
                            for _ in range(settings.eval_cases)]
         self.rng = random.Random(settings.seed)
-        assert self.model.cond_proj is not None
-        new = {id(p) for p in self.model.cond_proj.parameters()}
-        old = [p for p in self.model.parameters() if id(p) not in new]
-        trained = [*self.jepa.context.parameters(), *self.jepa.predictor.parameters(), *self.model.cond_proj.parameters()]
-        self.opt = torch.optim.AdamW([{"params": old, "lr": settings.lr_generator},
-                                      {"params": trained, "lr": settings.lr_new}], weight_decay=0.01)
+        # The conditioning projection learns at the generator's rate: at 1e-3 (a first try) Adam moved its
+        # 256 x 192 weights so fast that the conditioned held-out loss rose from 1.19 to 1.63 nats per
+        # region token in 100 steps while the unconditioned one stayed at 1.19.
+        encoders = [*self.jepa.context.parameters(), *self.jepa.predictor.parameters()]
+        self.opt = torch.optim.AdamW([{"params": list(self.model.parameters()), "lr": settings.lr_generator},
+                                      {"params": encoders, "lr": settings.lr_encoders}], weight_decay=0.01)
         self.step, self.elapsed_s = 0, 0.0
         self.history: list[dict[str, float]] = []
 
