@@ -42,7 +42,7 @@ from torch import nn
 
 from agent.model.network import MusicTransformer
 from agent.music.chords import NUM_CHORD_IDS, chord_id
-from agent.music.events import ChordSpan, Note, chord_at
+from agent.music.events import ChordSpan, Note
 
 PREFIX = "jepa."  # tensor names in a generator checkpoint that belong to the encoders
 META_KEY = "jepa"  # checkpoint metadata key holding the JepaConfig JSON
@@ -120,8 +120,16 @@ def frames(own: Sequence[Note], others: Sequence[Note], chords: Sequence[ChordSp
     low = lowest < 128
     feats[np.flatnonzero(low), OWN_FEATURES + 12 + lowest[low] % 12] = 1.0
     beats = start_beat + np.arange(n_frames)
-    chord_ids = np.array([chord_id(chord_at(tuple(chords), b + 0.01)) for b in beats], np.int64)
-    bar_pos = np.array([_beat_in_bar(downbeats, b) for b in beats], np.int64)
+    chord_ids = np.zeros(n_frames, np.int64)  # 0: no chord
+    for span in chords:  # one pass: a frame takes the latest span sounding a hair after its beat
+        a = max(0, math.ceil(span.beat - start_beat - 0.01))
+        b = min(n_frames, math.ceil(span.end_beat - start_beat - 0.01))
+        if a < b:
+            chord_ids[a:b] = chord_id(span.chord)
+    bars = np.asarray(downbeats, np.float64)
+    last = np.searchsorted(bars, beats + 1e-6, side="right") - 1
+    since = beats - np.where(last >= 0, bars[np.maximum(last, 0)], 0.0)
+    bar_pos = np.clip(np.round(since), 0, MAX_BAR_BEATS - 1).astype(np.int64)
     masked = (beats >= region[0] - 1e-6) & (beats < region[1] - 1e-6)
     return Frames(feats, chord_ids, bar_pos, masked, part, start_beat)
 
