@@ -101,16 +101,18 @@ def test_the_predictor_learns_and_the_target_follows_by_ema(piece: Piece) -> Non
         torch.testing.assert_close(new, (old + ctx) / 2)
 
 
-def test_the_conditioning_table_holds_the_mean_everywhere_and_each_region_beat_its_own_frame() -> None:
+def test_the_conditioning_table_conditions_only_the_steps_that_write_the_region() -> None:
     predicted = torch.randn(48, 16)
     masked = torch.zeros(48, dtype=torch.bool)
     masked[20:28] = True
     table = J.cond_table(predicted, masked, start_beat=4.0, origin=12.0, beats=V.WINDOW_BEATS)
     assert table.shape == (V.WINDOW_BEATS, 32)
-    torch.testing.assert_close(table[:, :16], predicted[20:28].mean(0).expand(V.WINDOW_BEATS, 16))
-    # window beat k is frame k + 8: the region's frames 20-27 are window beats 12-19
+    # window beat k is frame k + 8: the region's frames 20-27 are window beats 12-19; beat 11 leads in
+    torch.testing.assert_close(table[11:20, :16], predicted[20:28].mean(0).expand(9, 16))
     torch.testing.assert_close(table[12:20, 16:], predicted[20:28])
-    assert table[:12, 16:].abs().sum() == 0 and table[20:, 16:].abs().sum() == 0
+    assert table[11, 16:].abs().sum() == 0 and table[:11].abs().sum() == 0 and table[20:].abs().sum() == 0
+    later = J.cond_table(predicted, masked, start_beat=4.0, origin=40.0, beats=V.WINDOW_BEATS)
+    assert later.abs().sum() == 0  # a window after the region: nothing to condition
 
 
 def test_a_checkpoint_carries_the_encoders_and_an_old_one_loads_without(tmp_path: Path) -> None:

@@ -49,6 +49,8 @@ def add_compose_eval_arguments(parser: argparse.ArgumentParser) -> None:
 def add_train_compose_arguments(parser: argparse.ArgumentParser) -> None:
     """`sideman train-compose` (agent.compose.stage); defaults are StageSettings' and JepaConfig's."""
     parser.add_argument("--init", type=Path, required=True, help="the trained generator to start from")
+    parser.add_argument("--init-encoders", type=Path, default=None,
+                        help="start the encoders from this compose checkpoint's (the generator from --init)")
     parser.add_argument("--data", type=Path, required=True, help="folder with pop909/ and/or nottingham/")
     parser.add_argument("--cache", type=Path, default=None, help="parsed-corpus cache file")
     parser.add_argument("--out", type=Path, default=Path("runs/compose"), help="run directory (resumes)")

@@ -269,6 +269,12 @@ def run_from_args(args: argparse.Namespace) -> int:
                              eval_cases=args.eval_cases)
     stage = Stage(args.init, songs, args.out, settings, J.JepaConfig(width=args.width))
     resumed = stage.load_state()
+    if not resumed and args.init_encoders is not None:
+        encoders = J.from_checkpoint(args.init_encoders)
+        if encoders is None or encoders.config != stage.jepa.config:
+            raise ValueError(f"{args.init_encoders}: no JEP-AGA encoders of this size ({stage.jepa.config})")
+        stage.jepa.load_state_dict(encoders.state_dict())
+        log.info("encoders from %s", args.init_encoders)
     log.info("%s at step %d from %s: %d train pieces, jepa %s", "resumed" if resumed else "started", stage.step,
              args.init, len(stage.pieces), stage.jepa.config)
     stage.run(args.until, args.minutes)

@@ -21,9 +21,9 @@ Adapted to a small CPU model, and why:
   generator; ours sits beside a 2.7M one). Targets are layer-normed and the loss is the mean squared
   distance per frame (I-JEPA's choice; the paper says "distance").
 - The conditioning: the paper concatenates the predicted representation, normalised by the masked
-  length (a mean), to every token embedding. `cond_table` gives every beat of a window that mean and,
-  for the beats inside the region, the predicted frame of that beat too: the generator gets the gist
-  of the region and where in it it is (2 x 128 numbers per beat).
+  length (a mean), to the token embedding at every step of the infilled answer. `cond_table` gives the
+  region's beats (and the beat before it) that mean and, inside the region, each beat's own predicted
+  frame: the generator gets the gist of the region and where in it it is (2 x 128 numbers per beat).
 """
 
 from __future__ import annotations
@@ -258,16 +258,25 @@ def pooled(predicted: torch.Tensor, masked: torch.Tensor) -> torch.Tensor:
 def cond_table(predicted: torch.Tensor, masked: torch.Tensor, start_beat: float, origin: float,
                beats: int) -> torch.Tensor:
     """The generator's conditioning (beats, 2w) for a window starting at beat `origin`, from one example's
-    predictions (N, w) over frames from `start_beat`: every row holds the region's mean prediction, the
-    rows of the region's beats their own predicted frame too (zeros elsewhere)."""
+    predictions (N, w) over frames from `start_beat`. Only the steps that write the region are
+    conditioned: the rows of the region's beats hold the region's mean prediction and their own
+    predicted frame, the row of the beat before it (whose positions predict the region's first notes)
+    the mean; every other row is zero, so the past and the controls before the region are read as
+    without conditioning. (Conditioning every position with the mean, a first try, left the
+    conditioned held-out loss 0.03 nats above the unconditioned one after 300 steps.)"""
     N, w = predicted.shape
     table = torch.zeros(beats, 2 * w)
-    table[:, :w] = pooled(predicted.unsqueeze(0), masked.unsqueeze(0))[0]
     index = torch.arange(beats) + round(origin - start_beat)
-    inside = (index >= 0) & (index < N)
-    rows = torch.zeros(beats, dtype=torch.bool)
-    rows[inside] = masked[index[inside]]
-    table[rows, w:] = predicted[index[rows]]
+    valid = (index >= 0) & (index < N)
+    region = torch.zeros(beats, dtype=torch.bool)
+    region[valid] = masked[index[valid]]
+    if not bool(region.any()):
+        return table
+    lead = torch.zeros(beats, dtype=torch.bool)
+    first = int(region.nonzero()[0])
+    lead[max(0, first - 1)] = True
+    table[region | lead, :w] = pooled(predicted.unsqueeze(0), masked.unsqueeze(0))[0]
+    table[region, w:] = predicted[index[region]]
     return table
 
 
