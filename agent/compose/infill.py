@@ -15,8 +15,8 @@ with everything written so far as events (past) and the rest as anticipated cont
 sampling resumes where it stopped.
 
 JEP-AGA (issue 14): given `condition` (a region -> its predicted representation, `agent.compose.jepa`),
-every window of a region is conditioned on the prediction (`Prediction.table`: the region's mean
-predicted representation at every beat, each region beat's own predicted frame), as the compose stage
+every window of a region is conditioned on the prediction (`Prediction.table`: at the steps that write
+the region, its mean predicted representation and each beat's own predicted frame), as the compose stage
 trained the generator (`agent.compose.stage`).
 
 Steering: `adapt`, when given, maps each final hidden state before the output head; the feedback

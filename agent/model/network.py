@@ -27,7 +27,7 @@ with a key/value cache (`agent.model.engine`), held equal to `forward` by tests/
 Conditioning (issue 14, JEP-AGA of Hu et al. 2025): with `cond_dim` > 0 the network takes a per-beat
 table (B, beats, cond_dim) beside the tokens; each position adds the projection of the row of the beat
 its current time falls in. Composition puts the normalised predicted representation of the region
-there (`agent.model.jepa`). The paper concatenates the representation to the token embedding; a
+in the rows of the region's beats (`agent.model.jepa.cond_table`). The paper concatenates the representation to the token embedding; a
 linear map of a concatenation is the sum of the two maps, so adding a projection is the same function.
 The projection starts at zero, so a warm-started generator computes exactly what it did before.
 """
