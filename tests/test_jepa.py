@@ -202,7 +202,8 @@ def test_the_compose_stage_trains_exports_and_resumes(tmp_path: Path) -> None:
     first.run(until=2, minutes=None)
     model, _, info = load_checkpoint(tmp_path / "run" / "model.safetensors")
     assert J.encoders_of(model) is not None and info["step"] == 7 and info["compose_stage"]["step"] == 2
-    assert set(info["compose_stage"]) >= {"heldout_region_loss", "heldout_region_loss_unconditioned", "heldout_jepa_loss"}
+    assert set(info["compose_stage"]) >= {"heldout_region_loss", "heldout_region_loss_unconditioned",
+                                          "heldout_region_loss_oracle", "heldout_jepa_loss"}
     again = stage.Stage(init, songs, tmp_path / "run", settings, SMALL)
     assert again.load_state() and again.step == 2
     for a, b in zip(again.jepa.state_dict().values(), first.jepa.state_dict().values(), strict=True):
