@@ -53,7 +53,8 @@ from agent.model import vocab as V
 from agent.model.anticipation import TimingSettings
 from agent.model.checkpoint import load_checkpoint, save_checkpoint
 from agent.model.network import MusicTransformer
-from agent.training.datasets import Song, load_corpus
+from agent.music.events import Song
+from agent.training.datasets import load_corpus
 from agent.training.examples import Example
 from agent.training.train import collate, split
 

@@ -127,8 +127,8 @@ def frames(own: Sequence[Note], others: Sequence[Note], chords: Sequence[ChordSp
         if a < b:
             chord_ids[a:b] = chord_id(span.chord)
     bars = np.asarray(downbeats, np.float64)
-    last = np.searchsorted(bars, beats + 1e-6, side="right") - 1
-    since = beats - np.where(last >= 0, bars[np.maximum(last, 0)], 0.0)
+    bar_index = np.searchsorted(bars, beats + 1e-6, side="right") - 1  # the bar each frame is in
+    since = beats - np.where(bar_index >= 0, bars[np.maximum(bar_index, 0)], 0.0)
     bar_pos = np.clip(np.round(since), 0, MAX_BAR_BEATS - 1).astype(np.int64)
     masked = (beats >= region[0] - 1e-6) & (beats < region[1] - 1e-6)
     return Frames(feats, chord_ids, bar_pos, masked, part, start_beat)
