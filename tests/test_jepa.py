@@ -87,7 +87,8 @@ def test_the_context_encoder_never_reads_the_masked_notes(piece: Piece) -> None:
 def test_the_predictor_learns_and_the_target_follows_by_ema(piece: Piece) -> None:
     jepa = encoders().train()
     batch = J.stack([region_frames(piece, bass_region(piece, s, s + 8), SMALL.n_frames) for s in (8.0, 16.0, 28.0)])
-    optimiser = torch.optim.Adam([*jepa.context.parameters(), *jepa.predictor.parameters()], lr=3e-3)
+    optimiser = torch.optim.Adam([*jepa.context.parameters(), *jepa.predictor.parameters(),
+                                  *jepa.decoder.parameters()], lr=3e-3)
     first = float(jepa.loss(batch)[0].detach())
     for _ in range(30):
         loss, _ = jepa.loss(batch)

@@ -156,7 +156,10 @@ class Stage:
         base, self.timing, self.base_info = load_checkpoint(init)
         self.model = MusicTransformer(replace(base.config, cond_dim=config.cond_dim))
         missing = self.model.load_state_dict(base.state_dict(), strict=False).missing_keys
-        assert set(missing) <= {"cond_proj.weight", "cond_proj.bias"}, missing
+        assert set(missing) <= {"cond_proj.weight"}, missing
+        assert self.model.cond_proj is not None
+        with torch.no_grad():  # new encoders, a new representation: the projection starts from zero
+            self.model.cond_proj.weight.zero_()
         torch.manual_seed(settings.seed)
         self.jepa = J.JointEmbedding(config)
         train, held = split(songs)
@@ -169,7 +172,7 @@ class Stage:
         # The conditioning projection learns at the generator's rate: at 1e-3 (a first try) Adam moved its
         # 256 x 192 weights so fast that the conditioned held-out loss rose from 1.19 to 1.63 nats per
         # region token in 100 steps while the unconditioned one stayed at 1.19.
-        encoders = [*self.jepa.context.parameters(), *self.jepa.predictor.parameters()]
+        encoders = [*self.jepa.context.parameters(), *self.jepa.predictor.parameters(), *self.jepa.decoder.parameters()]
         self.opt = torch.optim.AdamW([{"params": list(self.model.parameters()), "lr": settings.lr_generator},
                                       {"params": encoders, "lr": settings.lr_encoders}], weight_decay=0.01)
         self.step, self.elapsed_s = 0, 0.0

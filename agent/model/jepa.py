@@ -19,7 +19,10 @@ Adapted to a small CPU model, and why:
   the context encoder, which a fixed-length frame grid makes awkward for no gain here.
 - Sizes: E and T 2 layers x 128, P 2 layers x 128 (the paper: 6 x 512 and 3 x 256 beside a 560M
   generator; ours sits beside a 2.7M one). Targets are layer-normed and the loss is the mean squared
-  distance per frame (I-JEPA's choice; the paper says "distance").
+  distance per frame (I-JEPA's choice; the paper says "distance"), plus a reconstruction term: a
+  linear read-out of each frame's own-track features from E over the complete music. Without it the
+  predictor's loss fell to 0.05 while the target representation stopped describing the region: a
+  generator trained on it (the oracle) did worse than one given nothing.
 - The conditioning: the paper concatenates the predicted representation, normalised by the masked
   length (a mean), to the token embedding at every step of the infilled answer. `cond_table` gives the
   region's beats (and the beat before it) that mean and, inside the region, each beat's own predicted
@@ -212,6 +215,10 @@ class JointEmbedding(nn.Module):
         self.context = FrameEncoder(config)
         self.predictor = Predictor(config)
         self.target = copy.deepcopy(self.context)
+        # Reads the region's own-track features back from E's view of the complete music: without it
+        # the encoders drift towards representations that ignore the masked content (the easiest
+        # thing to predict), and the target then tells the generator nothing about the region.
+        self.decoder = nn.Linear(config.width, OWN_FEATURES)
         self.target.requires_grad_(False)
 
     def encode_context(self, batch: Batch) -> torch.Tensor:
@@ -234,12 +241,22 @@ class JointEmbedding(nn.Module):
             return F.layer_norm(full, (full.shape[-1],))
 
     def loss(self, batch: Batch) -> tuple[torch.Tensor, torch.Tensor]:
-        """(mean squared distance per masked frame, the predictions (B, N, w))."""
+        """(mean squared distance per masked frame + `reconstruction`, the predictions (B, N, w))."""
         predicted = self.predict(batch)
         target = self.targets(batch)
         mask = batch.masked.unsqueeze(-1).to(predicted.dtype)
         per_frame = ((predicted - target).square() * mask).sum(-1)  # (B, N)
-        return per_frame.sum() / mask.sum().clamp(min=1) / self.config.width, predicted
+        jepa = per_frame.sum() / mask.sum().clamp(min=1) / self.config.width
+        return jepa + self.reconstruction(batch), predicted
+
+    def reconstruction(self, batch: Batch) -> torch.Tensor:
+        """Error of reading each frame's own-track features back from E over the complete music, in
+        units of the features' variance over the batch (1 = knowing nothing)."""
+        full = self.context(batch.feats, batch.chords, batch.bar_pos, torch.zeros_like(batch.masked, dtype=torch.long),
+                            batch.part)
+        own = batch.feats[..., :OWN_FEATURES]
+        variance = own.reshape(-1, OWN_FEATURES).var(0) + 1e-4
+        return ((self.decoder(full) - own).square() / variance).mean()
 
     @torch.no_grad()
     def update_target(self, decay: float | None = None) -> None:
