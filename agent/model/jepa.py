@@ -331,5 +331,7 @@ def from_checkpoint(path: Path) -> JointEmbedding | None:
             return None
         state = {k[len(PREFIX) :]: handle.get_tensor(k) for k in handle.keys() if k.startswith(PREFIX)}  # noqa: SIM118
     jepa = JointEmbedding(JepaConfig(**json.loads(meta[META_KEY])))
-    jepa.load_state_dict(state)
+    result = jepa.load_state_dict(state, strict=False)  # encoders saved before the read-out have none
+    if result.unexpected_keys or any(not k.startswith("decoder.") for k in result.missing_keys):
+        raise ValueError(f"{path}: JEP-AGA tensors do not fit their settings ({result})")
     return jepa.eval()
