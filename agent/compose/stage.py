@@ -209,7 +209,8 @@ class Stage:
         lm, jepa_loss = losses(self.model, self.jepa, cases, sources)
         self.opt.zero_grad(set_to_none=True)
         (lm + jepa_loss).backward()  # type: ignore[no-untyped-call]
-        torch.nn.utils.clip_grad_norm_([p for g in self.opt.param_groups for p in g["params"]], 1.0)
+        for group in self.opt.param_groups:  # per group: the encoders' gradients never shrink the generator's
+            torch.nn.utils.clip_grad_norm_(group["params"], 1.0)
         self.opt.step()
         self.jepa.update_target()
         self.step += 1
