@@ -48,7 +48,7 @@ from agent.model import jepa as J
 from agent.model import vocab as V
 from agent.music.events import Note
 
-log = logging.getLogger("sideman.jepa")
+log = logging.getLogger("sideman.compose.jepa")
 
 
 @dataclass(frozen=True)

@@ -58,7 +58,7 @@ from agent.training.datasets import load_corpus
 from agent.training.examples import Example
 from agent.training.train import collate, split
 
-log = logging.getLogger("sideman.train_compose")
+log = logging.getLogger("sideman.compose.stage")
 
 REGION_BARS = (1, 2, 2, 4, 4)  # bars per training region, drawn uniformly from this list
 HISTORY_CHOICES = (4.0, 8.0, 16.0)  # beats of past a window opens with (infill uses 16 when it fits)

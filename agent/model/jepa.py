@@ -256,7 +256,8 @@ class JointEmbedding(nn.Module):
                             batch.part)
         own = batch.feats[..., :OWN_FEATURES]
         variance = own.reshape(-1, OWN_FEATURES).var(0) + 1e-2  # features that hardly vary: no blow-up
-        return ((self.decoder(full) - own).square() / variance).mean()
+        error: torch.Tensor = ((self.decoder(full) - own).square() / variance).mean()
+        return error
 
     @torch.no_grad()
     def update_target(self, decay: float | None = None) -> None:
