@@ -77,7 +77,7 @@ def predict(jepa: J.JointEmbedding, piece: Piece, region: Region) -> Prediction:
     """P(E(piece with the region masked)) (no gradient)."""
     frames = region_frames(piece, region, jepa.config.n_frames)
     with torch.no_grad():
-        predicted = jepa.predict(J.stack([frames]))[0]
+        predicted = jepa.standardise(jepa.predict(J.stack([frames]))[0])
     return Prediction(predicted, torch.from_numpy(frames.masked), frames.start_beat)
 
 
@@ -131,8 +131,8 @@ class JepaLearner:
     def _pooled(self, materials: Sequence[Material]) -> tuple[torch.Tensor, torch.Tensor]:
         """(targets s, predictions s^) (M, w): means over each material's masked frames."""
         batch = J.stack([m.frames for m in materials])
-        predicted = J.pooled(self.jepa.predict(batch), batch.masked)
-        targets = J.pooled(self.jepa.targets(batch), batch.masked)
+        predicted = J.pooled(self.jepa.standardise(self.jepa.predict(batch)), batch.masked)
+        targets = J.pooled(self.jepa.standardise(self.jepa.targets(batch)), batch.masked)
         return targets, predicted
 
     def loss(self) -> tuple[torch.Tensor, torch.Tensor]:
@@ -148,7 +148,7 @@ class JepaLearner:
         to the rejected material: Eq. 2's margin, used to choose among drafts."""
         with torch.no_grad():
             batch = J.stack([region_frames(piece, region, self.jepa.config.n_frames)])
-            draft = J.pooled(self.jepa.targets(batch), batch.masked)
+            draft = J.pooled(self.jepa.standardise(self.jepa.targets(batch)), batch.masked)
             kept, _ = self._pooled(self.kept)
             rejected, _ = self._pooled(self.rejected)
             return float(F.cosine_similarity(draft, kept, dim=-1).mean()

@@ -139,7 +139,7 @@ def losses(model: MusicTransformer, jepa: J.JointEmbedding, cases: Sequence[Case
     """(generator cross-entropy per region token, predictor loss) for a batch of cases."""
     batch = J.stack([c.frames for c in cases])
     jepa_loss, predicted = jepa.loss(batch)
-    reps = {"predicted": predicted.detach(), "target": jepa.targets(batch)}
+    reps = {"predicted": jepa.standardise(predicted.detach()), "target": jepa.standardise(jepa.targets(batch))}
     cond = tables(cases, reps, sources)
     tokens, chords, targets = collate([c.example for c in cases])
     logits = model(tokens, chords, cond)
@@ -213,6 +213,7 @@ class Stage:
             torch.nn.utils.clip_grad_norm_(group["params"], 1.0)
         self.opt.step()
         self.jepa.update_target()
+        self.jepa.update_stats(J.stack([c.frames for c in cases]))
         self.step += 1
         return float(lm.detach()), float(jepa_loss.detach())
 
@@ -247,6 +248,7 @@ class Stage:
         stop = min(s.steps, until if until is not None else s.steps)
         deadline = time.monotonic() + 60 * minutes if minutes is not None else None
         if self.step == 0:
+            self.jepa.update_stats(J.stack([c.frames for c in self.eval_cases]), momentum=0.0)
             figures = self.evaluate()
             log.info("step 0 heldout region loss %.4f (unconditioned %.4f, oracle %.4f), jepa %.4f", figures["cond"],
                      figures["zero"], figures["oracle"], figures["jepa"])

@@ -209,6 +209,9 @@ def stack(items: Sequence[Frames]) -> Batch:
 class JointEmbedding(nn.Module):
     """E, P and T together; `predict` is what the generator is conditioned on, `loss` what trains it."""
 
+    rep_mean: torch.Tensor  # buffers (registered in __init__), typed for the checker
+    rep_std: torch.Tensor
+
     def __init__(self, config: JepaConfig) -> None:
         super().__init__()
         self.config = config
@@ -219,6 +222,13 @@ class JointEmbedding(nn.Module):
         # the encoders drift towards representations that ignore the masked content (the easiest
         # thing to predict), and the target then tells the generator nothing about the region.
         self.decoder = nn.Linear(config.width, OWN_FEATURES)
+        # Per-dimension mean and spread of the target representation over training regions: what the
+        # generator and the learner read is standardised with them (`standardise`). Raw, the
+        # representations of different regions share most of their direction (cosine 0.99 between
+        # unrelated regions, 0.9999 between a region and the same region emptied), so the part that
+        # says what a region holds is a small ripple on a constant vector.
+        self.register_buffer("rep_mean", torch.zeros(config.width))
+        self.register_buffer("rep_std", torch.ones(config.width))
         self.target.requires_grad_(False)
 
     def encode_context(self, batch: Batch) -> torch.Tensor:
@@ -258,6 +268,20 @@ class JointEmbedding(nn.Module):
         variance = own.reshape(-1, OWN_FEATURES).var(0) + 1e-2  # features that hardly vary: no blow-up
         error: torch.Tensor = ((self.decoder(full) - own).square() / variance).mean()
         return error
+
+    def standardise(self, rep: torch.Tensor) -> torch.Tensor:
+        """Representations (..., w) minus the training mean, over the training spread, per dimension."""
+        return (rep - self.rep_mean) / self.rep_std
+
+    @torch.no_grad()
+    def update_stats(self, batch: Batch, momentum: float = 0.99) -> None:
+        """Move `rep_mean` and `rep_std` towards the target representation of this batch's regions
+        (momentum 0: set them)."""
+        frames = self.targets(batch)[batch.masked]  # (M, w)
+        if len(frames) < 2:
+            return
+        self.rep_mean.lerp_(frames.mean(0), 1 - momentum)
+        self.rep_std.lerp_(frames.std(0).clamp(min=1e-3), 1 - momentum)
 
     @torch.no_grad()
     def update_target(self, decay: float | None = None) -> None:
@@ -333,6 +357,6 @@ def from_checkpoint(path: Path) -> JointEmbedding | None:
         state = {k[len(PREFIX) :]: handle.get_tensor(k) for k in handle.keys() if k.startswith(PREFIX)}  # noqa: SIM118
     jepa = JointEmbedding(JepaConfig(**json.loads(meta[META_KEY])))
     result = jepa.load_state_dict(state, strict=False)  # encoders saved before the read-out have none
-    if result.unexpected_keys or any(not k.startswith("decoder.") for k in result.missing_keys):
+    if result.unexpected_keys or any(not k.startswith(("decoder.", "rep_")) for k in result.missing_keys):
         raise ValueError(f"{path}: JEP-AGA tensors do not fit their settings ({result})")
     return jepa.eval()
