@@ -136,7 +136,7 @@ class Agent:
         self._executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="generator")
         # /compose/* (composition mode): its own worker thread and model copy, never the live worker
         self._compose = ComposeEndpoint(model_path(self.config), self._sender.send,
-                                        self._loop.call_soon_threadsafe)
+                                        self._loop.call_soon_threadsafe, params=self.session.params)
         self.address = server.address
         log.info("ready: listening on %s:%d, sending to %s:%d, generator %s", *self.address, net.send_host,
                  net.send_port, self.generator.name)

@@ -27,8 +27,10 @@ CallSoon = Callable[[Callable[[], None]], Any]
 class ComposeEndpoint:
     """Runs composition messages one at a time on a worker thread; replies go to `send` via `call_soon`."""
 
-    def __init__(self, model_path: Path | None, send: Send, call_soon: CallSoon, threads: int = 1) -> None:
+    def __init__(self, model_path: Path | None, send: Send, call_soon: CallSoon, threads: int = 1,
+                 params: Any = None) -> None:
         self.model_path, self._send, self._call_soon, self.threads = model_path, send, call_soon, threads
+        self.params = params  # the agent's sampling settings (SamplingParams; None: the defaults)
         self._executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="compose")
         self._service: Any = None
         self.handled = 0
@@ -64,7 +66,7 @@ class ComposeEndpoint:
 
             limit_threads(self.threads)
             model, timing, _ = load_checkpoint(self.model_path)
-            self._service = ComposeService(model, timing)
+            self._service = ComposeService(model, timing, self.params)
             log.info("composition: model %s loaded", self.model_path.name)
         return self._service
 
