@@ -193,8 +193,7 @@ class Scheduler:
         if self.clock.running:
             return []
         ids = tuple(i for c in self._chunks.values() for i in c.note_ids)
-        self._forget()
-        self._own.remove_ids(set(ids))
+        self._forget()  # the own-notes ring goes with the plan
         actions: list[Action] = [CancelNotes(ids)] if ids else []
         if self.timing.preroll_beats <= 0:
             self.prepared_at = None

@@ -35,8 +35,8 @@ import math
 from dataclasses import dataclass
 
 TICKS_PER_BEAT = 12  # the model's grid (agent.model.vocab.TICKS_PER_BEAT; live may not import model)
-# Human delays to plan with when the generator has no trained ones (the fallback hears no one): the
-# default model's (agent.model.vocab.HUMAN_DELAYS), so both play the same chunks at a tempo.
+# The human delays a model is trained with (agent.model.vocab.HUMAN_DELAYS is this tuple) and the ones
+# the runtime plans with when the generator names none (the fallback hears no one).
 DEFAULT_DELAYS = (2, 3, 4, 6, 8, 12, 24)
 
 
@@ -73,5 +73,4 @@ def plan(tempo_bpm: float, lead_ms: float, reaction_ms: float, delays: tuple[int
     delay = usable[-1] if usable else next((d for d in ordered if d > lead_ticks), ordered[-1])
     lead = max(lead_ticks, delay - max(1, round(delay / 3)))
     chunk_ticks = max(1, delay - lead)
-    lead = delay - chunk_ticks if delay > lead else lead
     return LivePlan(chunk_ticks / TICKS_PER_BEAT, lead / TICKS_PER_BEAT, delay, (delay + 0.5) * tick_ms)

@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import hashlib
 
+from agent.live.timing import DEFAULT_DELAYS
 from agent.music.chords import NUM_CHORD_IDS
 
 TICKS_PER_BEAT = 12  # sixteenths (3 ticks) and eighth-note triplets (4 ticks) both on the grid
@@ -61,7 +62,7 @@ ACTIVITY_LEVELS = len(ACTIVITY_BOUNDS) + 1
 PART_LEVEL = PAD + 1  # PART_LEVEL + part * ACTIVITY_LEVELS + level: generate this part at this level
 # The human's delay in ticks (anti-anticipation): training draws one per live example, the runtime
 # picks the one its chunk and lead need at the tempo it plays (issue 10: reaction within 250 ms).
-HUMAN_DELAYS = (2, 3, 4, 6, 8, 12, 24)
+HUMAN_DELAYS = DEFAULT_DELAYS  # (2, 3, 4, 6, 8, 12, 24): one list for training and the runtime's plan
 DELAY = PART_LEVEL + NUM_PARTS * ACTIVITY_LEVELS  # DELAY + index into HUMAN_DELAYS
 NO_HUMAN = DELAY + len(HUMAN_DELAYS)  # the delay slot of composition windows
 VOCAB_SIZE = NO_HUMAN + 1
