@@ -4,10 +4,12 @@ The package is layered; a module imports only from its own layer and the layers 
 layers import no socket, event loop, thread, process or torch (tests/test_layering.py holds both, over
 every module, lazy imports included). Layers, bottom to top:
 
-    errors < metrics < config < music < wire < live < model < training < compose < io < app < tools < cli
+    errors < metrics < settings < config < music < wire < live < model < training < compose < io < app < tools < cli
 
-- `errors` (one base exception, a subclass per layer), `metrics` (counters, histograms) and `config`
-  (typed settings from config.yaml) are the base every layer may use; config needs only errors.
+- `errors` (one base exception, a subclass per layer), `metrics` (counters, histograms), `settings`
+  (one typed description per knob a musician turns, read by config, `/agent/set` and the CLI) and
+  `config` (typed settings from config.yaml) are the base every layer may use; config needs only
+  errors and settings.
 - `music/`: notes, parts, chords, chord recognition, MIDI files, lead sheets: what every layer speaks.
 - `wire/`: the OSC contract, the composition contract, MQTT payloads; messages are built from music
   (chord symbols, parts), so wire sits on music and below everything that sends or receives.

@@ -26,7 +26,7 @@ import time
 from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
-from typing import Self, cast
+from typing import Self, assert_never, cast
 
 from agent.compose.endpoint import ComposeEndpoint
 from agent.config import Config
@@ -46,11 +46,14 @@ from agent.wire.mqtt import EnsembleIn
 from agent.wire.osc import (
     Addressed,
     AllNotesOff,
+    ErrorReply,
     HumanNote,
     InMessage,
     Message,
+    NoteCancel,
     NoteOff,
     NoteOn,
+    NoteOut,
     Playhead,
     Status,
 )
@@ -105,7 +108,7 @@ class Agent:
                                getattr(generator, "check_timing", None))
         delays = getattr(generator, "human_delays", None)  # a model says which human delays it knows
         if delays:
-            self.session.set_human_delays(tuple(delays))
+            self.session.scheduler.set_delays(tuple(delays))
         self.address: tuple[str, int] | None = None
         self._sender: Sender | None = None
         self._executor: ThreadPoolExecutor | None = None
@@ -260,12 +263,15 @@ class Agent:
         assert self._sender is not None and self._executor is not None
         messages: list[Message | Addressed] = []
         for effect in effects:
-            if isinstance(effect, Generate):
-                self._submit(effect)
-            elif isinstance(effect, ResetGenerator):
-                self._executor.submit(self._reset_generator)
-            else:
-                messages.append(effect)
+            match effect:
+                case Generate():
+                    self._submit(effect)
+                case ResetGenerator():
+                    self._executor.submit(self._reset_generator)
+                case NoteOut() | NoteCancel() | AllNotesOff() | Status() | ErrorReply() | Addressed():
+                    messages.append(effect)
+                case _:
+                    assert_never(effect)
         if messages:
             self._sender.send(messages)
             assert self.connections is not None

@@ -1,8 +1,10 @@
 """Typed runtime configuration: frozen dataclasses loaded once from `config.yaml`.
 
-Every field carries its unit and allowed range in its metadata (`_f(default, lo, hi, ...)`); the
-loader checks types and ranges and names the offending key (`timing.lead_ms: expected a finite number,
-got 'soon'`). Unknown keys are errors too, so a typo never silently falls back to a default.
+Every field carries its unit and allowed range: a musician's knob (temperature, delta1, parts, a part's
+octave, ...) is a `Setting` of agent/settings.py, shared with `/agent/set` and the CLI (`_s(name)` takes
+its default and check from there); any other field keeps its range in its metadata (`_f(default, lo,
+hi)`). The loader checks types and ranges and names the offending key (`timing.lead_ms: expected a finite
+number, got 'soon'`). Unknown keys are errors too, so a typo never silently falls back to a default.
 Command-line overrides (`--set timing.lead_ms=120`) go through the same checks.
 
 Pure module: no sockets, no torch.
@@ -22,21 +24,24 @@ from typing import Any
 import yaml
 
 from agent.errors import ConfigError
+from agent.settings import PART_SETTINGS, SETTINGS, TEMPO_BPM, Range, Setting, SettingError
 
 #: The config file shipped at the top of the repository (used when `--config` is not given).
 DEFAULT_CONFIG_PATH = Path(__file__).resolve().parent.parent / "config.yaml"
-
-#: Names accepted for the agent's parts (config `parts.play`, OSC `/agent/set parts`).
-PART_NAMES: tuple[str, ...] = ("lead", "counter", "comp", "bass")
 
 #: Where song position and tempo come from (config `clock.source`, `sideman run --clock`).
 CLOCK_SOURCES: tuple[str, ...] = ("osc", "link", "internal")
 _NAME = re.compile(r"[A-Za-z0-9_-]{1,64}")
 
 
-def _f(default: Any, lo: float | None = None, hi: float | None = None, *, lo_open: bool = False) -> Any:
-    """A dataclass field with an allowed range [lo, hi] (or (lo, hi] when lo_open) kept in its metadata."""
-    return field(default=default, metadata={"lo": lo, "hi": hi, "lo_open": lo_open})
+def _f(default: Any, lo: float | None = None, hi: float | None = None) -> Any:
+    """A dataclass field with an allowed range [lo, hi] kept in its metadata."""
+    return field(default=default, metadata={} if lo is None or hi is None else {"range": Range(lo, hi)})
+
+
+def _s(setting: Setting) -> Any:
+    """The field of a musician's knob: default and check from its Setting (agent/settings.py)."""
+    return field(default=setting.default, metadata={"setting": setting})
 
 
 @dataclass(frozen=True, slots=True)
@@ -55,13 +60,13 @@ class NetConfig:
 class TimingConfig:
     """Chunked generation timing, shared with the model (see agent/live/scheduler.py)."""
 
-    delta1_beats: float = _f(4.0, 0.0, 32.0)  # how far ahead chords are shown to the generator
-    delta2_beats: float = _f(0.0, 0.0, 8.0)  # chunk length; 0 = chosen per tempo to meet reaction_ms
-    lead_ms: float = _f(80.0, 10.0, 4000.0)  # a chunk is asked for this long before it starts (compute time)
-    reaction_ms: float = _f(250.0, 50.0, 4000.0)  # the longest a human note may wait to be heard by the model
+    delta1_beats: float = _s(SETTINGS["delta1"])  # how far ahead chords are shown to the generator
+    delta2_beats: float = _s(SETTINGS["delta2"])  # chunk length; 0 = chosen per tempo to meet reaction_ms
+    lead_ms: float = _s(SETTINGS["lead_ms"])  # a chunk is asked for this long before it starts (compute time)
+    reaction_ms: float = _s(SETTINGS["reaction_ms"])  # the longest a human note may wait to be heard
     safety_ms: float = _f(40.0, 1.0, 2000.0)  # a chunk's notes are sent at least this long before it starts
     preroll_beats: float = _f(1.0, 0.0, 8.0)  # while stopped, this much is generated and sent before play
-    default_tempo_bpm: float = _f(120.0, 10.0, 1000.0)  # until the DAW sends /transport/tempo
+    default_tempo_bpm: float = _f(120.0, TEMPO_BPM.lo, TEMPO_BPM.hi)  # until the DAW sends /transport/tempo
     jump_threshold_beats: float = _f(0.5, 0.01, 64.0)  # playhead error beyond this is a seek/loop
     drift_time_constant_s: float = _f(0.1, 0.001, 10.0)  # small playhead errors are corrected with this time constant
     history_beats: float = _f(32.0, 1.0, 1024.0)  # recent human/own notes shown to the generator
@@ -72,14 +77,14 @@ class TimingConfig:
 class SamplingConfig:
     """Initial sampling knobs (changed live with /agent/set)."""
 
-    temperature: float = _f(1.0, 0.0, 2.0, lo_open=True)
-    top_p: float = _f(0.95, 0.0, 1.0, lo_open=True)
-    guidance: float = _f(2.0, -5.0, 5.0, lo_open=True)  # chord-tone logit bonus in nats; <0 plays outside
-    seed: int | None = _f(None, 0, 2**31 - 1)
+    temperature: float = _s(SETTINGS["temperature"])
+    top_p: float = _s(SETTINGS["top_p"])
+    guidance: float = _s(SETTINGS["guidance"])  # chord-tone logit bonus in nats; <0 plays outside
+    seed: int | None = _s(SETTINGS["seed"])
     # how busy every part plays, 0..1; -1 = the model's own choice, which on a plain lead sheet is the
     # sparse block-chord comping of the Nottingham half of the data (1.2-1.9 notes a beat): 0.6 asks for
     # the density of a pop accompaniment (2-3.5 notes a beat for comp and bass, `sideman bench --feel`)
-    activity: float = _f(0.6, -1.0, 1.0)
+    activity: float = _s(SETTINGS["activity"])
 
 
 @dataclass(frozen=True, slots=True)
@@ -88,16 +93,16 @@ class PartOutput:
 
     program: int = _f(0, 0, 127)
     channel: int = _f(2, 1, 16)
-    octave: int = _f(0, -3, 3)  # register: this part is played this many octaves up (down if negative)
-    velocity_scale: float = _f(1.0, 0.25, 2.0)  # dynamics: velocities are scaled by this (kept in 1..127)
-    activity: float = _f(-1.0, -1.0, 1.0)  # this part's activity 0..1; -1 = follow sampling.activity
+    octave: int = _s(PART_SETTINGS["octave"])  # register: played this many octaves up (down if negative)
+    velocity_scale: float = _s(PART_SETTINGS["velocity"])  # dynamics: velocities scaled by this (kept in 1..127)
+    activity: float = _s(PART_SETTINGS["activity"])  # this part's activity 0..1; -1 = follow sampling.activity
 
 
 @dataclass(frozen=True, slots=True)
 class PartsConfig:
     """Which parts the agent plays at start, and each part's program and channel."""
 
-    play: tuple[str, ...] = ("comp", "bass")  # subset of lead, counter, comp, bass
+    play: tuple[str, ...] = _s(SETTINGS["parts"])  # subset of lead, counter, comp, bass
     human_channel: int = _f(1, 1, 16)  # the channel the human plays on (for the demo's MIDI file)
     lead: PartOutput = PartOutput(program=65, channel=4)  # alto sax
     counter: PartOutput = PartOutput(program=48, channel=5)  # string ensemble
@@ -196,14 +201,16 @@ def _is_dataclass_type(tp: Any) -> bool:
     return isinstance(tp, type) and dataclasses.is_dataclass(tp)
 
 
-def _check_range(key: str, value: float, meta: typing.Mapping[str, Any]) -> None:
-    lo, hi, lo_open = meta.get("lo"), meta.get("hi"), meta.get("lo_open", False)
-    if lo is None or hi is None:
-        return
-    below = value <= lo if lo_open else value < lo
-    if below or value > hi:
-        bracket = "(" if lo_open else "["
-        raise ConfigError(f"{key}: {value!r} is out of range {bracket}{lo}, {hi}]")
+def _check(key: str, value: Any, meta: typing.Mapping[str, Any]) -> Any:
+    """`value` checked against the field's Setting or Range (ConfigError naming `key`), normalised."""
+    try:
+        if "setting" in meta:
+            return meta["setting"].check(value)
+        if "range" in meta:
+            meta["range"].check(value, whole=isinstance(value, int))
+    except SettingError as exc:
+        raise ConfigError(f"{key}: {exc}") from exc
+    return value
 
 
 def _convert(key: str, tp: Any, value: Any, meta: typing.Mapping[str, Any]) -> Any:
@@ -212,7 +219,7 @@ def _convert(key: str, tp: Any, value: Any, meta: typing.Mapping[str, Any]) -> A
     if origin in (types.UnionType, typing.Union):
         options = typing.get_args(tp)
         if value is None and type(None) in options:
-            return None
+            return _check(key, None, meta)
         inner = [t for t in options if t is not type(None)]
         return _convert(key, inner[0], value, meta)
     if _is_dataclass_type(tp):  # mappings are merged by _merge; anything else is wrong here
@@ -222,7 +229,8 @@ def _convert(key: str, tp: Any, value: Any, meta: typing.Mapping[str, Any]) -> A
             value = [v.strip() for v in value.split(",") if v.strip()]
         if not isinstance(value, (list, tuple)):
             raise ConfigError(f"{key}: expected a list, got {value!r}")
-        return tuple(_convert(f"{key}[{i}]", typing.get_args(tp)[0], v, {}) for i, v in enumerate(value))
+        items = tuple(_convert(f"{key}[{i}]", typing.get_args(tp)[0], v, {}) for i, v in enumerate(value))
+        return _check(key, items, meta)
     if tp is bool:
         if not isinstance(value, bool):
             raise ConfigError(f"{key}: expected true or false, got {value!r}")
@@ -230,17 +238,15 @@ def _convert(key: str, tp: Any, value: Any, meta: typing.Mapping[str, Any]) -> A
     if tp is int:
         if isinstance(value, bool) or not isinstance(value, int):
             raise ConfigError(f"{key}: expected an integer, got {value!r}")
-        _check_range(key, value, meta)
-        return value
+        return _check(key, value, meta)
     if tp is float:
         if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value):
             raise ConfigError(f"{key}: expected a finite number, got {value!r}")
-        _check_range(key, float(value), meta)
-        return float(value)
+        return _check(key, float(value), meta)
     if tp is str:
         if not isinstance(value, str):
             raise ConfigError(f"{key}: expected text, got {value!r}")
-        return value
+        return _check(key, value, meta)
     raise ConfigError(f"{key}: unsupported setting type {tp!r}")  # a bug in this module, named
 
 
@@ -257,14 +263,6 @@ def _validate(config: Any, prefix: str) -> None:
     if isinstance(config, ClockSourceConfig) and config.source not in CLOCK_SOURCES:
         raise ConfigError(f"{prefix}.source: unknown clock source {config.source!r} "
                           f"(known: {', '.join(CLOCK_SOURCES)})")
-    for name in ("activity",):
-        value = getattr(config, name, None)
-        if isinstance(config, (SamplingConfig, PartOutput)) and value is not None and value < 0 and value != -1:
-            raise ConfigError(f"{prefix}.{name}: {value!r} is neither -1 (the model's own choice) nor in [0, 1]")
-    if isinstance(config, PartsConfig):
-        for name in config.play:
-            if name not in PART_NAMES:
-                raise ConfigError(f"{prefix}.play: unknown part {name!r} (known: {', '.join(PART_NAMES)})")
 
 
 def load_config(path: Path | None = None) -> Config:

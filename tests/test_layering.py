@@ -14,7 +14,7 @@ import pytest
 
 AGENT = Path(__file__).resolve().parent.parent / "agent"
 FORBIDDEN = {"socket", "asyncio", "threading", "concurrent", "torch", "subprocess", "multiprocessing"}
-PURE_LAYERS = {"errors", "metrics", "config", "music", "wire", "live"}
+PURE_LAYERS = {"errors", "metrics", "settings", "config", "music", "wire", "live"}
 PURE_MODULES = {"agent.model.vocab", "agent.model.tokens", "agent.model.anticipation", "agent.io.recorder"}
 EXITS_ALLOWED = {"agent.cli"}
 

@@ -166,16 +166,19 @@ def test_every_message_sent_follows_the_contract() -> None:
 def test_feel_controls_are_clamped_to_what_the_agent_accepts() -> None:
     """Each /agent/set activity|<part>.octave|<part>.velocity comes out of a [clip LO HI] inside the agent's
     range, fed by a Live parameter whose own range is inside it too."""
-    from agent.live.session import PART_SET_PARAMS, SET_PARAMS
+    from agent.settings import PART_SETTINGS, SETTINGS
 
     for setter in find("prepend /agent/set "):
         name = text(setter).split()[2]
         if name == "activity":
-            _, lo, hi = SET_PARAMS["activity"][:3]
+            setting = SETTINGS["activity"]
         elif "." in name:
-            _, lo, hi, _ = PART_SET_PARAMS[name.split(".")[1]]
+            setting = PART_SETTINGS[name.split(".")[1]]
         else:
             continue
+        assert setting.lo is not None and setting.hi is not None
+        lo = setting.lo if setting.off is None else min(setting.lo, setting.off)  # activity: -1 = Auto
+        hi = setting.hi
         (clip, _, _), = INTO[setter]
         assert text(clip).startswith("clip "), f"{name}: fed by [{text(clip)}], not a [clip]"
         clip_lo, clip_hi = (float(w) for w in text(clip).split()[1:])

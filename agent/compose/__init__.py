@@ -2,5 +2,5 @@
 store), learning from marks (feedback), the simulated user, the OSC service and its endpoint (service,
 endpoint), the command line (cli, options) and the evaluation with its report (evaluate, report).
 
-May import: errors, metrics, config, music, wire, live, model, training.
+May import: errors, metrics, settings, config, music, wire, live, model, training.
 """

@@ -28,6 +28,7 @@ from agent.errors import CompositionError
 from agent.live.generator import SamplingParams
 from agent.model.paths import add_model_argument, model_file
 from agent.music.events import parse_part
+from agent.settings import add_option
 
 if TYPE_CHECKING:
     from agent.compose.session import CompositionSession, Version
@@ -73,12 +74,9 @@ def _add_request_options(parser: argparse.ArgumentParser, verb: str) -> None:
 
 
 def _add_sampling_options(parser: argparse.ArgumentParser) -> None:
-    defaults = SamplingParams()
     add_model_argument(parser)
-    parser.add_argument("--seed", type=int, default=None, help="seed for reproducible output")
-    parser.add_argument("--temperature", type=float, default=defaults.temperature)
-    parser.add_argument("--top-p", type=float, default=defaults.top_p)
-    parser.add_argument("--guidance", type=float, default=defaults.guidance, help="chord-tone bonus, nats")
+    for name in ("seed", "temperature", "top_p", "guidance"):  # default, range and help: agent/settings.py
+        add_option(parser, name)
     parser.add_argument("--threads", type=int, default=1, help="CPU threads for torch")
 
 
@@ -110,9 +108,7 @@ def add_regenerate_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def params_from(args: argparse.Namespace) -> SamplingParams:
-    for name, value, lo, hi in (("--temperature", args.temperature, 0.0, 2.0), ("--top-p", args.top_p, 0.0, 1.0)):
-        if not lo < value <= hi:
-            raise CompositionError(f"{name} {value:g}: allowed ({lo:g}, {hi:g}]")
+    """The sampling options (argparse checked their ranges, agent/settings.py)."""
     return SamplingParams(args.temperature, args.top_p, args.guidance, args.seed)
 
 

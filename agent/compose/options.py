@@ -10,13 +10,12 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from agent.live.generator import SamplingParams
 from agent.model.paths import add_model_argument
+from agent.settings import add_option
 
 
 def add_compose_eval_arguments(parser: argparse.ArgumentParser) -> None:
     """Options of `sideman compose-eval`."""
-    defaults = SamplingParams()
     add_model_argument(parser)
     parser.add_argument("--data", type=Path, default=Path("../shared/data"))
     parser.add_argument("--cache", type=Path, default=None, help="parsed-corpus cache file")
@@ -37,8 +36,7 @@ def add_compose_eval_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--ablations", action="store_true",
                         help="also run the learner with steering only and with draft choice only")
     parser.add_argument("--skip-quality", action="store_true", help="run the feedback evaluation only")
-    parser.add_argument("--seed", type=int, default=1)
-    parser.add_argument("--temperature", type=float, default=defaults.temperature)
-    parser.add_argument("--top-p", type=float, default=defaults.top_p)
-    parser.add_argument("--guidance", type=float, default=defaults.guidance)
+    add_option(parser, "seed", default=1)  # default, range and help of each: agent/settings.py
+    for name in ("temperature", "top_p", "guidance"):
+        add_option(parser, name)
     parser.add_argument("--threads", type=int, default=1)

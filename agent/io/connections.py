@@ -28,12 +28,13 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from agent.config import PART_NAMES, Config
+from agent.config import Config
 from agent.io.clock_source import ClockSource, make_clock_source
 from agent.io.midi_ports import MidiInput, MidiOutput, open_port
 from agent.io.mqtt import MqttBridge
 from agent.io.recorder import Recorder, Take, take_path, write_take
 from agent.live.clock import Clock
+from agent.settings import PART_NAMES
 from agent.wire.mqtt import Emit, EnsembleIn
 from agent.wire.osc import AllNotesOff, InMessage, Message, OutMessage
 

@@ -25,6 +25,7 @@ from typing import Any
 
 from agent.config import ClockSourceConfig
 from agent.errors import LinkError
+from agent.settings import TEMPO_BPM
 from agent.wire.mqtt import Emit
 from agent.wire.osc import Play, Playhead, Stop, Tempo
 
@@ -32,7 +33,6 @@ log = logging.getLogger("sideman.io.link")
 
 _JOIN_DELAY_S = 1.5  # aalink#7: 0.5 s avoided the tempo takeover in its reporter's tests, 0.2 s did not; 0.6 s failed once here under load
 _TEMPO_EPS_BPM = 0.01  # smaller changes are Link's rounding, not a tempo change (no replan, no log line)
-_TEMPO_LO, _TEMPO_HI = 10.0, 1000.0  # the contract's tempo range (/transport/tempo)
 
 
 def _aalink() -> Any:
@@ -72,7 +72,7 @@ class LinkClock:
             new_playing = link.playing if self.config.link_start_stop else True
             if tempo is None or abs(new_tempo - tempo) >= _TEMPO_EPS_BPM:
                 tempo = new_tempo
-                emit(Tempo(min(max(tempo, _TEMPO_LO), _TEMPO_HI)), now)
+                emit(Tempo(min(max(tempo, TEMPO_BPM.lo), TEMPO_BPM.hi)), now)  # the contract's range
             if new_playing != playing:
                 playing = new_playing
                 emit(Play() if playing else Stop(), now)

@@ -30,11 +30,12 @@ from pathlib import Path
 
 import mido
 
-from agent.config import PART_NAMES, Config
+from agent.config import Config
 from agent.live.clock import Clock
 from agent.live.ring import ChordTrack
 from agent.music.chords import parse_symbol
 from agent.music.events import ChordSpan
+from agent.settings import PART_NAMES
 from agent.wire.mqtt import EnsembleIn
 from agent.wire.osc import (
     AllNotesOff,

@@ -125,15 +125,15 @@ class Scheduler:
         timing: TimingConfig,
         context_for: Callable[[float, float], GenerationContext],
         fallback: Generator,
-        own: NoteRing,
         counters: Counters,
         max_note_beats: float = 16.0,
+        own_capacity: int = 512,
     ) -> None:
         self.clock = clock
-        self.timing = timing
+        self.timing = timing  # changed with set_timing, which replans
         self._context_for = context_for
         self._fallback = fallback
-        self._own = own
+        self.own = NoteRing(own_capacity)  # the notes sent: the plan's, so they go when the plan goes
         self._counters = counters
         self._max_note_beats = max_note_beats
         self._chunks: dict[float, Chunk] = {}  # by start beat, in start order
@@ -151,14 +151,24 @@ class Scheduler:
         self._pass_starts: set[float] = set()  # chunk starts where play begins (a note is due there)
         self._prepare_to = -math.inf  # the pre-roll covers up to here
 
-    def plan_for(self, tempo_bpm: float) -> LivePlan:
-        """The chunk, lead and human delay at `tempo_bpm` with the current timing settings."""
-        t = self.timing
+    def plan_for(self, tempo_bpm: float, timing: TimingConfig | None = None) -> LivePlan:
+        """The chunk, lead and human delay at `tempo_bpm` with `timing` (default: the current one)."""
+        t = timing or self.timing
         return plan(tempo_bpm, t.lead_ms, t.reaction_ms, self.delays, t.delta2_beats)
 
     def replan_timing(self) -> None:
-        """Tempo or timing settings changed: the next chunks use the new plan."""
+        """The tempo changed: the next chunks use the plan for the new tempo."""
         self.plan = self.plan_for(self.clock.tempo_bpm)
+
+    def set_timing(self, timing: TimingConfig) -> None:
+        """New timing settings (`/agent/set delta1|delta2|lead_ms|reaction_ms`): the next chunks use them."""
+        self.timing = timing
+        self.replan_timing()
+
+    def set_delays(self, delays: tuple[int, ...]) -> None:
+        """The human delays the generator was trained with: the timing plan picks among them."""
+        self.delays = tuple(delays)
+        self.replan_timing()
 
     # ---- transport events ----------------------------------------------------------------------
 
@@ -231,7 +241,7 @@ class Scheduler:
 
     def _forget(self) -> None:
         self._chunks.clear()
-        self._own.clear()
+        self.own.clear()
 
     def _first_chunk_start(self) -> float:
         ahead = self.clock.beat_now() + self.clock.beats(self.timing.safety_ms / 1000.0)
@@ -363,7 +373,7 @@ class Scheduler:
         self._next_start = first
         self._counters.replans += len(withdrawn)
         self._counters.notes_cancelled += len(ids)
-        self._own.remove_ids(set(ids))
+        self.own.remove_ids(set(ids))
         actions: list[Action] = [CancelNotes(ids)] if ids else []
         return actions + self.poll()
 
@@ -390,7 +400,7 @@ class Scheduler:
                 continue
             note_id, self._next_id = self._next_id, (self._next_id + 1) % MAX_ID
             chunk.note_ids.append(note_id)
-            self._own.add(checked, note_id)
+            self.own.add(checked, note_id)
             out.append((note_id, checked))
         self._counters.notes_sent += len(out)
         return SendNotes(tuple(out), source)

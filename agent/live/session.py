@@ -3,8 +3,12 @@
 A `Session` owns the clock, the ring buffers (human notes, own notes, chord track), the runtime
 parameters and the scheduler. `handle(message)` applies one decoded OSC message in O(1) (or O(buffer)
 for a chord change, which replans) and returns the effects for the caller to carry out: OSC messages
-to send, and `Generate` / `ResetGenerator` requests for the worker thread. No sockets, no threads, so
-tests drive it with a fake clock.
+to send, and `Generate` / `ResetGenerator` requests for the worker thread: `Effect`, a closed union the
+caller (agent/app.py) takes apart with `match` and `assert_never`, so a new kind of effect that nobody
+carries out is a type error. No sockets, no threads, so tests drive it with a fake clock.
+
+The scheduler owns the timing settings and the own-notes ring (they change with its plan); the session
+reads them through it. `/agent/set` names, ranges and destinations come from agent/settings.py.
 """
 
 from __future__ import annotations
@@ -13,9 +17,9 @@ import dataclasses
 import logging
 import math
 from collections.abc import Callable
-from typing import Any
+from typing import Any, assert_never
 
-from agent.config import PART_NAMES, Config, TimingConfig
+from agent.config import Config, TimingConfig
 from agent.live.clock import Clock, ClockEvent
 from agent.live.ensemble import EnsembleBuffer
 from agent.live.generator import GenerationContext, Generator, SamplingParams
@@ -30,10 +34,10 @@ from agent.live.scheduler import (
     SilenceAll,
 )
 from agent.live.timeline import MIN_LOOP_BEATS, Loop
-from agent.live.timing import plan as plan_timing
 from agent.metrics import Counters, RateLimiter
 from agent.music.chords import parse_symbol
-from agent.music.events import ChordSpan, Note, Part, parse_parts, part_for_program
+from agent.music.events import ChordSpan, Note, Part, parse_part, parse_parts, part_for_program
+from agent.settings import PART_NAMES, PART_SETTINGS, SETTINGS, Setting
 from agent.wire.mqtt import EnsembleCancel, EnsembleIn, EnsembleNotes, EnsembleSilence
 from agent.wire.osc import (
     Addressed,
@@ -65,32 +69,13 @@ from agent.wire.osc import (
 
 log = logging.getLogger("sideman.live.session")
 
+#: What handling input returns: messages to send (to everyone, or addressed) and requests for the worker.
 Effect = OutMessage | Addressed | Generate | ResetGenerator
 TimingCheck = Callable[[TimingConfig], "str | None"]  # the timing asked for -> why the model can't, or None
 _MAX_ID_PARTS = 8192  # note id -> part remembered for routing cancels
 
 _MIN_HELD_BEATS = 1.0 / 64  # a held human note is shown with at least this duration
 _INT32_MAX = 2**31 - 1
-
-#: /agent/set name -> (kind, lo, hi, lo_open, SamplingParams/TimingConfig field)
-SET_PARAMS: dict[str, tuple[str, float, float, bool, str]] = {
-    "temperature": ("f", 0.0, 2.0, True, "temperature"),
-    "top_p": ("f", 0.0, 1.0, True, "top_p"),
-    "guidance": ("f", -5.0, 5.0, True, "guidance"),
-    "seed": ("i", -1, 2**31 - 1, False, "seed"),
-    "delta1": ("f", 0.0, 32.0, False, "delta1_beats"),
-    "delta2": ("f", 0.0, 8.0, False, "delta2_beats"),
-    "lead_ms": ("f", 10.0, 4000.0, False, "lead_ms"),
-    "reaction_ms": ("f", 50.0, 4000.0, False, "reaction_ms"),
-    "parts": ("s", 0, 0, False, "parts"),
-    "activity": ("f", -1.0, 1.0, False, "activity"),
-}
-#: /agent/set <part>.<name> -> (kind, lo, hi, PartOutput field)
-PART_SET_PARAMS: dict[str, tuple[str, float, float, str]] = {
-    "activity": ("f", -1.0, 1.0, "activity"),
-    "octave": ("i", -3, 3, "octave"),
-    "velocity": ("f", 0.25, 2.0, "velocity_scale"),
-}
 
 
 class Session:
@@ -105,32 +90,35 @@ class Session:
         self.clock = clock
         self.counters = counters
         self.model_name = model_name
-        self.timing = config.timing
         self.params = SamplingParams(**dataclasses.asdict(config.sampling))
         self.parts = parse_parts(",".join(config.parts.play))
         self.meter = (4, 4)
         self.bar_origin_beat = 0.0
         self.human = NoteRing(rt.human_capacity)
-        self.own = NoteRing(rt.own_capacity)
         self.chords = ChordTrack(rt.chord_capacity)
         self.ensemble = EnsembleBuffer(rt.human_capacity)  # other agents' notes (MQTT), agent/live/ensemble.py
         self.reply_ports: dict[tuple[str, int], None] = {}  # /agent/hello targets, oldest first
         self._held: dict[int, tuple[float, int]] = {}  # pitch -> (onset beat, velocity) of /note/on
         self._check_timing = check_timing
         self._errors = RateLimiter(rt.error_replies_per_s, clock.now)
-        self._channels = {Part[n.upper()]: config.parts.output(n).channel for n in PART_NAMES}
-        self.outputs = {Part[n.upper()]: config.parts.output(n) for n in PART_NAMES}  # octave, velocity, activity
+        self._channels = {parse_part(n): config.parts.output(n).channel for n in PART_NAMES}
+        self.outputs = {parse_part(n): config.parts.output(n) for n in PART_NAMES}  # octave, velocity, activity
         self.subscriptions: dict[Target, tuple[Part, ...]] = {}  # /agent/subscribe: port -> its parts
         self._id_parts: dict[int, Part] = {}  # recent note ids -> part, to route their cancels
-        self.scheduler = Scheduler(clock, self.timing, self.context_for, fallback, self.own, counters,
-                                   rt.max_note_beats)
+        self.scheduler = Scheduler(clock, config.timing, self.context_for, fallback, counters,
+                                   rt.max_note_beats, rt.own_capacity)
         self.scheduler.model_name = model_name
         self.timeline = self.scheduler.timeline
 
-    def set_human_delays(self, delays: tuple[int, ...]) -> None:
-        """The human delays the generator was trained with: the timing plan picks among them."""
-        self.scheduler.delays = tuple(delays)
-        self.scheduler.replan_timing()
+    @property
+    def timing(self) -> TimingConfig:
+        """The timing settings now (the scheduler's: `/agent/set` changes them there)."""
+        return self.scheduler.timing
+
+    @property
+    def own(self) -> NoteRing:
+        """The agent's sent notes (the scheduler's ring: they go when its plan goes)."""
+        return self.scheduler.own
 
     # ---- input ---------------------------------------------------------------------------------
 
@@ -140,11 +128,50 @@ class Session:
     ) -> list[Effect]:
         """Apply one decoded input message (received at monotonic `received_s`, default now)."""
         self.counters.packets_handled += 1
-        if isinstance(message, Playhead):  # the one message whose meaning depends on when it arrived
-            return self._playhead(message, received_s)
-        handler = _HANDLERS.get(type(message))
-        assert handler is not None, f"no handler for {type(message).__name__}"
-        return handler(self, message, sender)
+        match message:
+            case Playhead():  # the one message whose meaning depends on when it arrived
+                return self._playhead(message, received_s)
+            case Play():
+                return self._play()
+            case Stop():
+                return self._stop()
+            case Tempo():
+                return self._tempo(message)
+            case TimeSig():
+                return self._timesig(message)
+            case LoopBrace():
+                return self._loop(message)
+            case ChordIn():
+                return self._chord(message)
+            case ChordsClear():
+                return self._replan(-math.inf, math.inf) if self.chords.clear() else []
+            case HumanNote():
+                return self._note(message)
+            case NoteOn():
+                return self._note_on(message)
+            case NoteOff():
+                return self._note_off(message)
+            case Instruments():
+                return self._instruments(message)
+            case SetParam():
+                return self._set(message)
+            case Panic():
+                return self._panic()
+            case Hello():
+                return self._hello(message, sender)
+            case Subscribe():
+                return self._subscribe(message, sender)
+            case EnsembleNotes():
+                self.ensemble.add(message)
+                return []
+            case EnsembleCancel():
+                self.ensemble.cancel(message, self.clock.beat_now())
+                return []
+            case EnsembleSilence():
+                self.ensemble.silence(message, self.clock.beat_now())
+                return []
+            case _:
+                assert_never(message)
 
     def input_error(self, message: str) -> list[Effect]:
         """Count a bad input; answer it with /agent/error unless the rate limit says otherwise."""
@@ -163,20 +190,20 @@ class Session:
     def on_result(self, request_id: int, notes: list[Note] | None, error: BaseException | None) -> list[Effect]:
         return self._effects(self.scheduler.on_result(request_id, notes, error))
 
-    def _play(self, msg: Play, sender: Any) -> list[Effect]:
+    def _play(self) -> list[Effect]:
         if not self.clock.playing:
             log.info("transport playing")
         self.clock.play()
         return []
 
-    def _stop(self, msg: Stop, sender: Any) -> list[Effect]:
+    def _stop(self) -> list[Effect]:
         if self.clock.playing:
             log.info("transport stopped at beat %.2f", self.clock.beat_now())
         self.clock.stop()
         self._held.clear()
         return self._effects(self.scheduler.stop())
 
-    def _tempo(self, msg: Tempo, sender: Any) -> list[Effect]:
+    def _tempo(self, msg: Tempo) -> list[Effect]:
         if msg.bpm != self.clock.tempo_bpm:
             self.clock.set_tempo(msg.bpm)
             self.scheduler.replan_timing()
@@ -185,7 +212,7 @@ class Session:
                      msg.bpm, plan.chunk_beats, plan.lead_beats, plan.delay_ticks)
         return []
 
-    def _timesig(self, msg: TimeSig, sender: Any) -> list[Effect]:
+    def _timesig(self, msg: TimeSig) -> list[Effect]:
         if self.clock.running:  # a DAW changes meter at a bar line: the next one under the old meter
             bar = self.meter[0] * 4.0 / self.meter[1]
             bars = math.ceil((self.clock.beat_now() - self.bar_origin_beat) / bar - 1e-6)
@@ -221,7 +248,7 @@ class Session:
         self.timeline.advance(self.clock.beat_now())
         return []
 
-    def _loop(self, msg: LoopBrace, sender: Any) -> list[Effect]:
+    def _loop(self, msg: LoopBrace) -> list[Effect]:
         if msg.on and msg.end_beat - msg.start_beat < MIN_LOOP_BEATS:
             return self.input_error(f"/transport/loop: the loop {msg.start_beat:g}..{msg.end_beat:g} is shorter "
                                     f"than {MIN_LOOP_BEATS:g} beat; looping unchanged")
@@ -233,7 +260,7 @@ class Session:
         log.info("loop %s", f"{loop.start_beat:g}..{loop.end_beat:g}" if loop else "off")
         return self._replan_from(min(before, self.timeline.wrap_at))
 
-    def _chord(self, msg: ChordIn, sender: Any) -> list[Effect]:
+    def _chord(self, msg: ChordIn) -> list[Effect]:
         chord = parse_symbol(msg.symbol)  # checked by the codec
         end = msg.beat + msg.dur_beats
         if chord is None:
@@ -241,9 +268,6 @@ class Session:
         else:
             changed = self.chords.put(ChordSpan(msg.beat, msg.dur_beats, chord))
         return self._replan(msg.beat, end) if changed else []
-
-    def _chords_clear(self, msg: ChordsClear, sender: Any) -> list[Effect]:
-        return self._replan(-math.inf, math.inf) if self.chords.clear() else []
 
     def _replan(self, lo_song: float, hi_song: float) -> list[Effect]:
         """Song beats [lo, hi) changed (chords): replan the planned chunks that play them."""
@@ -265,17 +289,17 @@ class Session:
         """A human note's song beat on the performance timeline (near the playhead)."""
         return self.timeline.unroll(song_beat, self.clock.beat_now())
 
-    def _note(self, msg: HumanNote, sender: Any) -> list[Effect]:
+    def _note(self, msg: HumanNote) -> list[Effect]:
         self.human.add(Note(self._heard_at(msg.beat), msg.dur_beats, msg.pitch, msg.velocity, Part.HUMAN))
         return []
 
-    def _note_on(self, msg: NoteOn, sender: Any) -> list[Effect]:
+    def _note_on(self, msg: NoteOn) -> list[Effect]:
         if msg.velocity == 0:
-            return self._note_off(NoteOff(msg.beat, msg.pitch), sender)
+            return self._note_off(NoteOff(msg.beat, msg.pitch))
         self._held[msg.pitch] = (self._heard_at(msg.beat), msg.velocity)
         return []
 
-    def _note_off(self, msg: NoteOff, sender: Any) -> list[Effect]:
+    def _note_off(self, msg: NoteOff) -> list[Effect]:
         held = self._held.pop(msg.pitch, None)
         if held is not None:  # an off without its on (agent started mid-note) is ignored
             onset, velocity = held
@@ -283,7 +307,7 @@ class Session:
             self.human.add(Note(onset, max(end - onset, _MIN_HELD_BEATS), msg.pitch, velocity, Part.HUMAN))
         return []
 
-    def _instruments(self, msg: Instruments, sender: Any) -> list[Effect]:
+    def _instruments(self, msg: Instruments) -> list[Effect]:
         parts: list[Part] = []
         errors: list[Effect] = []
         for program in msg.programs:
@@ -304,20 +328,11 @@ class Session:
         log.info("agent plays: %s", ", ".join(p.name.lower() for p in parts) or "nothing")
         return self._replan_from(-math.inf)
 
-    def _panic(self, msg: Panic, sender: Any) -> list[Effect]:
+    def _panic(self) -> list[Effect]:
         log.info("panic: all notes off, plan dropped")
         if self.clock.running:
             return self._effects(self.scheduler.jump())
         return self._effects(self.scheduler.stop())
-
-    def _ensemble(self, msg: EnsembleIn, sender: Any) -> list[Effect]:
-        if isinstance(msg, EnsembleNotes):
-            self.ensemble.add(msg)
-        elif isinstance(msg, EnsembleCancel):
-            self.ensemble.cancel(msg, self.clock.beat_now())
-        else:
-            self.ensemble.silence(msg, self.clock.beat_now())
-        return []
 
     def _hello(self, msg: Hello, sender: tuple[str, int] | None) -> list[Effect]:
         host = sender[0] if sender else "127.0.0.1"
@@ -346,54 +361,49 @@ class Session:
 
     # ---- /agent/set ----------------------------------------------------------------------------
 
-    def _set(self, msg: SetParam, sender: Any) -> list[Effect]:
-        part_name, dot, key = msg.name.partition(".")
-        if dot:
-            return self._set_part(msg, part_name, key)
-        entry = SET_PARAMS.get(msg.name)
-        if entry is None:
-            allowed = ", ".join([*SET_PARAMS, *(f"<part>.{k}" for k in PART_SET_PARAMS)])
+    def _set(self, msg: SetParam) -> list[Effect]:
+        part_name, dot, name = msg.name.partition(".")
+        setting = PART_SETTINGS.get(name) if dot else SETTINGS.get(msg.name)
+        if dot and (setting is None or part_name not in PART_NAMES):
+            per_part = ", ".join(f"<part>.{k}" for k in PART_SETTINGS)
+            return self.input_error(f"/agent/set: unknown name {msg.name!r} (per part: {per_part} with <part> one "
+                                    f"of {', '.join(PART_NAMES)})")
+        if setting is None:
+            allowed = ", ".join([*SETTINGS, *(f"<part>.{k}" for k in PART_SETTINGS)])
             return self.input_error(f"/agent/set: unknown name {msg.name!r} (allowed: {allowed})")
         try:
-            value = _set_value(msg.name, msg.value, entry)
+            value = setting.from_wire(msg.value)
         except (TypeError, ValueError) as exc:
             return self.input_error(f"/agent/set {msg.name}: {exc}")
-        name = entry[4]
-        if msg.name == "parts":
-            return self._set_parts(parse_parts(str(value)))
-        if name in {f.name for f in dataclasses.fields(TimingConfig)}:
-            return self._set_timing(msg.name, dataclasses.replace(self.timing, **{name: value}))
-        self.params = dataclasses.replace(self.params, **{name: value})
-        log.info("set %s = %s", msg.name, value)
-        return self._replan_from(self.clock.beat_now()) if msg.name == "activity" else []
+        if dot:
+            return self._set_part(parse_part(part_name), setting, value, msg.name)
+        match setting.key.partition(".")[0]:
+            case "parts":
+                return self._set_parts(tuple(parse_part(n) for n in value))
+            case "timing":
+                return self._set_timing(msg.name, dataclasses.replace(self.timing, **{setting.field: value}))
+            case "sampling":
+                self.params = dataclasses.replace(self.params, **{setting.field: value})
+                log.info("set %s = %s", msg.name, value)
+                return self._replan_from(self.clock.beat_now()) if setting.field == "activity" else []
+            case section:
+                raise AssertionError(f"setting {setting.name}: no destination for config section {section!r}")
 
-    def _set_part(self, msg: SetParam, part_name: str, key: str) -> list[Effect]:
-        entry = PART_SET_PARAMS.get(key)
-        if part_name not in PART_NAMES or entry is None:
-            return self.input_error(f"/agent/set: unknown name {msg.name!r} (per part: <part>.activity, "
-                                    f"<part>.octave, <part>.velocity with <part> one of {', '.join(PART_NAMES)})")
-        kind, lo, hi, field_name = entry
-        try:
-            value = _set_value(msg.name, msg.value, (kind, lo, hi, False, field_name))
-        except (TypeError, ValueError) as exc:
-            return self.input_error(f"/agent/set {msg.name}: {exc}")
-        part = Part[part_name.upper()]
-        self.outputs[part] = dataclasses.replace(self.outputs[part], **{field_name: value})
-        log.info("set %s = %s", msg.name, value)
-        return self._replan_from(self.clock.beat_now()) if key == "activity" else []
+    def _set_part(self, part: Part, setting: Setting, value: Any, name: str) -> list[Effect]:
+        self.outputs[part] = dataclasses.replace(self.outputs[part], **{setting.field: value})
+        log.info("set %s = %s", name, value)
+        return self._replan_from(self.clock.beat_now()) if setting.field == "activity" else []
 
     def _set_timing(self, name: str, timing: TimingConfig) -> list[Effect]:
         reason = self._check_timing(timing) if self._check_timing else None
-        planned = plan_timing(self.clock.tempo_bpm, timing.lead_ms, timing.reaction_ms, self.scheduler.delays,
-                       timing.delta2_beats)
+        planned = self.scheduler.plan_for(self.clock.tempo_bpm, timing)
         if reason is None and not planned.fits:
             reason = (f"a chunk of {timing.delta2_beats:g} beats plus a lead of {timing.lead_ms:g} ms exceeds the "
                       f"longest human delay it was trained with ({max(self.scheduler.delays)} ticks of 1/12 beat)"
                       "; use delta2 0 (chosen per tempo) or a shorter chunk")
         if reason:
             return self.input_error(f"/agent/set {name}: the loaded model can't do that ({reason})")
-        self.timing = self.scheduler.timing = timing
-        self.scheduler.replan_timing()
+        self.scheduler.set_timing(timing)
         plan = self.scheduler.plan
         log.info("timing now delta1 %g beats, chunks of %.3g beats asked %.3g beats ahead (lead %g ms), "
                  "the human heard %d ticks late", timing.delta1_beats, plan.chunk_beats, plan.lead_beats,
@@ -450,14 +460,17 @@ class Session:
     def _effects(self, actions: list[Action]) -> list[Effect]:
         out: list[Effect] = []
         for action in actions:
-            if isinstance(action, SendNotes):
-                out.extend(self._note_out(i, n) for i, n in action.notes)
-            elif isinstance(action, CancelNotes):
-                out.extend(self._route(NoteCancel(i), self._id_parts.pop(i, None)) for i in action.ids)
-            elif isinstance(action, SilenceAll):
-                out.append(AllNotesOff())
-            else:
-                out.append(action)
+            match action:
+                case SendNotes():
+                    out.extend(self._note_out(i, n) for i, n in action.notes)
+                case CancelNotes():
+                    out.extend(self._route(NoteCancel(i), self._id_parts.pop(i, None)) for i in action.ids)
+                case SilenceAll():
+                    out.append(AllNotesOff())
+                case Generate() | ResetGenerator():
+                    out.append(action)
+                case _:
+                    assert_never(action)
         return out
 
     def _note_out(self, note_id: int, note: Note) -> Effect:
@@ -492,39 +505,3 @@ class Session:
             self.timeline.fold(self.clock.beat_now()), self.clock.tempo_bpm, p50_ms, p99_ms, arrival_p50_ms,
             arrival_p99_ms,
         )
-
-
-def _set_value(name: str, value: float | str, entry: tuple[str, float, float, bool, str]) -> Any:
-    """Check an /agent/set value against its entry; TypeError or ValueError says what was wrong."""
-    kind, lo, hi, lo_open, _ = entry
-    if kind == "s":
-        if not isinstance(value, str):
-            raise TypeError(f"expected text such as \"comp,bass\", got {value!r}")
-        parse_parts(value)
-        return value
-    if name == "seed" and isinstance(value, str) and value.lower() == "none":
-        return None
-    if isinstance(value, str):
-        raise TypeError(f"expected a number, got the text {value!r}")
-    if kind == "i":
-        if value != int(value):
-            raise ValueError(f"expected a whole number, got {value:g}")
-        value = int(value)
-    below = value <= lo if lo_open else value < lo
-    if below or value > hi:
-        raise ValueError(f"{value:g} is out of range {'(' if lo_open else '['}{lo:g}, {hi:g}]")
-    if name.endswith("activity") and -1 < value < 0:
-        raise ValueError(f"{value:g} is neither -1 (the model's own choice) nor in [0, 1]")
-    if name == "seed" and value == -1:
-        return None
-    return float(value) if kind == "f" else value
-
-
-_HANDLERS: dict[type[Any], Callable[[Session, Any, Any], list[Effect]]] = {
-    Play: Session._play, Stop: Session._stop, Tempo: Session._tempo, TimeSig: Session._timesig,
-    ChordIn: Session._chord, ChordsClear: Session._chords_clear,
-    HumanNote: Session._note, NoteOn: Session._note_on, NoteOff: Session._note_off,
-    Instruments: Session._instruments, SetParam: Session._set, Panic: Session._panic, Hello: Session._hello,
-    LoopBrace: Session._loop, Subscribe: Session._subscribe,
-    EnsembleNotes: Session._ensemble, EnsembleCancel: Session._ensemble, EnsembleSilence: Session._ensemble,
-}

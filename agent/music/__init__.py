@@ -2,6 +2,6 @@
 chord recognition and the block-chord matcher (chord_recog), MIDI files (midi_files: tracks, tempo and
 meter maps, the 1/12-beat grid, which part a track plays), lead sheets, and measures of music.
 
-May import: errors, metrics, config (today only errors). Pure: no socket, event loop, thread, process or
+May import: errors, metrics, settings, config (today only errors). Pure: no socket, event loop, thread, process or
 torch.
 """

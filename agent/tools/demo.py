@@ -15,10 +15,11 @@ from pathlib import Path
 import mido
 
 from agent.app import AgentThread
-from agent.config import PART_NAMES, Config, override
+from agent.config import Config, override
 from agent.metrics import Counters
 from agent.music.chords import parse_symbol
 from agent.music.leadsheet import LeadSheet, tiled
+from agent.settings import PART_NAMES
 from agent.tools.daw_sim import DawReport, SimDaw
 
 log = logging.getLogger("sideman.tools.demo")

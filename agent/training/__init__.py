@@ -2,5 +2,5 @@
 the training loop (train) and its options, held-out evaluation (evaluate), the generation benchmark
 (bench_model), and the chord recogniser's accuracy on POP909 (chord_accuracy).
 
-May import: errors, metrics, config, music, wire, live, model.
+May import: errors, metrics, settings, config, music, wire, live, model.
 """

@@ -10,9 +10,9 @@ import argparse
 from dataclasses import dataclass
 from pathlib import Path
 
-from agent.live.generator import SamplingParams
 from agent.model.anticipation import TimingSettings
 from agent.model.paths import add_model_argument
+from agent.settings import add_option
 
 PRESET_NAMES = ("default", "tiny")  # model sizes, see agent.training.train.PRESETS
 
@@ -69,9 +69,8 @@ def add_eval_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--songs", type=int, default=10)
     parser.add_argument("--beats", type=float, default=64.0)
     parser.add_argument("--examples", type=int, default=96, help="held-out examples for the loss")
-    parser.add_argument("--guidance", type=float, default=SamplingParams().guidance)
-    parser.add_argument("--temperature", type=float, default=SamplingParams().temperature)
-    parser.add_argument("--top-p", type=float, default=SamplingParams().top_p)
+    for name in ("guidance", "temperature", "top_p"):  # default, range and help: agent/settings.py
+        add_option(parser, name)
     parser.add_argument("--threads", type=int, default=1)
 
 

@@ -24,6 +24,7 @@ from pythonosc.parsing import osc_types
 
 from agent.errors import ChordError, OscError
 from agent.music.chords import parse_symbol
+from agent.settings import TEMPO_BPM, Range, SettingError
 
 CONTRACT_VERSION = 1
 BEAT_LO, BEAT_HI = -10_000.0, 1_000_000.0  # song positions we accept, in beats
@@ -42,11 +43,12 @@ class Arg:
     hi: float | None = None
     lo_open: bool = False
 
+    @property
+    def range(self) -> Range | None:
+        return None if self.lo is None or self.hi is None else Range(self.lo, self.hi, self.lo_open)
+
     def describe_range(self) -> str:
-        if self.lo is None or self.hi is None:
-            return ""
-        lo, hi = (int(v) if float(v).is_integer() else v for v in (self.lo, self.hi))
-        return f"{'(' if self.lo_open else '['}{lo}, {hi}]" if self.kind == "f" else f"{lo}..{hi}"
+        return "" if self.range is None else self.range.describe(whole=self.kind != "f")
 
 
 @dataclass(frozen=True, slots=True)
@@ -240,7 +242,7 @@ _COUNT = (0, 2**31 - 1)
 INBOUND: dict[str, tuple[Spec, type[Any]]] = {
     "/transport/play": (Spec("/transport/play", ()), Play),
     "/transport/stop": (Spec("/transport/stop", ()), Stop),
-    "/transport/tempo": (Spec("/transport/tempo", (Arg("f", "bpm", 10.0, 1000.0),)), Tempo),
+    "/transport/tempo": (Spec("/transport/tempo", (Arg("f", "bpm", TEMPO_BPM.lo, TEMPO_BPM.hi),)), Tempo),
     "/transport/timesig": (
         Spec("/transport/timesig", (Arg("i", "numerator", 1, 32), Arg("i", "denominator", 1, 32))),
         TimeSig,
@@ -325,10 +327,11 @@ def _coerce(address: str, arg: Arg, tag: str, value: Any) -> Any:
         value = int(value)
     else:
         value = float(value)
-    if arg.lo is not None and arg.hi is not None:
-        below = value <= arg.lo if arg.lo_open else value < arg.lo
-        if below or value > arg.hi:
-            raise OscError(f"{where} {value:g} is out of range {arg.describe_range()}")
+    if arg.range is not None:
+        try:
+            arg.range.check(value, whole=arg.kind != "f")
+        except SettingError as exc:
+            raise OscError(f"{where} {exc}") from exc
     return value
 
 
