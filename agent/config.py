@@ -58,7 +58,10 @@ class NetConfig:
 
 @dataclass(frozen=True, slots=True)
 class TimingConfig:
-    """Chunked generation timing, shared with the model (see agent/live/scheduler.py)."""
+    """The runtime's timing, the one timing type of the live path (agent/live/scheduler.py owns it;
+    `/agent/set` changes the four knobs among it). A checkpoint records a different thing, what the model
+    was trained to hear (`agent.model.anticipation.TimingSettings`: delta1, the human delays); this
+    timing must fit inside that one (`agent.model.live.timing_problem`, `agent.live.timing.plan`)."""
 
     delta1_beats: float = _s(SETTINGS["delta1"])  # how far ahead chords are shown to the generator
     delta2_beats: float = _s(SETTINGS["delta2"])  # chunk length; 0 = chosen per tempo to meet reaction_ms

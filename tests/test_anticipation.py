@@ -99,14 +99,6 @@ def test_incremental_builder_matches_batch_interleave() -> None:
     assert live.items == batch
 
 
-def test_runtime_timing_check() -> None:
-    timing = TimingSettings(4, 1, 1)
-    assert timing.check_runtime(1, 1) is None
-    assert timing.check_runtime(0.5, 1) is None
-    message = timing.check_runtime(2, 1)
-    assert message is not None and "exceeds" in message
-
-
 def test_identical_controls_arriving_together_are_both_placed() -> None:
     twin = Item(12, 6, 1, 600, control=True, arrival=0)
     out = interleave([Item(0, 3, 1, 60), Item(24, 3, 1, 60)], [twin, twin], 24)

@@ -10,6 +10,7 @@ import torch
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from agent.config import TimingConfig
 from agent.errors import ModelError
 from agent.live.generator import GenerationContext, SamplingParams
 from agent.model import vocab as V
@@ -75,15 +76,11 @@ def test_checkpoint_round_trip_and_errors(tiny: MusicTransformer, tmp_path: Path
         load_checkpoint(tmp_path / "missing.safetensors")
 
 
-class _Timing:
-    delta1_beats = 2.0
-
-
 def test_load_generator_refuses_a_timing_the_model_cannot_honour(tiny: MusicTransformer, tmp_path: Path) -> None:
     path = tmp_path / "tiny.safetensors"
     save_checkpoint(path, tiny, TimingSettings(4, 1, 1))
     with pytest.raises(ModelError, match="delta1"):
-        load_generator(path, _Timing())
+        load_generator(path, TimingConfig(delta1_beats=2.0))
 
 
 def lead_sheet(bars: int = 12) -> tuple[tuple[ChordSpan, ...], tuple[Note, ...]]:
@@ -171,15 +168,14 @@ def test_replan_rolls_back_and_is_reproducible(tiny: MusicTransformer) -> None:
 def test_generator_timing_check_names_the_problem(tiny: MusicTransformer) -> None:
     generator = ModelGenerator(tiny, TimingSettings(4, 1, 1))
 
-    class Runtime:
-        def __init__(self, d1: float, d2: float, lead: float) -> None:
-            self.delta1_beats, self.delta2_beats, self.lead_beats = d1, d2, lead
+    def runtime(d1: float, d2: float, lead_ms: float) -> TimingConfig:
+        return TimingConfig(delta1_beats=d1, delta2_beats=d2, lead_ms=lead_ms)
 
-    assert generator.check_timing(Runtime(4, 1, 1)) is None
-    assert generator.check_timing(Runtime(8, 0.5, 1)) is None  # more look-ahead, shorter chunk: fine
-    assert "delta1" in (generator.check_timing(Runtime(2, 1, 1)) or "")
+    assert generator.check_timing(runtime(4, 1, 500)) is None
+    assert generator.check_timing(runtime(8, 0.5, 500)) is None  # more look-ahead, shorter chunk: fine
+    assert "delta1" in (generator.check_timing(runtime(2, 1, 500)) or "")
     # chunk and lead are planned per tempo within the trained delays (agent.live.timing, tests/test_feel.py)
-    assert generator.check_timing(Runtime(4, 2, 1)) is None
+    assert generator.check_timing(runtime(4, 2, 500)) is None
 
 
 def test_a_gap_filled_by_the_fallback_is_appended_not_rebuilt(tiny: MusicTransformer) -> None:

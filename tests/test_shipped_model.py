@@ -6,6 +6,7 @@ from pathlib import Path
 
 import pytest
 
+from agent.config import TimingConfig
 from agent.live.generator import SamplingParams
 from agent.model.anticipation import TimingSettings
 from agent.model.checkpoint import load_checkpoint, read_metadata
@@ -23,14 +24,14 @@ def test_shipped_checkpoint_is_small_safe_and_described() -> None:
     meta = read_metadata(SHIPPED)  # safetensors: weights and JSON strings, nothing that executes
     assert meta["format"] == "sideman-checkpoint-1"
     model, timing, info = load_checkpoint(SHIPPED)
-    assert timing == TimingSettings()  # the runtime's default timing
+    assert timing == TimingSettings()  # what the shipped model was trained with (the defaults)
     assert info["step"] > 0 and info["heldout_loss_per_event_token"] < 3.0
     card = (SHIPPED.parent / "README.md").read_text()
     assert str(model.num_params()) in card.replace(",", "")
 
 
 def test_shipped_model_accompanies_a_lead_sheet_in_the_chords() -> None:
-    generator = load_generator(SHIPPED, TimingSettings())
+    generator = load_generator(SHIPPED, TimingConfig())
     notes, _ = run_live(generator, 32, (Part.COMP, Part.BASS), SamplingParams(seed=3), 1.0, 1.0)
     assert len(notes) >= 16  # at least two notes a bar over eight bars
     assert all(n.part in (Part.COMP, Part.BASS) and 0 <= n.beat < 32 for n in notes)
@@ -43,11 +44,11 @@ def test_shipped_model_refuses_a_timing_it_was_not_trained_for() -> None:
     from agent.errors import ModelError
 
     with pytest.raises(ModelError, match="delta1"):
-        load_generator(SHIPPED, TimingSettings(delta1_beats=2.0))
+        load_generator(SHIPPED, TimingConfig(delta1_beats=2.0))
 
 
 def test_shipped_model_knows_the_short_human_delays_the_runtime_plans_with() -> None:
     from agent.live.timing import DEFAULT_DELAYS
 
-    generator = load_generator(SHIPPED, TimingSettings())
+    generator = load_generator(SHIPPED, TimingConfig())
     assert generator.human_delays == DEFAULT_DELAYS

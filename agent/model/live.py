@@ -22,10 +22,11 @@ import math
 import random
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Protocol
+from typing import Any
 
 import numpy as np
 
+from agent.config import TimingConfig
 from agent.errors import ModelError
 from agent.live.generator import GenerationContext, SamplingParams
 from agent.model import vocab as V
@@ -48,13 +49,6 @@ MAX_HUMAN_PER_BEAT = 16  # human notes per beat shown to the model; more is a fl
 
 class _WindowFull(Exception):
     """The context window cannot take the tokens that must go in next: rebuild it."""
-
-
-class TimingLike(Protocol):
-    """The runtime's timing (agent.config.TimingConfig, or TimingSettings): what the model must check."""
-
-    @property
-    def delta1_beats(self) -> float: ...
 
 
 @dataclass
@@ -94,7 +88,7 @@ class ModelGenerator:
         self._window = None
         self._generated_to = -math.inf
 
-    def check_timing(self, timing: TimingLike) -> str | None:
+    def check_timing(self, timing: TimingConfig) -> str | None:
         """Why the runtime timing (delta1, delta2, lead) cannot be honoured by the model, or None."""
         return timing_problem(self.timing, timing)
 
@@ -306,7 +300,7 @@ class ModelGenerator:
         return note
 
 
-def timing_problem(trained: TimingSettings, timing: TimingLike) -> str | None:
+def timing_problem(trained: TimingSettings, timing: TimingConfig) -> str | None:
     """Why a runtime timing breaks what the model was trained to know, or None when it is fine.
 
     The runtime may show chords further ahead (the model's own delta1 is used for the tokens). The
@@ -333,7 +327,7 @@ def activity_level(value: float, part: int = 2) -> int:
     return min(V.ACTIVITY_LEVELS - 1, max(0, round(lo + value * (hi - lo))))
 
 
-def load_generator(path: Path, timing: TimingLike, cached: bool = True) -> ModelGenerator:
+def load_generator(path: Path, timing: TimingConfig, cached: bool = True) -> ModelGenerator:
     """The model generator for a checkpoint; ModelError when the runtime timing cannot be honoured."""
     limit_threads(1)  # one core for the model, the other for the event loop
     model, trained, info = load_checkpoint(path)
