@@ -217,7 +217,7 @@ async def _loop_from_stop(model: str | None, bpm: float, bars: int, passes: int)
     import argparse
 
     from agent.music.leadsheet import feel_sheet
-    from agent.tools.bench import AgentProcess
+    from agent.tools.agent_process import AgentProcess
 
     daw = SimDaw(feel_sheet("axis"), bpm, preroll_beats=0.0, loop=(0.0, 4.0 * bars), passes=passes,
                  wait_before_play_s=0.5)

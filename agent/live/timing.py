@@ -34,7 +34,8 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 
-TICKS_PER_BEAT = 12  # the model's grid (agent.model.vocab.TICKS_PER_BEAT; live may not import model)
+from agent.music.events import TICKS_PER_BEAT  # the model's grid too (agent.model.vocab)
+
 # The human delays a model is trained with (agent.model.vocab.HUMAN_DELAYS is this tuple) and the ones
 # the runtime plans with when the generator names none (the fallback hears no one).
 DEFAULT_DELAYS = (2, 3, 4, 6, 8, 12, 24)

@@ -23,8 +23,9 @@ import hashlib
 
 from agent.live.timing import DEFAULT_DELAYS
 from agent.music.chords import NUM_CHORD_IDS
+from agent.music.events import TICKS_PER_BEAT as GRID_TICKS_PER_BEAT
 
-TICKS_PER_BEAT = 12  # sixteenths (3 ticks) and eighth-note triplets (4 ticks) both on the grid
+TICKS_PER_BEAT = GRID_TICKS_PER_BEAT  # the music layer's grid, 1/12 beat: agent.live.timing plans on it too
 WINDOW_BEATS = 64  # longest stretch of music one context window covers, in beats
 MAX_TIME = WINDOW_BEATS * TICKS_PER_BEAT  # time tokens 0..MAX_TIME-1 (ticks from window start)
 MAX_DUR = 8 * TICKS_PER_BEAT  # longest duration, ticks (longer notes are clipped)

@@ -1,6 +1,8 @@
 """The musical events every layer speaks: notes and chord spans, in beats.
 
 Time is song position in quarter-note beats (float), as the DAW counts it; durations are in beats.
+Where time is counted in whole steps it is on one grid, `TICKS_PER_BEAT`: the model's tokens
+(agent.model.vocab) and the runtime's chunks, leads and human delays (agent.live.timing) both.
 Pure module: no sockets, no torch.
 """
 
@@ -10,6 +12,9 @@ import enum
 from dataclasses import dataclass
 
 from agent.music.chords import Chord
+
+#: The grid every tick count is on: sixteenths (3 ticks) and eighth-note triplets (4 ticks) both on it.
+TICKS_PER_BEAT = 12
 
 
 class Part(enum.IntEnum):

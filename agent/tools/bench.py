@@ -17,80 +17,15 @@ import argparse
 import asyncio
 import math
 import multiprocessing
-import signal
 import socket
-import subprocess
-import sys
-import tempfile
 import time
-from pathlib import Path
 
-from agent.errors import SidemanError
 from agent.music.leadsheet import tiled
+from agent.tools.agent_process import AgentProcess, last_status
 from agent.tools.daw_sim import DawReport, SimDaw
 from agent.wire.osc import HumanNote, Playhead, Status, encode
 
-_REPO = Path(__file__).resolve().parents[2]
 _SETTLE_S = 1.5  # after stop, long enough for one more /agent/status heartbeat
-
-
-def _free_port() -> int:
-    with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
-class AgentProcess:
-    """`python -m agent run` on a free loopback port, its log in a temporary file."""
-
-    def __init__(self, args: argparse.Namespace, send_port: int) -> None:
-        self.port = _free_port()
-        cmd = [sys.executable, "-m", "agent", "--log-level", "INFO", "run",
-               "--listen", f"127.0.0.1:{self.port}", "--send", f"127.0.0.1:{send_port}"]
-        if args.config is not None:
-            cmd += ["--config", str(args.config)]
-        for text in args.overrides:
-            cmd += ["--set", text]
-        if args.model is not None:
-            cmd += ["--model", args.model]
-        self.log_path = Path(tempfile.mkstemp(prefix="sideman-bench-", suffix=".log")[1])
-        with self.log_path.open("w") as log_file:
-            self.proc = subprocess.Popen(cmd, stdout=log_file, stderr=subprocess.STDOUT, cwd=_REPO)
-
-    async def ready(self, timeout_s: float = 120.0) -> tuple[str, int]:
-        deadline = time.monotonic() + timeout_s
-        while time.monotonic() < deadline:
-            if "ready:" in self.log_path.read_text():
-                return ("127.0.0.1", self.port)
-            if self.proc.poll() is not None:
-                break
-            await asyncio.sleep(0.05)
-        self.stop()
-        raise SidemanError(f"agent did not start; its log:\n{self.log_path.read_text()[-2000:]}")
-
-    def peak_rss_mib(self) -> float:
-        try:
-            for line in Path(f"/proc/{self.proc.pid}/status").read_text().splitlines():
-                if line.startswith("VmHWM:"):
-                    return int(line.split()[1]) / 1024.0
-        except OSError:
-            pass
-        return math.nan
-
-    def stop(self) -> int:
-        if self.proc.poll() is None:
-            self.proc.send_signal(signal.SIGINT)
-            try:
-                self.proc.wait(15)
-            except subprocess.TimeoutExpired:
-                self.proc.kill()
-                self.proc.wait()
-        return int(self.proc.returncode)
-
-
-def _last_status(report: DawReport, before: float = math.inf) -> Status | None:
-    found = [s for t, s in report.statuses if t < before]
-    return found[-1] if found else None
 
 
 def _tempo_lines(title: str, report: DawReport, status: Status | None, rss_mib: float) -> list[str]:
@@ -131,13 +66,13 @@ async def _play(args: argparse.Namespace, bpm: float, bars: int, flood: bool) ->
     if flood:
         title = f"flood run: {title}"
     agent_line = [f"  agent:                {stopped[-1]}"] if stopped else []
-    return _tempo_lines(title, report, _last_status(report), rss) + agent_line + flood_lines
+    return _tempo_lines(title, report, last_status(report), rss) + agent_line + flood_lines
 
 
 async def _flood(args: argparse.Namespace, address: tuple[str, int], daw: SimDaw, bpm: float) -> list[str]:
     await asyncio.sleep(5.0)
     report = daw.report
-    before = _last_status(report)
+    before = last_status(report)
     start = time.monotonic()
     ctx = multiprocessing.get_context("spawn")
     result = ctx.Queue()
@@ -149,7 +84,7 @@ async def _flood(args: argparse.Namespace, address: tuple[str, int], daw: SimDaw
     await asyncio.to_thread(proc.join)
     end = time.monotonic()
     await asyncio.sleep(_SETTLE_S)
-    after = _last_status(report)
+    after = last_status(report)
     if before is None or after is None:
         return ["  flood: no /agent/status received around the flood"]
     handled = after.packets_handled - before.packets_handled

@@ -34,7 +34,7 @@ from agent.live.timing import DEFAULT_DELAYS, plan
 from agent.music.events import Note, Part
 from agent.music.leadsheet import feel_sheet
 from agent.music.measures import duration_histogram, histogram_intersection, onset_histogram
-from agent.tools.bench import AgentProcess, _last_status
+from agent.tools.agent_process import AgentProcess, last_status
 from agent.tools.daw_sim import DawReport, SimDaw
 
 
@@ -109,7 +109,7 @@ async def play_run(args: argparse.Namespace, run: FeelRun, config: Config) -> Fe
     finally:
         agent.stop()
         daw.close()
-    status = _last_status(report)
+    status = last_status(report)
     t = config.timing
     p = plan(run.bpm, t.lead_ms, t.reaction_ms, DEFAULT_DELAYS, t.delta2_beats)
     beats = daw.length_beats

@@ -42,7 +42,8 @@ from agent.config import load_config, override, parse_override
 from agent.errors import SidemanError
 from agent.model.paths import resolve_model
 from agent.music.leadsheet import PROGRESSION, LeadSheet, sheet_of
-from agent.tools.bench import _free_port, flood_sender
+from agent.tools.agent_process import free_port
+from agent.tools.bench import flood_sender
 from agent.tools.daw_sim import DawReport, SimDaw
 from agent.wire.osc import LoopBrace, SetParam, encode
 
@@ -211,7 +212,7 @@ class _AgentProcess:
     """The agent (with the sampler) in its own process; its log in a temporary file."""
 
     def __init__(self, args: argparse.Namespace, send_port: int) -> None:
-        self.port = _free_port()
+        self.port = free_port()
         cmd = [sys.executable, "-m", "agent.tools.soak", "--serve", "--sample-s", str(args.sample_s),
                "--port", str(self.port), "--send-port", str(send_port)]
         if args.config is not None:
