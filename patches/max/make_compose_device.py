@@ -16,114 +16,31 @@ What the device holds (the logic is all in sideman-compose.js):
     [js sideman-compose.js] outlet 0 -> [udpsend 127.0.0.1 9000]; [udpreceive 9002] -> [js]
                             outlet 1 -> [route connection activity tracks version] -> four status lines
 
-The layout helper here is small and self-contained (the live device's generator has its own); they can
-share one later.
+Boxes, parameters and the file format are patches/max/maxfile.py's, as for the live device; the agent's
+port comes from patches/defaults.py (config.yaml).
 """
 
 from __future__ import annotations
 
 import json
-import struct
+import sys
 from pathlib import Path
 from typing import Any
 
 HERE = Path(__file__).resolve().parent
-AGENT_PORT = 9000  # config.yaml net.listen_port: where the device sends
+# run as a script: maxfile sits beside this file, defaults one folder up, and defaults reads the agent's
+# config from the repository root
+sys.path[:0] = [str(HERE), str(HERE.parent), str(HERE.parents[1])]
+
+from defaults import AGENT_PORT  # config.yaml net.listen_port: where the device sends
+from maxfile import Patcher, amxd, signature
+
+__all__ = ["amxd", "build", "signature"]
 LISTEN_PORT = 9002  # the live device listens on 9001 (config.yaml net.send_port); this one says /agent/hello 9002
 TIMEOUT_S = 120  # no answer in this long: said, nothing written
 STATUS_LINES = ("connection", "activity", "tracks", "version")
 TARGETS = ["Session clips", "Arrangement loop"]
 WIDTH = 430  # presentation width in pixels (a Live device is 169 px high)
-
-#: object name -> (inlets, outlets) as Max 8 creates them; `None` = from the arguments
-SIGNATURES: dict[str, tuple[int, int] | None] = {
-    "udpsend": (1, 0), "udpreceive": (1, 1), "route": None, "prepend": (2, 1), "t": None, "js": (1, 2),
-    "live.thisdevice": (1, 3), "metro": (2, 1), "sel": None, "i": (2, 1), "pak": None,
-}
-
-
-def signature(text: str) -> tuple[int, int]:
-    """(inlets, outlets) of an object box from its text."""
-    name, args = text.split()[0], [a for a in text.split()[1:] if not a.startswith("@")]
-    sig = SIGNATURES[name]
-    if sig is not None:
-        return sig
-    if name in ("route", "sel"):
-        return 2, len(args) + 1
-    if name == "t":
-        return 1, len(args)
-    if name == "pak":
-        return len(args), 1
-    raise ValueError(text)
-
-
-class Patcher:
-    """Boxes and lines of a .maxpat; boxes are referred to by the id each method returns."""
-
-    def __init__(self) -> None:
-        self.boxes: list[dict[str, Any]] = []
-        self.lines: list[dict[str, Any]] = []
-
-    def _add(self, box: dict[str, Any]) -> str:
-        box["id"] = f"obj-{len(self.boxes) + 1}"
-        self.boxes.append({"box": box})
-        return str(box["id"])
-
-    def obj(self, x: int, y: int, text: str) -> str:
-        inlets, outlets = signature(text)
-        return self._add({"maxclass": "newobj", "text": text, "numinlets": inlets, "numoutlets": outlets,
-                          "outlettype": [""] * outlets, "patching_rect": [x, y, 10 + 7 * len(text), 22]})
-
-    def msg(self, x: int, y: int, text: str) -> str:
-        return self._add({"maxclass": "message", "text": text, "numinlets": 2, "numoutlets": 1,
-                          "outlettype": [""], "patching_rect": [x, y, 10 + 7 * len(text), 22]})
-
-    def comment(self, x: int, y: int, text: str, present: list[int]) -> str:
-        return self._add({"maxclass": "comment", "text": text, "numinlets": 1, "numoutlets": 0,
-                          "patching_rect": [x, y, present[2], present[3]], "presentation": 1,
-                          "presentation_rect": present})
-
-    def status(self, x: int, y: int, line: str, present: list[int]) -> str:
-        """A message box showing a status line (fed with `set TEXT`)."""
-        return self._add({"maxclass": "message", "text": "", "varname": f"status-{line}", "numinlets": 2,
-                          "numoutlets": 1, "outlettype": [""], "patching_rect": [x, y, present[2], present[3]],
-                          "presentation": 1, "presentation_rect": present})
-
-    def parameter(self, maxclass: str, x: int, y: int, present: list[int], name: str, kind: int, lo: float,
-                  hi: float, initial: float, items: list[str] | None = None, **extra: Any) -> str:
-        """A Live parameter (saved with the set): live.numbox, live.menu or live.text."""
-        value_of: dict[str, Any] = {
-            "parameter_longname": name, "parameter_shortname": name, "parameter_type": kind,
-            "parameter_mmin": lo, "parameter_mmax": hi, "parameter_initial": [initial],
-            "parameter_initial_enable": 1,
-        }
-        if items is not None:
-            value_of["parameter_enum"] = items
-        outlets = {"live.menu": 3}.get(maxclass, 2)
-        box = {"maxclass": maxclass, "numinlets": 1, "numoutlets": outlets, "outlettype": [""] * outlets,
-               "patching_rect": [x, y, present[2], present[3]], "presentation": 1, "presentation_rect": present,
-               "varname": name, "saved_attribute_attributes": {"valueof": value_of}}
-        box.update(extra)
-        return self._add(box)
-
-    def button(self, x: int, y: int, present: list[int], name: str) -> str:
-        """A live.text in button mode, labelled `name`."""
-        return self.parameter("live.text", x, y, present, name, 2, 0, 1, 0, items=["off", "on"], mode=0,
-                              text=name, texton=name)
-
-    def connect(self, src: str, dst: str, outlet: int = 0, inlet: int = 0) -> None:
-        self.lines.append({"patchline": {"source": [src, outlet], "destination": [dst, inlet]}})
-
-    def patcher(self) -> dict[str, Any]:
-        return {"patcher": {
-            "fileversion": 1,
-            "appversion": {"major": 8, "minor": 5, "revision": 5, "architecture": "x64", "modernui": 1},
-            "classnamespace": "box", "rect": [80, 80, 1200, 760], "openinpresentation": 1,
-            "default_fontsize": 10.0, "default_fontname": "Arial Bold", "gridsize": [8, 8],
-            "description": "Sideman Compose: fill clips, regenerate, undo over OSC (patches/OSC.md, Composition)",
-            "boxes": self.boxes, "lines": self.lines,
-        }}
-
 
 def build() -> dict[str, Any]:
     """The device as a .maxpat dictionary."""
@@ -136,13 +53,13 @@ def build() -> dict[str, Any]:
     # status lines: js outlet 1 says "LINE TEXT"; each line's box shows its text
     route = p.obj(20, 420, "route " + " ".join(STATUS_LINES))
     p.connect(js, route, 1)
-    p.comment(20, 460, "Sideman Compose", [4, 2, 120, 16])
+    p.comment(20, 460, "Sideman Compose", 120, [4, 2, 120, 16], 16)
     rows = {"connection": [4, 20, WIDTH - 8, 16], "activity": [4, 38, WIDTH - 8, 30],
             "tracks": [4, 70, WIDTH - 8, 16], "version": [4, 88, 200, 16]}
     for i, line in enumerate(STATUS_LINES):
         setter = p.obj(20 + 150 * i, 500, "prepend set")
         p.connect(route, setter, i)
-        p.connect(setter, p.status(20 + 150 * i, 540, line, rows[line]))
+        p.connect(setter, p.display(20 + 150 * i, 540, f"status-{line}", rows[line]))
     # start: init first (right outlet), then every control's value, then the heartbeat
     load = p.obj(20, 20, "live.thisdevice")
     start = p.obj(20, 60, "t b b b")
@@ -210,17 +127,11 @@ def build() -> dict[str, Any]:
     p.connect(timeout, timeout_msg)
     p.connect(timeout_msg, js)
     p.comment(420, 400, "target | default program (no number in the track name) | agent, listen port | timeout s",
-              [4, 150, WIDTH - 8, 16])
+              WIDTH - 8, [4, 150, WIDTH - 8, 16], 16)
     for control in (target, program, agent_port, listen_port, timeout, version):
         p.connect(start, control, 1)  # live.* objects output their value on bang
-    return p.patcher()
-
-
-def amxd(patcher: dict[str, Any]) -> bytes:
-    """A Max for Live MIDI effect file: the `ampf` header, device type `mmmm`, then the patcher JSON."""
-    body = json.dumps(patcher, indent=1).encode() + b"\n\x00"
-    return (b"ampf" + struct.pack("<I", 4) + b"mmmm" + b"meta" + struct.pack("<I", 4) + struct.pack("<I", 0)
-            + b"ptch" + struct.pack("<I", len(body)) + body)
+    return p.patcher((80, 80, 1200, 760),
+                     "Sideman Compose: fill clips, regenerate, undo over OSC (patches/OSC.md, Composition)")
 
 
 def main() -> None:
