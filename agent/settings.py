@@ -42,6 +42,20 @@ def _num(value: float) -> str:
     return str(int(value)) if float(value).is_integer() and abs(value) < 2**53 else f"{value:g}"
 
 
+def read_number(value: float | str, whole: bool = False) -> float:
+    """A value off the wire (OSC, MQTT JSON, `/agent/set`) as a number, int when `whole`; SettingError says
+    why it is none (`must be a whole number, got 60.5`). The OSC codec and `Setting.from_wire` read with it."""
+    if isinstance(value, str):
+        raise SettingError(f"must be a number, got the text {value!r}")
+    if not math.isfinite(value):
+        raise SettingError(f"must be a finite number, got {value}")
+    if whole:
+        if value != int(value):
+            raise SettingError(f"must be a whole number, got {_num(value)}")
+        return int(value)
+    return float(value)
+
+
 @dataclass(frozen=True, slots=True)
 class Range:
     """Allowed values [lo, hi], or (lo, hi] with `lo_open`; whole numbers are written `lo..hi`."""
@@ -137,19 +151,11 @@ class Setting:
         if self.kind in ("choice", "names"):
             if not isinstance(value, str):
                 example = ",".join(self.default) if self.kind == "names" else self.default
-                raise TypeError(f"expected text such as \"{example}\", got {value!r}")
+                raise TypeError(f"must be text such as \"{example}\", got {value!r}")
             return self.check(value)
         if self.nullable and (value == -1 or (isinstance(value, str) and value.strip().lower() == "none")):
             return None
-        if isinstance(value, str):
-            raise TypeError(f"expected a number, got the text {value!r}")
-        if not math.isfinite(value):
-            raise SettingError(f"expected a finite number, got {value}")
-        if self.kind == "int":
-            if value != int(value):
-                raise SettingError(f"expected a whole number, got {_num(value)}")
-            return self.check(int(value))
-        return self.check(float(value))
+        return self.check(read_number(value, whole=self.kind == "int"))
 
     def from_text(self, text: str) -> Any:
         """A command-line value in the setting's type, checked; argparse reports the error."""

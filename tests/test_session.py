@@ -45,7 +45,7 @@ def test_set_sampling_params(name: str, value: object, field: str, expected: obj
 @pytest.mark.parametrize(
     ("name", "value", "message"),
     [("temperature", 0.0, "out of range (0, 2]"), ("top_p", 1.5, "out of range"), ("seed", 1.5, "whole number"),
-     ("temperature", "hot", "expected a number"), ("parts", 3, "expected text"), ("parts", "drums", "unknown part"),
+     ("temperature", "hot", "must be a number"), ("parts", 3, "must be text"), ("parts", "drums", "unknown part"),
      ("volume", 1.0, "unknown name 'volume' (allowed: temperature, top_p"), ("delta2", 9.0, "out of range"),
      ("lead_ms", 5.0, "out of range"), ("activity", -0.5, "neither -1"), ("comp.octave", 4, "out of range"),
      ("comp.octave", 1.5, "whole number"), ("drums.octave", 1, "per part"), ("bass.volume", 1.0, "per part"),

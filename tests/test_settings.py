@@ -131,7 +131,7 @@ def test_a_choice_setting_is_one_line() -> None:
     assert style.from_wire("folk") == "folk" and style.from_text("pop") == "pop"
     with pytest.raises(SettingError, match="not one of pop, folk, auto"):
         style.from_wire("jazz")
-    with pytest.raises(TypeError, match="expected text"):
+    with pytest.raises(TypeError, match="must be text"):
         style.from_wire(1.0)
     assert style.describe_value() == "s, one of `pop`, `folk`, `auto`"
 

@@ -32,32 +32,44 @@ def free_port() -> int:
 
 
 class AgentProcess:
-    """`python -m agent run` on a free loopback port, its log in a temporary file."""
+    """`python -m agent run` on a free loopback port, its log in a temporary file. `args` carries the
+    command line's config, overrides and model (`config`, `overrides`, `model`); a subclass may run
+    another entry point (`command`) and stop it another way (`stop_signal`)."""
+
+    log_prefix = "sideman-bench-"
+    stop_signal = signal.SIGINT  # as Ctrl-C: the agent shuts down in order (all notes off)
 
     def __init__(self, args: argparse.Namespace, send_port: int) -> None:
         self.port = free_port()
-        cmd = [sys.executable, "-m", "agent", "--log-level", "INFO", "run",
-               "--listen", f"127.0.0.1:{self.port}", "--send", f"127.0.0.1:{send_port}"]
+        cmd = [sys.executable, "-m", *self.command(args, self.port, send_port)]
         if args.config is not None:
-            cmd += ["--config", str(args.config)]
+            cmd += ["--config", str(Path(args.config).resolve())]  # the process runs in the repository
         for text in args.overrides:
             cmd += ["--set", text]
         if args.model is not None:
             cmd += ["--model", args.model]
-        self.log_path = Path(tempfile.mkstemp(prefix="sideman-bench-", suffix=".log")[1])
+        self.log_path = Path(tempfile.mkstemp(prefix=self.log_prefix, suffix=".log")[1])
         with self.log_path.open("w") as log_file:
             self.proc = subprocess.Popen(cmd, stdout=log_file, stderr=subprocess.STDOUT, cwd=_REPO)
+
+    def command(self, args: argparse.Namespace, port: int, send_port: int) -> list[str]:
+        """What runs after `python -m`: the module and its options, listening on `port`."""
+        return ["agent", "--log-level", "INFO", "run", "--listen", f"127.0.0.1:{port}",
+                "--send", f"127.0.0.1:{send_port}"]
+
+    def log(self) -> str:
+        return self.log_path.read_text(encoding="utf-8", errors="replace")
 
     async def ready(self, timeout_s: float = 120.0) -> tuple[str, int]:
         deadline = time.monotonic() + timeout_s
         while time.monotonic() < deadline:
-            if "ready:" in self.log_path.read_text():
+            if "ready:" in self.log():
                 return ("127.0.0.1", self.port)
             if self.proc.poll() is not None:
                 break
             await asyncio.sleep(0.05)
         self.stop()
-        raise SidemanError(f"agent did not start; its log:\n{self.log_path.read_text()[-2000:]}")
+        raise SidemanError(f"agent did not start; its log:\n{self.log()[-2000:]}")
 
     def peak_rss_mib(self) -> float:
         try:
@@ -70,7 +82,7 @@ class AgentProcess:
 
     def stop(self) -> int:
         if self.proc.poll() is None:
-            self.proc.send_signal(signal.SIGINT)
+            self.proc.send_signal(self.stop_signal)
             try:
                 self.proc.wait(15)
             except subprocess.TimeoutExpired:

@@ -29,9 +29,8 @@ import json
 import logging
 import multiprocessing
 import os
-import subprocess
+import signal
 import sys
-import tempfile
 import threading
 import time
 from collections.abc import Iterator
@@ -39,10 +38,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from agent.config import load_config, override, parse_override
-from agent.errors import SidemanError
 from agent.model.paths import resolve_model
 from agent.music.leadsheet import PROGRESSION, LeadSheet, sheet_of
-from agent.tools.agent_process import free_port
+from agent.tools.agent_process import AgentProcess
 from agent.tools.bench import flood_sender
 from agent.tools.daw_sim import DawReport, SimDaw
 from agent.wire.osc import LoopBrace, SetParam, encode
@@ -208,47 +206,19 @@ async def _flood(agent: tuple[str, int], daw: SimDaw, bpm: float, seconds: float
     return f"{sent} messages in {time.monotonic() - started:.1f} s"
 
 
-class _AgentProcess:
-    """The agent (with the sampler) in its own process; its log in a temporary file."""
+class _AgentProcess(AgentProcess):
+    """The agent with the sampler (`agent.tools.soak --serve`) in its own process; its log in a temporary file."""
 
-    def __init__(self, args: argparse.Namespace, send_port: int) -> None:
-        self.port = free_port()
-        cmd = [sys.executable, "-m", "agent.tools.soak", "--serve", "--sample-s", str(args.sample_s),
-               "--port", str(self.port), "--send-port", str(send_port)]
-        if args.config is not None:
-            cmd += ["--config", str(args.config)]
-        for text in args.overrides:
-            cmd += ["--set", text]
-        if args.model is not None:
-            cmd += ["--model", args.model]
-        self.log_path = Path(tempfile.mkstemp(prefix="sideman-soak-", suffix=".log")[1])
-        with self.log_path.open("w") as log_file:
-            self.proc = subprocess.Popen(cmd, stdout=log_file, stderr=subprocess.STDOUT)
+    log_prefix = "sideman-soak-"
+    stop_signal = signal.SIGTERM
 
-    async def ready(self, timeout_s: float = 120.0) -> tuple[str, int]:
-        deadline = time.monotonic() + timeout_s
-        while time.monotonic() < deadline and self.proc.poll() is None:
-            if "ready:" in self.log():
-                return ("127.0.0.1", self.port)
-            await asyncio.sleep(0.05)
-        self.stop()
-        raise SidemanError(f"the agent did not start; its log:\n{self.log()[-2000:]}")
-
-    def log(self) -> str:
-        return self.log_path.read_text(encoding="utf-8", errors="replace")
+    def command(self, args: argparse.Namespace, port: int, send_port: int) -> list[str]:
+        return ["agent.tools.soak", "--serve", "--sample-s", str(args.sample_s), "--port", str(port),
+                "--send-port", str(send_port)]
 
     def samples(self) -> list[dict[str, float | int | None]]:
         lines = self.log().splitlines()
         return [json.loads(line[len(_SAMPLE_TAG):]) for line in lines if line.startswith(_SAMPLE_TAG)]
-
-    def stop(self) -> None:
-        if self.proc.poll() is None:
-            self.proc.terminate()
-            try:
-                self.proc.wait(15)
-            except subprocess.TimeoutExpired:
-                self.proc.kill()
-                self.proc.wait()
 
 
 async def soak(args: argparse.Namespace) -> SoakResult:

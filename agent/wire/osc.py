@@ -24,7 +24,7 @@ from pythonosc.parsing import osc_types
 
 from agent.errors import ChordError, OscError
 from agent.music.chords import parse_symbol
-from agent.settings import TEMPO_BPM, Range, SettingError
+from agent.settings import TEMPO_BPM, Range, SettingError, read_number
 
 CONTRACT_VERSION = 1
 BEAT_LO, BEAT_HI = -10_000.0, 1_000_000.0  # song positions we accept, in beats
@@ -317,22 +317,13 @@ def _coerce(address: str, arg: Arg, tag: str, value: Any) -> Any:
         if tag != "s":
             raise OscError(f"{where} must be text, got the number {value:g}")
         return value
-    if tag == "s":
-        raise OscError(f"{where} must be a number, got the text {value!r}")
-    if not math.isfinite(value):
-        raise OscError(f"{where} must be a finite number, got {value}")
-    if arg.kind == "i":
-        if value != int(value):
-            raise OscError(f"{where} must be a whole number, got {value:g}")
-        value = int(value)
-    else:
-        value = float(value)
-    if arg.range is not None:
-        try:
-            arg.range.check(value, whole=arg.kind != "f")
-        except SettingError as exc:
-            raise OscError(f"{where} {exc}") from exc
-    return value
+    try:
+        number = read_number(value, whole=arg.kind == "i")
+        if arg.range is not None:
+            arg.range.check(number, whole=arg.kind == "i")
+    except SettingError as exc:
+        raise OscError(f"{where} {exc}") from exc
+    return number
 
 
 def _read_args(dgram: bytes) -> tuple[str, str, list[Any]]:
