@@ -261,21 +261,26 @@ class Agent:
 
     def _carry_out(self, effects: list[Effect]) -> None:
         assert self._sender is not None and self._executor is not None
-        messages: list[Message | Addressed] = []
+        messages: list[Message | Addressed] = []  # for the OSC targets (addressed ones to theirs only)
+        plain: list[Message] = []  # for the outer connections (MQTT, MIDI, recorder): every message
         for effect in effects:
             match effect:
                 case Generate():
                     self._submit(effect)
                 case ResetGenerator():
                     self._executor.submit(self._reset_generator)
-                case NoteOut() | NoteCancel() | AllNotesOff() | Status() | ErrorReply() | Addressed():
+                case Addressed():
                     messages.append(effect)
+                    plain.append(effect.message)
+                case NoteOut() | NoteCancel() | AllNotesOff() | Status() | ErrorReply():
+                    messages.append(effect)
+                    plain.append(effect)
                 case _:
                     assert_never(effect)
         if messages:
             self._sender.send(messages)
             assert self.connections is not None
-            self.connections.send([m.message if isinstance(m, Addressed) else m for m in messages])
+            self.connections.send(plain)
 
     def _reset_generator(self) -> None:
         try:

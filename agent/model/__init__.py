@@ -4,6 +4,7 @@ transformer (network), the numpy decode engine (engine), sampling, checkpoints, 
 (paths: one search order for every command, torch-free), and the live model
 generator (live).
 
-May import: errors, metrics, settings, config, music, wire, live. vocab, tokens and anticipation are pure (no
-socket, event loop, thread, process or torch); torch lives in network, engine, sampling, checkpoint, live.
+May import: errors, metrics, settings, config, music, wire, live. vocab, tokens and anticipation are pure
+(no socket, event loop, thread, process or torch); torch lives in network, engine, sampling, checkpoint,
+live.
 """

@@ -33,7 +33,7 @@ from collections.abc import Sequence
 import numpy as np
 
 from agent.music.chords import QUALITIES, QUALITY_NAMES, Chord
-from agent.music.events import ChordSpan, Note, Part, chord_at
+from agent.music.events import TICKS_PER_BEAT, ChordSpan, Note, Part, chord_at
 
 BASS_WEIGHT = 1.25  # multiplier for the weight of bass notes
 NON_CHORD_COST = 0.9  # cost per beat of a sounding non-chord tone
@@ -76,7 +76,8 @@ def windows(downbeats: Sequence[float], end_beat: float, per_bar: int) -> list[t
     out: list[tuple[float, float]] = []
     for start, stop in itertools.pairwise(edges):
         # window edges on the 1/12-beat grid, like every other time in a Song
-        grid = {round((start + i * (stop - start) / per_bar) * 12) / 12 for i in range(per_bar)}
+        grid = {round((start + i * (stop - start) / per_bar) * TICKS_PER_BEAT) / TICKS_PER_BEAT
+                for i in range(per_bar)}
         out.extend(itertools.pairwise(sorted(grid | {stop})))
     return out
 

@@ -10,9 +10,9 @@ from collections.abc import Sequence
 
 import numpy as np
 
-from agent.music.events import ChordSpan, Note
+from agent.music.events import TICKS_PER_BEAT, ChordSpan, Note
 
-STEP = 1.0 / 12  # beats: the sampling grid for "by sounding time" figures
+STEP = 1.0 / TICKS_PER_BEAT  # beats: the sampling grid for "by sounding time" figures
 
 
 class ChordLookup:
@@ -76,8 +76,8 @@ def collision_share(generated: Sequence[Note], human: Sequence[Note]) -> float:
     """Share of generated onsets that coincide (same grid step, same pitch) with a human onset."""
     if not generated:
         return float("nan")
-    human_keys = {(round(n.beat * 12), n.pitch) for n in human}
-    return sum((round(n.beat * 12), n.pitch) in human_keys for n in generated) / len(generated)
+    human_keys = {(round(n.beat * TICKS_PER_BEAT), n.pitch) for n in human}
+    return sum((round(n.beat * TICKS_PER_BEAT), n.pitch) in human_keys for n in generated) / len(generated)
 
 
 def density_per_bar(notes: Sequence[Note], start: float, end: float, bar_beats: float) -> np.ndarray:

@@ -25,9 +25,9 @@ import numpy as np
 import symusic
 
 from agent.errors import DataError
-from agent.music.events import Note, Part
+from agent.music.events import TICKS_PER_BEAT, Note, Part
 
-GRID = 12  # grid steps per beat: 1/12 beat holds sixteenths and eighth-note triplets
+GRID = TICKS_PER_BEAT  # grid steps per beat (events.TICKS_PER_BEAT): sixteenths and eighth-note triplets
 
 
 BASS_MAX_PITCH = 60  # a PIANO onset group's lowest note is bass only below middle C

@@ -31,7 +31,7 @@ import numpy as np
 
 from agent.config import Config
 from agent.live.timing import DEFAULT_DELAYS, plan
-from agent.music.events import Note, Part
+from agent.music.events import TICKS_PER_BEAT, Note, Part
 from agent.music.leadsheet import feel_sheet
 from agent.music.measures import duration_histogram, histogram_intersection, onset_histogram
 from agent.tools.agent_process import AgentProcess, last_status
@@ -115,7 +115,7 @@ async def play_run(args: argparse.Namespace, run: FeelRun, config: Config) -> Fe
     beats = daw.length_beats
     return FeelResult(
         run, report, status.fallback_chunks if status else -1,
-        f"chunk {p.chunk_beats * 12:.0f} ticks, lead {p.lead_beats * 60_000 / run.bpm:.0f} ms, "
+        f"chunk {p.chunk_beats * TICKS_PER_BEAT:.0f} ticks, lead {p.lead_beats * 60_000 / run.bpm:.0f} ms, "
         f"human delay {p.delay_ticks} ticks",
         p.worst_reaction_ms, measured_reaction(report, daw, p.delay_beats), len(report.played()) / beats,
     )

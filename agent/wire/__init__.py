@@ -2,5 +2,6 @@
 contract on the same codec (compose_osc), MQTT topics and payloads, the ensemble messages and the `Emit`
 signature of every input source (mqtt). Bytes and JSON to typed messages and back; no sockets.
 
-May import: errors, metrics, settings, config, music. Pure: no socket, event loop, thread, process or torch.
+May import: errors, metrics, settings, config, music. Pure: no socket, event loop, thread, process or
+torch.
 """
