@@ -3,20 +3,22 @@
 Every knob that can be set in more than one place is described here once, and every place reads it:
 
 - config loading (agent/config.py): the `sampling`, `timing` and `parts` fields named below take their
-  default and their check from their `Setting` (`config_field`);
+  default and their check from their `Setting` (`_s`);
 - `/agent/set` (agent/live/session.py): the name, the value read off the wire (`from_wire`), and where it
   lands (the config key says: `sampling.*` the sampling knobs, `timing.*` the timing, `parts.play` the
   parts, and a per-part setting the part's output);
-- the CLI: `sideman infill`, `regenerate` and `eval` take `--temperature`, `--top-p`, `--guidance` and
-  `--seed` with the default, range and help given here (`add_option`);
+- the CLI: `sideman infill`, `regenerate`, `eval` and `compose-eval` take `--temperature`, `--top-p`,
+  `--guidance` (and `--seed`) with the default, range and help given here (`add_option`);
 - patches/OSC.md's `/agent/set` table is `markdown_rows()`, held equal by tests/test_settings.py.
 
 Adding a setting is one line in SETTINGS (a `choice` setting: `Setting("style", "sampling.style",
-"choice", "auto", "...", choices=("pop", "folk", "auto"))`), plus the field it fills (in SamplingParams
-and, as `config_field("style")`, in SamplingConfig); the doc table is regenerated from the test's message.
+"choice", "auto", "...", choices=("pop", "folk", "auto"))`), plus the field it fills (in SamplingParams,
+and `style: str = _s(SETTINGS["style"])` in agent/config.py's SamplingConfig); `/agent/set` then routes it
+by its config section with no change, and `python -m agent.settings` prints the doc table to paste.
 
 There is one range checker, `Range.check`: config fields that are not musician's knobs keep a bare
-`Range`, and the OSC codec checks its arguments with it too. Pure module: no sockets, no torch.
+`Range`, and the OSC codec checks its arguments with it too; one reader of numbers off the wire,
+`read_number` (the codec's and `/agent/set`'s). Pure module: no sockets, no torch.
 """
 
 from __future__ import annotations
@@ -247,3 +249,7 @@ def add_option(parser: argparse.ArgumentParser, name: str, default: Any = None, 
     parser.add_argument(flag or "--" + name.replace("_", "-"), type=s.from_text,
                         default=s.default if default is None else default,
                         help=f"{s.help}:{unit}{bounds} (default: %(default)s)")
+
+
+if __name__ == "__main__":  # patches/OSC.md's /agent/set table, to paste after adding a setting
+    print("\n".join("  " + row for row in markdown_rows()))

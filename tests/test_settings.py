@@ -49,7 +49,7 @@ def test_the_osc_table_is_generated_from_the_settings() -> None:
     start = text.index("  | name | value | default |")
     documented = text[start:text.index("\n\n", start)].split("\n")
     expected = ["  " + row for row in markdown_rows()]
-    assert documented == expected, "patches/OSC.md's /agent/set table is stale; paste:\n" + "\n".join(expected)
+    assert documented == expected, "patches/OSC.md's /agent/set table is stale; paste `python -m agent.settings`:\n" + "\n".join(expected)
 
 
 @pytest.mark.parametrize("setting", ALL, ids=lambda s: s.name)
