@@ -49,7 +49,7 @@ def add_config_options(parser: argparse.ArgumentParser) -> None:
     """--config FILE and repeatable --set section.key=value (checked like the config file)."""
     parser.add_argument("--config", type=Path, default=None, help="config file (default: the repository's config.yaml)")
     parser.add_argument("--set", dest="overrides", action="append", default=[], metavar="KEY=VALUE",
-                        help="override a config key, e.g. --set timing.lead_beats=1.5 (repeatable)")
+                        help="override a config key, e.g. --set timing.lead_ms=120 (repeatable)")
 
 
 def load_with_overrides(args: argparse.Namespace) -> Config:
