@@ -207,3 +207,71 @@ def test_learning_outlives_a_new_fill_until_clear(service: ComposeService) -> No
     assert replies[0] == C.Begin(3, 0, 1) and service._session().learner is learner
     send(service, C.Clear())
     assert service.session is None
+
+
+def describe(service: ComposeService) -> None:
+    """The set as the Max device sends it before every Fill (after /compose/clear_context)."""
+    send(service, C.SongIn(4, 4, 48.0), C.TrackIn(1, 0, "Piano"), C.TrackIn(2, 33, "Bass"))
+    for bar in range(12):
+        send(service, *[C.NoteIn(1, 4.0 * bar, p + 12, 80, 3.5) for p in PROGRESSION[bar % 4]])
+
+
+def test_learning_outlives_clear_context_and_a_fill_until_reset(service: ComposeService) -> None:
+    """The device's Fill: /compose/clear_context, the whole set again, the regions, /compose/fill."""
+    send(service, C.RegionIn(2, 16.0, 24.0), C.Fill(1), C.MarkIn(2, 16.0, 20.0), C.Regenerate(2))
+    learner = service._session().learner
+    taught = (len(learner.rejected), len(learner.kept), learner.rounds)
+    assert taught[0] and taught[1] and learner.active
+    send(service, C.ClearContext())
+    assert not service.context.tracks and not service.context.notes
+    assert service._session().current == 1  # the versions stay until the next fill
+    describe(service)
+    replies = send(service, C.RegionIn(2, 24.0, 32.0), C.Fill(3))
+    assert replies[0] == C.Begin(3, 0, 1)
+    assert service._session().learner is learner and learner.active  # the marks' lesson went on
+    assert (len(learner.rejected), len(learner.kept), learner.rounds) == taught
+    assert len(service.context.notes[1]) == 36  # the context was replaced, not added to
+    send(service, C.ResetLearning())
+    assert not learner.active and not learner.rejected and not learner.kept
+    send(service, C.MarkIn(2, 24.0, 28.0), C.Regenerate(4))
+    assert learner.rejected  # learning starts again from the next marks
+
+
+def test_a_failed_fill_leaves_the_session_as_it_was(service: ComposeService) -> None:
+    send(service, C.RegionIn(2, 16.0, 24.0), C.Fill(1))
+    session, ids = service._session(), list(service.track_ids)
+    send(service, C.ClearContext(), C.TrackIn(5, 80, "Lead"), C.RegionIn(5, 0.0, 4.0))
+    reply = send(service, C.TrackIn(5, 128, "Drums"), C.Fill(2))[-1]  # the region's track became drums
+    assert isinstance(reply, C.ErrorOut) and reply.request == 2 and "drums" in reply.message, reply
+    assert service.session is session and service.track_ids == ids
+
+
+def client_applies(held: dict[int, list[tuple[float, int, int, float]]], replies: list[Any]) -> None:
+    """What the Max device does with an answer, on the values it decoded: each region's notes replace the
+    notes of its track starting in [start_beat, end_beat)."""
+    decoded = [C.decode(C.encode(r), C.OUTBOUND)[0][0] for r in replies]
+    for region, notes in results(decoded).items():
+        track, start, end = region
+        kept = [n for n in held.get(track, []) if not start <= n[0] < end]
+        held[track] = sorted(kept + [(n.beat, n.pitch, n.velocity, n.dur_beats) for n in notes])
+
+
+def test_a_restored_version_is_what_the_client_held(service: ComposeService) -> None:
+    """Marks start exactly at a note the client holds (a selected note's start): the agent must agree
+    that the note lies in the mark. 18 + 7/12 beats arrives as 18.58333397 (float32, 6e-7 later); an
+    agent keeping 18.58333333 left that note out of the mark, kept it in its version, and brought it
+    back on restore although the client had replaced it."""
+    held: dict[int, list[tuple[float, int, int, float]]] = {}
+    client_applies(held, send(service, C.RegionIn(2, 16.0, 32.0), C.Fill(1)))
+    filled = {t: list(ns) for t, ns in held.items()}
+    rounded_up = [n for n in held[2] if n[0] > round(n[0] * 12) / 12]  # beats float32 rounded up
+    assert len(rounded_up) >= 2, held[2]
+    marks = [C.MarkIn(2, n[0], n[0] + n[3] - 0.001) for n in rounded_up[:2]]
+    client_applies(held, send(service, *marks, C.Regenerate(2)))
+    regenerated = {t: list(ns) for t, ns in held.items()}
+    for n in rounded_up[:2]:
+        assert n not in regenerated[2]  # the marked note is gone at the client...
+    client_applies(held, send(service, C.Undo(3)))
+    assert held == filled
+    client_applies(held, send(service, C.Restore(4, 1)))
+    assert held == regenerated  # ...and stays gone when its version comes back

@@ -9,6 +9,7 @@ request number and the reason in words.
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 import math
 from dataclasses import dataclass, field
@@ -25,6 +26,7 @@ from agent.music.events import ChordSpan, Note, Part, part_for_program
 from agent.wire.compose_osc import (
     Begin,
     Clear,
+    ClearContext,
     ComposeChordIn,
     ComposeNoteOut,
     Done,
@@ -40,6 +42,7 @@ from agent.wire.compose_osc import (
     TrackIn,
     Undo,
 )
+from agent.wire.osc import as_float32
 
 log = logging.getLogger("sideman.compose.service")
 
@@ -48,7 +51,7 @@ _CHANNELS = tuple(c for c in range(16) if c != DRUM_CHANNEL)  # pitched tracks' 
 
 @dataclass
 class _Context:
-    """What the client has sent since the last /compose/clear."""
+    """What the client has sent since the last /compose/clear or /compose/clear_context."""
 
     meter: tuple[int, int] = (4, 4)
     end_beat: float = 0.0
@@ -83,6 +86,8 @@ class ComposeService:
         ctx = self.context
         if isinstance(msg, Clear):
             self.context, self.session = _Context(), None
+        elif isinstance(msg, ClearContext):  # described afresh: the versions (until the fill) and learning stay
+            self.context = _Context()
         elif isinstance(msg, SongIn):
             ctx.meter, ctx.end_beat = (msg.numerator, msg.denominator), msg.end_beat
         elif isinstance(msg, TrackIn):
@@ -121,15 +126,24 @@ class ComposeService:
     def _fill(self, request: int) -> list[Any]:
         if not self.context.regions:
             raise CompositionError("/compose/fill: name the regions to fill first (/compose/region)")
-        piece = self.piece()
-        regions = [Region(self._position(r.track), r.start_beat, r.end_beat,
-                          target_parts(piece, self._position(r.track), None, None))
-                   for r in self.context.regions]
-        self.context.regions = []
-        learner = self.session.learner if self.session is not None else None  # what the marks taught stays
-        self.session = CompositionSession(self.model, self.timing, piece, regions, learning=self.learning,
-                                          learner=learner)
-        version = self.session.infill(self.params)
+        before = self.track_ids
+        try:
+            for r in self.context.regions:  # a track declared again since its region came may be drums now
+                _checked_span(self._known(r.track), r)
+            piece = self.piece()
+            regions = [Region(self._position(r.track), r.start_beat, r.end_beat,
+                              target_parts(piece, self._position(r.track), None, None))
+                       for r in self.context.regions]
+            learner = self.session.learner if self.session is not None else None  # what the marks taught stays
+            session = CompositionSession(self.model, self.timing, piece, regions, learning=self.learning,
+                                         learner=learner, held=_as_sent)
+            version = session.infill(self.params)
+        except CompositionError:
+            self.track_ids = before  # a failed fill leaves the previous session (if any) as it was
+            raise
+        finally:
+            self.context.regions = []
+        self.session = session
         return self._result(request, version.number, list(version.regions), version.seconds)
 
     def _result(self, request: int, number: int, regions: list[Region], seconds: float) -> list[Any]:
@@ -182,6 +196,14 @@ class ComposeService:
         downbeats = tuple(i * bar for i in range(max(1, math.ceil(max(ends) / bar - 1e-9))))
         chords = tuple(sorted(ctx.chords, key=lambda s: s.beat))
         return Piece(tuple(tracks), downbeats, ctx.meter, chords, max(ends))
+
+
+def _as_sent(note: Note) -> Note:
+    """A note as the client holds it once sent: beat and duration as `f` arguments (float32). A version is
+    what the client was sent, so the marks it takes from its notes (a selected note's start, exactly)
+    cover the same notes here: with float64 beats, a note at beat 8 + 2/3 sat 3e-7 beats before a
+    mark starting at that note, and stayed in the agent's version while the client replaced it."""
+    return dataclasses.replace(note, beat=as_float32(note.beat), dur_beats=as_float32(note.dur_beats))
 
 
 def _chord(msg: ComposeChordIn) -> ChordSpan:

@@ -16,7 +16,7 @@ from __future__ import annotations
 import dataclasses
 import logging
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -68,7 +68,7 @@ class CompositionSession:
 
     def __init__(self, model: MusicTransformer, timing: TimingSettings, piece: Piece, regions: Sequence[Region],
                  template: bytes | None = None, learning: bool = True, settings: LearnerSettings | None = None,
-                 learner: FeedbackLearner | None = None) -> None:
+                 learner: FeedbackLearner | None = None, held: Callable[[Note], Note] | None = None) -> None:
         if not regions:
             raise CompositionError("a composition session needs at least one region to fill")
         self.regions = tuple(merge_regions(regions))
@@ -76,6 +76,9 @@ class CompositionSession:
         self.template = template
         self.learning = learning
         self.learner = learner or FeedbackLearner(model, timing, settings)  # shared: learning goes on
+        # how the client holds a written note (over OSC: beats as float32, `ComposeService`); a version
+        # keeps exactly that, so a mark taken from the client's notes selects the same notes here
+        self.held = held
         self.infiller = Infiller(model, timing, self.learner.adapt)
         self.versions: list[Version] = []
         self.current = -1
@@ -203,6 +206,8 @@ class CompositionSession:
         for index, region in enumerate(regions):
             seed = None if params.seed is None else params.seed + 1000 * round_number + index
             notes = self._draft(piece, region, dataclasses.replace(params, seed=seed))
+            if self.held is not None:
+                notes = [h for h in map(self.held, notes) if inside([h], region.start_beat, region.end_beat)]
             piece = piece.replace_notes(region.track, [*piece.tracks[region.track].notes, *notes])
             log.info("round %d: %d notes in track %d, beats %g-%g", round_number, len(notes), region.track + 1,
                      region.start_beat, region.end_beat)

@@ -29,6 +29,11 @@ class Clear:
 
 
 @dataclass(frozen=True, slots=True)
+class ClearContext:
+    pass
+
+
+@dataclass(frozen=True, slots=True)
 class SongIn:
     numerator: int
     denominator: int
@@ -154,6 +159,7 @@ def _spec(address: str, *args: Arg) -> Spec:
 #: address -> (spec, message class), into the agent, in the order of patches/OSC.md.
 INBOUND: dict[str, tuple[Spec, type[Any]]] = {
     "/compose/clear": (_spec("/compose/clear"), Clear),
+    "/compose/clear_context": (_spec("/compose/clear_context"), ClearContext),
     "/compose/song": (_spec("/compose/song", Arg("i", "numerator", 1, 32), Arg("i", "denominator", 1, 32),
                             Arg("f", "end_beat", 0.0, BEAT_HI)), SongIn),
     "/compose/track": (_spec("/compose/track", _TRACK, Arg("i", "program", 0, 128), Arg("s", "name")),
@@ -205,5 +211,5 @@ def heavy(message: Any) -> bool:
 #: every message class into the agent (a runtime routes these to the composition service), and out
 INBOUND_TYPES: tuple[type[Any], ...] = tuple(cls for _, cls in INBOUND.values())
 OUTBOUND_TYPES: tuple[type[Any], ...] = tuple(cls for _, cls in OUTBOUND.values())
-ComposeIn = (Clear | SongIn | TrackIn | NoteIn | ComposeChordIn | RegionIn | Fill | MarkIn | Regenerate | Undo
+ComposeIn = (Clear | ClearContext | SongIn | TrackIn | NoteIn | ComposeChordIn | RegionIn | Fill | MarkIn | Regenerate | Undo
              | Restore | ResetLearning)

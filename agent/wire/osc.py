@@ -16,6 +16,7 @@ The tables here are held to `patches/OSC.md` by tests/test_osc_contract.py. Pure
 from __future__ import annotations
 
 import math
+import struct
 from collections.abc import Callable, Mapping
 from dataclasses import astuple, dataclass
 from typing import Any
@@ -434,6 +435,13 @@ _WRITERS: dict[str, Callable[[Any], bytes]] = {
     "f": lambda v: osc_types.write_float(float(v)),
     "s": lambda v: osc_types.write_string(str(v)),
 }
+
+
+def as_float32(value: float) -> float:
+    """The number an `f` argument carries for `value` (IEEE 754 single precision, what every client
+    holds after decoding): 2/3 of a beat arrives as 0.66666698..., 3e-7 beats late. A party that keeps
+    float64 beats while its client keeps these can disagree on which side of a boundary a note starts."""
+    return float(struct.unpack(">f", struct.pack(">f", value))[0])
 
 
 def encode(message: Message) -> bytes:
