@@ -200,6 +200,8 @@ class CompositionSession:
             content = inside(piece.tracks[region.track].notes, region.start_beat, region.end_beat)
             self.learner.observe(piece, region, content, rejected)
             self.observations.append((current.number, region, rejected))
+        log.info("feedback remembers %d rejected and %d kept stretches", len(self.learner.rejected),
+                 len(self.learner.kept))
         return self.learner.learn()
 
     def _write(self, piece: Piece, regions: Sequence[Region], params: SamplingParams, round_number: int) -> Piece:

@@ -100,6 +100,7 @@ function Device(host) {
     this.online = null;
     this.queue = [];
     this.flushing = false;
+    this.filled = false;        // a Fill was sent: the agent holds this device's session
 }
 
 Device.prototype.show = function (line, words) {
@@ -355,7 +356,9 @@ Device.prototype.fill = function () {
         return;
     }
     this.request++;
-    var messages = [["/compose/clear"],
+    // the device's first Fill starts a new session at the agent (a set opened, the device dropped in);
+    // every later Fill describes the set afresh and keeps what the marks taught, until Reset learning
+    var messages = [[this.filled ? "/compose/clear_context" : "/compose/clear"],
         ["/compose/song", set.numerator, set.denominator, round3(Math.max(read.end, 0))]];
     var names = [];
     for (var t = 0; t < set.tracks.length; t++) {
@@ -376,6 +379,7 @@ Device.prototype.fill = function () {
         messages.push(["/compose/region", region.track, region.start, region.end]);
     }
     messages.push(["/compose/fill", this.request]);
+    this.filled = true;
     this.layout = {mode: this.mode, tracks: set.tracks, regions: read.regions, from: read.from, to: read.to};
     this.written = [];
     this.version = -1;
@@ -630,6 +634,10 @@ Device.prototype.done = function (answer, version, seconds) {
     if (report.dropped > 0) {
         words += "; " + report.dropped + " notes fell outside every clip (" + report.why + ")";
     }
+    if (!report.grouped && report.steps > 1) {
+        words += "; this Live has no begin_undo_step, so its Undo takes this back in " + report.steps
+            + " steps (the device's Undo is one click)";
+    }
     this.show("activity", words);
     this.show("version", "version " + version + " of " + (this.latest + 1) + " (agent: " + seconds.toFixed(1) + " s)");
 };
@@ -647,7 +655,7 @@ Device.prototype.remember = function (region) {
 };
 
 // Arrangement: a clip made for a stretch of a region no clip covers (Track.create_midi_clip, Live 12).
-Device.prototype.cover = function (track, region) {
+Device.prototype.cover = function (track, region, report) {
     var gaps = [{start: region.start, end: region.end}];
     for (var p = 0; p < track.placements.length; p++) {
         var place = track.placements[p];
@@ -665,6 +673,7 @@ Device.prototype.cover = function (track, region) {
     for (var i = 0; i < gaps.length; i++) {
         var made = this.host.live("live_set tracks " + track.index).call("create_midi_clip", gaps[i].start,
             gaps[i].end - gaps[i].start);
+        report.steps++;
         var id = idOf(made);
         track.placements.push({path: "id " + id, id: id, origin: 0, length: gaps[i].end - gaps[i].start,
             looping: false, loopEnd: gaps[i].end - gaps[i].start, start: gaps[i].start, end: gaps[i].end,
@@ -672,25 +681,42 @@ Device.prototype.cover = function (track, region) {
     }
 };
 
-// Replace, in the clips, the notes starting in each region by the region's notes: one Live undo step.
+// Whether this Live groups writes into one undo step: Song.begin_undo_step/end_undo_step are in Live's
+// Python API; LiveAPI.info lists the functions the Live Object Model gives this Live's Song, one
+// "function NAME" line each, so the device asks instead of assuming.
+function groupsUndo(song) {
+    var info;
+    try {
+        info = String(song.info);
+    } catch (err) {
+        return false;
+    }
+    return /(^|\n)\s*function begin_undo_step\s*(\n|$)/.test(info) && /(^|\n)\s*function end_undo_step\s*(\n|$)/.test(info);
+}
+
+// Replace, in the clips, the notes starting in each region by the region's notes: one Live undo step
+// where Live offers begin_undo_step, else one step per clip call (report.steps counts them).
 Device.prototype.write = function (regions) {
     var song = this.host.live("live_set");
-    var report = {notes: 0, clips: 0, dropped: 0, why: ""};
+    var report = {notes: 0, clips: 0, dropped: 0, why: "", grouped: false, steps: 0};
     var touched = {};
     var undoOpen = false;
-    try {
-        song.call("begin_undo_step");
-        undoOpen = true;
-    } catch (err) {
-        undoOpen = false;  // older Live: each write is its own undo step
+    if (groupsUndo(song)) {
+        try {
+            song.call("begin_undo_step");
+            undoOpen = true;
+        } catch (err) {
+            undoOpen = false;  // refused after all: each write is its own undo step
+        }
     }
+    report.grouped = undoOpen;
     try {
         for (var r = 0; r < regions.length; r++) {
             var region = regions[r];
             var track = this.trackOf(region.track);
             if (this.layout.mode === "arrangement") {
                 try {
-                    this.cover(track, region);
+                    this.cover(track, region, report);
                 } catch (err) {
                     report.why = "Live 11 cannot make Arrangement clips from a device: draw an empty clip "
                         + "under the loop brace first";
@@ -709,6 +735,7 @@ Device.prototype.write = function (regions) {
                 var clip = this.host.live(place.path);
                 if (span > 0) {
                     clip.call("remove_notes_extended", 0, 128, clipFrom, span);
+                    report.steps++;
                 }
                 adds[p] = [];
                 touched[place.path] = true;
@@ -736,6 +763,7 @@ Device.prototype.write = function (regions) {
                 if (adds.hasOwnProperty(key) && adds[key].length > 0) {
                     this.host.live(track.placements[key].path).call("add_new_notes", {notes: adds[key]});
                     report.notes += adds[key].length;
+                    report.steps++;
                 }
             }
         }

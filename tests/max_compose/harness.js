@@ -16,6 +16,7 @@ var standin = require("./live_standin.js");
 var DEVICE = path.resolve(__dirname, "../../patches/max/sideman-compose.js");
 var AGENT_PORT = Number(process.argv[2]);
 var sent = [];
+var opened = 0;  // devices started (each says /compose/clear once)
 
 // ---- OSC ------------------------------------------------------------------------------------------------
 
@@ -117,6 +118,7 @@ async function openDevice(liveSpec, agentPort) {
         max.anything.apply(null, decoded[1]);
     });
     max.init();
+    opened++;
     var device = max.device();
     max.ports(agentPort, port);
     var metro = setInterval(function () { max.tick(); }, 100);
@@ -264,12 +266,46 @@ async function composing(results) {
     results.arrangement_regenerate = snapshot(arr, {before: beforeArr});
     arr.close();
 
-    var live11 = await openDevice(Object.assign(arrangementSet(), {live: 11}), AGENT_PORT);
+    var live11 = await openDevice(Object.assign(arrangementSet(), {live: 11, undoGroups: false}), AGENT_PORT);
     live11.max.target(1);
     live11.max.fill();
     await idle(live11, 120000);
     results.arrangement_live11 = snapshot(live11);
     live11.close();
+}
+
+// Select the first note of a clip, show the clip in the Detail View, press Regenerate, wait.
+async function regenerateFirstNote(dev, clip) {
+    clip.notes.forEach(function (n) { n.selected = false; });
+    var first = clip.notes.slice().sort(function (a, b) { return a.start_time - b.start_time; })[0];
+    first.selected = true;
+    dev.set.detail = clip;
+    dev.max.regenerate();
+    await idle(dev, 120000);
+    return dev.statuses.activity;
+}
+
+// What the marks taught outlives a Fill and goes with Reset learning (the agent logs each feedback round:
+// tests/test_compose_device.py reads the rounds from its log). A new device: a new session at the agent.
+async function learning(results) {
+    var dev = await openDevice(sessionSet(), AGENT_PORT);
+    var bass = dev.set.tracks[1].slots[1];
+    var lead = dev.set.tracks[2].slots[1];
+    var said = [];
+    dev.max.fill();
+    await idle(dev, 120000);
+    said.push(dev.statuses.activity);
+    said.push(await regenerateFirstNote(dev, bass.clip));  // the agent remembers 1 rejected stretch
+    lead.clip.notes = [];  // the songwriter empties the lead clip and fills again
+    dev.max.fill();
+    await idle(dev, 120000);
+    said.push(dev.statuses.activity);
+    said.push(await regenerateFirstNote(dev, lead.clip));  // 2: the first lesson stayed
+    dev.max.reset_learning();
+    await sleep(100);
+    said.push(await regenerateFirstNote(dev, bass.clip));  // 1 again
+    results.learning = snapshot(dev, {said: said});
+    dev.close();
 }
 
 async function agentDown(results) {
@@ -335,9 +371,11 @@ async function badReplies(results) {
 async function main() {
     var results = {};
     await composing(results);
+    await learning(results);
     await agentDown(results);
     await badReplies(results);
     results.sent = sent;
+    results.opened = opened;
     process.stdout.write(JSON.stringify(results));
 }
 

@@ -17,12 +17,16 @@
 // - Track: `name`, `has_midi_input`, `is_foldable`, `create_midi_clip(start_time, length)` (Live 12 only:
 //   set `live: 11` to refuse it); ClipSlot: `has_clip`, `create_clip(length)`;
 // - Song: `signature_numerator`/`_denominator`, `loop_start`, `loop_length`, `begin_undo_step`,
-//   `end_undo_step`. Every note write is logged with the undo depth at that moment.
+//   `end_undo_step` (set `undoGroups: false` for a Live whose Song lacks them: they are then absent from
+//   `info` and refused). Every note write is logged with the undo depth at that moment;
+// - `info`: LiveAPI's description of the object, one `id`, `type`, `children`, `property` and `function`
+//   line each and `done` last (the format `live.object`'s `getinfo` answers).
 
 "use strict";
 
 function LiveSet(spec) {
     this.live = spec.live || 12;
+    this.undoGroups = spec.undoGroups !== false;
     this.numerator = spec.numerator || 4;
     this.denominator = spec.denominator || 4;
     this.loop_start = spec.loop_start || 0;
@@ -153,6 +157,27 @@ function number(value, what) {
     return value;
 }
 
+var INFO = {
+    song: ["type Song", "children tracks Track", "children scenes Scene", "child view View",
+        "property loop_length float", "property loop_start float", "property signature_denominator int",
+        "property signature_numerator int", "function continue_playing", "function start_playing",
+        "function stop_playing", "function undo", "function redo"],
+    track: ["type Track", "children clip_slots ClipSlot", "children arrangement_clips Clip", "property name unicode",
+        "property has_midi_input bool", "property is_foldable bool"],
+    slot: ["type ClipSlot", "child clip Clip", "property has_clip bool", "function create_clip"],
+    clip: ["type Clip", "property length float", "property looping bool", "property loop_start float",
+        "property loop_end float", "function get_notes_extended", "function get_selected_notes_extended",
+        "function add_new_notes", "function remove_notes_extended"]
+};
+
+function info(set, target, id) {
+    if (target === null) { return "No object"; }
+    var lines = ["id " + id].concat(INFO[target[0]]);
+    if (target[0] === "song" && set.undoGroups) { lines.push("function begin_undo_step", "function end_undo_step"); }
+    if (target[0] === "track" && set.live >= 12) { lines.push("function create_midi_clip"); }
+    return lines.concat(["done"]).join("\n");
+}
+
 // The LiveAPI class bound to one LiveSet (Max's global `LiveAPI`).
 function liveApiFor(set) {
     function LiveAPI(callback, path) {
@@ -164,6 +189,7 @@ function liveApiFor(set) {
         if (this.target !== null && this.target[0] === "clip" && String(path).indexOf("detail_clip") >= 0) {
             this.path = "\"" + set.pathOf(obj) + "\"";
         }
+        this.info = info(set, this.target, this.id);
     }
 
     LiveAPI.prototype.need = function (kind) {
@@ -222,7 +248,7 @@ function liveApiFor(set) {
         }
         if (this.target === null) { throw new Error("no object at " + this.path); }
         var kind = this.target[0];
-        if (kind === "song") {
+        if (kind === "song" && set.undoGroups) {
             if (fn === "begin_undo_step") { set.undoDepth++; set.undoSteps++; return null; }
             if (fn === "end_undo_step") {
                 if (set.undoDepth === 0) { throw new Error("end_undo_step without begin_undo_step"); }
