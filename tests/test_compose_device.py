@@ -13,6 +13,7 @@ the device sent is one of the contract (agent/wire/compose_osc.py = patches/OSC.
 from __future__ import annotations
 
 import importlib.util
+import itertools
 import json
 import re
 import subprocess
@@ -226,7 +227,8 @@ def test_a_device_starts_a_session_once_and_every_later_fill_keeps_it(run: dict[
     heads = [a for a in addresses if a in ("/compose/clear", "/compose/clear_context", "/compose/fill")]
     assert heads.count("/compose/clear") == run["opened"]  # every device in the harness fills at least once
     assert heads.count("/compose/clear_context") >= 5  # the learning device once, the bad-replies device 4 times
-    for before, head in zip(heads, heads[1:], strict=False):
+    assert heads[0] == "/compose/clear"
+    for before, head in itertools.pairwise(heads):
         assert (head == "/compose/fill") == (before != "/compose/fill"), heads  # one head before every fill
 
 

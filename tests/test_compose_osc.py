@@ -275,3 +275,61 @@ def test_a_restored_version_is_what_the_client_held(service: ComposeService) -> 
     assert held == filled
     client_applies(held, send(service, C.Restore(4, 1)))
     assert held == regenerated  # ...and stays gone when its version comes back
+
+
+def test_live_and_compose_share_one_running_agent(tmp_path: Path) -> None:
+    """Switching between playing along and composing needs no restart: while a simulated DAW plays a lead
+    sheet with the agent, a composing client (the Max device's part) says hello on its own port and fills a
+    region; live notes arrive before and after the fill, none late, and the answer arrives."""
+    import asyncio
+    import socket
+    import time
+
+    from agent.app import AgentThread
+    from agent.config import Config, override
+    from agent.live.fallback import FallbackGenerator
+    from agent.model.checkpoint import save_checkpoint
+    from agent.music.leadsheet import tiled
+    from agent.tools.daw_sim import SimDaw
+    from agent.wire.osc import Hello
+    from agent.wire.osc import encode as live_encode
+
+    model = tmp_path / "toy.safetensors"
+    save_checkpoint(model, toy_model(), TimingSettings())
+
+    def compose(address: tuple[str, int]) -> tuple[float, float, list[Any]]:
+        time.sleep(1.5)  # the DAW is playing by now
+        with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as client:
+            client.bind(("127.0.0.1", 0))
+            client.settimeout(30.0)
+            client.sendto(live_encode(Hello(client.getsockname()[1])), address)
+            messages = [C.Clear(), C.SongIn(4, 4, 16.0), C.TrackIn(1, 0, "Piano"), C.TrackIn(2, 33, "Bass"),
+                        *[C.NoteIn(1, 4.0 * bar, p + 12, 80, 3.5) for bar in range(4) for p in PROGRESSION[bar]],
+                        C.RegionIn(2, 0.0, 16.0), C.Fill(31)]
+            asked = time.monotonic()
+            for message in messages:
+                client.sendto(C.encode(message), address)
+            replies: list[Any] = []
+            while not any(isinstance(r, (C.Done, C.ErrorOut)) for r in replies):
+                data = client.recv(65535)
+                if data.startswith(b"/compose/"):
+                    replies += C.decode(data, C.OUTBOUND)[0]
+            return asked, time.monotonic(), replies
+
+    async def play() -> tuple[Any, tuple[float, float, list[Any]]]:
+        daw = SimDaw(tiled(6), 240.0)
+        config = override(Config(), "net", {"listen_port": 0, "send_port": await daw.open()})
+        agent = AgentThread(override(config, "model_path", str(model)), FallbackGenerator())
+        address = agent.start()
+        try:
+            report, composed = await asyncio.gather(daw.run(address), asyncio.to_thread(compose, address))
+        finally:
+            await asyncio.to_thread(agent.stop)
+            daw.close()
+        return report, composed
+
+    report, (asked, answered, replies) = asyncio.run(play())
+    assert replies[0] == C.Begin(31, 0, 1) and isinstance(replies[-1], C.Done), replies[-1]
+    played = report.played()
+    assert report.late() == 0 and report.errors == []
+    assert any(n.arrival_s < asked for n in played) and any(n.arrival_s > answered for n in played)

@@ -9,7 +9,7 @@ appended, so the text is only touched by complete answers. Vanilla Pd 0.53, no e
 `python patches/pd/make_compose_patches.py` after editing; tests/test_pd_compose.py fails on stale files
 and runs the abstraction in real headless Pd against an agent.
 
-Inlet commands: connect HOST PORT, listen PORT, clear, song NUM DEN END, track N PROGRAM NAME, context,
+Inlet commands: connect HOST PORT, listen PORT, clear, clear_context, song NUM DEN END, track N PROGRAM NAME, context,
 note TRACK BEAT PITCH VELOCITY DUR, region TRACK START END, fill, mark TRACK START END, regenerate, undo,
 restore VERSION, reset. Outlet: `done VERSION SECONDS`, `error REQUEST MESSAGE...`, `bad EXPECTED GOT`
 (a reply whose note count does not add up: nothing written).
@@ -33,6 +33,7 @@ DEFAULT_LISTEN_PORT = 9002  # the live [sideman] listens on 9001; this one says 
 # inlet command -> [oscformat] flags and address words ("" = Pd's own types)
 SENDS = [
     ("clear", "", "compose clear"),
+    ("clear_context", "", "compose clear_context"),  # describe again, keep what the marks taught
     ("song", "iif", "compose song"),
     ("track", "ii", "compose track"),  # the name keeps Pd's own type: a symbol is sent as `s`
     ("note", "ifiif", "compose note"),
@@ -337,7 +338,7 @@ def abstraction() -> Canvas:
 
 def help_patch() -> Canvas:
     """sideman-compose-help.pd: the steps, clickable, on a small song in [text define sideman-song]."""
-    c = Canvas(width=900, height=640)
+    c = Canvas(width=900, height=690)
     c.comment(20, 10, "[sideman-compose] - composition mode: the agent fills regions of a [text] from the "
               "music around them. Start the agent first: sideman run --model PATH", width=100)
     c.comment(20, 50, "The text holds one note a line: BEAT TRACK PITCH VELOCITY DURATION (beats from 0). "
@@ -353,17 +354,19 @@ def help_patch() -> Canvas:
         ("5. go back, or to any version", "undo"),
         ("", "restore 1"),
         ("6. forget what the marks taught (the versions stay)", "reset"),
+        ("7. fill again, keeping what the marks taught: describe afresh, then 2 and 3",
+         "clear_context, song 4 4 32, track 1 0 Piano, track 2 33 Bass"),
     ]
-    compose = c.obj(20, 480, "sideman-compose 9000 9002 sideman-song")
+    compose = c.obj(20, 530, "sideman-compose 9000 9002 sideman-song")
     for i, (words, message) in enumerate(steps):
         y = 100 + 50 * i
         if words:
             c.comment(20, y, words, width=60)
         box = c.msg(20 + (300 if not words else 0), y + 22 if words else y, message)
         c.connect(box, compose)
-    out = c.obj(20, 520, "print sideman-compose")
+    out = c.obj(20, 570, "print sideman-compose")
     c.connect(compose, out)
-    c.comment(20, 560, "Outlet: done VERSION SECONDS (the text was written), error REQUEST MESSAGE (the agent "
+    c.comment(20, 610, "Outlet: done VERSION SECONDS (the text was written), error REQUEST MESSAGE (the agent "
               "could not), bad EXPECTED GOT (a reply lost notes: nothing written). Arguments: agent port, "
               "listen port (the abstraction says /agent/hello to it), the [text] name.", width=100)
     del song
