@@ -15,6 +15,7 @@ from __future__ import annotations
 import importlib.util
 import itertools
 import json
+import os
 import re
 import subprocess
 import sys
@@ -51,8 +52,9 @@ def load_maker() -> ModuleType:
 MAKER = load_maker()
 # the agent's sampling.seed (it reaches composition): the same notes every run. Each seed is one agent and
 # one harness run (about 20 s). Before a version held its notes as the device does (float32 beats),
-# seeds 4 and 5 brought back a note on restore that Regenerate had replaced (1-3 and 6-12 did not).
-SEEDS = (4, 5, 11)
+# seeds 4, 5, 9 and 12 of 1-12 brought back on Restore a note Regenerate had replaced. More seeds:
+# COMPOSE_DEVICE_SEEDS=1,2,3 pytest tests/test_compose_device.py
+SEEDS = tuple(int(s) for s in os.environ.get("COMPOSE_DEVICE_SEEDS", "4,5,11").split(","))
 
 
 # ---- the run: one agent with a model, the whole harness -----------------------------------------------
@@ -239,7 +241,8 @@ def test_an_agent_that_is_down_is_said_and_nothing_is_written(run: dict[str, Any
     down = run["down"]
     assert down["statuses"]["connection"].startswith("agent offline: start `sideman run`")
     assert "the agent looks offline" in down["during"]
-    assert down["statuses"]["activity"].startswith("no answer from the agent in 2 s while filling 2 clips")
+    assert down["timedOut"].startswith("no answer from the agent in 2 s while filling 2 clips")
+    assert down["reset"].startswith("the agent looks offline: Reset learning was sent but may not arrive")
     assert down["clips"] == run["initial"]["clips"] and down["undoSteps"] == 0
 
 

@@ -500,6 +500,11 @@ Device.prototype.restore = function (value) {
 
 Device.prototype.resetLearning = function () {
     this.send([["/compose/reset_learning"]]);
+    if (this.online === false) {
+        this.show("activity", "the agent looks offline: Reset learning was sent but may not arrive (a restarted "
+            + "agent has learned nothing anyway)");
+        return;
+    }
     this.show("activity", "learning reset: what your marks taught is forgotten (the versions stay)");
 };
 

@@ -319,7 +319,9 @@ async function agentDown(results) {
     dev.max.fill();
     var during = dev.statuses.activity;
     await idle(dev, 10000);
-    results.down = snapshot(dev, {during: during});
+    var timedOut = dev.statuses.activity;
+    dev.max.reset_learning();
+    results.down = snapshot(dev, {during: during, timedOut: timedOut, reset: dev.statuses.activity});
     dev.close();
 }
 
