@@ -8,7 +8,9 @@
 //
 // Live 11+ notes API only: get_notes_extended, get_selected_notes_extended, add_new_notes,
 // remove_notes_extended (never the deprecated get_notes / set_notes). One answer is written between
-// Song.begin_undo_step and Song.end_undo_step, so one Cmd-Z in Live takes it back.
+// Song.begin_undo_step and Song.end_undo_step when LiveAPI.info lists them for Song, so one Cmd-Z in Live
+// takes it back; otherwise the device says how many undo steps it took. The device's first Fill starts
+// a session at the agent (/compose/clear); later Fills keep what the marks taught (/compose/clear_context).
 //
 // The host is injected (`Device(host)`): host.send([address, args...]) puts one OSC message on the wire,
 // host.show(line, text) shows a status line, host.live(path) returns a LiveAPI object, host.now() is a
