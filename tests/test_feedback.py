@@ -197,3 +197,21 @@ def test_accept_learns_first_version_against_the_current(session: CompositionSes
     assert stats is not None and session.learner.rounds == rounds + 1
     assert (0, session.regions[0], True) in session.observations
     assert (1, session.regions[0], False) in session.observations
+
+
+def test_kept_material_is_the_music_around_a_mark_when_the_rest_of_the_region_is_silent(
+        session: CompositionSession) -> None:
+    """Marking every note of a fill whose leftover is silent still teaches the learner: the equally long
+    stretches before and after the mark stand in for what is kept (a silent leftover used to count,
+    so nothing was learned)."""
+    import dataclasses
+
+    piece = session.version.piece
+    bass = piece.tracks[2]
+    silent_tail = [n for n in bass.notes if not 24.0 <= n.beat < 32.0]  # the fill's second half emptied
+    piece = dataclasses.replace(piece, tracks=(*piece.tracks[:2], dataclasses.replace(bass, notes=tuple(silent_tail)),
+                                               *piece.tracks[3:]))
+    kept = session.kept_regions(piece, [Region(2, 16.0, 24.0, (Part.BASS,))])
+    assert kept and all(r.track == 2 and inside(piece.tracks[2].notes, r.start_beat, r.end_beat) for r in kept)
+    assert {(r.start_beat, r.end_beat) for r in kept} <= {(8.0, 16.0), (24.0, 32.0)}
+    assert (8.0, 16.0) in {(r.start_beat, r.end_beat) for r in kept}

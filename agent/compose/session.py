@@ -183,16 +183,19 @@ class CompositionSession:
 
     def kept_regions(self, piece: Piece, marked: Sequence[Region]) -> list[Region]:
         """What the songwriter keeps beside each mark (see the module docstring); stretches with notes."""
+        def with_notes(regions: Sequence[Region]) -> list[Region]:
+            return [r for r in regions if r.start_beat >= 0 and inside(piece.tracks[r.track].notes, r.start_beat, r.end_beat)]
+
         kept: list[Region] = []
         for region in marked:
             for filled in (r for r in self.regions if r.track == region.track):
-                kept += _minus(filled, [m for m in marked if m.track == region.track])
-            if not any(k.track == region.track for k in kept):
+                kept += with_notes(_minus(filled, [m for m in marked if m.track == region.track]))
+            if not any(k.track == region.track for k in kept):  # no leftover with notes: the music around it
                 length = region.end_beat - region.start_beat
-                kept += [dataclasses.replace(region, start_beat=region.start_beat - length, end_beat=region.start_beat),
-                         dataclasses.replace(region, start_beat=region.end_beat, end_beat=region.end_beat + length)]
-        notes = {r: inside(piece.tracks[r.track].notes, r.start_beat, r.end_beat) for r in kept if r.start_beat >= 0}
-        return [r for r, n in notes.items() if n]
+                kept += with_notes([
+                    dataclasses.replace(region, start_beat=region.start_beat - length, end_beat=region.start_beat),
+                    dataclasses.replace(region, start_beat=region.end_beat, end_beat=region.end_beat + length)])
+        return list(dict.fromkeys(kept))
 
     def _learn(self, current: Version, regions: Sequence[Region], kept: Sequence[Region] | None) -> LearnStats | None:
         piece = current.piece
