@@ -88,6 +88,7 @@ class SamplingConfig:
     # sparse block-chord comping of the Nottingham half of the data (1.2-1.9 notes a beat): 0.6 asks for
     # the density of a pop accompaniment (2-3.5 notes a beat for comp and bass, `sideman bench --feel`)
     activity: float = _s(SETTINGS["activity"])
+    style: str = _s(SETTINGS["style"])  # pop, folk or auto (the model's guess)
 
 
 @dataclass(frozen=True, slots=True)

@@ -193,6 +193,12 @@ class Setting:
         return f"`{_num(self.default)}`" if isinstance(self.default, float | int) else f"`{self.default}`"
 
 
+#: Styles of accompaniment the model tells apart (named in its header, `agent.model.vocab.STYLE_MODE`):
+#: "pop" is POP909's piano (3.4 notes a beat, syncopated, short notes), "folk" Nottingham's block chords
+#: held for the bar (1.2 notes a beat, 88% on the beat). The knob's third value, "auto", names none and
+#: lets the model guess from the music, which on a plain lead sheet is mostly "folk".
+STYLES: tuple[str, ...] = ("pop", "folk")
+
 _ACTIVITY_HELP = ("how busy every part plays (0.1: about a note a beat for comp + bass; 0.9: three or more); "
                   "-1 = the model's own choice")
 
@@ -205,6 +211,10 @@ SETTINGS: dict[str, Setting] = {s.name: s for s in (
     Setting("seed", "sampling.seed", "int", None, "fixed seed, or fresh randomness", 0, 2**31 - 1, nullable=True),
     Setting("activity", "sampling.activity", "float", 0.6, _ACTIVITY_HELP, 0.0, 1.0, off=-1.0,
             off_help="the model's own choice"),
+    Setting("style", "sampling.style", "choice", "pop",
+            "the style of accompaniment: `pop` (POP909's piano: busy, syncopated, short notes), `folk` "
+            "(Nottingham's block chords held for the bar), `auto` (the model guesses from the music; on a lead "
+            "sheet mostly `folk`)", choices=(*STYLES, "auto")),
     Setting("delta1", "timing.delta1_beats", "float", 4.0, "how far ahead the generator sees chords",
             0.0, 32.0, "beats"),
     Setting("delta2", "timing.delta2_beats", "float", 0.0,

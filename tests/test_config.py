@@ -38,6 +38,7 @@ def test_nested_override_keeps_sibling_defaults() -> None:
         ("parts: {play: [drums]}", "parts.play"),
         ("runtime: 3", "runtime"),
         ("sampling: {activity: -0.5}", "sampling.activity"),
+        ("sampling: {style: jazz}", "sampling.style"),
         ("parts: {comp: {octave: 4}}", "parts.comp.octave"),
         ("bogus: 1", "bogus"),
     ],

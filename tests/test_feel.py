@@ -255,6 +255,22 @@ def test_activity_reaches_the_generator_per_part() -> None:
     assert dict(live.requests[-1].context.activity) == {Part.BASS: 0.1}
 
 
+def test_the_style_knob_reaches_the_generator_and_a_bad_one_is_named() -> None:
+    live = LiveHarness(Config())
+    live.start(CHORDS)
+    live.run(0.5)
+    assert live.requests[-1].context.params.style == "pop"  # config.yaml's and Config()'s default
+    live.send(SetParam("style", "folk"))
+    live.run(0.5)
+    assert live.requests[-1].context.params.style == "folk"
+    sent = len(live.sent)
+    live.send(SetParam("style", "jazz"))
+    errors = [e for _, e in live.sent[sent:] if isinstance(e, ErrorReply)]
+    assert len(errors) == 1 and "style" in errors[0].message and "'jazz'" in errors[0].message
+    live.run(0.5)
+    assert live.requests[-1].context.params.style == "folk"
+
+
 def test_a_subscriber_gets_its_part_only() -> None:
     live = LiveHarness(Config())
     live.session.handle(Subscribe(9100, "bass"), ("127.0.0.1", 5555), live.now.t)

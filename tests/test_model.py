@@ -245,6 +245,29 @@ def test_the_header_names_the_runtime_delay_and_activity(tiny: MusicTransformer)
     assert activity_level(0.1, 2) <= 2 and activity_level(0.9, 2) >= 6  # comp: under 1 vs 3+ notes a beat
 
 
+@pytest.mark.parametrize("style", ["pop", "folk", "auto"])
+def test_the_style_knob_reaches_the_header(tiny: MusicTransformer, style: str) -> None:
+    """`/agent/set style` (SamplingParams.style) is named in the mode token; "auto" leaves it unsaid; a
+    change of style starts a new window."""
+    import dataclasses
+
+    generator = ModelGenerator(tiny, TimingSettings())
+    chords, _melody = lead_sheet(4)
+    ctx = GenerationContext(
+        playhead_beat=-0.25, tempo_bpm=120.0, meter=(4, 4), chords=chords, human=(), own=(),
+        parts=(Part.COMP,), params=SamplingParams(seed=1, style=style), human_delay_ticks=4,
+    )
+    generator.generate(ctx, 0.0, 1 / 6)
+    expected = None if style == "auto" else style
+    assert generator._window is not None
+    assert generator._window.decoder.tokens[0] == V.mode_token(V.MODE_LIVE, expected)
+    rebuilds = generator.rebuilds
+    other = "folk" if style == "pop" else "pop"
+    generator.generate(dataclasses.replace(ctx, params=SamplingParams(seed=1, style=other)), 1 / 6, 2 / 6)
+    assert generator.rebuilds == rebuilds + 1
+    assert generator._window.decoder.tokens[0] == V.mode_token(V.MODE_LIVE, other)
+
+
 @given(seed=st.integers(0, 10_000))
 @settings(max_examples=15, deadline=None)
 def test_a_downbeat_chunk_always_starts_with_a_note(seed: int) -> None:

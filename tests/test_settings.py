@@ -68,6 +68,7 @@ def test_sampling_params_default_to_the_settings() -> None:
     for name in ("temperature", "top_p", "guidance", "seed"):
         assert getattr(params, name) == SETTINGS[name].default, name
     assert params.activity == SETTINGS["activity"].off
+    assert params.style == "auto" and "auto" in SETTINGS["style"].choices  # unprompted too: the model's guess
 
 
 def _outside(setting: Setting) -> list[float]:

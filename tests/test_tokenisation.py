@@ -133,3 +133,21 @@ def test_live_stream_equals_the_training_stream(data: st.DataObject, parts: list
     assert decoder.chords[: len(example.chords)] == example.chords
     rest = decoder.tokens[len(example.tokens) :]  # after the training window's last note: rests, controls
     assert not any(V.EVENT_NOTE <= t < V.REST for t in rest)
+
+
+def test_training_names_each_source_style_in_most_windows_and_never_a_wrong_one() -> None:
+    """Issue 10 (groove): POP909 windows say "pop", Nottingham windows "folk" (STYLE_SHARE of the time),
+    a source of unknown style never says one; the header's length is the same either way."""
+    import random
+
+    from agent.training.examples import STYLE_SHARE
+
+    span = ChordSpan(0.0, 4.0, parse_symbol("C"))  # type: ignore[arg-type]
+    events = [note_item(Note(float(b), 1.0, 60, 80, Part.COMP), 0.0, int(Part.COMP)) for b in range(4)]
+    rng = random.Random(3)
+    for source, style in (("pop909", "pop"), ("nottingham", "folk"), ("midi", None)):
+        firsts = [assemble(V.MODE_LIVE, (4, 4), [2], list(events), [], [span], 4, rng, source).tokens[0]
+                  for _ in range(400)]
+        named = sum(t != V.MODE_LIVE for t in firsts) / len(firsts)
+        assert set(firsts) <= {V.MODE_LIVE, V.mode_token(V.MODE_LIVE, style)}
+        assert (named == 0.0) if style is None else abs(named - STYLE_SHARE) < 0.07

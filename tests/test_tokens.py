@@ -65,6 +65,18 @@ def test_header_names_activity_levels_and_the_human_delay() -> None:
         header(V.MODE_LIVE, (4, 4), [2], delay_ticks=4, levels={2: V.ACTIVITY_LEVELS})
 
 
+def test_the_mode_token_names_the_style_or_leaves_it_unsaid() -> None:
+    """Issue 10 (groove): the style of accompaniment rides in the mode token, so the header keeps its length."""
+    live = {style: header(V.MODE_LIVE, (4, 4), [2], 4, style=style)[0] for style in (None, *V.STYLES)}
+    compose = {style: header(V.MODE_COMPOSE, (4, 4), [2], style=style)[0] for style in (None, *V.STYLES)}
+    assert live[None] == V.MODE_LIVE and compose[None] == V.MODE_COMPOSE
+    named = [*(live[s] for s in V.STYLES), *(compose[s] for s in V.STYLES)]
+    assert len(set(named)) == 2 * len(V.STYLES) and all(V.STYLE_MODE <= t < V.VOCAB_SIZE for t in named)
+    assert all(len(header(V.MODE_LIVE, (4, 4), [2], 4, style=s)) == V.HEADER_LEN for s in V.STYLES)
+    with pytest.raises(ValueError, match="style 'jazz'"):
+        header(V.MODE_LIVE, (4, 4), [2], 4, style="jazz")
+
+
 def test_activity_levels_follow_notes_per_beat() -> None:
     assert V.activity_level(0.0) == 0 and V.activity_level(0.3) == 1 and V.activity_level(1.0) == 3
     assert V.activity_level(10.0) == V.ACTIVITY_LEVELS - 1

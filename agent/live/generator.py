@@ -29,6 +29,7 @@ class SamplingParams:
     guidance: float = 2.0  # inside/outside: logit bonus (nats) for chord tones; 0 = off, <0 = outside
     seed: int | None = None  # fixed seed for reproducible output; None = fresh randomness
     activity: float = -1.0  # how busy every part plays, 0..1 (learned activity levels); -1 = unprompted
+    style: str = "auto"  # pop, folk or auto (settings.STYLES): the style of accompaniment asked for; auto: unsaid
 
 
 @dataclass(frozen=True, slots=True)

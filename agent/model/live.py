@@ -63,6 +63,7 @@ class Window:
     fed_items: int = 0
     delay: int = 24  # the human's delay named in the header, ticks
     levels: tuple[tuple[int, int], ...] = ()  # (part, activity level) named in the header
+    style: str | None = None  # the style of accompaniment named in the header (None: unsaid)
     keys: set[tuple[str, int, int]] = field(default_factory=set)
     snapshots: dict[float, tuple[Any, ...]] = field(default_factory=dict)
 
@@ -82,6 +83,7 @@ class ModelGenerator:
         self.human_delays = timing.human_delays  # the runtime plans its chunks and lead with these
         self.delay_ticks = max(timing.human_delays)  # the human's delay told to the model, ticks
         self.levels: dict[int, int] = {}  # activity level per part told to the model
+        self.style: str | None = None  # the style of accompaniment told to the model
 
     # --- the Generator interface ---
     def reset(self) -> None:
@@ -133,11 +135,12 @@ class ModelGenerator:
         gap = start_beat > self._generated_to + 4 * max(end_beat - start_beat, 1.0)
         full = len(window.decoder) > V.CONTEXT_LEN - RESERVE_TOKENS
         late = beat_to_tick(end_beat + self.timing.delta1_beats, window.origin) >= V.MAX_TIME
-        header_changed = (window.delay, window.levels) != (self.delay_ticks, tuple(sorted(self.levels.items())))
+        header_changed = ((window.delay, window.levels, window.style)
+                          != (self.delay_ticks, tuple(sorted(self.levels.items())), self.style))
         return gap or full or late or header_changed or parts != window.parts or meter != window.meter
 
     def _header_for(self, context: GenerationContext) -> None:
-        """The human delay and activity levels this chunk asks for (a change rebuilds the window)."""
+        """The human delay, activity levels and style this chunk asks for (a change rebuilds the window)."""
         wanted = context.human_delay_ticks
         trained = sorted(self.human_delays)
         if wanted is None:
@@ -146,6 +149,7 @@ class ModelGenerator:
             self.delay_ticks = next((d for d in trained if d >= wanted), trained[-1])
         self.levels = {int(part): activity_level(value, int(part)) for part, value in context.activity
                        if part in context.parts}
+        self.style = None if context.params.style not in V.STYLES else context.params.style
 
     def _catch_up(self, window: Window, context: GenerationContext, start_beat: float) -> None:
         """Append what sounded in a short gap (chunks the fallback played when the model was late)."""
@@ -199,14 +203,14 @@ class ModelGenerator:
                     start_beat: float) -> Window:
         decoder = CachedDecoder(self.model) if self.cached else FullDecoder(self.model)
         window = Window(origin, parts, context.meter, Interleaver(), decoder, delay=self.delay_ticks,
-                        levels=tuple(sorted(self.levels.items())))
+                        levels=tuple(sorted(self.levels.items())), style=self.style)
         self._timeline = self._chord_timeline(context.chords, origin)
         self._add_controls(window, context, start_beat)
         for note in context.own:
             if origin <= note.beat < start_beat and int(note.part) in parts:
                 window.builder.add_event(self._note_item(note, origin, int(note.part)))
         window.builder.fill_rests(beat_to_tick(start_beat, origin))
-        head = header(V.MODE_LIVE, context.meter, parts, window.delay, dict(window.levels))
+        head = header(V.MODE_LIVE, context.meter, parts, window.delay, dict(window.levels), window.style)
         decoder.feed(head, [self._timeline.at(0)] * len(head))
         self._sync(window)
         return window

@@ -75,19 +75,19 @@ def chord_timeline(chords: Sequence[ChordSpan], origin: float = 0.0) -> ChordTim
 
 
 def header(mode: int, meter: tuple[int, int], parts_on: Sequence[int], delay_ticks: int | None = None,
-           levels: Mapping[int, int] | None = None) -> list[int]:
-    """The fixed-length header: mode, meter, on/off (and activity level) per agent part, human delay.
+           levels: Mapping[int, int] | None = None, style: str | None = None) -> list[int]:
+    """The fixed-length header: mode and style, meter, on/off (and activity level) per agent part, human delay.
 
     `delay_ticks` is the human's delay in live mode (one of `vocab.HUMAN_DELAYS`; None in composition);
-    `levels` maps a generated part to its activity level (a part left out: level unsaid).
+    `levels` maps a generated part to its activity level (a part left out: level unsaid); `style` is
+    one of `vocab.STYLES` or None (unsaid).
     """
-    if mode not in (V.MODE_LIVE, V.MODE_COMPOSE):
-        raise ValueError(f"mode token {mode} is not MODE_LIVE or MODE_COMPOSE")
+    first = V.mode_token(mode, style)
     if mode == V.MODE_LIVE and delay_ticks is None:
         raise ValueError("a live header needs the human's delay")
     levels = levels or {}
     parts = [V.part_token(p, p in parts_on, levels.get(p)) for p in range(V.NUM_PARTS)]
-    return [mode, V.meter_token(meter), *parts, V.delay_token(delay_ticks)]
+    return [first, V.meter_token(meter), *parts, V.delay_token(delay_ticks)]
 
 
 def item_tokens(item: Item) -> tuple[int, int, int]:

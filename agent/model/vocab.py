@@ -9,12 +9,13 @@ shape in their own ranges: a control's value is either a known note (a part x pi
 part 4) or a chord id (`agent.music.chords.chord_id`). REST is a note value with no sound that keeps the
 clock moving in silences, so anticipated controls always find a place (see `agent.model.anticipation`).
 
-Every sequence starts with a fixed seven-token header: mode (live or compose), meter, for each of the
+Every sequence starts with a fixed seven-token header: mode (live or compose, with the style of
+accompaniment named or not), meter, for each of the
 four agent parts whether it is to be generated (and, optionally, how busily: an activity level learned
 from the data, the activity knob of issue 10), and how late the model hears the human (one of
 `HUMAN_DELAYS`, or "no human" in composition). The tokens added for issue 10 sit after PAD, so the
 ids of every earlier token are unchanged and a checkpoint of the older layout warm-starts this one
-(`agent.training.train`). Pure module.
+(`agent.training.train`); the style tokens came after them, the same way. Pure module.
 """
 
 from __future__ import annotations
@@ -24,6 +25,7 @@ import hashlib
 from agent.live.timing import DEFAULT_DELAYS
 from agent.music.chords import NUM_CHORD_IDS
 from agent.music.events import TICKS_PER_BEAT as GRID_TICKS_PER_BEAT
+from agent.settings import STYLES as SETTING_STYLES
 
 TICKS_PER_BEAT = GRID_TICKS_PER_BEAT  # the music layer's grid, 1/12 beat: agent.live.timing plans on it too
 WINDOW_BEATS = 64  # longest stretch of music one context window covers, in beats
@@ -66,14 +68,22 @@ PART_LEVEL = PAD + 1  # PART_LEVEL + part * ACTIVITY_LEVELS + level: generate th
 HUMAN_DELAYS = DEFAULT_DELAYS  # (2, 3, 4, 6, 8, 12, 24): one list for training and the runtime's plan
 DELAY = PART_LEVEL + NUM_PARTS * ACTIVITY_LEVELS  # DELAY + index into HUMAN_DELAYS
 NO_HUMAN = DELAY + len(HUMAN_DELAYS)  # the delay slot of composition windows
-VOCAB_SIZE = NO_HUMAN + 1
+# Style: which kind of accompaniment the window holds, named in the mode token (issue 10, groove). The
+# two corpora accompany differently: POP909's piano arrangements play 3.4 notes per beat with 54% of
+# onsets on the beat; Nottingham's chord parts are block chords held for the bar (1.2 notes per beat, 88%
+# on the beat). A lead sheet looks like a Nottingham tune, so a model that must guess the style from
+# the music comps like Nottingham under one; named, the musician chooses. MODE_LIVE and MODE_COMPOSE
+# stay "style unsaid".
+STYLES = SETTING_STYLES  # ("pop", "folk"): POP909's piano, Nottingham's chords; one list with the knob's
+STYLE_MODE = NO_HUMAN + 1  # STYLE_MODE + 2 * style + (0 live, 1 compose): the mode token with a style
+VOCAB_SIZE = STYLE_MODE + 2 * len(STYLES)
 
 HEADER_LEN = 3 + NUM_PARTS  # mode, meter, one token per part, the human's delay
 CONTEXT_LEN = HEADER_LEN + 3 * 168  # 511 tokens: the header and 168 triplets
 
 assert EVENT_NOTE - EVENT_DUR == MAX_DUR * NUM_VEL
 assert CONTROL_END - CONTROL_CHORD == NUM_CHORD_IDS
-assert VOCAB_SIZE == NO_HUMAN + 1 and (CONTEXT_LEN - HEADER_LEN) % 3 == 0 and CONTEXT_LEN <= 512
+assert VOCAB_SIZE == STYLE_MODE + 2 * len(STYLES) and (CONTEXT_LEN - HEADER_LEN) % 3 == 0 and CONTEXT_LEN <= 512
 
 LAYOUT: tuple[tuple[str, int, int], ...] = (
     ("EVENT_TIME", EVENT_TIME, EVENT_DUR),
@@ -89,14 +99,15 @@ LAYOUT: tuple[tuple[str, int, int], ...] = (
     ("PART", PART_OFF, PAD),
     ("PAD", PAD, PART_LEVEL),
     ("PART_LEVEL", PART_LEVEL, DELAY),
-    ("DELAY", DELAY, VOCAB_SIZE),
+    ("DELAY", DELAY, STYLE_MODE),
+    ("STYLE_MODE", STYLE_MODE, VOCAB_SIZE),
 )
 
 
 def vocab_hash() -> str:
     """A short hash of the layout and grid: a checkpoint records it, a loader compares it."""
     text = repr((LAYOUT, TICKS_PER_BEAT, VELOCITY_BINS, VELOCITY_VALUES, METERS, CONTEXT_LEN, ACTIVITY_BOUNDS,
-                 HUMAN_DELAYS))
+                 HUMAN_DELAYS, STYLES))
     return hashlib.sha256(text.encode()).hexdigest()[:16]
 
 
@@ -136,6 +147,17 @@ def delay_token(delay_ticks: int | None) -> int:
     if delay_ticks not in HUMAN_DELAYS:
         raise ValueError(f"human delay {delay_ticks} ticks is not one of the trained {HUMAN_DELAYS}")
     return DELAY + HUMAN_DELAYS.index(delay_ticks)
+
+
+def mode_token(mode: int, style: str | None = None) -> int:
+    """The first header token: MODE_LIVE or MODE_COMPOSE, with one of STYLES named or (None) unsaid."""
+    if mode not in (MODE_LIVE, MODE_COMPOSE):
+        raise ValueError(f"mode token {mode} is not MODE_LIVE or MODE_COMPOSE")
+    if style is None:
+        return mode
+    if style not in STYLES:
+        raise ValueError(f"style {style!r} is not one of {', '.join(STYLES)}")
+    return STYLE_MODE + 2 * STYLES.index(style) + (mode - MODE_LIVE)
 
 
 def describe() -> str:

@@ -13,6 +13,9 @@ generated part's activity level (its notes per beat over the window as the model
 the header most of the time, so a knob can ask for it, and left unsaid otherwise, so the model still
 plays what it would unprompted; composition windows anticipate known material by compose_delta
 (16 beats) instead of delta1, so a region sees its surroundings, its own track's future included.
+The corpus's style of accompaniment (`SOURCE_STYLES`: POP909's piano "pop", Nottingham's block chords
+"folk") is named in the mode token of most windows, so a lead sheet, which looks like a Nottingham
+tune, can still be comped like POP909 when the musician asks for it (issue 10, groove).
 
 Windows start on a downbeat; every example is transposed by a random interval (augmentation).
 Notes and chords become items and tokens through `agent.model.tokens`, the tokenisation the live
@@ -35,7 +38,9 @@ HUMAN_WEIGHTS = {Part.LEAD: 0.65, Part.COUNTER: 0.1, Part.COMP: 0.2, Part.BASS: 
 COMPOSE_SHARE = 0.3  # share of compose-mode examples
 KNOWN_PART_SHARE = 0.35  # in compose mode, chance that a part is wholly known
 DELAY_WEIGHTS = (0.15, 0.1, 0.2, 0.2, 0.15, 0.12, 0.08)  # per vocab.HUMAN_DELAYS entry
-LEVEL_SHARE = {V.MODE_LIVE: 0.75, V.MODE_COMPOSE: 0.5}  # chance a generated part's level is named
+LEVEL_SHARE = {V.MODE_LIVE: 0.85, V.MODE_COMPOSE: 0.5}  # chance a generated part's level is named
+SOURCE_STYLES = {"pop909": "pop", "nottingham": "folk"}  # a corpus's style of accompaniment (vocab.STYLES)
+STYLE_SHARE = 0.8  # chance the style of a known source is named (else unsaid: the model guesses)
 
 
 @dataclass(frozen=True, slots=True)
@@ -88,8 +93,10 @@ def part_levels(items: Sequence[Item], parts_on: Sequence[int]) -> dict[int, int
 def assemble(
     mode: int, meter: tuple[int, int], parts_on: Sequence[int], events: list[Item], controls: list[Item],
     chords: Sequence[ChordSpan], delay_ticks: int | None = None, rng: random.Random | None = None,
+    source: str = "",
 ) -> Example:
-    """Interleave, encode, prepend the header (levels named for some parts), cut to the context length."""
+    """Interleave, encode, prepend the header (levels named for some parts, the source's style in most
+    windows), cut to the context length."""
     end_tick = max((e.time for e in events), default=0)
     items = interleave(events, [c for c in controls if c.time < V.MAX_TIME], end_tick)
     items = items[: (V.CONTEXT_LEN - V.HEADER_LEN) // 3]
@@ -97,7 +104,8 @@ def assemble(
     levels = part_levels(items, parts_on)
     share = LEVEL_SHARE[mode]
     named = {p: level for p, level in levels.items() if rng is not None and rng.random() < share}
-    head = header(mode, meter, parts_on, delay_ticks, named)
+    style = SOURCE_STYLES.get(source) if rng is not None and rng.random() < STYLE_SHARE else None
+    head = header(mode, meter, parts_on, delay_ticks, named, style)
     tokens = head + body
     chord_ids = [chord_ids[0] if chord_ids else 0] * len(head) + chord_ids
     targets = [V.EVENT_TIME <= t < V.EVENT_END for t in tokens]
@@ -123,7 +131,8 @@ def live_example(song: Song, parts: dict[Part, list[Note]], chords: list[ChordSp
     delay = rng.choices(trained, [DELAY_WEIGHTS[V.HUMAN_DELAYS.index(d)] for d in trained])[0]
     controls = [note_item(n, 0.0, V.HUMAN, True, -delay) for n in parts.get(human, [])] if human is not None else []
     controls += [chord_item(span, 0.0, beat_ticks(timing.delta1_beats)) for span in chords]
-    return assemble(V.MODE_LIVE, song.meter, [int(p) for p in agent_parts], events, controls, chords, delay, rng)
+    return assemble(V.MODE_LIVE, song.meter, [int(p) for p in agent_parts], events, controls, chords, delay, rng,
+                    song.source)
 
 
 def compose_example(song: Song, parts: dict[Part, list[Note]], chords: list[ChordSpan],
@@ -141,7 +150,7 @@ def compose_example(song: Song, parts: dict[Part, list[Note]], chords: list[Chor
             as_control = part in known or beat_ticks(note.beat) >= cut
             (controls if as_control else events).append(note_item(note, 0.0, int(part), as_control, delta))
     targets = [int(p) for p in present if p not in known]
-    return assemble(V.MODE_COMPOSE, song.meter, targets, events, controls, chords, None, rng)
+    return assemble(V.MODE_COMPOSE, song.meter, targets, events, controls, chords, None, rng, song.source)
 
 
 def build_example(song: Song, rng: random.Random, timing: TimingSettings) -> Example:
