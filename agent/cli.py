@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import dataclasses
 import logging
 import os
 import sys
@@ -280,6 +281,38 @@ def _eval(parser: argparse.ArgumentParser) -> Handler:
         from agent.training import evaluate
 
         return evaluate.run_from_args(args)
+
+    return handle
+
+
+@subcommand("groove", "how the model accompanies, offline: density, rhythm vs real parts, activity knob, listening")
+def _groove(parser: argparse.ArgumentParser) -> Handler:
+    add_config_options(parser)
+    parser.add_argument("--model", metavar="PATH", default=None, help="model checkpoint (default: the shipped one)")
+    parser.add_argument("--data", type=Path, default=Path("../shared/data"), help="folder with pop909/, nottingham/")
+    parser.add_argument("--cache", type=Path, default=None, help="parsed-corpus cache file")
+    parser.add_argument("--bpm", type=float, default=120.0, help="tempo the runtime's plan is made for (default 120)")
+    parser.add_argument("--bars", type=int, default=8, help="bars of each lead sheet (default 8)")
+    parser.add_argument("--seeds", type=int, default=3, help="seeds per lead sheet (default 3)")
+    parser.add_argument("--segments", type=int, default=20, help="listening segments per corpus (default 20)")
+
+    def handle(args: argparse.Namespace) -> int:
+        from agent.live.generator import SamplingParams
+        from agent.model.checkpoint import load_checkpoint
+        from agent.model.engine import limit_threads
+        from agent.model.live import ModelGenerator
+        from agent.model.paths import model_file
+        from agent.training import groove
+        from agent.training.datasets import load_corpus
+        from agent.training.train import split
+
+        config = load_with_overrides(args)
+        limit_threads(1)
+        model, trained, _info = load_checkpoint(model_file(args.model, config.model_path))
+        _, held = split(load_corpus(args.data, cache=args.cache))
+        params = SamplingParams(**dataclasses.asdict(config.sampling))
+        print(groove.run(args, ModelGenerator(model, trained), params, config.sampling.activity, held), flush=True)
+        return 0
 
     return handle
 

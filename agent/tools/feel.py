@@ -124,19 +124,11 @@ async def play_run(args: argparse.Namespace, run: FeelRun, config: Config) -> Fe
 def real_profiles(data: Path, cache: Path | None, songs: int = 60) -> tuple[np.ndarray, np.ndarray]:
     """Onset-position and duration histograms of the held-out real comp and bass parts (4/4 songs)."""
     from agent.training.datasets import load_corpus
+    from agent.training.groove import profiles, real_notes
     from agent.training.train import is_heldout
 
     corpus = [s for s in load_corpus(data, cache=cache) if is_heldout(s.name) and s.meter == (4, 4)][:songs]
-    notes: list[Note] = []
-    for song in corpus:
-        downbeats = np.asarray(song.downbeats)
-        for note in song.notes:
-            if note.part not in (Part.COMP, Part.BASS):
-                continue
-            k = int(np.searchsorted(downbeats, note.beat + 1e-6, side="right")) - 1
-            if k >= 0:
-                notes.append(Note(note.beat - downbeats[k], note.dur_beats, note.pitch, note.velocity, note.part))
-    return onset_histogram(notes), duration_histogram(notes)
+    return profiles(real_notes(corpus, None))
 
 
 def run_feel(args: argparse.Namespace, config: Config) -> str:

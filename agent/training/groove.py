@@ -1,0 +1,245 @@
+"""`sideman groove`: does the accompaniment sound like a band's? Density, rhythm, activity, listening (issue 10).
+
+`sideman bench --feel` plays in real time and measures what timing decides (first beats, loops, lead,
+reaction). This command measures what the *model* decides, offline and so over many more bars: the live
+generator (`agent.model.live.ModelGenerator`) plays chunk by chunk exactly as the runtime asks at the
+tempo given (`agent.live.timing.plan`: the chunk, the lead, the human's delay named in the header),
+hearing the melody only up to the playhead (a note still sounding is as long as it has sounded so far),
+with the knobs of the config (`sampling.style`, `sampling.activity`) unless told otherwise. Four parts:
+
+- **Density** (comp + bass, notes per beat) on the feel benchmark's lead sheets (`FEEL_PROGRESSIONS`),
+  several seeds each: mean over sheets, the lowest sheet, the spread over seeds.
+- **Rhythm**: the histogram intersection (1 = the same profile) of onset positions in the bar (1/12-beat
+  grid: sixteenths and triplets) and of durations (`measures.DURATION_EDGES`) with the held-out real comp
+  and bass parts of POP909, of Nottingham, and of both pooled.
+- **Activity**: notes per beat on each sheet at knob values 0.1 .. 0.9 (the goal: 0.1 at most 1 note a
+  beat, 0.9 at least 3, on the same sheet).
+- **Listening**: in held-out songs, bars are *quiet* (the melody starts at most one note) or *busy* (at
+  least the song's median count, and more than one). The figure is the accompaniment's mean notes in
+  quiet bars over its mean in busy bars, pooled over all the segments' bars, with a bootstrap 90%
+  interval over segments: below 1, it leaves room when the melody rests... or thins out with it. The real
+  accompaniment and the model play the same bars (8-bar segments chosen to hold both kinds of bar, one
+  bar of lead-in not counted); the model's figure should be as far from 1 as the real one, on the same side.
+
+Everything is seeded; figures go in models/README.md and the closing notes.
+"""
+
+from __future__ import annotations
+
+import argparse
+import math
+import random
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
+
+import numpy as np
+
+from agent.live.generator import GenerationContext, SamplingParams
+from agent.live.timing import plan
+from agent.model.live import ModelGenerator
+from agent.music import measures as M
+from agent.music.chords import parse_symbol
+from agent.music.events import ChordSpan, Note, Part, Song
+from agent.music.leadsheet import FEEL_PROGRESSIONS, feel_sheet
+
+PARTS = (Part.COMP, Part.BASS)
+SOURCES = ("pop909", "nottingham")
+KNOB_VALUES = (0.1, 0.3, 0.5, 0.7, 0.9)
+SEGMENT_BARS = 8
+
+
+@dataclass(frozen=True, slots=True)
+class Music:
+    """What the human brings: chords, a melody, where to play, in 4/4 or the song's meter."""
+
+    chords: tuple[ChordSpan, ...]
+    melody: tuple[Note, ...]
+    start: float
+    end: float
+    meter: tuple[int, int] = (4, 4)
+    bar_origin: float = 0.0
+
+
+def accompany(generator: ModelGenerator, music: Music, params: SamplingParams, bpm: float,
+              activity: float, lead_in_beats: float = 0.0) -> list[Note]:
+    """The comp and bass the live generator plays over `music` (lead-in notes dropped), chunk by chunk."""
+    p = plan(bpm, 80.0, 250.0, generator.human_delays)
+    generator.reset()
+    own: list[Note] = []
+    knobs = tuple((part, activity) for part in PARTS) if activity >= 0 else ()
+    beat = music.start - lead_in_beats
+    first = True
+    while beat < music.end - 1e-9:
+        playhead = beat - p.lead_beats
+        heard = tuple(replace(n, dur_beats=max(1 / 12, min(n.dur_beats, playhead - n.beat)))
+                      for n in music.melody if beat - 32.0 <= n.beat <= playhead)
+        context = GenerationContext(
+            playhead_beat=playhead, tempo_bpm=bpm, meter=music.meter, chords=music.chords, human=heard,
+            own=tuple(n for n in own if n.beat >= beat - 32.0), parts=PARTS, params=params,
+            bar_origin_beat=music.bar_origin, human_delay_ticks=p.delay_ticks, activity=knobs, downbeat=first,
+        )
+        own.extend(generator.generate(context, beat, beat + p.chunk_beats))
+        beat += p.chunk_beats
+        first = False
+    return [n for n in own if n.beat >= music.start]
+
+
+def sheet_music(name: str, bars: int = 8) -> Music:
+    sheet = feel_sheet(name)
+    beats = min(sheet.beats, 4.0 * bars)
+    chords = tuple(ChordSpan(b, d, chord) for b, d, s in sheet.chords if (chord := parse_symbol(s)) is not None)
+    return Music(chords, tuple(sheet.melody), 0.0, beats)
+
+
+# --- the real parts ---
+
+def bar_start(song: Song, beat: float) -> float:
+    downbeats = np.asarray(song.downbeats)
+    k = int(np.searchsorted(downbeats, beat + 1e-6, side="right")) - 1
+    return float(downbeats[max(k, 0)])
+
+
+def real_notes(songs: Sequence[Song], source: str | None) -> list[Note]:
+    """Held-out comp and bass notes, each placed in its own bar (beat = offset from the bar's start)."""
+    out = []
+    for song in songs:
+        if source is not None and song.source != source:
+            continue
+        for note in song.notes:
+            if note.part in PARTS:
+                out.append(replace(note, beat=note.beat - bar_start(song, note.beat)))
+    return out
+
+
+def profiles(notes: Sequence[Note]) -> tuple[np.ndarray, np.ndarray]:
+    return M.onset_histogram(notes), M.duration_histogram(notes)
+
+
+# --- listening ---
+
+@dataclass(frozen=True, slots=True)
+class Segment:
+    song: Song
+    music: Music
+    quiet: tuple[int, ...]  # bar indices in the segment
+    busy: tuple[int, ...]
+
+
+def listening_segments(songs: Sequence[Song], per_source: int) -> list[Segment]:
+    """Per source, up to `per_source` 8-bar 4/4 segments holding at least two quiet and two busy bars."""
+    found: list[Segment] = []
+    for source in SOURCES:
+        count = 0
+        for song in songs:
+            if song.source != source or song.meter != (4, 4) or count >= per_source:
+                continue
+            segment = _best_segment(song)
+            if segment is not None:
+                found.append(segment)
+                count += 1
+    return found
+
+
+def _best_segment(song: Song) -> Segment | None:
+    melody = [n for n in song.notes if n.part == Part.LEAD]
+    accomp = [n for n in song.notes if n.part in PARTS]
+    downbeats = [d for d in song.downbeats if d >= 4.0]  # one bar of lead-in before the segment
+    if not melody or not accomp or not song.chords or len(downbeats) < SEGMENT_BARS + 1:
+        return None
+    best: tuple[int, int] | None = None
+    for i in range(0, len(downbeats) - SEGMENT_BARS, 2):
+        start, end = downbeats[i], downbeats[i] + 4.0 * SEGMENT_BARS
+        counts = M.density_per_bar(melody, start, end, 4.0)
+        real = M.density_per_bar(accomp, start, end, 4.0)
+        if (real == 0).sum() > 2:  # the arrangement is silent there (an intro, a break): not a comping test
+            continue
+        quiet, busy = _classes(counts)
+        score = min(len(quiet), len(busy))
+        if score >= 2 and (best is None or score > best[1]):
+            best = (i, score)
+    if best is None:
+        return None
+    start = downbeats[best[0]]
+    end = start + 4.0 * SEGMENT_BARS
+    quiet, busy = _classes(M.density_per_bar(melody, start, end, 4.0))
+    music = Music(tuple(song.chords), tuple(n for n in melody if start - 8.0 <= n.beat < end), start, end,
+                  song.meter, song.downbeats[0])
+    return Segment(song, music, quiet, busy)
+
+
+def _classes(counts: np.ndarray) -> tuple[tuple[int, ...], tuple[int, ...]]:
+    quiet = counts <= 1
+    busy = (counts >= max(2.0, float(np.median(counts)))) & ~quiet
+    return tuple(int(i) for i in np.flatnonzero(quiet)), tuple(int(i) for i in np.flatnonzero(busy))
+
+
+def listening_ratio(per_segment: Sequence[tuple[float, int, float, int]], rng: random.Random,
+                    rounds: int = 2000) -> tuple[float, float, float]:
+    """Pooled (quiet notes / quiet bars) / (busy notes / busy bars), with a bootstrap 90% interval."""
+    def pooled(rows: Sequence[tuple[float, int, float, int]]) -> float:
+        q = sum(r[0] for r in rows) / max(1, sum(r[1] for r in rows))
+        b = sum(r[2] for r in rows) / max(1, sum(r[3] for r in rows))
+        return q / b if b > 0 else math.nan
+
+    draws = sorted(pooled([rng.choice(per_segment) for _ in per_segment]) for _ in range(rounds))
+    return pooled(per_segment), draws[int(0.05 * rounds)], draws[int(0.95 * rounds) - 1]
+
+
+def bar_counts(notes: Sequence[Note], segment: Segment) -> tuple[float, int, float, int]:
+    bars = M.density_per_bar(notes, segment.music.start, segment.music.end, 4.0)
+    return (float(bars[list(segment.quiet)].sum()), len(segment.quiet),
+            float(bars[list(segment.busy)].sum()), len(segment.busy))
+
+
+# --- the report ---
+
+def run(args: argparse.Namespace, generator: ModelGenerator, params: SamplingParams, activity: float,
+        songs: Sequence[Song]) -> str:
+    """All four parts, as printed lines."""
+    lines = [(f"Sideman groove (offline, the live generator as the runtime drives it at {args.bpm:g} bpm; "
+             f"style {params.style}, activity {activity:g}; comp + bass)")]
+    heard: list[Note] = []
+    per_sheet = []
+    for name in FEEL_PROGRESSIONS:
+        music = sheet_music(name, args.bars)
+        rates = []
+        for seed in range(1, args.seeds + 1):
+            notes = accompany(generator, music, replace(params, seed=seed), args.bpm, activity)
+            rates.append(len(notes) / (music.end - music.start))
+            heard += [replace(n, beat=n.beat % 4.0) for n in notes]
+        per_sheet.append(float(np.mean(rates)))
+        lines.append(f"  {name:6s} notes per beat: mean {np.mean(rates):.2f} over {len(rates)} seeds "
+                     f"(min {min(rates):.2f}, max {max(rates):.2f})")
+    lines.append(f"  density over sheets: mean {np.mean(per_sheet):.2f}, lowest sheet {min(per_sheet):.2f}")
+    model_on, model_dur = profiles(heard)
+    for label, source in (("POP909", "pop909"), ("Nottingham", "nottingham"), ("both", None)):
+        real_on, real_dur = profiles(real_notes(songs, source))
+        lines.append(f"  rhythm vs real {label:10s}: onsets {M.histogram_intersection(model_on, real_on):.2f}, "
+                     f"durations {M.histogram_intersection(model_dur, real_dur):.2f}")
+    lines.append("activity knob (notes per beat, seed 1, per sheet)")
+    for value in KNOB_VALUES:
+        rates = [len(accompany(generator, m, replace(params, seed=1), args.bpm, value)) / (m.end - m.start)
+                 for m in (sheet_music(name, args.bars) for name in FEEL_PROGRESSIONS)]
+        lines.append(f"  {value:.1f}: " + ", ".join(f"{r:.2f}" for r in rates) + f"  (max {max(rates):.2f}, "
+                     f"min {min(rates):.2f})")
+    lines += listening(args, generator, params, activity, songs)
+    return "\n".join(lines)
+
+
+def listening(args: argparse.Namespace, generator: ModelGenerator, params: SamplingParams, activity: float,
+              songs: Sequence[Song]) -> list[str]:
+    segments = listening_segments(songs, args.segments)
+    lines = [(f"listening: accompaniment notes per quiet bar / per busy bar of the melody ({len(segments)} "
+             f"8-bar segments; bootstrap 90% interval)")]
+    rng = random.Random(5)
+    for source in SOURCES:
+        chosen = [s for s in segments if s.song.source == source]
+        if not chosen:
+            continue
+        real = [bar_counts([n for n in s.song.notes if n.part in PARTS], s) for s in chosen]
+        model = [bar_counts(accompany(generator, s.music, replace(params, seed=1), args.bpm, activity, 4.0), s)
+                 for s in chosen]
+        r, m = listening_ratio(real, rng), listening_ratio(model, rng)
+        lines.append(f"  {source:10s} ({len(chosen)} segments): real {r[0]:.2f} [{r[1]:.2f}, {r[2]:.2f}], "
+                     f"model {m[0]:.2f} [{m[1]:.2f}, {m[2]:.2f}]")
+    return lines
