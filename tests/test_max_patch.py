@@ -160,7 +160,7 @@ def test_every_message_sent_follows_the_contract() -> None:
     assert needed <= set(sent), needed - set(sent)
     names = {text(s).split()[2] for s in find("prepend /agent/set")}
     feel = {f"{part}.{knob}" for part in MAKER.PARTS for knob in ("octave", "velocity")}
-    assert names == {"parts", "delta1", "delta2", "temperature", "activity"} | feel
+    assert names == {"parts", "delta1", "delta2", "temperature", "activity", "style"} | feel
 
 
 def test_feel_controls_are_clamped_to_what_the_agent_accepts() -> None:

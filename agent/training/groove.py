@@ -123,15 +123,16 @@ class Segment:
     music: Music
     quiet: tuple[int, ...]  # bar indices in the segment
     busy: tuple[int, ...]
+    bar_beats: float = 4.0
 
 
 def listening_segments(songs: Sequence[Song], per_source: int) -> list[Segment]:
-    """Per source, up to `per_source` 8-bar 4/4 segments holding at least two quiet and two busy bars."""
+    """Per source, up to `per_source` 8-bar segments holding at least two quiet and two busy bars."""
     found: list[Segment] = []
     for source in SOURCES:
         count = 0
         for song in songs:
-            if song.source != source or song.meter != (4, 4) or count >= per_source:
+            if song.source != source or count >= per_source:
                 continue
             segment = _best_segment(song)
             if segment is not None:
@@ -143,14 +144,15 @@ def listening_segments(songs: Sequence[Song], per_source: int) -> list[Segment]:
 def _best_segment(song: Song) -> Segment | None:
     melody = [n for n in song.notes if n.part == Part.LEAD]
     accomp = [n for n in song.notes if n.part in PARTS]
-    downbeats = [d for d in song.downbeats if d >= 4.0]  # one bar of lead-in before the segment
+    bar = song.meter[0] * 4.0 / song.meter[1]
+    downbeats = [d for d in song.downbeats if d >= bar]  # one bar of lead-in before the segment
     if not melody or not accomp or not song.chords or len(downbeats) < SEGMENT_BARS + 1:
         return None
     best: tuple[int, int] | None = None
     for i in range(0, len(downbeats) - SEGMENT_BARS, 2):
-        start, end = downbeats[i], downbeats[i] + 4.0 * SEGMENT_BARS
-        counts = M.density_per_bar(melody, start, end, 4.0)
-        real = M.density_per_bar(accomp, start, end, 4.0)
+        start, end = downbeats[i], downbeats[i] + bar * SEGMENT_BARS
+        counts = M.density_per_bar(melody, start, end, bar)
+        real = M.density_per_bar(accomp, start, end, bar)
         if (real == 0).sum() > 2:  # the arrangement is silent there (an intro, a break): not a comping test
             continue
         quiet, busy = _classes(counts)
@@ -160,11 +162,11 @@ def _best_segment(song: Song) -> Segment | None:
     if best is None:
         return None
     start = downbeats[best[0]]
-    end = start + 4.0 * SEGMENT_BARS
-    quiet, busy = _classes(M.density_per_bar(melody, start, end, 4.0))
-    music = Music(tuple(song.chords), tuple(n for n in melody if start - 8.0 <= n.beat < end), start, end,
+    end = start + bar * SEGMENT_BARS
+    quiet, busy = _classes(M.density_per_bar(melody, start, end, bar))
+    music = Music(tuple(song.chords), tuple(n for n in melody if start - 2 * bar <= n.beat < end), start, end,
                   song.meter, song.downbeats[0])
-    return Segment(song, music, quiet, busy)
+    return Segment(song, music, quiet, busy, bar)
 
 
 def _classes(counts: np.ndarray) -> tuple[tuple[int, ...], tuple[int, ...]]:
@@ -186,7 +188,7 @@ def listening_ratio(per_segment: Sequence[tuple[float, int, float, int]], rng: r
 
 
 def bar_counts(notes: Sequence[Note], segment: Segment) -> tuple[float, int, float, int]:
-    bars = M.density_per_bar(notes, segment.music.start, segment.music.end, 4.0)
+    bars = M.density_per_bar(notes, segment.music.start, segment.music.end, segment.bar_beats)
     return (float(bars[list(segment.quiet)].sum()), len(segment.quiet),
             float(bars[list(segment.busy)].sum()), len(segment.busy))
 
@@ -237,7 +239,7 @@ def listening(args: argparse.Namespace, generator: ModelGenerator, params: Sampl
         if not chosen:
             continue
         real = [bar_counts([n for n in s.song.notes if n.part in PARTS], s) for s in chosen]
-        model = [bar_counts(accompany(generator, s.music, replace(params, seed=1), args.bpm, activity, 4.0), s)
+        model = [bar_counts(accompany(generator, s.music, replace(params, seed=1), args.bpm, activity, s.bar_beats), s)
                  for s in chosen]
         r, m = listening_ratio(real, rng), listening_ratio(model, rng)
         lines.append(f"  {source:10s} ({len(chosen)} segments): real {r[0]:.2f} [{r[1]:.2f}, {r[2]:.2f}], "

@@ -40,6 +40,8 @@ from defaults import AGENT_PORT, LATE_MS, LISTEN_PORT, PLAYHEAD_INTERVAL_MS, TIC
 from layout import Grid, Row
 from maxfile import Patcher, amxd, signature
 
+from agent.live.generator import STYLE_CHOICES
+
 __all__ = ["amxd", "build", "signature"]
 PARTS_MENU = ["comp,bass", "comp", "bass", "lead", "counter", "lead,bass", "comp,bass,lead", "none"]
 PART_MENU = ["all", "comp", "bass", "lead", "counter"]  # the Part chooser: this device's own part
@@ -449,7 +451,7 @@ def controls(p: Patcher, send: str, receiver: str, load: str) -> dict[str, str]:
     ids["part"] = part_chooser(p, Grid(p, 1600, 900, col_px=110), send, listen_port)
     # on load: send every control's value once (live.* objects output their value on bang)
     for key in ("agent_port", "listen_port", "program_a", "program_b", "parts", "delta1", "delta2", "temperature",
-                "chord_channel", "chord_track", "chord_clip", "chord_source", "activity", "auto", "part",
+                "chord_channel", "chord_track", "chord_clip", "chord_source", "activity", "auto", "style", "part",
                 *(f"{part}.{knob}" for part in PARTS for knob in ("octave", "velocity"))):
         p.connect(load, ids[key])
     return ids
@@ -474,6 +476,7 @@ def chord_clip_controls(p: Patcher, g: Grid[str]) -> dict[str, str]:
 
 #: /agent/set ranges the device clamps to (patches/OSC.md): name -> (lo, hi), per part for octave and velocity.
 ACTIVITY_RANGE = (0.0, 1.0)  # and -1 = the model's own choice (the Auto switch)
+STYLE_MENU = STYLE_CHOICES  # pop (the default), folk, auto: /agent/set style
 OCTAVE_RANGE = (-3, 3)
 VELOCITY_RANGE = (0.25, 2.0)
 PARTS = ("comp", "bass", "lead", "counter")
@@ -494,6 +497,12 @@ def feel_controls(p: Patcher, g: Grid[str], send: str) -> dict[str, str]:
     setter = g.obj(0, 5, "prepend /agent/set activity")
     p.chain(pak, value, clamp, setter, send)
     ids["activity"], ids["auto"] = activity, auto
+    style = p.parameter("live.menu", *g.xy(1, 2), [320, 92, 44, 15], "Style", 2, 0, len(STYLE_MENU) - 1, 0,
+                        items=list(STYLE_MENU))
+    style_setter = g.obj(1, 3, "prepend /agent/set style")
+    p.connect(style, style_setter, 1)  # outlet 1: the chosen item as a symbol
+    p.connect(style_setter, send)
+    ids["style"] = style
     for i, part in enumerate(PARTS):
         x = 366 + 48 * i
         octave = p.parameter("live.numbox", *g.xy(2 + i, 0), [x, 2, 44, 15], f"{part.title()} octave", 1,
@@ -506,7 +515,7 @@ def feel_controls(p: Patcher, g: Grid[str], send: str) -> dict[str, str]:
             setter = g.obj(2 + i, row + 1, f"prepend /agent/set {part}.{knob}")
             p.chain(box, clamped, setter, send)
             ids[f"{part}.{knob}"] = box
-    p.comment(*g.xy(0, 6.5), "activity, auto | octave and velocity: comp bass lead counter", 400,
+    p.comment(*g.xy(0, 6.5), "activity, auto, style | octave and velocity: comp bass lead counter", 400,
               present=[320, 70, 240, 18])
     return ids
 

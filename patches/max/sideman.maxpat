@@ -1558,6 +1558,69 @@
    },
    {
     "box": {
+     "maxclass": "live.menu",
+     "numinlets": 1,
+     "numoutlets": 3,
+     "outlettype": [
+      "",
+      "",
+      ""
+     ],
+     "patching_rect": [
+      1690,
+      560,
+      44,
+      15
+     ],
+     "presentation": 1,
+     "presentation_rect": [
+      320,
+      92,
+      44,
+      15
+     ],
+     "varname": "Style",
+     "saved_attribute_attributes": {
+      "valueof": {
+       "parameter_longname": "Style",
+       "parameter_shortname": "Style",
+       "parameter_type": 2,
+       "parameter_mmin": 0,
+       "parameter_mmax": 2,
+       "parameter_initial": [
+        0
+       ],
+       "parameter_initial_enable": 1,
+       "parameter_enum": [
+        "pop",
+        "folk",
+        "auto"
+       ]
+      }
+     },
+     "id": "obj-67"
+    }
+   },
+   {
+    "box": {
+     "maxclass": "newobj",
+     "text": "prepend /agent/set style",
+     "numinlets": 2,
+     "numoutlets": 1,
+     "outlettype": [
+      ""
+     ],
+     "patching_rect": [
+      1690,
+      590,
+      178,
+      22
+     ],
+     "id": "obj-68"
+    }
+   },
+   {
+    "box": {
      "maxclass": "live.numbox",
      "numinlets": 1,
      "numoutlets": 2,
@@ -1592,7 +1655,7 @@
        "parameter_initial_enable": 1
       }
      },
-     "id": "obj-67"
+     "id": "obj-69"
     }
    },
    {
@@ -1631,7 +1694,7 @@
        "parameter_initial_enable": 1
       }
      },
-     "id": "obj-68"
+     "id": "obj-70"
     }
    },
    {
@@ -1649,7 +1712,7 @@
       73,
       22
      ],
-     "id": "obj-69"
+     "id": "obj-71"
     }
    },
    {
@@ -1667,7 +1730,7 @@
       220,
       22
      ],
-     "id": "obj-70"
+     "id": "obj-72"
     }
    },
    {
@@ -1685,7 +1748,7 @@
       94,
       22
      ],
-     "id": "obj-71"
+     "id": "obj-73"
     }
    },
    {
@@ -1703,7 +1766,7 @@
       234,
       22
      ],
-     "id": "obj-72"
+     "id": "obj-74"
     }
    },
    {
@@ -1742,7 +1805,7 @@
        "parameter_initial_enable": 1
       }
      },
-     "id": "obj-73"
+     "id": "obj-75"
     }
    },
    {
@@ -1781,7 +1844,7 @@
        "parameter_initial_enable": 1
       }
      },
-     "id": "obj-74"
+     "id": "obj-76"
     }
    },
    {
@@ -1799,7 +1862,7 @@
       73,
       22
      ],
-     "id": "obj-75"
+     "id": "obj-77"
     }
    },
    {
@@ -1817,7 +1880,7 @@
       220,
       22
      ],
-     "id": "obj-76"
+     "id": "obj-78"
     }
    },
    {
@@ -1835,7 +1898,7 @@
       94,
       22
      ],
-     "id": "obj-77"
+     "id": "obj-79"
     }
    },
    {
@@ -1853,7 +1916,7 @@
       234,
       22
      ],
-     "id": "obj-78"
+     "id": "obj-80"
     }
    },
    {
@@ -1892,7 +1955,7 @@
        "parameter_initial_enable": 1
       }
      },
-     "id": "obj-79"
+     "id": "obj-81"
     }
    },
    {
@@ -1931,7 +1994,7 @@
        "parameter_initial_enable": 1
       }
      },
-     "id": "obj-80"
+     "id": "obj-82"
     }
    },
    {
@@ -1949,7 +2012,7 @@
       73,
       22
      ],
-     "id": "obj-81"
+     "id": "obj-83"
     }
    },
    {
@@ -1967,7 +2030,7 @@
       220,
       22
      ],
-     "id": "obj-82"
+     "id": "obj-84"
     }
    },
    {
@@ -1985,7 +2048,7 @@
       94,
       22
      ],
-     "id": "obj-83"
+     "id": "obj-85"
     }
    },
    {
@@ -2003,7 +2066,7 @@
       234,
       22
      ],
-     "id": "obj-84"
+     "id": "obj-86"
     }
    },
    {
@@ -2042,7 +2105,7 @@
        "parameter_initial_enable": 1
       }
      },
-     "id": "obj-85"
+     "id": "obj-87"
     }
    },
    {
@@ -2081,7 +2144,7 @@
        "parameter_initial_enable": 1
       }
      },
-     "id": "obj-86"
+     "id": "obj-88"
     }
    },
    {
@@ -2099,7 +2162,7 @@
       73,
       22
      ],
-     "id": "obj-87"
+     "id": "obj-89"
     }
    },
    {
@@ -2117,7 +2180,7 @@
       241,
       22
      ],
-     "id": "obj-88"
+     "id": "obj-90"
     }
    },
    {
@@ -2135,7 +2198,7 @@
       94,
       22
      ],
-     "id": "obj-89"
+     "id": "obj-91"
     }
    },
    {
@@ -2153,13 +2216,13 @@
       255,
       22
      ],
-     "id": "obj-90"
+     "id": "obj-92"
     }
    },
    {
     "box": {
      "maxclass": "comment",
-     "text": "activity, auto | octave and velocity: comp bass lead counter",
+     "text": "activity, auto, style | octave and velocity: comp bass lead counter",
      "numinlets": 1,
      "numoutlets": 0,
      "patching_rect": [
@@ -2175,7 +2238,7 @@
       240,
       18
      ],
-     "id": "obj-91"
+     "id": "obj-93"
     }
    },
    {
@@ -2222,7 +2285,7 @@
        ]
       }
      },
-     "id": "obj-92"
+     "id": "obj-94"
     }
    },
    {
@@ -2241,7 +2304,7 @@
       59,
       22
      ],
-     "id": "obj-93"
+     "id": "obj-95"
     }
    },
    {
@@ -2259,7 +2322,7 @@
       87,
       22
      ],
-     "id": "obj-94"
+     "id": "obj-96"
     }
    },
    {
@@ -2278,7 +2341,7 @@
       45,
       22
      ],
-     "id": "obj-95"
+     "id": "obj-97"
     }
    },
    {
@@ -2296,7 +2359,7 @@
       66,
       22
      ],
-     "id": "obj-96"
+     "id": "obj-98"
     }
    },
    {
@@ -2314,7 +2377,7 @@
       178,
       22
      ],
-     "id": "obj-97"
+     "id": "obj-99"
     }
    },
    {
@@ -2332,7 +2395,7 @@
       52,
       22
      ],
-     "id": "obj-98"
+     "id": "obj-100"
     }
    },
    {
@@ -2351,7 +2414,7 @@
       45,
       22
      ],
-     "id": "obj-99"
+     "id": "obj-101"
     }
    },
    {
@@ -2367,7 +2430,7 @@
       59,
       22
      ],
-     "id": "obj-100"
+     "id": "obj-102"
     }
    },
    {
@@ -2392,7 +2455,7 @@
       73,
       22
      ],
-     "id": "obj-101"
+     "id": "obj-103"
     }
    },
    {
@@ -2410,7 +2473,7 @@
       157,
       22
      ],
-     "id": "obj-102"
+     "id": "obj-104"
     }
    },
    {
@@ -2429,7 +2492,7 @@
       52,
       22
      ],
-     "id": "obj-103"
+     "id": "obj-105"
     }
    },
    {
@@ -2448,7 +2511,7 @@
       45,
       22
      ],
-     "id": "obj-104"
+     "id": "obj-106"
     }
    },
    {
@@ -2467,7 +2530,7 @@
       80,
       22
      ],
-     "id": "obj-105"
+     "id": "obj-107"
     }
    },
    {
@@ -2486,7 +2549,7 @@
       38,
       22
      ],
-     "id": "obj-106"
+     "id": "obj-108"
     }
    },
    {
@@ -2504,7 +2567,7 @@
       52,
       22
      ],
-     "id": "obj-107"
+     "id": "obj-109"
     }
    },
    {
@@ -2522,7 +2585,7 @@
       87,
       22
      ],
-     "id": "obj-108"
+     "id": "obj-110"
     }
    },
    {
@@ -2540,7 +2603,7 @@
       122,
       22
      ],
-     "id": "obj-109"
+     "id": "obj-111"
     }
    },
    {
@@ -2558,7 +2621,7 @@
       150,
       22
      ],
-     "id": "obj-110"
+     "id": "obj-112"
     }
    },
    {
@@ -2580,7 +2643,7 @@
       220,
       22
      ],
-     "id": "obj-111"
+     "id": "obj-113"
     }
    },
    {
@@ -2599,7 +2662,7 @@
       45,
       22
      ],
-     "id": "obj-112"
+     "id": "obj-114"
     }
    },
    {
@@ -2618,7 +2681,7 @@
       38,
       22
      ],
-     "id": "obj-113"
+     "id": "obj-115"
     }
    },
    {
@@ -2636,7 +2699,7 @@
       52,
       22
      ],
-     "id": "obj-114"
+     "id": "obj-116"
     }
    },
    {
@@ -2654,7 +2717,7 @@
       101,
       22
      ],
-     "id": "obj-115"
+     "id": "obj-117"
     }
    },
    {
@@ -2672,7 +2735,7 @@
       108,
       22
      ],
-     "id": "obj-116"
+     "id": "obj-118"
     }
    },
    {
@@ -2690,7 +2753,7 @@
       94,
       22
      ],
-     "id": "obj-117"
+     "id": "obj-119"
     }
    },
    {
@@ -2708,7 +2771,7 @@
       101,
       22
      ],
-     "id": "obj-118"
+     "id": "obj-120"
     }
    },
    {
@@ -2726,7 +2789,7 @@
       213,
       22
      ],
-     "id": "obj-119"
+     "id": "obj-121"
     }
    },
    {
@@ -2749,7 +2812,7 @@
       500,
       22
      ],
-     "id": "obj-120"
+     "id": "obj-122"
     }
    },
    {
@@ -2769,7 +2832,7 @@
       59,
       22
      ],
-     "id": "obj-121"
+     "id": "obj-123"
     }
    },
    {
@@ -2788,7 +2851,7 @@
       38,
       22
      ],
-     "id": "obj-122"
+     "id": "obj-124"
     }
    },
    {
@@ -2811,7 +2874,7 @@
       150,
       22
      ],
-     "id": "obj-123"
+     "id": "obj-125"
     }
    },
    {
@@ -2829,7 +2892,7 @@
       808,
       22
      ],
-     "id": "obj-124"
+     "id": "obj-126"
     }
    },
    {
@@ -2848,7 +2911,7 @@
       45,
       22
      ],
-     "id": "obj-125"
+     "id": "obj-127"
     }
    },
    {
@@ -2866,7 +2929,7 @@
       171,
       22
      ],
-     "id": "obj-126"
+     "id": "obj-128"
     }
    },
    {
@@ -2885,7 +2948,7 @@
       45,
       22
      ],
-     "id": "obj-127"
+     "id": "obj-129"
     }
    },
    {
@@ -2903,7 +2966,7 @@
       395,
       22
      ],
-     "id": "obj-128"
+     "id": "obj-130"
     }
    },
    {
@@ -2921,7 +2984,7 @@
       381,
       22
      ],
-     "id": "obj-129"
+     "id": "obj-131"
     }
    },
    {
@@ -2939,7 +3002,7 @@
       52,
       22
      ],
-     "id": "obj-130"
+     "id": "obj-132"
     }
    },
    {
@@ -2957,7 +3020,7 @@
       101,
       22
      ],
-     "id": "obj-131"
+     "id": "obj-133"
     }
    },
    {
@@ -2978,7 +3041,7 @@
       150,
       22
      ],
-     "id": "obj-132"
+     "id": "obj-134"
     }
    },
    {
@@ -2997,7 +3060,7 @@
       45,
       22
      ],
-     "id": "obj-133"
+     "id": "obj-135"
     }
    },
    {
@@ -3015,7 +3078,7 @@
       38,
       22
      ],
-     "id": "obj-134"
+     "id": "obj-136"
     }
    },
    {
@@ -3033,7 +3096,7 @@
       45,
       22
      ],
-     "id": "obj-135"
+     "id": "obj-137"
     }
    },
    {
@@ -3051,7 +3114,7 @@
       136,
       22
      ],
-     "id": "obj-136"
+     "id": "obj-138"
     }
    },
    {
@@ -3069,7 +3132,7 @@
       52,
       22
      ],
-     "id": "obj-137"
+     "id": "obj-139"
     }
    },
    {
@@ -3087,7 +3150,7 @@
       80,
       22
      ],
-     "id": "obj-138"
+     "id": "obj-140"
     }
    },
    {
@@ -3105,7 +3168,7 @@
       171,
       22
      ],
-     "id": "obj-139"
+     "id": "obj-141"
     }
    },
    {
@@ -3123,7 +3186,7 @@
       136,
       22
      ],
-     "id": "obj-140"
+     "id": "obj-142"
     }
    },
    {
@@ -3145,7 +3208,7 @@
       129,
       22
      ],
-     "id": "obj-141"
+     "id": "obj-143"
     }
    },
    {
@@ -3163,7 +3226,7 @@
       115,
       22
      ],
-     "id": "obj-142"
+     "id": "obj-144"
     }
    },
    {
@@ -3183,7 +3246,7 @@
       59,
       22
      ],
-     "id": "obj-143"
+     "id": "obj-145"
     }
    },
    {
@@ -3204,7 +3267,7 @@
       185,
       22
      ],
-     "id": "obj-144"
+     "id": "obj-146"
     }
    },
    {
@@ -3222,7 +3285,7 @@
       17,
       22
      ],
-     "id": "obj-145"
+     "id": "obj-147"
     }
    },
    {
@@ -3240,7 +3303,7 @@
       52,
       22
      ],
-     "id": "obj-146"
+     "id": "obj-148"
     }
    },
    {
@@ -3259,7 +3322,7 @@
       45,
       22
      ],
-     "id": "obj-147"
+     "id": "obj-149"
     }
    },
    {
@@ -3277,7 +3340,7 @@
       108,
       22
      ],
-     "id": "obj-148"
+     "id": "obj-150"
     }
    },
    {
@@ -3295,7 +3358,7 @@
       31,
       22
      ],
-     "id": "obj-149"
+     "id": "obj-151"
     }
    },
    {
@@ -3313,7 +3376,7 @@
       17,
       22
      ],
-     "id": "obj-150"
+     "id": "obj-152"
     }
    },
    {
@@ -3335,7 +3398,7 @@
       129,
       22
      ],
-     "id": "obj-151"
+     "id": "obj-153"
     }
    },
    {
@@ -3353,7 +3416,7 @@
       192,
       22
      ],
-     "id": "obj-152"
+     "id": "obj-154"
     }
    },
    {
@@ -3372,7 +3435,7 @@
       122,
       22
      ],
-     "id": "obj-153"
+     "id": "obj-155"
     }
    },
    {
@@ -3391,7 +3454,7 @@
       45,
       22
      ],
-     "id": "obj-154"
+     "id": "obj-156"
     }
    },
    {
@@ -3409,7 +3472,7 @@
       136,
       22
      ],
-     "id": "obj-155"
+     "id": "obj-157"
     }
    },
    {
@@ -3427,7 +3490,7 @@
       45,
       22
      ],
-     "id": "obj-156"
+     "id": "obj-158"
     }
    },
    {
@@ -3445,7 +3508,7 @@
       66,
       22
      ],
-     "id": "obj-157"
+     "id": "obj-159"
     }
    },
    {
@@ -3463,7 +3526,7 @@
       80,
       22
      ],
-     "id": "obj-158"
+     "id": "obj-160"
     }
    },
    {
@@ -3481,7 +3544,7 @@
       101,
       22
      ],
-     "id": "obj-159"
+     "id": "obj-161"
     }
    },
    {
@@ -3500,7 +3563,7 @@
       45,
       22
      ],
-     "id": "obj-160"
+     "id": "obj-162"
     }
    },
    {
@@ -3518,7 +3581,7 @@
       66,
       22
      ],
-     "id": "obj-161"
+     "id": "obj-163"
     }
    },
    {
@@ -3536,7 +3599,7 @@
       108,
       22
      ],
-     "id": "obj-162"
+     "id": "obj-164"
     }
    },
    {
@@ -3557,7 +3620,7 @@
       73,
       22
      ],
-     "id": "obj-163"
+     "id": "obj-165"
     }
    },
    {
@@ -3575,7 +3638,7 @@
       45,
       22
      ],
-     "id": "obj-164"
+     "id": "obj-166"
     }
    },
    {
@@ -3593,7 +3656,7 @@
       38,
       22
      ],
-     "id": "obj-165"
+     "id": "obj-167"
     }
    },
    {
@@ -3611,7 +3674,7 @@
       1123,
       22
      ],
-     "id": "obj-166"
+     "id": "obj-168"
     }
    },
    {
@@ -3629,7 +3692,7 @@
       45,
       22
      ],
-     "id": "obj-167"
+     "id": "obj-169"
     }
    },
    {
@@ -3672,7 +3735,7 @@
        ]
       }
      },
-     "id": "obj-168",
+     "id": "obj-170",
      "mode": 0,
      "text": "Panic",
      "texton": "Panic"
@@ -3694,7 +3757,7 @@
       45,
       22
      ],
-     "id": "obj-169"
+     "id": "obj-171"
     }
    },
    {
@@ -3712,7 +3775,7 @@
       94,
       22
      ],
-     "id": "obj-170"
+     "id": "obj-172"
     }
    },
    {
@@ -3731,7 +3794,7 @@
       45,
       22
      ],
-     "id": "obj-171"
+     "id": "obj-173"
     }
    },
    {
@@ -3749,7 +3812,7 @@
       17,
       22
      ],
-     "id": "obj-172"
+     "id": "obj-174"
     }
    },
    {
@@ -3767,7 +3830,7 @@
       80,
       22
      ],
-     "id": "obj-173"
+     "id": "obj-175"
     }
    },
    {
@@ -3785,7 +3848,7 @@
       17,
       22
      ],
-     "id": "obj-174"
+     "id": "obj-176"
     }
    },
    {
@@ -3815,7 +3878,7 @@
       0.3,
       1.0
      ],
-     "id": "obj-175"
+     "id": "obj-177"
     }
    },
    {
@@ -3833,7 +3896,7 @@
       87,
       22
      ],
-     "id": "obj-176"
+     "id": "obj-178"
     }
    },
    {
@@ -3858,7 +3921,7 @@
       20
      ],
      "text": "",
-     "id": "obj-177"
+     "id": "obj-179"
     }
    },
    {
@@ -3874,7 +3937,7 @@
       101,
       22
      ],
-     "id": "obj-178"
+     "id": "obj-180"
     }
    }
   ],
@@ -4843,34 +4906,10 @@
     "patchline": {
      "source": [
       "obj-67",
-      0
+      1
      ],
      "destination": [
-      "obj-69",
-      0
-     ]
-    }
-   },
-   {
-    "patchline": {
-     "source": [
-      "obj-69",
-      0
-     ],
-     "destination": [
-      "obj-70",
-      0
-     ]
-    }
-   },
-   {
-    "patchline": {
-     "source": [
-      "obj-70",
-      0
-     ],
-     "destination": [
-      "obj-1",
+      "obj-68",
       0
      ]
     }
@@ -4882,6 +4921,18 @@
       0
      ],
      "destination": [
+      "obj-1",
+      0
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-69",
+      0
+     ],
+     "destination": [
       "obj-71",
       0
      ]
@@ -4907,6 +4958,18 @@
      ],
      "destination": [
       "obj-1",
+      0
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-70",
+      0
+     ],
+     "destination": [
+      "obj-73",
       0
      ]
     }
@@ -4918,31 +4981,7 @@
       0
      ],
      "destination": [
-      "obj-75",
-      0
-     ]
-    }
-   },
-   {
-    "patchline": {
-     "source": [
-      "obj-75",
-      0
-     ],
-     "destination": [
-      "obj-76",
-      0
-     ]
-    }
-   },
-   {
-    "patchline": {
-     "source": [
-      "obj-76",
-      0
-     ],
-     "destination": [
-      "obj-1",
+      "obj-74",
       0
      ]
     }
@@ -4954,6 +4993,18 @@
       0
      ],
      "destination": [
+      "obj-1",
+      0
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-75",
+      0
+     ],
+     "destination": [
       "obj-77",
       0
      ]
@@ -4979,6 +5030,18 @@
      ],
      "destination": [
       "obj-1",
+      0
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-76",
+      0
+     ],
+     "destination": [
+      "obj-79",
       0
      ]
     }
@@ -4990,31 +5053,7 @@
       0
      ],
      "destination": [
-      "obj-81",
-      0
-     ]
-    }
-   },
-   {
-    "patchline": {
-     "source": [
-      "obj-81",
-      0
-     ],
-     "destination": [
-      "obj-82",
-      0
-     ]
-    }
-   },
-   {
-    "patchline": {
-     "source": [
-      "obj-82",
-      0
-     ],
-     "destination": [
-      "obj-1",
+      "obj-80",
       0
      ]
     }
@@ -5026,6 +5065,18 @@
       0
      ],
      "destination": [
+      "obj-1",
+      0
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-81",
+      0
+     ],
+     "destination": [
       "obj-83",
       0
      ]
@@ -5051,6 +5102,18 @@
      ],
      "destination": [
       "obj-1",
+      0
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-82",
+      0
+     ],
+     "destination": [
+      "obj-85",
       0
      ]
     }
@@ -5062,31 +5125,7 @@
       0
      ],
      "destination": [
-      "obj-87",
-      0
-     ]
-    }
-   },
-   {
-    "patchline": {
-     "source": [
-      "obj-87",
-      0
-     ],
-     "destination": [
-      "obj-88",
-      0
-     ]
-    }
-   },
-   {
-    "patchline": {
-     "source": [
-      "obj-88",
-      0
-     ],
-     "destination": [
-      "obj-1",
+      "obj-86",
       0
      ]
     }
@@ -5098,6 +5137,18 @@
       0
      ],
      "destination": [
+      "obj-1",
+      0
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-87",
+      0
+     ],
+     "destination": [
       "obj-89",
       0
      ]
@@ -5130,11 +5181,23 @@
    {
     "patchline": {
      "source": [
+      "obj-88",
+      0
+     ],
+     "destination": [
+      "obj-91",
+      0
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-91",
+      0
+     ],
+     "destination": [
       "obj-92",
-      1
-     ],
-     "destination": [
-      "obj-93",
       0
      ]
     }
@@ -5142,11 +5205,11 @@
    {
     "patchline": {
      "source": [
-      "obj-93",
+      "obj-92",
       0
      ],
      "destination": [
-      "obj-94",
+      "obj-1",
       0
      ]
     }
@@ -5155,35 +5218,11 @@
     "patchline": {
      "source": [
       "obj-94",
-      0
-     ],
-     "destination": [
-      "obj-95",
-      0
-     ]
-    }
-   },
-   {
-    "patchline": {
-     "source": [
-      "obj-93",
       1
      ],
      "destination": [
       "obj-95",
       0
-     ]
-    }
-   },
-   {
-    "patchline": {
-     "source": [
-      "obj-95",
-      1
-     ],
-     "destination": [
-      "obj-96",
-      1
      ]
     }
    },
@@ -5195,6 +5234,54 @@
      ],
      "destination": [
       "obj-96",
+      0
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-96",
+      0
+     ],
+     "destination": [
+      "obj-97",
+      0
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-95",
+      1
+     ],
+     "destination": [
+      "obj-97",
+      0
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-97",
+      1
+     ],
+     "destination": [
+      "obj-98",
+      1
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-97",
+      0
+     ],
+     "destination": [
+      "obj-98",
       0
      ]
     }
@@ -5206,7 +5293,7 @@
       0
      ],
      "destination": [
-      "obj-96",
+      "obj-98",
       0
      ]
     }
@@ -5214,11 +5301,11 @@
    {
     "patchline": {
      "source": [
-      "obj-96",
+      "obj-98",
       0
      ],
      "destination": [
-      "obj-97",
+      "obj-99",
       0
      ]
     }
@@ -5226,7 +5313,7 @@
    {
     "patchline": {
      "source": [
-      "obj-97",
+      "obj-99",
       0
      ],
      "destination": [
@@ -5410,18 +5497,6 @@
       0
      ],
      "destination": [
-      "obj-92",
-      0
-     ]
-    }
-   },
-   {
-    "patchline": {
-     "source": [
-      "obj-3",
-      0
-     ],
-     "destination": [
       "obj-67",
       0
      ]
@@ -5434,7 +5509,7 @@
       0
      ],
      "destination": [
-      "obj-68",
+      "obj-94",
       0
      ]
     }
@@ -5446,7 +5521,7 @@
       0
      ],
      "destination": [
-      "obj-73",
+      "obj-69",
       0
      ]
     }
@@ -5458,7 +5533,7 @@
       0
      ],
      "destination": [
-      "obj-74",
+      "obj-70",
       0
      ]
     }
@@ -5470,7 +5545,7 @@
       0
      ],
      "destination": [
-      "obj-79",
+      "obj-75",
       0
      ]
     }
@@ -5482,7 +5557,7 @@
       0
      ],
      "destination": [
-      "obj-80",
+      "obj-76",
       0
      ]
     }
@@ -5494,7 +5569,7 @@
       0
      ],
      "destination": [
-      "obj-85",
+      "obj-81",
       0
      ]
     }
@@ -5506,7 +5581,7 @@
       0
      ],
      "destination": [
-      "obj-86",
+      "obj-82",
       0
      ]
     }
@@ -5514,11 +5589,11 @@
    {
     "patchline": {
      "source": [
-      "obj-98",
+      "obj-3",
       0
      ],
      "destination": [
-      "obj-99",
+      "obj-87",
       0
      ]
     }
@@ -5526,11 +5601,35 @@
    {
     "patchline": {
      "source": [
-      "obj-99",
+      "obj-3",
+      0
+     ],
+     "destination": [
+      "obj-88",
+      0
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-100",
+      0
+     ],
+     "destination": [
+      "obj-101",
+      0
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-101",
       1
      ],
      "destination": [
-      "obj-100",
+      "obj-102",
       0
      ]
     }
@@ -5538,11 +5637,11 @@
    {
     "patchline": {
      "source": [
-      "obj-99",
+      "obj-101",
       0
      ],
      "destination": [
-      "obj-101",
+      "obj-103",
       0
      ]
     }
@@ -5550,11 +5649,11 @@
    {
     "patchline": {
      "source": [
-      "obj-101",
+      "obj-103",
       6
      ],
      "destination": [
-      "obj-102",
+      "obj-104",
       0
      ]
     }
@@ -5566,44 +5665,8 @@
       0
      ],
      "destination": [
-      "obj-102",
-      1
-     ]
-    }
-   },
-   {
-    "patchline": {
-     "source": [
-      "obj-102",
-      0
-     ],
-     "destination": [
-      "obj-103",
-      0
-     ]
-    }
-   },
-   {
-    "patchline": {
-     "source": [
-      "obj-101",
-      0
-     ],
-     "destination": [
-      "obj-103",
-      1
-     ]
-    }
-   },
-   {
-    "patchline": {
-     "source": [
-      "obj-103",
-      0
-     ],
-     "destination": [
       "obj-104",
-      0
+      1
      ]
     }
    },
@@ -5611,7 +5674,7 @@
     "patchline": {
      "source": [
       "obj-104",
-      1
+      0
      ],
      "destination": [
       "obj-105",
@@ -5622,7 +5685,19 @@
    {
     "patchline": {
      "source": [
-      "obj-104",
+      "obj-103",
+      0
+     ],
+     "destination": [
+      "obj-105",
+      1
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-105",
       0
      ],
      "destination": [
@@ -5646,11 +5721,35 @@
    {
     "patchline": {
      "source": [
-      "obj-105",
-      1
+      "obj-106",
+      0
      ],
      "destination": [
       "obj-108",
+      0
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-108",
+      1
+     ],
+     "destination": [
+      "obj-109",
+      0
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-107",
+      1
+     ],
+     "destination": [
+      "obj-110",
       2
      ]
     }
@@ -5658,56 +5757,20 @@
    {
     "patchline": {
      "source": [
-      "obj-105",
-      0
-     ],
-     "destination": [
-      "obj-108",
-      1
-     ]
-    }
-   },
-   {
-    "patchline": {
-     "source": [
       "obj-107",
       0
      ],
      "destination": [
-      "obj-108",
-      0
-     ]
-    }
-   },
-   {
-    "patchline": {
-     "source": [
-      "obj-108",
-      0
-     ],
-     "destination": [
-      "obj-109",
-      0
-     ]
-    }
-   },
-   {
-    "patchline": {
-     "source": [
-      "obj-109",
-      0
-     ],
-     "destination": [
-      "obj-1",
-      0
-     ]
-    }
-   },
-   {
-    "patchline": {
-     "source": [
-      "obj-103",
+      "obj-110",
       1
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-109",
+      0
      ],
      "destination": [
       "obj-110",
@@ -5734,78 +5797,6 @@
       0
      ],
      "destination": [
-      "obj-112",
-      0
-     ]
-    }
-   },
-   {
-    "patchline": {
-     "source": [
-      "obj-112",
-      1
-     ],
-     "destination": [
-      "obj-113",
-      0
-     ]
-    }
-   },
-   {
-    "patchline": {
-     "source": [
-      "obj-113",
-      1
-     ],
-     "destination": [
-      "obj-114",
-      0
-     ]
-    }
-   },
-   {
-    "patchline": {
-     "source": [
-      "obj-114",
-      0
-     ],
-     "destination": [
-      "obj-115",
-      0
-     ]
-    }
-   },
-   {
-    "patchline": {
-     "source": [
-      "obj-112",
-      0
-     ],
-     "destination": [
-      "obj-115",
-      2
-     ]
-    }
-   },
-   {
-    "patchline": {
-     "source": [
-      "obj-115",
-      0
-     ],
-     "destination": [
-      "obj-116",
-      0
-     ]
-    }
-   },
-   {
-    "patchline": {
-     "source": [
-      "obj-116",
-      0
-     ],
-     "destination": [
       "obj-1",
       0
      ]
@@ -5814,11 +5805,11 @@
    {
     "patchline": {
      "source": [
-      "obj-111",
+      "obj-105",
       1
      ],
      "destination": [
-      "obj-117",
+      "obj-112",
       0
      ]
     }
@@ -5826,8 +5817,44 @@
    {
     "patchline": {
      "source": [
-      "obj-117",
+      "obj-112",
       0
+     ],
+     "destination": [
+      "obj-113",
+      0
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-113",
+      0
+     ],
+     "destination": [
+      "obj-114",
+      0
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-114",
+      1
+     ],
+     "destination": [
+      "obj-115",
+      0
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-115",
+      1
      ],
      "destination": [
       "obj-116",
@@ -5838,8 +5865,32 @@
    {
     "patchline": {
      "source": [
-      "obj-111",
+      "obj-116",
+      0
+     ],
+     "destination": [
+      "obj-117",
+      0
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-114",
+      0
+     ],
+     "destination": [
+      "obj-117",
       2
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-117",
+      0
      ],
      "destination": [
       "obj-118",
@@ -5862,11 +5913,59 @@
    {
     "patchline": {
      "source": [
-      "obj-111",
-      3
+      "obj-113",
+      1
      ],
      "destination": [
       "obj-119",
+      0
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-119",
+      0
+     ],
+     "destination": [
+      "obj-118",
+      0
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-113",
+      2
+     ],
+     "destination": [
+      "obj-120",
+      0
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-120",
+      0
+     ],
+     "destination": [
+      "obj-1",
+      0
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-113",
+      3
+     ],
+     "destination": [
+      "obj-121",
       0
      ]
     }
@@ -5878,30 +5977,6 @@
       0
      ],
      "destination": [
-      "obj-120",
-      0
-     ]
-    }
-   },
-   {
-    "patchline": {
-     "source": [
-      "obj-120",
-      0
-     ],
-     "destination": [
-      "obj-121",
-      0
-     ]
-    }
-   },
-   {
-    "patchline": {
-     "source": [
-      "obj-121",
-      2
-     ],
-     "destination": [
       "obj-122",
       0
      ]
@@ -5910,7 +5985,7 @@
    {
     "patchline": {
      "source": [
-      "obj-121",
+      "obj-122",
       0
      ],
      "destination": [
@@ -5922,11 +5997,35 @@
    {
     "patchline": {
      "source": [
-      "obj-122",
-      1
+      "obj-123",
+      2
      ],
      "destination": [
       "obj-124",
+      0
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-123",
+      0
+     ],
+     "destination": [
+      "obj-125",
+      0
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-124",
+      1
+     ],
+     "destination": [
+      "obj-126",
       1
      ]
     }
@@ -5938,7 +6037,7 @@
       0
      ],
      "destination": [
-      "obj-124",
+      "obj-126",
       2
      ]
     }
@@ -5950,7 +6049,7 @@
       0
      ],
      "destination": [
-      "obj-124",
+      "obj-126",
       3
      ]
     }
@@ -5962,7 +6061,7 @@
       0
      ],
      "destination": [
-      "obj-124",
+      "obj-126",
       4
      ]
     }
@@ -5970,11 +6069,11 @@
    {
     "patchline": {
      "source": [
-      "obj-123",
+      "obj-125",
       1
      ],
      "destination": [
-      "obj-125",
+      "obj-127",
       0
      ]
     }
@@ -5982,23 +6081,23 @@
    {
     "patchline": {
      "source": [
-      "obj-125",
-      0
-     ],
-     "destination": [
-      "obj-124",
-      0
-     ]
-    }
-   },
-   {
-    "patchline": {
-     "source": [
-      "obj-124",
+      "obj-127",
       0
      ],
      "destination": [
       "obj-126",
+      0
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-126",
+      0
+     ],
+     "destination": [
+      "obj-128",
       0
      ]
     }
@@ -6010,7 +6109,7 @@
       0
      ],
      "destination": [
-      "obj-126",
+      "obj-128",
       1
      ]
     }
@@ -6018,11 +6117,11 @@
    {
     "patchline": {
      "source": [
-      "obj-126",
+      "obj-128",
       0
      ],
      "destination": [
-      "obj-127",
+      "obj-129",
       0
      ]
     }
@@ -6030,11 +6129,11 @@
    {
     "patchline": {
      "source": [
-      "obj-127",
+      "obj-129",
       0
      ],
      "destination": [
-      "obj-128",
+      "obj-130",
       0
      ]
     }
@@ -6046,7 +6145,7 @@
       0
      ],
      "destination": [
-      "obj-128",
+      "obj-130",
       1
      ]
     }
@@ -6058,32 +6157,8 @@
       0
      ],
      "destination": [
-      "obj-128",
+      "obj-130",
       2
-     ]
-    }
-   },
-   {
-    "patchline": {
-     "source": [
-      "obj-125",
-      1
-     ],
-     "destination": [
-      "obj-128",
-      3
-     ]
-    }
-   },
-   {
-    "patchline": {
-     "source": [
-      "obj-25",
-      0
-     ],
-     "destination": [
-      "obj-128",
-      4
      ]
     }
    },
@@ -6091,46 +6166,10 @@
     "patchline": {
      "source": [
       "obj-127",
-      0
-     ],
-     "destination": [
-      "obj-129",
-      0
-     ]
-    }
-   },
-   {
-    "patchline": {
-     "source": [
-      "obj-5",
-      0
-     ],
-     "destination": [
-      "obj-129",
-      1
-     ]
-    }
-   },
-   {
-    "patchline": {
-     "source": [
-      "obj-9",
-      0
-     ],
-     "destination": [
-      "obj-129",
-      2
-     ]
-    }
-   },
-   {
-    "patchline": {
-     "source": [
-      "obj-125",
       1
      ],
      "destination": [
-      "obj-129",
+      "obj-130",
       3
      ]
     }
@@ -6142,7 +6181,7 @@
       0
      ],
      "destination": [
-      "obj-129",
+      "obj-130",
       4
      ]
     }
@@ -6151,35 +6190,59 @@
     "patchline": {
      "source": [
       "obj-129",
-      0
-     ],
-     "destination": [
-      "obj-130",
-      0
-     ]
-    }
-   },
-   {
-    "patchline": {
-     "source": [
-      "obj-121",
-      1
-     ],
-     "destination": [
-      "obj-130",
-      1
-     ]
-    }
-   },
-   {
-    "patchline": {
-     "source": [
-      "obj-130",
       0
      ],
      "destination": [
       "obj-131",
       0
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-5",
+      0
+     ],
+     "destination": [
+      "obj-131",
+      1
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-9",
+      0
+     ],
+     "destination": [
+      "obj-131",
+      2
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-127",
+      1
+     ],
+     "destination": [
+      "obj-131",
+      3
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-25",
+      0
+     ],
+     "destination": [
+      "obj-131",
+      4
      ]
     }
    },
@@ -6191,6 +6254,42 @@
      ],
      "destination": [
       "obj-132",
+      0
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-123",
+      1
+     ],
+     "destination": [
+      "obj-132",
+      1
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-132",
+      0
+     ],
+     "destination": [
+      "obj-133",
+      0
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-133",
+      0
+     ],
+     "destination": [
+      "obj-134",
       0
      ]
     }
@@ -6202,30 +6301,6 @@
       0
      ],
      "destination": [
-      "obj-133",
-      0
-     ]
-    }
-   },
-   {
-    "patchline": {
-     "source": [
-      "obj-133",
-      1
-     ],
-     "destination": [
-      "obj-134",
-      0
-     ]
-    }
-   },
-   {
-    "patchline": {
-     "source": [
-      "obj-133",
-      0
-     ],
-     "destination": [
       "obj-135",
       0
      ]
@@ -6234,11 +6309,11 @@
    {
     "patchline": {
      "source": [
-      "obj-134",
-      0
+      "obj-135",
+      1
      ],
      "destination": [
-      "obj-132",
+      "obj-136",
       0
      ]
     }
@@ -6247,54 +6322,6 @@
     "patchline": {
      "source": [
       "obj-135",
-      0
-     ],
-     "destination": [
-      "obj-132",
-      0
-     ]
-    }
-   },
-   {
-    "patchline": {
-     "source": [
-      "obj-132",
-      1
-     ],
-     "destination": [
-      "obj-136",
-      0
-     ]
-    }
-   },
-   {
-    "patchline": {
-     "source": [
-      "obj-132",
-      0
-     ],
-     "destination": [
-      "obj-136",
-      1
-     ]
-    }
-   },
-   {
-    "patchline": {
-     "source": [
-      "obj-136",
-      0
-     ],
-     "destination": [
-      "obj-121",
-      0
-     ]
-    }
-   },
-   {
-    "patchline": {
-     "source": [
-      "obj-128",
       0
      ],
      "destination": [
@@ -6306,7 +6333,31 @@
    {
     "patchline": {
      "source": [
-      "obj-127",
+      "obj-136",
+      0
+     ],
+     "destination": [
+      "obj-134",
+      0
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-137",
+      0
+     ],
+     "destination": [
+      "obj-134",
+      0
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-134",
       1
      ],
      "destination": [
@@ -6318,11 +6369,59 @@
    {
     "patchline": {
      "source": [
+      "obj-134",
+      0
+     ],
+     "destination": [
+      "obj-138",
+      1
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-138",
+      0
+     ],
+     "destination": [
       "obj-123",
-      4
+      0
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-130",
+      0
      ],
      "destination": [
       "obj-139",
+      0
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-129",
+      1
+     ],
+     "destination": [
+      "obj-140",
+      0
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-125",
+      4
+     ],
+     "destination": [
+      "obj-141",
       0
      ]
     }
@@ -6334,6 +6433,90 @@
       0
      ],
      "destination": [
+      "obj-141",
+      1
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-125",
+      5
+     ],
+     "destination": [
+      "obj-142",
+      4
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-141",
+      0
+     ],
+     "destination": [
+      "obj-142",
+      3
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-125",
+      3
+     ],
+     "destination": [
+      "obj-142",
+      2
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-125",
+      2
+     ],
+     "destination": [
+      "obj-142",
+      1
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-140",
+      0
+     ],
+     "destination": [
+      "obj-142",
+      5
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-125",
+      0
+     ],
+     "destination": [
+      "obj-142",
+      0
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-142",
+      0
+     ],
+     "destination": [
       "obj-139",
       1
      ]
@@ -6342,166 +6525,10 @@
    {
     "patchline": {
      "source": [
-      "obj-123",
-      5
-     ],
-     "destination": [
-      "obj-140",
-      4
-     ]
-    }
-   },
-   {
-    "patchline": {
-     "source": [
       "obj-139",
       0
      ],
      "destination": [
-      "obj-140",
-      3
-     ]
-    }
-   },
-   {
-    "patchline": {
-     "source": [
-      "obj-123",
-      3
-     ],
-     "destination": [
-      "obj-140",
-      2
-     ]
-    }
-   },
-   {
-    "patchline": {
-     "source": [
-      "obj-123",
-      2
-     ],
-     "destination": [
-      "obj-140",
-      1
-     ]
-    }
-   },
-   {
-    "patchline": {
-     "source": [
-      "obj-138",
-      0
-     ],
-     "destination": [
-      "obj-140",
-      5
-     ]
-    }
-   },
-   {
-    "patchline": {
-     "source": [
-      "obj-123",
-      0
-     ],
-     "destination": [
-      "obj-140",
-      0
-     ]
-    }
-   },
-   {
-    "patchline": {
-     "source": [
-      "obj-140",
-      0
-     ],
-     "destination": [
-      "obj-137",
-      1
-     ]
-    }
-   },
-   {
-    "patchline": {
-     "source": [
-      "obj-137",
-      0
-     ],
-     "destination": [
-      "obj-141",
-      0
-     ]
-    }
-   },
-   {
-    "patchline": {
-     "source": [
-      "obj-141",
-      0
-     ],
-     "destination": [
-      "obj-142",
-      0
-     ]
-    }
-   },
-   {
-    "patchline": {
-     "source": [
-      "obj-141",
-      1
-     ],
-     "destination": [
-      "obj-142",
-      1
-     ]
-    }
-   },
-   {
-    "patchline": {
-     "source": [
-      "obj-141",
-      2
-     ],
-     "destination": [
-      "obj-142",
-      2
-     ]
-    }
-   },
-   {
-    "patchline": {
-     "source": [
-      "obj-141",
-      3
-     ],
-     "destination": [
-      "obj-142",
-      3
-     ]
-    }
-   },
-   {
-    "patchline": {
-     "source": [
-      "obj-141",
-      4
-     ],
-     "destination": [
-      "obj-142",
-      4
-     ]
-    }
-   },
-   {
-    "patchline": {
-     "source": [
-      "obj-142",
-      0
-     ],
-     "destination": [
       "obj-143",
       0
      ]
@@ -6511,22 +6538,10 @@
     "patchline": {
      "source": [
       "obj-143",
-      2
-     ],
-     "destination": [
-      "obj-145",
-      0
-     ]
-    }
-   },
-   {
-    "patchline": {
-     "source": [
-      "obj-145",
       0
      ],
      "destination": [
-      "obj-146",
+      "obj-144",
       0
      ]
     }
@@ -6535,22 +6550,70 @@
     "patchline": {
      "source": [
       "obj-143",
-      1
-     ],
-     "destination": [
-      "obj-147",
-      0
-     ]
-    }
-   },
-   {
-    "patchline": {
-     "source": [
-      "obj-147",
       1
      ],
      "destination": [
       "obj-144",
+      1
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-143",
+      2
+     ],
+     "destination": [
+      "obj-144",
+      2
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-143",
+      3
+     ],
+     "destination": [
+      "obj-144",
+      3
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-143",
+      4
+     ],
+     "destination": [
+      "obj-144",
+      4
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-144",
+      0
+     ],
+     "destination": [
+      "obj-145",
+      0
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-145",
+      2
+     ],
+     "destination": [
+      "obj-147",
       0
      ]
     }
@@ -6570,23 +6633,23 @@
    {
     "patchline": {
      "source": [
-      "obj-148",
-      0
-     ],
-     "destination": [
-      "obj-144",
-      0
-     ]
-    }
-   },
-   {
-    "patchline": {
-     "source": [
-      "obj-144",
-      0
+      "obj-145",
+      1
      ],
      "destination": [
       "obj-149",
+      0
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-149",
+      1
+     ],
+     "destination": [
+      "obj-146",
       0
      ]
     }
@@ -6618,11 +6681,47 @@
    {
     "patchline": {
      "source": [
-      "obj-143",
+      "obj-146",
       0
      ],
      "destination": [
-      "obj-146",
+      "obj-151",
+      0
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-151",
+      0
+     ],
+     "destination": [
+      "obj-152",
+      0
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-152",
+      0
+     ],
+     "destination": [
+      "obj-148",
+      0
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-145",
+      0
+     ],
+     "destination": [
+      "obj-148",
       1
      ]
     }
@@ -6630,11 +6729,11 @@
    {
     "patchline": {
      "source": [
-      "obj-146",
+      "obj-148",
       0
      ],
      "destination": [
-      "obj-151",
+      "obj-153",
       0
      ]
     }
@@ -6642,11 +6741,11 @@
    {
     "patchline": {
      "source": [
-      "obj-151",
+      "obj-153",
       4
      ],
      "destination": [
-      "obj-152",
+      "obj-154",
       1
      ]
     }
@@ -6654,11 +6753,11 @@
    {
     "patchline": {
      "source": [
-      "obj-151",
+      "obj-153",
       3
      ],
      "destination": [
-      "obj-153",
+      "obj-155",
       2
      ]
     }
@@ -6666,11 +6765,11 @@
    {
     "patchline": {
      "source": [
-      "obj-151",
+      "obj-153",
       2
      ],
      "destination": [
-      "obj-153",
+      "obj-155",
       1
      ]
     }
@@ -6678,32 +6777,8 @@
    {
     "patchline": {
      "source": [
-      "obj-151",
+      "obj-153",
       1
-     ],
-     "destination": [
-      "obj-152",
-      0
-     ]
-    }
-   },
-   {
-    "patchline": {
-     "source": [
-      "obj-152",
-      0
-     ],
-     "destination": [
-      "obj-153",
-      0
-     ]
-    }
-   },
-   {
-    "patchline": {
-     "source": [
-      "obj-153",
-      0
      ],
      "destination": [
       "obj-154",
@@ -6715,7 +6790,7 @@
     "patchline": {
      "source": [
       "obj-154",
-      1
+      0
      ],
      "destination": [
       "obj-155",
@@ -6726,7 +6801,7 @@
    {
     "patchline": {
      "source": [
-      "obj-154",
+      "obj-155",
       0
      ],
      "destination": [
@@ -6738,12 +6813,12 @@
    {
     "patchline": {
      "source": [
-      "obj-153",
+      "obj-156",
       1
      ],
      "destination": [
       "obj-157",
-      1
+      0
      ]
     }
    },
@@ -6751,22 +6826,46 @@
     "patchline": {
      "source": [
       "obj-156",
-      0
-     ],
-     "destination": [
-      "obj-157",
-      0
-     ]
-    }
-   },
-   {
-    "patchline": {
-     "source": [
-      "obj-155",
       0
      ],
      "destination": [
       "obj-158",
+      0
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-155",
+      1
+     ],
+     "destination": [
+      "obj-159",
+      1
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-158",
+      0
+     ],
+     "destination": [
+      "obj-159",
+      0
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-157",
+      0
+     ],
+     "destination": [
+      "obj-160",
       6
      ]
     }
@@ -6774,71 +6873,11 @@
    {
     "patchline": {
      "source": [
-      "obj-157",
-      0
-     ],
-     "destination": [
-      "obj-158",
-      0
-     ]
-    }
-   },
-   {
-    "patchline": {
-     "source": [
-      "obj-158",
-      0
-     ],
-     "destination": [
-      "obj-100",
-      0
-     ]
-    }
-   },
-   {
-    "patchline": {
-     "source": [
-      "obj-120",
-      1
-     ],
-     "destination": [
-      "obj-160",
-      0
-     ]
-    }
-   },
-   {
-    "patchline": {
-     "source": [
-      "obj-160",
-      0
-     ],
-     "destination": [
-      "obj-161",
-      0
-     ]
-    }
-   },
-   {
-    "patchline": {
-     "source": [
-      "obj-161",
-      0
-     ],
-     "destination": [
-      "obj-159",
-      0
-     ]
-    }
-   },
-   {
-    "patchline": {
-     "source": [
       "obj-159",
       0
      ],
      "destination": [
-      "obj-144",
+      "obj-160",
       0
      ]
     }
@@ -6847,6 +6886,18 @@
     "patchline": {
      "source": [
       "obj-160",
+      0
+     ],
+     "destination": [
+      "obj-102",
+      0
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-122",
       1
      ],
      "destination": [
@@ -6862,7 +6913,7 @@
       0
      ],
      "destination": [
-      "obj-132",
+      "obj-163",
       0
      ]
     }
@@ -6870,11 +6921,59 @@
    {
     "patchline": {
      "source": [
-      "obj-120",
+      "obj-163",
+      0
+     ],
+     "destination": [
+      "obj-161",
+      0
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-161",
+      0
+     ],
+     "destination": [
+      "obj-146",
+      0
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-162",
+      1
+     ],
+     "destination": [
+      "obj-164",
+      0
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-164",
+      0
+     ],
+     "destination": [
+      "obj-134",
+      0
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-122",
       2
      ],
      "destination": [
-      "obj-163",
+      "obj-165",
       0
      ]
     }
@@ -6882,11 +6981,11 @@
    {
     "patchline": {
      "source": [
-      "obj-163",
+      "obj-165",
       3
      ],
      "destination": [
-      "obj-164",
+      "obj-166",
       0
      ]
     }
@@ -6894,11 +6993,11 @@
    {
     "patchline": {
      "source": [
-      "obj-164",
+      "obj-166",
       0
      ],
      "destination": [
-      "obj-141",
+      "obj-143",
       0
      ]
     }
@@ -6906,11 +7005,11 @@
    {
     "patchline": {
      "source": [
-      "obj-164",
+      "obj-166",
       0
      ],
      "destination": [
-      "obj-144",
+      "obj-146",
       0
      ]
     }
@@ -6918,11 +7017,11 @@
    {
     "patchline": {
      "source": [
-      "obj-164",
+      "obj-166",
       0
      ],
      "destination": [
-      "obj-132",
+      "obj-134",
       0
      ]
     }
@@ -6930,11 +7029,23 @@
    {
     "patchline": {
      "source": [
-      "obj-163",
+      "obj-165",
       2
      ],
      "destination": [
-      "obj-165",
+      "obj-167",
+      0
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-167",
+      0
+     ],
+     "destination": [
+      "obj-155",
       0
      ]
     }
@@ -6946,7 +7057,7 @@
       0
      ],
      "destination": [
-      "obj-153",
+      "obj-168",
       0
      ]
     }
@@ -6954,23 +7065,11 @@
    {
     "patchline": {
      "source": [
-      "obj-163",
+      "obj-168",
       0
      ],
      "destination": [
-      "obj-166",
-      0
-     ]
-    }
-   },
-   {
-    "patchline": {
-     "source": [
-      "obj-166",
-      0
-     ],
-     "destination": [
-      "obj-100",
+      "obj-102",
       0
      ]
     }
@@ -6982,7 +7081,7 @@
       0
      ],
      "destination": [
-      "obj-110",
+      "obj-112",
       0
      ]
     }
@@ -7002,32 +7101,8 @@
    {
     "patchline": {
      "source": [
-      "obj-163",
+      "obj-165",
       1
-     ],
-     "destination": [
-      "obj-167",
-      0
-     ]
-    }
-   },
-   {
-    "patchline": {
-     "source": [
-      "obj-167",
-      0
-     ],
-     "destination": [
-      "obj-110",
-      0
-     ]
-    }
-   },
-   {
-    "patchline": {
-     "source": [
-      "obj-168",
-      0
      ],
      "destination": [
       "obj-169",
@@ -7039,10 +7114,10 @@
     "patchline": {
      "source": [
       "obj-169",
-      1
+      0
      ],
      "destination": [
-      "obj-170",
+      "obj-112",
       0
      ]
     }
@@ -7051,6 +7126,30 @@
     "patchline": {
      "source": [
       "obj-170",
+      0
+     ],
+     "destination": [
+      "obj-171",
+      0
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-171",
+      1
+     ],
+     "destination": [
+      "obj-172",
+      0
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-172",
       0
      ],
      "destination": [
@@ -7062,11 +7161,11 @@
    {
     "patchline": {
      "source": [
-      "obj-169",
+      "obj-171",
       0
      ],
      "destination": [
-      "obj-163",
+      "obj-165",
       0
      ]
     }
@@ -7078,7 +7177,7 @@
       1
      ],
      "destination": [
-      "obj-163",
+      "obj-165",
       0
      ]
     }
@@ -7086,11 +7185,11 @@
    {
     "patchline": {
      "source": [
-      "obj-120",
+      "obj-122",
       3
      ],
      "destination": [
-      "obj-171",
+      "obj-173",
       0
      ]
     }
@@ -7098,23 +7197,11 @@
    {
     "patchline": {
      "source": [
-      "obj-171",
+      "obj-173",
       1
      ],
      "destination": [
-      "obj-172",
-      0
-     ]
-    }
-   },
-   {
-    "patchline": {
-     "source": [
-      "obj-171",
-      0
-     ],
-     "destination": [
-      "obj-173",
+      "obj-174",
       0
      ]
     }
@@ -7126,18 +7213,6 @@
       0
      ],
      "destination": [
-      "obj-174",
-      0
-     ]
-    }
-   },
-   {
-    "patchline": {
-     "source": [
-      "obj-174",
-      0
-     ],
-     "destination": [
       "obj-175",
       0
      ]
@@ -7146,20 +7221,8 @@
    {
     "patchline": {
      "source": [
-      "obj-172",
-      0
-     ],
-     "destination": [
       "obj-175",
       0
-     ]
-    }
-   },
-   {
-    "patchline": {
-     "source": [
-      "obj-120",
-      4
      ],
      "destination": [
       "obj-176",
@@ -7182,11 +7245,47 @@
    {
     "patchline": {
      "source": [
-      "obj-120",
+      "obj-174",
+      0
+     ],
+     "destination": [
+      "obj-177",
+      0
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-122",
       4
      ],
      "destination": [
       "obj-178",
+      0
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-178",
+      0
+     ],
+     "destination": [
+      "obj-179",
+      0
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-122",
+      4
+     ],
+     "destination": [
+      "obj-180",
       0
      ]
     }

@@ -186,7 +186,7 @@ def help_patch() -> Canvas:
         "verbose 1", "verbose 0", "interval 10", "late 50",
         "connect 127.0.0.1 9000", "listen 9001",
         "activity 0.8", "activity -1", "activity bass 0.3", "octave bass -1", "velocity comp 0.7",
-        "subscribe bass", "subscribe none",
+        "set style pop", "set style folk", "subscribe bass", "subscribe none",
     ]
     sm = p.obj(20, 560, f"sideman {AGENT_PORT} {LISTEN_PORT}")
     y = 130
@@ -219,7 +219,7 @@ def help_patch() -> Canvas:
         "silencing, and a note for the next pass waits across the wrap."),
         ("activity X (0..1, -1 = the model's own choice) sets how busy every part plays, activity PART X for one "
         "part. octave PART N (-3..3) and velocity PART X (0.25..2) set a part's register and dynamics, values "
-        "are clamped to these ranges here. subscribe PARTS: this instance gets only these parts' notes (one "
+        "are clamped to these ranges here. set style pop|folk|auto: the style of accompaniment (pop: busy and syncopated, folk: block chords, auto: the model guesses). subscribe PARTS: this instance gets only these parts' notes (one "
         "instance per part), none undoes it."),
         ("The display: agent = a status came in the last 3 s, the agent's state, the beat, notes played, "
         "late notes, the last error."),
