@@ -40,7 +40,7 @@ from defaults import AGENT_PORT, LATE_MS, LISTEN_PORT, PLAYHEAD_INTERVAL_MS, TIC
 from layout import Grid, Row
 from maxfile import Patcher, amxd, signature
 
-from agent.live.generator import STYLE_CHOICES
+from agent.settings import SETTINGS
 
 __all__ = ["amxd", "build", "signature"]
 PARTS_MENU = ["comp,bass", "comp", "bass", "lead", "counter", "lead,bass", "comp,bass,lead", "none"]
@@ -476,7 +476,7 @@ def chord_clip_controls(p: Patcher, g: Grid[str]) -> dict[str, str]:
 
 #: /agent/set ranges the device clamps to (patches/OSC.md): name -> (lo, hi), per part for octave and velocity.
 ACTIVITY_RANGE = (0.0, 1.0)  # and -1 = the model's own choice (the Auto switch)
-STYLE_MENU = STYLE_CHOICES  # pop (the default), folk, auto: /agent/set style
+STYLE_MENU = SETTINGS["style"].choices  # pop (the default), folk, auto: /agent/set style
 OCTAVE_RANGE = (-3, 3)
 VELOCITY_RANGE = (0.25, 2.0)
 PARTS = ("comp", "bass", "lead", "counter")
