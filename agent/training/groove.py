@@ -20,6 +20,7 @@ with the knobs of the config (`sampling.style`, `sampling.activity`) unless told
   interval over segments: below 1, it leaves room when the melody rests... or thins out with it. The real
   accompaniment and the model play the same bars (8-bar segments chosen to hold both kinds of bar, one
   bar of lead-in not counted); the model's figure should be as far from 1 as the real one, on the same side.
+  The model plays with the config's style and with the corpus's own (pop for POP909, folk for Nottingham).
 
 Everything is seeded; figures go in models/README.md and the closing notes.
 """
@@ -41,6 +42,7 @@ from agent.music import measures as M
 from agent.music.chords import parse_symbol
 from agent.music.events import ChordSpan, Note, Part, Song
 from agent.music.leadsheet import FEEL_PROGRESSIONS, feel_sheet
+from agent.training.examples import SOURCE_STYLES
 
 PARTS = (Part.COMP, Part.BASS)
 SOURCES = ("pop909", "nottingham")
@@ -127,7 +129,8 @@ class Segment:
 
 
 def listening_segments(songs: Sequence[Song], per_source: int) -> list[Segment]:
-    """Per source, up to `per_source` 8-bar segments holding at least two quiet and two busy bars."""
+    """Per source, up to `per_source` 8-bar segments holding quiet and busy bars (the most quiet ones
+    where a song has several; Nottingham tunes rest in a bar or two per phrase)."""
     found: list[Segment] = []
     for source in SOURCES:
         count = 0
@@ -157,7 +160,7 @@ def _best_segment(song: Song) -> Segment | None:
             continue
         quiet, busy = _classes(counts)
         score = min(len(quiet), len(busy))
-        if score >= 2 and (best is None or score > best[1]):
+        if score >= 1 and (best is None or score > best[1]):
             best = (i, score)
     if best is None:
         return None
@@ -239,9 +242,12 @@ def listening(args: argparse.Namespace, generator: ModelGenerator, params: Sampl
         if not chosen:
             continue
         real = [bar_counts([n for n in s.song.notes if n.part in PARTS], s) for s in chosen]
-        model = [bar_counts(accompany(generator, s.music, replace(params, seed=1), args.bpm, activity, s.bar_beats), s)
-                 for s in chosen]
-        r, m = listening_ratio(real, rng), listening_ratio(model, rng)
-        lines.append(f"  {source:10s} ({len(chosen)} segments): real {r[0]:.2f} [{r[1]:.2f}, {r[2]:.2f}], "
-                     f"model {m[0]:.2f} [{m[1]:.2f}, {m[2]:.2f}]")
+        r = listening_ratio(real, rng)
+        line = f"  {source:10s} ({len(chosen)} segments): real {r[0]:.2f} [{r[1]:.2f}, {r[2]:.2f}]"
+        for style in dict.fromkeys((params.style, SOURCE_STYLES[source])):
+            model = [bar_counts(accompany(generator, s.music, replace(params, seed=1, style=style), args.bpm,
+                                          activity, s.bar_beats), s) for s in chosen]
+            m = listening_ratio(model, rng)
+            line += f"; model ({style}) {m[0]:.2f} [{m[1]:.2f}, {m[2]:.2f}]"
+        lines.append(line)
     return lines
