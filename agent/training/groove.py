@@ -63,12 +63,16 @@ class Music:
 
 
 def accompany(generator: ModelGenerator, music: Music, params: SamplingParams, bpm: float,
-              activity: float, lead_in_beats: float = 0.0) -> list[Note]:
-    """The comp and bass the live generator plays over `music` (lead-in notes dropped), chunk by chunk."""
+              activity: float | tuple[tuple[Part, float], ...], lead_in_beats: float = 0.0) -> list[Note]:
+    """The comp and bass the live generator plays over `music` (lead-in notes dropped), chunk by chunk;
+    `activity` is the knob for both parts (-1: unprompted) or per part."""
     p = plan(bpm, 80.0, 250.0, generator.human_delays)
     generator.reset()
     own: list[Note] = []
-    knobs = tuple((part, activity) for part in PARTS) if activity >= 0 else ()
+    if isinstance(activity, tuple):
+        knobs = activity
+    else:
+        knobs = tuple((part, activity) for part in PARTS) if activity >= 0 else ()
     beat = music.start - lead_in_beats
     first = True
     while beat < music.end - 1e-9:
