@@ -89,6 +89,7 @@ class SamplingConfig:
     # the density of a pop accompaniment (2-3.5 notes a beat for comp and bass, `sideman bench --feel`)
     activity: float = _s(SETTINGS["activity"])
     style: str = _s(SETTINGS["style"])  # pop, folk or auto (the model's guess)
+    control_guidance: float = _s(SETTINGS["control_guidance"])  # how firmly activity and style are followed
 
 
 @dataclass(frozen=True, slots=True)

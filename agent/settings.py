@@ -215,6 +215,9 @@ SETTINGS: dict[str, Setting] = {s.name: s for s in (
             "the style of accompaniment: `pop` (POP909's piano: busy, syncopated, short notes), `folk` "
             "(Nottingham's block chords held for the bar), `auto` (the model guesses from the music; on a lead "
             "sheet mostly `folk`)", choices=(*STYLES, "auto")),
+    Setting("control_guidance", "sampling.control_guidance", "float", 2.0,
+            "how firmly the model follows the activity and style knobs: classifier-free guidance on them "
+            "(1 = as trained, 0 = ignores them; not 1 costs a second model pass per token)", 0.0, 4.0),
     Setting("delta1", "timing.delta1_beats", "float", 4.0, "how far ahead the generator sees chords",
             0.0, 32.0, "beats"),
     Setting("delta2", "timing.delta2_beats", "float", 0.0,

@@ -279,3 +279,63 @@ def test_a_downbeat_chunk_always_starts_with_a_note(seed: int) -> None:
                             parts=(Part.BASS,), params=SamplingParams(seed=seed), human_delay_ticks=4, downbeat=True)
     notes = generator.generate(ctx, 0.0, 2 / 12)
     assert notes and all(0.0 <= n.beat < 2 / 12 and n.part == Part.BASS for n in notes)
+
+
+def test_guided_decoder_mixes_the_two_headers_and_stays_in_step(tiny: MusicTransformer) -> None:
+    """Classifier-free guidance on the header's controls: strength 1 is the conditional model, 0 the
+    unconditioned one, and truncation (the live path's rollback) keeps both caches in step."""
+    import numpy as np
+
+    from agent.model.sampling import CachedDecoder, GuidedDecoder
+
+    head = header(V.MODE_LIVE, (4, 4), [2, 3], 4, {2: 6}, "pop")
+    plain = header(V.MODE_LIVE, (4, 4), [2, 3], 4)
+    body = [V.EVENT_TIME + 3, V.EVENT_DUR + 5, V.EVENT_NOTE + 2 * 128 + 60, V.EVENT_TIME + 6]
+    chords = [0] * (len(head) + len(body))
+
+    def fed(tokens: list[int]) -> CachedDecoder:
+        d = CachedDecoder(tiny)
+        d.feed(tokens, chords[: len(tokens)])
+        return d
+
+    def log_softmax(x: np.ndarray) -> np.ndarray:
+        return x - x.max() - np.log(np.exp(x - x.max()).sum())
+
+    lo, hi = V.EVENT_DUR, V.EVENT_NOTE
+    cond, uncond = fed(head + body).logits(lo, hi), fed(plain + body).logits(lo, hi)
+    for strength, expected in ((1.0, log_softmax(cond)), (0.0, log_softmax(uncond)),
+                               (2.0, 2 * log_softmax(cond) - log_softmax(uncond))):
+        guided = GuidedDecoder(tiny, strength)
+        guided.feed_header(head, plain, chords[: len(head)])
+        guided.feed(body, chords[len(head):])
+        assert np.allclose(guided.logits(lo, hi), expected, atol=1e-4)
+    guided.truncate(len(head) + 2)
+    expected = 2 * log_softmax(fed(head + body[:2]).logits(lo, hi)) - log_softmax(fed(plain + body[:2]).logits(lo, hi))
+    assert len(guided) == len(head) + 2 and np.allclose(guided.logits(lo, hi), expected, atol=1e-4)
+    with pytest.raises(ValueError, match="headers"):
+        guided.feed_header(head, plain, chords[: len(head)])  # only into an empty decoder
+
+
+def test_the_live_generator_guides_only_when_a_control_is_named(tiny: MusicTransformer) -> None:
+    import dataclasses
+
+    from agent.model.sampling import GuidedDecoder
+
+    generator = ModelGenerator(tiny, TimingSettings())
+    chords, _melody = lead_sheet(4)
+    ctx = GenerationContext(
+        playhead_beat=-0.25, tempo_bpm=120.0, meter=(4, 4), chords=chords, human=(), own=(),
+        parts=(Part.COMP,), params=SamplingParams(seed=1, style="auto", control_guidance=2.0), human_delay_ticks=4,
+    )
+    generator.generate(ctx, 0.0, 1 / 6)
+    assert not isinstance(generator._window.decoder, GuidedDecoder)  # type: ignore[union-attr]  # nothing named
+    named = dataclasses.replace(ctx, params=SamplingParams(seed=1, style="pop", control_guidance=2.0))
+    generator.generate(named, 1 / 6, 2 / 6)
+    decoder = generator._window.decoder  # type: ignore[union-attr]
+    assert isinstance(decoder, GuidedDecoder) and decoder.strength == 2.0
+    assert decoder.uncond.tokens[: V.HEADER_LEN] == header(V.MODE_LIVE, (4, 4), [2], 4)
+    assert decoder.tokens[len(decoder.tokens) - 3:] == decoder.uncond.tokens[len(decoder.uncond.tokens) - 3:]
+    rebuilds = generator.rebuilds
+    generator.generate(dataclasses.replace(ctx, params=SamplingParams(seed=1, style="pop", control_guidance=1.0)),
+                       2 / 6, 3 / 6)
+    assert generator.rebuilds == rebuilds + 1 and not isinstance(generator._window.decoder, GuidedDecoder)  # type: ignore[union-attr]

@@ -30,6 +30,7 @@ class SamplingParams:
     seed: int | None = None  # fixed seed for reproducible output; None = fresh randomness
     activity: float = -1.0  # how busy every part plays, 0..1 (learned activity levels); -1 = unprompted
     style: str = "auto"  # pop, folk or auto (settings.STYLES): the style of accompaniment asked for; auto: unsaid
+    control_guidance: float = 2.0  # how firmly activity and style are followed (classifier-free guidance; 1: none)
 
 
 @dataclass(frozen=True, slots=True)

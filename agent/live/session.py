@@ -385,7 +385,7 @@ class Session:
             case "sampling":
                 self.params = dataclasses.replace(self.params, **{setting.field: value})
                 log.info("set %s = %s", msg.name, value)
-                return self._replan_from(self.clock.beat_now()) if setting.field in ("activity", "style") else []
+                return self._replan_from(self.clock.beat_now()) if setting.field in ("activity", "style", "control_guidance") else []
             case section:
                 raise AssertionError(f"setting {setting.name}: no destination for config section {section!r}")
 

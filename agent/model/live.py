@@ -34,7 +34,15 @@ from agent.model.anticipation import Interleaver, Item, TimingSettings
 from agent.model.checkpoint import load_checkpoint
 from agent.model.engine import limit_threads
 from agent.model.network import MusicTransformer
-from agent.model.sampling import CachedDecoder, FullDecoder, Mask, note_mask, sample_event, sample_index
+from agent.model.sampling import (
+    CachedDecoder,
+    FullDecoder,
+    GuidedDecoder,
+    Mask,
+    note_mask,
+    sample_event,
+    sample_index,
+)
 from agent.model.tokens import ChordTimeline, chord_item, chord_timeline, encode, header, note_item
 from agent.model.tokens import beat_ticks as beat_to_tick
 from agent.music.events import ChordSpan, Note, Part
@@ -64,6 +72,7 @@ class Window:
     delay: int = 24  # the human's delay named in the header, ticks
     levels: tuple[tuple[int, int], ...] = ()  # (part, activity level) named in the header
     style: str | None = None  # the style of accompaniment named in the header (None: unsaid)
+    guidance: float = 1.0  # classifier-free guidance on the named controls (1: none, one decoder)
     keys: set[tuple[str, int, int]] = field(default_factory=set)
     snapshots: dict[float, tuple[Any, ...]] = field(default_factory=dict)
 
@@ -84,6 +93,7 @@ class ModelGenerator:
         self.delay_ticks = max(timing.human_delays)  # the human's delay told to the model, ticks
         self.levels: dict[int, int] = {}  # activity level per part told to the model
         self.style: str | None = None  # the style of accompaniment told to the model
+        self.control_guidance = 1.0  # how firmly the named controls are followed (GuidedDecoder)
 
     # --- the Generator interface ---
     def reset(self) -> None:
@@ -135,8 +145,8 @@ class ModelGenerator:
         gap = start_beat > self._generated_to + 4 * max(end_beat - start_beat, 1.0)
         full = len(window.decoder) > V.CONTEXT_LEN - RESERVE_TOKENS
         late = beat_to_tick(end_beat + self.timing.delta1_beats, window.origin) >= V.MAX_TIME
-        header_changed = ((window.delay, window.levels, window.style)
-                          != (self.delay_ticks, tuple(sorted(self.levels.items())), self.style))
+        header_changed = ((window.delay, window.levels, window.style, window.guidance)
+                          != (self.delay_ticks, tuple(sorted(self.levels.items())), self.style, self.control_guidance))
         return gap or full or late or header_changed or parts != window.parts or meter != window.meter
 
     def _header_for(self, context: GenerationContext) -> None:
@@ -150,6 +160,7 @@ class ModelGenerator:
         self.levels = {int(part): activity_level(value, int(part)) for part, value in context.activity
                        if part in context.parts}
         self.style = None if context.params.style not in V.STYLES else context.params.style
+        self.control_guidance = context.params.control_guidance
 
     def _catch_up(self, window: Window, context: GenerationContext, start_beat: float) -> None:
         """Append what sounded in a short gap (chunks the fallback played when the model was late)."""
@@ -201,17 +212,26 @@ class ModelGenerator:
 
     def _new_window(self, context: GenerationContext, parts: tuple[int, ...], origin: float,
                     start_beat: float) -> Window:
-        decoder = CachedDecoder(self.model) if self.cached else FullDecoder(self.model)
+        head = header(V.MODE_LIVE, context.meter, parts, self.delay_ticks, self.levels, self.style)
+        plain = header(V.MODE_LIVE, context.meter, parts, self.delay_ticks)  # the same, the controls unsaid
+        guided = self.cached and self.control_guidance != 1.0 and plain != head
+        decoder: CachedDecoder
+        if guided:
+            decoder = GuidedDecoder(self.model, self.control_guidance)
+        else:
+            decoder = CachedDecoder(self.model) if self.cached else FullDecoder(self.model)
         window = Window(origin, parts, context.meter, Interleaver(), decoder, delay=self.delay_ticks,
-                        levels=tuple(sorted(self.levels.items())), style=self.style)
+                        levels=tuple(sorted(self.levels.items())), style=self.style, guidance=self.control_guidance)
         self._timeline = self._chord_timeline(context.chords, origin)
         self._add_controls(window, context, start_beat)
         for note in context.own:
             if origin <= note.beat < start_beat and int(note.part) in parts:
                 window.builder.add_event(self._note_item(note, origin, int(note.part)))
         window.builder.fill_rests(beat_to_tick(start_beat, origin))
-        head = header(V.MODE_LIVE, context.meter, parts, window.delay, dict(window.levels), window.style)
-        decoder.feed(head, [self._timeline.at(0)] * len(head))
+        if isinstance(decoder, GuidedDecoder):
+            decoder.feed_header(head, plain, [self._timeline.at(0)] * len(head))
+        else:
+            decoder.feed(head, [self._timeline.at(0)] * len(head))
         self._sync(window)
         return window
 
