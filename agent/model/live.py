@@ -337,18 +337,20 @@ def timing_problem(trained: TimingSettings, timing: TimingConfig) -> str | None:
     return None
 
 
-#: Per part, the activity levels the knob's 0 and 1 stand for. From the training data (POP909 and
-#: Nottingham, 64-beat windows every bar, levels by `vocab.activity_level`): the 10th-90th percentile
-#: levels are lead 2-4, counter 0-4, comp 2-6, bass 1-2; the ends are widened by a level or so, so that
-#: 0.1 asks a sparse part (comp 0.25-0.5 notes a beat, bass under 0.25) and 0.9 a busy one (comp 3-4.5,
-#: bass 1-1.5): issue 10's "0.1 plays at most 1 note per beat and 0.9 at least 3" for comp + bass.
-KNOB_LEVELS: dict[int, tuple[int, int]] = {0: (1, 6), 1: (0, 5), 2: (0, 7), 3: (0, 3)}
+#: Per part, the activity levels the knob's 0.1 and 0.9 stand for (issue 10: "0.1 plays at most 1 note
+#: per beat and 0.9 at least 3" for comp + bass); in between the level moves linearly, beyond them it
+#: goes on to the ends (0 and 7). Calibrated on the shipped model with the live default guidance
+#: (`sideman groove` prints the knob's figures): comp levels 1-3 all play about 0.7
+#: notes a beat (a chord a bar, the sparsest thing the data does often), level 7 about 4; bass follows
+#: up to level 5 (about 0.9) and not beyond (busier bass is rare in the data: 1% of windows).
+KNOB_LEVELS: dict[int, tuple[int, int]] = {0: (1, 6), 1: (0, 5), 2: (1, 7), 3: (1, 5)}
 
 
 def activity_level(value: float, part: int = 2) -> int:
     """The activity level (vocab.ACTIVITY_LEVELS classes) of `part` for a knob value in [0, 1]."""
     lo, hi = KNOB_LEVELS.get(part, (0, V.ACTIVITY_LEVELS - 1))
-    return min(V.ACTIVITY_LEVELS - 1, max(0, round(lo + value * (hi - lo))))
+    level = lo + (value - 0.1) / 0.8 * (hi - lo)
+    return min(V.ACTIVITY_LEVELS - 1, max(0, math.floor(level + 0.5)))
 
 
 def load_generator(path: Path, timing: TimingConfig, cached: bool = True) -> ModelGenerator:
