@@ -343,7 +343,7 @@ def timing_problem(trained: TimingSettings, timing: TimingConfig) -> str | None:
 #: (`sideman groove` prints the knob's figures): comp levels 1-3 all play about 0.7
 #: notes a beat (a chord a bar, the sparsest thing the data does often), level 7 about 4; bass follows
 #: up to level 5 (about 0.9) and not beyond (busier bass is rare in the data: 1% of windows).
-KNOB_LEVELS: dict[int, tuple[int, int]] = {0: (1, 6), 1: (0, 5), 2: (1, 7), 3: (1, 5)}
+KNOB_LEVELS: dict[int, tuple[int, int]] = {0: (1, 6), 1: (0, 5), 2: (2, 6), 3: (2, 4)}
 
 
 def activity_level(value: float, part: int = 2) -> int:
