@@ -212,8 +212,13 @@ class GuidedDecoder(CachedDecoder):
         return out
 
     def truncate(self, length: int) -> None:
-        super().truncate(length)
+        if length == len(self):
+            return
         self.uncond.truncate(length)
+        tokens, chords = self.tokens[:length], self.chords[:length]  # CachedDecoder.truncate, this cache only
+        self.cache.truncate(max(0, length - 1), current_time(tokens[:-1]))
+        self.tokens, self.chords = tokens[:-1], chords[:-1]
+        CachedDecoder.feed(self, tokens[-1:], chords[-1:])
 
 
 def _log_softmax(logits: Array) -> Array:
