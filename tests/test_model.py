@@ -240,7 +240,7 @@ def test_the_header_names_the_runtime_delay_and_activity(tiny: MusicTransformer)
     generator.generate(dataclasses.replace(ctx, human_delay_ticks=5, activity=()), 1 / 6, 2 / 6)
     assert generator.rebuilds == rebuilds + 1  # 5 ticks is not trained: the next longer one, 6
     assert generator._window.decoder.tokens[: V.HEADER_LEN] == header(V.MODE_LIVE, (4, 4), [2, 3], 6)  # type: ignore[union-attr]
-    assert activity_level(0.0, 2) == 0 and activity_level(1.0, 2) == V.ACTIVITY_LEVELS - 1
+    assert 0 <= activity_level(0.0, 2) <= activity_level(0.1, 2) and activity_level(1.0, 2) <= V.ACTIVITY_LEVELS - 1
     assert [activity_level(x / 10, 2) for x in range(11)] == sorted(activity_level(x / 10, 2) for x in range(11))
     assert (activity_level(0.1, 2), activity_level(0.9, 2)) == KNOB_LEVELS[2]  # the anchors: 0.1 and 0.9
     assert (activity_level(0.1, 3), activity_level(0.9, 3)) == KNOB_LEVELS[3]

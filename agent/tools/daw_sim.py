@@ -280,6 +280,11 @@ class SimDaw:
         if self.loop is not None:
             setup.append(LoopBrace(1, *self.loop))
             setup += [ChordIn(beat, dur, symbol) for beat, dur, symbol in self.sheet.chords]
+        events = self._events()
+        before_play: list[Message] = []
+        while events and events[0][0] <= 0.0:  # due before the start: chords are known at load (the
+            message = heapq.heappop(events)[2]  # device reads the chord clip), before the stopped report
+            (setup if isinstance(message, ChordIn) else before_play).append(message)
         if self.preroll_beats == 0:
             setup.append(Playhead(tr.start_beat))  # stopped: play will start here
         for message in setup:
@@ -287,9 +292,8 @@ class SimDaw:
         await asyncio.sleep(settle_s + self.wait_before_play_s)
         tr.t0 = time.monotonic()
         self._fix_held_notes()
-        events = self._events()
-        while events and events[0][0] <= 0.0:  # chords due before the start go out before play
-            self.send(heapq.heappop(events)[2])
+        for message in before_play:
+            self.send(message)
         self.send(Play())
         end = tr.time_at(self.length_beats)
         next_playhead = tr.t0
