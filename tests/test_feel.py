@@ -321,3 +321,27 @@ def test_rest_fill_ratio_says_whether_a_part_fills_the_players_rests() -> None:
     assert rest_fill_ratio(human, np.array([8.0, 4.0, 8.0, 4.0])) == pytest.approx(2.0)  # busier in the rests
     assert rest_fill_ratio(human, np.array([2.0, 4.0, 2.0, 4.0])) == pytest.approx(0.5)
     assert math.isnan(rest_fill_ratio(np.array([4.0, 5.0]), np.array([1.0, 1.0])))  # no resting bar
+
+
+def test_a_context_holds_whole_chords_cut_only_at_the_loop_end() -> None:
+    """The model reads each chord's duration: a chord cut at the context's horizon (one tick of D, then
+    two, as the chunks moved on) is a chord track changing every tick, and the model comped it busily
+    whatever the activity knob asked (issue 10). Spans end where they end, or at the loop's end."""
+    live = LiveHarness(Config())
+    live.start([(0.0, 4.0, "G"), (4.0, 4.0, "D"), (8.0, 8.0, "Em")])
+    live.run(0.6)
+    spans = {(s.beat, s.dur_beats, s.chord.symbol) for r in live.requests for s in r.context.chords}
+    assert spans <= {(0.0, 4.0, "G"), (4.0, 4.0, "D"), (8.0, 8.0, "Em")}, spans
+    assert (4.0, 4.0, "D") in spans
+    looped = LiveHarness(Config())
+    for chord in [(0.0, 4.0, "G"), (4.0, 8.0, "D")]:
+        looped.send(ChordLike(*chord))
+    looped.set_loop(0.0, 8.0)
+    looped.send(Playhead(0.0))
+    looped.run(0.3)
+    looped.send(Play())
+    looped.locate(0.0)
+    looped.run(4.5)  # past the first wrap (8 beats at 120 bpm = 4 s)
+    spans = {(round(s.beat, 6), round(s.dur_beats, 6), s.chord.symbol) for r in looped.requests for s in r.context.chords}
+    assert (4.0, 4.0, "D") in spans and (8.0, 4.0, "G") in spans  # D cut at the loop end; the next pass's G
+    assert all(b + d <= 8.0 + 1e-6 or b >= 8.0 - 1e-6 for b, d, _ in spans)  # nothing crosses the wrap

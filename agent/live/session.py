@@ -447,12 +447,19 @@ class Session:
         return tuple(out)
 
     def _chords_performed(self, lo: float, hi: float) -> tuple[ChordSpan, ...]:
-        """The chord track over performance beats [lo, hi): the song's chords, unrolled over loop wraps."""
+        """The chords that start before performance beat `hi` (and end after `lo`): the song's chords,
+        unrolled over loop wraps. A span is cut only where its pass ends (a wrap), never at `hi`: the
+        model reads a chord's duration, and a chord cut at the horizon (a D lasting one tick, then two,
+        as the chunks moved on) was a chord track changing every tick, to which it comped busily whatever
+        its activity knob said (issue 10: 2.2 notes a beat at activity 0.1 in the live path, 0.75 offline
+        with the same model and music)."""
         spans: list[ChordSpan] = []
         for u0, u1, song0 in self.timeline.segments(lo, hi):
             shift = u0 - song0
+            wrap = self.timeline.next_wrap_after(u0)
+            pass_end = song0 + (wrap - u0) if math.isfinite(wrap) else math.inf  # song beat where this pass ends
             for span in self.chords.window(song0, song0 + (u1 - u0)):
-                begin, end = max(span.beat, song0), min(span.end_beat, song0 + (u1 - u0))
+                begin, end = max(span.beat, song0), min(span.end_beat, pass_end)
                 if end > begin:
                     spans.append(ChordSpan(begin + shift, end - begin, span.chord))
         return tuple(spans)
