@@ -359,6 +359,20 @@ def _regenerate(parser: argparse.ArgumentParser) -> Handler:
     return handle
 
 
+@subcommand("train-compose", "JEP-AGA stage: add the encoders to a trained generator and teach it to use them")
+def _train_compose(parser: argparse.ArgumentParser) -> Handler:
+    from agent.compose.options import add_train_compose_arguments
+
+    add_train_compose_arguments(parser)
+
+    def handle(args: argparse.Namespace) -> int:
+        from agent.compose import stage
+
+        return stage.run_from_args(args)
+
+    return handle
+
+
 @subcommand("compose-eval", "evaluate composition mode on held-out songs: infill overlaps, simulated user")
 def _compose_eval(parser: argparse.ArgumentParser) -> Handler:
     from agent.compose.options import add_compose_eval_arguments

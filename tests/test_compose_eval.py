@@ -43,3 +43,25 @@ def test_copying_the_past_overlaps_the_past_fully() -> None:
     assert figures["PD_f"] < 0.5  # the future is an octave up
     silent = quality([], case.past, case.future, case)
     assert silent["PD_p"] == 0.0 and silent["CD_f"] == 0.0
+
+
+def test_the_interval_over_pieces_brackets_the_figure() -> None:
+    from agent.compose.simulated_user import FeedbackResult, summarise_feedback
+
+    def result(distances: list[float]) -> FeedbackResult:
+        found = FeedbackResult()
+        found.distances = {"model": distances, "features": distances}
+        return found
+
+    tests, groups = [], []
+    for piece, (on, off) in enumerate([(0.5, 0.95), (0.7, 0.95), (0.85, 0.97), (0.6, 0.9)]):
+        for k in range(3):
+            tests.append({"on": result([1.0, 0.95, on - 0.01 * k]), "off": result([1.0, 0.98, off])})
+            groups.append(piece)
+    figures = summarise_feedback(tests, 2, 0.1, groups=groups, resamples=300)
+    row = figures["systems"]["on"]["features"]
+    low, high = row["ci"]["ius"]
+    assert low <= row["ius"] <= high and low < high
+    low, high = row["ci"]["ric"]
+    assert low <= row["ric"] <= high
+    assert "ci" not in figures["systems"]["off"]["features"]

@@ -146,3 +146,51 @@ def test_top_p_keeps_only_the_nucleus_and_temperature_sharpens() -> None:
     assert 0.03 < picks.count(3) / len(picks) < 0.07
     cold = [sample_index(logits, 0.02, 1.0, rng) for _ in range(200)]  # odds of index 1: 0.6 ** 50
     assert cold.count(0) == len(cold)
+
+
+def conditioned(seed: int = 0) -> MusicTransformer:
+    """A tiny model with a conditioning input whose projection is random (not the zero it starts at)."""
+    torch.manual_seed(seed)
+    model = MusicTransformer(ModelConfig(n_layer=2, n_head=2, d_model=32, cond_dim=12)).eval()
+    assert model.cond_proj is not None
+    with torch.no_grad():
+        model.cond_proj.weight.normal_(0.0, 0.5)
+    return model
+
+
+def test_the_conditioned_engine_equals_the_conditioned_forward() -> None:
+    model = conditioned()
+    tokens, chords = stream(100, seed=4)
+    table = torch.randn(V.WINDOW_BEATS, 12, generator=torch.Generator().manual_seed(1))
+    with torch.inference_mode():
+        full = model(torch.tensor([tokens]), torch.tensor([chords]), table.unsqueeze(0))[0].numpy()
+        plain = model(torch.tensor([tokens]), torch.tensor([chords]))[0].numpy()
+    assert np.abs(full - plain).max() > 1e-2  # the table changes the function ...
+    decoder = CachedDecoder(model)
+    decoder.condition(table.numpy())
+    for a, b in [(0, 9), (9, 10), (10, 60), (60, 61), (61, 100)]:
+        decoder.feed(tokens[a:b], chords[a:b])
+        np.testing.assert_allclose(decoder.logits(0, V.VOCAB_SIZE), full[b - 1], atol=1e-4)  # ... the same in both
+    baseline = FullDecoder(model)
+    baseline.condition(table.numpy())
+    baseline.feed(tokens, chords)
+    np.testing.assert_allclose(baseline.logits(0, V.VOCAB_SIZE), full[-1], atol=1e-4)
+
+
+def test_a_fresh_conditioning_input_changes_nothing(tiny: MusicTransformer) -> None:
+    plain = tiny  # an unconditioned checkpoint, warm-starting a conditioned model: the same function
+    model = MusicTransformer(ModelConfig(n_layer=2, n_head=2, d_model=32, cond_dim=12)).eval()
+    missing = model.load_state_dict(plain.state_dict(), strict=False).missing_keys
+    assert missing == ["cond_proj.weight"]
+    tokens, chords = stream(40, seed=5)
+    table = torch.randn(1, V.WINDOW_BEATS, 12)
+    with torch.inference_mode():
+        np.testing.assert_allclose(model(torch.tensor([tokens]), torch.tensor([chords]), table).numpy(),
+                                   plain(torch.tensor([tokens]), torch.tensor([chords])).numpy(), atol=1e-6)
+
+
+def test_conditioning_a_model_without_the_input_is_refused(tiny: MusicTransformer) -> None:
+    with pytest.raises(ValueError, match="cond_dim 0"):
+        CachedDecoder(tiny).condition(np.zeros((V.WINDOW_BEATS, 12), np.float32))
+    with pytest.raises(ValueError, match="expected"):
+        CachedDecoder(conditioned()).condition(np.zeros((V.WINDOW_BEATS, 5), np.float32))

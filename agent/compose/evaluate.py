@@ -35,11 +35,13 @@ import numpy as np
 
 from agent.compose.feedback import LearnerSettings
 from agent.compose.infill import Infiller
+from agent.compose.jepa import predict
 from agent.compose.piece import Piece, Region, inside, piece_from_song
-from agent.compose.simulated_user import FeedbackResult, feedback_test, summarise_feedback
+from agent.compose.simulated_user import ENCODERS, FeedbackResult, feedback_test, summarise_feedback
 from agent.live.generator import SamplingParams
 from agent.model import vocab as V
 from agent.model.anticipation import TimingSettings
+from agent.model.jepa import encoders_of
 from agent.model.network import MusicTransformer
 from agent.model.paths import model_file
 from agent.music.chord_recog import recognise_chords
@@ -163,10 +165,17 @@ def without_future(case: Case) -> Piece:
     return case.piece.replace_notes(case.region.track, [n for n in track.notes if n.beat < case.region.end_beat])
 
 
-def run_quality(model: MusicTransformer, timing: TimingSettings, cases: Sequence[Case], params: SamplingParams
-                ) -> tuple[dict[str, dict[str, float]], list[float]]:
-    """Fill every case with each system; (figures per system, seconds per model infill)."""
-    infiller = Infiller(model, timing)
+def run_quality(model: MusicTransformer, timing: TimingSettings, cases: Sequence[Case], params: SamplingParams,
+                baseline: MusicTransformer | None = None) -> tuple[dict[str, dict[str, float]], list[float]]:
+    """Fill every case with each system; (figures per system, seconds per model infill).
+
+    With JEP-AGA's encoders in the checkpoint, "model" is conditioned on their prediction and
+    "model without JEP-AGA" is the same weights unconditioned (the ablation of Hu et al.'s Table 3);
+    `baseline` (another checkpoint, e.g. the generator before the compose stage) adds a row."""
+    jepa = encoders_of(model)
+    infiller = Infiller(model, timing, condition=(lambda p, r: predict(jepa, p, r)) if jepa is not None else None)
+    plain = Infiller(model, timing)
+    before = Infiller(baseline, timing) if baseline is not None else None
     seconds = []
     for index, case in enumerate(cases):
         shift = case.region.end_beat - case.region.start_beat
@@ -174,6 +183,10 @@ def run_quality(model: MusicTransformer, timing: TimingSettings, cases: Sequence
         started = time.perf_counter()
         case.systems["model"] = infiller.fill(case.piece, case.region, _seeded(params, index))
         seconds.append(time.perf_counter() - started)
+        if jepa is not None:
+            case.systems["model without JEP-AGA"] = plain.fill(case.piece, case.region, _seeded(params, index))
+        if before is not None:
+            case.systems["generator before the stage"] = before.fill(case.piece, case.region, _seeded(params, index))
         case.systems["model, no future of its part"] = infiller.fill(without_future(case), case.region,
                                                                       _seeded(params, index))
         case.systems["copy previous bars"] = copy_shifted(case.past, shift)
@@ -212,14 +225,15 @@ def evaluate(args: argparse.Namespace) -> dict[str, object]:
     limit_threads(args.threads)
     args.model = model_file(args.model)
     model, timing, info = load_checkpoint(args.model)
+    baseline = load_checkpoint(args.baseline)[0] if args.baseline is not None else None
     _, held = split(load_corpus(args.data, cache=args.cache))
     rng = random.Random(args.seed)
     params = SamplingParams(args.temperature, args.top_p, args.guidance, args.seed)
     cases = [] if args.skip_quality else pick_cases(held, args.cases, args.bars, rng)
-    table, infill_seconds = run_quality(model, timing, cases, params)
+    table, infill_seconds = run_quality(model, timing, cases, params, baseline)
     feedback = _run_feedback(model, timing, held, args, rng, params)
     result: dict[str, object] = {
-        "checkpoint": str(args.model), "info": info, "cases": len(cases), "region_bars": args.bars,
+        "checkpoint": str(args.model), "info": info, "jep_aga": encoders_of(model) is not None, "cases": len(cases), "region_bars": args.bars,
         "quality": table, "paper_cmi_bread": PAPER_ROW, "seconds_per_infill": _stats(infill_seconds),
         "notes_per_region": {n: float(np.mean([len(c.systems[n]) for c in cases])) for n in table},
         "feedback": feedback, "settings": {k: str(v) for k, v in vars(args).items()},
@@ -235,8 +249,8 @@ def feedback_systems(args: argparse.Namespace) -> dict[str, tuple[bool, LearnerS
     settings = LearnerSettings(**{k: v for k, v in chosen.items() if v is not None})
     systems: dict[str, tuple[bool, LearnerSettings | None]] = {"feedback learning": (True, settings)}
     if args.ablations:
-        systems["steering only (1 draft)"] = (True, replace(settings, candidates=1))
-        systems["drafts only (no steering)"] = (True, replace(settings, steer=False))
+        systems["learning, 1 draft"] = (True, replace(settings, candidates=1))
+        systems["drafts only (no learning)"] = (True, replace(settings, steer=False))
     systems["off"] = (False, None)
     return systems
 
@@ -244,6 +258,7 @@ def feedback_systems(args: argparse.Namespace) -> dict[str, tuple[bool, LearnerS
 def _run_feedback(model: MusicTransformer, timing: TimingSettings, held: Sequence[Song], args: argparse.Namespace,
                   rng: random.Random, params: SamplingParams) -> dict[str, object]:
     tests: list[dict[str, FeedbackResult]] = []
+    groups: list[int] = []  # the piece of each test (the confidence intervals resample pieces)
     pieces = 0
     for song in rng.sample(list(held), len(held)):
         if pieces == args.feedback_pieces:
@@ -252,8 +267,9 @@ def _run_feedback(model: MusicTransformer, timing: TimingSettings, held: Sequenc
         if made:
             pieces += 1
             tests += made
+            groups += [pieces] * len(made)
             log.info("feedback: %s, %d tests so far", song.name, len(tests))
-    return summarise_feedback(tests, args.rounds, args.gamma) | {"pieces": pieces}
+    return summarise_feedback(tests, args.rounds, args.gamma, groups=groups) | {"pieces": pieces}
 
 
 def feedback_test_set(model: MusicTransformer, timing: TimingSettings, piece: Piece, args: argparse.Namespace,
@@ -305,6 +321,12 @@ def format_feedback(feedback: dict[str, Any]) -> str:
                          f"{f['ius']:+8.1%}{f['ius_mean']:+9.1%}{f['ric']:+8.1%}{row['round_seconds']:8.2f}")
     learning = {name: row["learn_seconds"] for name, row in feedback["systems"].items() if row["learn_seconds"]}
     lines += [f"  seconds of learning per round (within s/round): {name} {value:.3f}" for name, value in learning.items()]
+    for name, row in feedback["systems"].items():
+        for encoder in ENCODERS:
+            ci = row[encoder].get("ci")
+            if ci:
+                lines.append(f"  95% interval over pieces, {name}, {encoder}: IUS {ci['ius'][0]:+.1%} .. {ci['ius'][1]:+.1%}, "
+                             f"RIC {ci['ric'][0]:+.1%} .. {ci['ric'][1]:+.1%}")
     return "\n".join(lines)
 
 

@@ -71,6 +71,7 @@ class LearnerSettings:
     keep_weight: float = 1.0  # representation mode: weight of keeping the kept material's own representation
     candidates: int = 4  # drafts written per marked region once there is feedback; the preferred one is kept
     steer: bool = True  # train the adapter (False: only choose among drafts)
+    jepa_lr: float = 3e-4  # Adam step size of the JEP-AGA learner (`agent.compose.jepa`: whole encoders, not an adapter)
 
 
 class Adapter(nn.Module):

@@ -14,6 +14,11 @@ last compose_delta beats (past which the future could not be shown), a new windo
 with everything written so far as events (past) and the rest as anticipated controls (future), and
 sampling resumes where it stopped.
 
+JEP-AGA (issue 14): given `condition` (a region -> its predicted representation, `agent.compose.jepa`),
+every window of a region is conditioned on the prediction (`Prediction.table`: at the steps that write
+the region, its mean predicted representation and each beat's own predicted frame), as the compose stage
+trained the generator (`agent.compose.stage`).
+
 Steering: `adapt`, when given, maps each final hidden state before the output head; the feedback
 learner (`agent.compose.feedback`) steers regenerations this way without touching the model's weights.
 `encode_region` gives the teacher-forced tokens of a region's content in the same format, for the
@@ -26,6 +31,7 @@ import logging
 import random
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 import numpy as np
 import torch
@@ -49,6 +55,9 @@ from agent.model.tokens import (
 )
 from agent.music.events import ChordSpan, Note
 
+if TYPE_CHECKING:
+    from agent.compose.jepa import Prediction
+
 log = logging.getLogger("sideman.compose.infill")
 
 HISTORY_BEATS = 16.0  # past music a window opens with, when it fits
@@ -57,6 +66,7 @@ MAX_NOTES_PER_BEAT = 24  # a bound on the work of one region, whatever the model
 MAX_ONSETS = 10  # notes starting at one time in one region, at most (an undertrained model can loop)
 
 Adapt = Callable[[torch.Tensor], torch.Tensor]
+Condition = Callable[[Piece, Region], "Prediction"]
 
 
 class WindowFull(Exception):
@@ -158,14 +168,17 @@ class _Progress:
 class Infiller:
     """Fills regions of a piece with a checkpoint's model (see the module docstring)."""
 
-    def __init__(self, model: MusicTransformer, timing: TimingSettings, adapt: Adapt | None = None) -> None:
-        self.model, self.timing, self.adapt = model, timing, adapt
+    def __init__(self, model: MusicTransformer, timing: TimingSettings, adapt: Adapt | None = None,
+                 condition: Condition | None = None) -> None:
+        self.model, self.timing, self.adapt, self.condition = model, timing, adapt, condition
         self.delta = timing.ticks(timing.compose_delta_beats)
         self.windows_opened = 0
+        self.prediction: Prediction | None = None  # the region being written's, when conditioned
 
     def fill(self, piece: Piece, region: Region, params: SamplingParams) -> list[Note]:
         """New notes for `region` (onsets inside it, ends clipped to it), as the region's parts."""
         ctx = region_context(piece, region)
+        self.prediction = self.condition(piece, region) if self.condition is not None else None
         seed = params.seed if params.seed is not None else random.getrandbits(31)
         rng = np.random.default_rng(seed)
         allowed = note_mask([int(p) for p in region.parts])
@@ -198,6 +211,8 @@ class Infiller:
         self.windows_opened += 1
         timeline = chord_timeline(ctx.chords, origin)
         decoder = CachedDecoder(self.model) if self.adapt is None else SteeredDecoder(self.model, self.adapt)
+        if self.prediction is not None:
+            decoder.condition(self.prediction.table(origin))
         head = header(V.MODE_COMPOSE, ctx.meter, [int(p) for p in ctx.region.parts])
         decoder.feed(head, [timeline.at(0)] * len(head))
         window = Window(origin, builder, decoder, timeline)
@@ -290,6 +305,7 @@ class EncodedRegion:
     tokens: list[int]
     chords: list[int]
     positions: list[int]
+    origin: float = 0.0  # beat of the window's start (JEP-AGA's conditioning table is laid out from it)
 
 
 def encode_region(piece: Piece, region: Region, content: Sequence[Note], timing: TimingSettings,
@@ -315,7 +331,7 @@ def encode_region(piece: Piece, region: Region, content: Sequence[Note], timing:
     positions = [V.HEADER_LEN + 3 * i + k for i, item in enumerate(builder.items)
                  if not item.control and lo <= item.time < hi for k in range(3)]
     positions = [p for p in positions if p < len(tokens)] or [len(tokens) - 1]
-    return EncodedRegion(tokens, chords, positions)
+    return EncodedRegion(tokens, chords, positions, origin)
 
 
 def region_states(model: MusicTransformer, encoded: EncodedRegion) -> torch.Tensor:

@@ -19,6 +19,8 @@ def add_compose_eval_arguments(parser: argparse.ArgumentParser) -> None:
     add_model_argument(parser)
     parser.add_argument("--data", type=Path, default=Path("../shared/data"))
     parser.add_argument("--cache", type=Path, default=None, help="parsed-corpus cache file")
+    parser.add_argument("--baseline", type=Path, default=None,
+                        help="another checkpoint to infill with beside --model (e.g. the generator before train-compose)")
     parser.add_argument("--report", type=Path, default=Path("reports/compose"))
     parser.add_argument("--cases", type=int, default=50, help="infill cases (one per held-out song)")
     parser.add_argument("--bars", type=int, default=4, help="bars per infilled region")
@@ -34,9 +36,28 @@ def add_compose_eval_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--learn-lr", type=float, default=None, help="the feedback learner's Adam step size")
     parser.add_argument("--candidates", type=int, default=None, help="drafts per marked region with feedback (default 4)")
     parser.add_argument("--ablations", action="store_true",
-                        help="also run the learner with steering only and with draft choice only")
+                        help="also run the learner with one draft (learning only) and with draft choice only (no learning)")
     parser.add_argument("--skip-quality", action="store_true", help="run the feedback evaluation only")
     add_option(parser, "seed", default=1)  # default, range and help of each: agent/settings.py
     for name in ("temperature", "top_p", "guidance"):
         add_option(parser, name)
+    parser.add_argument("--threads", type=int, default=1)
+
+
+def add_train_compose_arguments(parser: argparse.ArgumentParser) -> None:
+    """`sideman train-compose` (agent.compose.stage); defaults are StageSettings' and JepaConfig's."""
+    parser.add_argument("--init", type=Path, required=True, help="the trained generator to start from")
+    parser.add_argument("--init-encoders", type=Path, default=None,
+                        help="start the encoders from this compose checkpoint's (the generator from --init)")
+    parser.add_argument("--data", type=Path, required=True, help="folder with pop909/ and/or nottingham/")
+    parser.add_argument("--cache", type=Path, default=None, help="parsed-corpus cache file")
+    parser.add_argument("--out", type=Path, default=Path("runs/compose"), help="run directory (resumes)")
+    parser.add_argument("--steps", type=int, default=3000)
+    parser.add_argument("--until", type=int, default=None, help="stop at this step (resume later)")
+    parser.add_argument("--minutes", type=float, default=None, help="stop after this many minutes")
+    parser.add_argument("--batch", type=int, default=8)
+    parser.add_argument("--eval-every", type=int, default=100)
+    parser.add_argument("--eval-cases", type=int, default=48)
+    parser.add_argument("--limit", type=int, default=None, help="load at most this many songs")
+    parser.add_argument("--width", type=int, default=128, help="encoder width")
     parser.add_argument("--threads", type=int, default=1)

@@ -9,6 +9,10 @@ returns to the version the current one came from, `restore(n)` to any version, `
 version as MIDI, and the next round starts from whichever version is current. `accept` learns from a
 finished interaction (the first version rejected, the current one kept). `agent.compose.store` keeps
 a session in a JSON file between command-line calls.
+
+With a checkpoint that carries JEP-AGA's encoders (`agent.compose.stage`), the generator is conditioned
+on their prediction of each region and the learner is `agent.compose.jepa.JepaLearner` (the paper's,
+on the encoder-predictor); otherwise `agent.compose.feedback.FeedbackLearner` steers the generator.
 """
 
 from __future__ import annotations
@@ -22,6 +26,7 @@ from pathlib import Path
 
 from agent.compose.feedback import FeedbackLearner, LearnerSettings, LearnStats
 from agent.compose.infill import Infiller
+from agent.compose.jepa import JepaLearner
 from agent.compose.piece import (
     Piece,
     Region,
@@ -35,6 +40,7 @@ from agent.compose.piece import (
 from agent.errors import CompositionError
 from agent.live.generator import SamplingParams
 from agent.model.anticipation import TimingSettings
+from agent.model.jepa import encoders_of
 from agent.model.network import MusicTransformer
 from agent.music.events import Note
 
@@ -68,18 +74,22 @@ class CompositionSession:
 
     def __init__(self, model: MusicTransformer, timing: TimingSettings, piece: Piece, regions: Sequence[Region],
                  template: bytes | None = None, learning: bool = True, settings: LearnerSettings | None = None,
-                 learner: FeedbackLearner | None = None, held: Callable[[Note], Note] | None = None) -> None:
+                 learner: FeedbackLearner | JepaLearner | None = None, held: Callable[[Note], Note] | None = None,
+                 conditioned: bool = True) -> None:
         if not regions:
             raise CompositionError("a composition session needs at least one region to fill")
         self.regions = tuple(merge_regions(regions))
         self.base = piece if piece.chords else with_chords(piece, self.regions)
         self.template = template
         self.learning = learning
-        self.learner = learner or FeedbackLearner(model, timing, settings)  # shared: learning goes on
+        jepa = encoders_of(model) if conditioned else None
+        self.learner = learner or (JepaLearner(jepa, settings) if jepa is not None  # shared: learning goes on
+                                   else FeedbackLearner(model, timing, settings))
         # how the client holds a written note (over OSC: beats as float32, `ComposeService`); a version
         # keeps exactly that, so a mark taken from the client's notes selects the same notes here
         self.held = held
-        self.infiller = Infiller(model, timing, self.learner.adapt)
+        condition = self.learner.predict if isinstance(self.learner, JepaLearner) and conditioned else None
+        self.infiller = Infiller(model, timing, self.learner.adapt, condition)
         self.versions: list[Version] = []
         self.current = -1
         self.observations: list[tuple[int, Region, bool]] = []  # (version, region, rejected): for `load`

@@ -138,11 +138,14 @@ def _figures(results: Sequence[FeedbackResult], encoder: str, rounds: int, gamma
 
 
 def summarise_feedback(tests: Sequence[dict[str, FeedbackResult]], rounds: int, gamma: float,
-                       base: str = "off") -> dict[str, Any]:
+                       base: str = "off", groups: Sequence[int] | None = None,
+                       resamples: int = 1000) -> dict[str, Any]:
     """Figures per system and encoder over the tests, IUS and RIC against the `base` system.
 
     SS "at stop" is the satisfaction when the simulated user stops: at IC, or after the last round
-    when never satisfied (IC = rounds + 1 then); IUS uses it, "IUS (mean)" the mean SS over rounds."""
+    when never satisfied (IC = rounds + 1 then); IUS uses it, "IUS (mean)" the mean SS over rounds.
+    With `groups` (the piece of each test), each system's IUS and RIC get a 95% bootstrap interval
+    over pieces (tests on one piece are not independent: whole pieces are resampled)."""
     figures: dict[str, Any] = {"tests": len(tests), "rounds": rounds, "gamma": gamma, "systems": {}}
     if not tests:
         return figures
@@ -158,4 +161,25 @@ def summarise_feedback(tests: Sequence[dict[str, FeedbackResult]], rounds: int, 
             row[e]["ius"] = _relative(row[e]["ss_stop"], ref["ss_stop"])
             row[e]["ius_mean"] = _relative(row[e]["ss_mean"], ref["ss_mean"])
             row[e]["ric"] = _relative(row[e]["ic"], ref["ic"])
+    if groups is not None and len(set(groups)) > 1:
+        for name, row in figures["systems"].items():
+            for e in ENCODERS if name != base else ():
+                row[e]["ci"] = bootstrap(tests, groups, name, base, e, rounds, gamma, resamples)
     return figures
+
+
+def bootstrap(tests: Sequence[dict[str, FeedbackResult]], groups: Sequence[int], name: str, base: str,
+              encoder: str, rounds: int, gamma: float, resamples: int, seed: int = 0) -> dict[str, list[float]]:
+    """95% percentile intervals of IUS and RIC of system `name` against `base`, resampling pieces."""
+    rng = np.random.default_rng(seed)
+    pieces = sorted(set(groups))
+    by_piece = {p: [i for i, g in enumerate(groups) if g == p] for p in pieces}
+    ius, ric = [], []
+    for _ in range(resamples):
+        chosen = [i for p in rng.choice(pieces, len(pieces)) for i in by_piece[int(p)]]
+        new = _figures([tests[i][name] for i in chosen], encoder, rounds, gamma)
+        ref = _figures([tests[i][base] for i in chosen], encoder, rounds, gamma)
+        ius.append(_relative(new["ss_stop"], ref["ss_stop"]))
+        ric.append(_relative(new["ic"], ref["ic"]))
+    return {"ius": [float(np.nanpercentile(ius, 2.5)), float(np.nanpercentile(ius, 97.5))],
+            "ric": [float(np.nanpercentile(ric, 2.5)), float(np.nanpercentile(ric, 97.5))]}

@@ -21,14 +21,19 @@ from agent.model.anticipation import TimingSettings
 from agent.model.network import ModelConfig, MusicTransformer
 
 FORMAT = "sideman-checkpoint-1"
+JEPA_PREFIX = "jepa."  # tensors of JEP-AGA's encoders (agent.model.jepa.PREFIX: it reads them)
 
 
 def save_checkpoint(
-    path: Path, model: MusicTransformer, timing: TimingSettings, info: dict[str, Any] | None = None
+    path: Path, model: MusicTransformer, timing: TimingSettings, info: dict[str, Any] | None = None,
+    extra: tuple[dict[str, Any], dict[str, str]] | None = None,
 ) -> None:
-    """Write weights and settings atomically (a crash mid-write never leaves a half file)."""
+    """Write weights and settings atomically (a crash mid-write never leaves a half file). `extra`:
+    (tensors, metadata) stored beside the generator's, such as JEP-AGA's encoders (`agent.model.jepa`)."""
     state = {k: v.detach().cpu().contiguous().clone() for k, v in model.state_dict().items()}  # from any device
+    state |= extra[0] if extra else {}
     meta = {
+        **(extra[1] if extra else {}),
         "format": FORMAT,
         "model": json.dumps(model.config.to_dict()),
         "timing": json.dumps(asdict(timing)),
@@ -67,8 +72,13 @@ def load_checkpoint(path: Path) -> tuple[MusicTransformer, TimingSettings, dict[
     timing = TimingSettings(**json.loads(meta["timing"]))
     model = MusicTransformer(config)
     try:
-        model.load_state_dict(load_file(str(path)))
+        weights = load_file(str(path))
+        model.load_state_dict({k: v for k, v in weights.items() if not k.startswith(JEPA_PREFIX)})
     except (RuntimeError, SafetensorError) as exc:
         raise ModelError(f"{path}: weights do not fit the recorded model settings ({exc})") from exc
     model.eval()
+    if config.cond_dim:  # a composition checkpoint: its JEP-AGA encoders ride along with the generator
+        from agent.model import jepa
+
+        jepa.attach(model, jepa.from_checkpoint(path))
     return model, timing, json.loads(meta.get("info", "{}"))

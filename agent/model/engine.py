@@ -18,6 +18,10 @@ window's prefix, the controls released by a sampled event): T new positions atte
 other and to everything cached. `Engine.logits` computes only the slice of the vocabulary the grammar
 allows next, with the relative-time and chord-relative pitch heads of `agent.model.network`.
 
+Conditioning (JEP-AGA, issue 14): a model with `cond_dim` > 0 adds, at each position, the projected
+row of a per-beat table (`agent.model.network.MusicTransformer.condition`); `Engine.condition` projects
+a window's table once and the cache carries it, so a decode step only adds one row.
+
 BLAS threads: OpenBLAS splits matrix-vector products of this size across every core and spins its
 threads between calls, which would take the core the event loop needs. `limit_threads` pins torch
 and BLAS to one thread; the live path and the benchmarks call it.
@@ -68,6 +72,7 @@ class KVCache:
         self.length = 0
         self.now = 0
         self.bar_ticks = 4 * V.TICKS_PER_BEAT
+        self.cond: Array | None = None  # (beats, C): projected conditioning per beat (`Engine.condition`)
 
     def truncate(self, length: int, now: int) -> None:
         """Forget every position from `length` on (rolling back a withdrawn chunk); `now` is the
@@ -146,6 +151,16 @@ class Engine:
         self.bar_table = model.bar_table.numpy()
         self.max_bar = self.bar_emb.shape[0]
         self.max_offset = self.rel_time[0].shape[0] - 2
+        self.cond_proj = (np.ascontiguousarray(p["cond_proj.weight"].T)
+                          if self.config.cond_dim else None)
+
+    def condition(self, table: Array, cache: KVCache) -> None:
+        """Condition everything fed to `cache` from now on on `table` (beats, cond_dim), projected once."""
+        if self.cond_proj is None:
+            raise ValueError("this model takes no conditioning input (cond_dim 0)")
+        if table.ndim != 2 or table.shape[1] != self.config.cond_dim:
+            raise ValueError(f"conditioning of shape {table.shape}: expected (beats, {self.config.cond_dim})")
+        cache.cond = (table.astype(np.float32) @ self.cond_proj).astype(np.float32)
 
     def new_cache(self) -> KVCache:
         return KVCache(self.config)
@@ -170,6 +185,8 @@ class Engine:
                 cache.bar_ticks = int(self.bar_table[index if 0 <= index < len(self.bar_table) else -1])
         x = (self.tok_emb[np.asarray(tokens)] + self.pos_emb[start : start + T] + self.chord_table[np.asarray(chords)]
              + self.bar_emb[np.minimum(now % cache.bar_ticks, self.max_bar - 1)])  # (T, C)
+        if cache.cond is not None:
+            x = x + cache.cond[np.minimum(now // V.TICKS_PER_BEAT, len(cache.cond) - 1)]
         end = start + T
         mask = None
         if T > 1:  # causal inside the block, everything cached before it is visible

@@ -23,6 +23,13 @@ chord ids only (the decode engine's key/value cache carries the current time and
 This module is the torch graph for training and evaluation; generation runs the same function in numpy
 with a key/value cache (`agent.model.engine`), held equal to `forward` by tests/test_engine.py.
 `logits_range` computes only a slice of the vocabulary (feedback learning scores with it).
+
+Conditioning (issue 14, JEP-AGA of Hu et al. 2025): with `cond_dim` > 0 the network takes a per-beat
+table (B, beats, cond_dim) beside the tokens; each position adds the projection of the row of the beat
+its current time falls in. Composition puts the normalised predicted representation of the region
+in the rows of the region's beats (`agent.model.jepa.cond_table`). The paper concatenates the representation to the token embedding; a
+linear map of a concatenation is the sum of the two maps, so adding a projection is the same function.
+The projection starts at zero, so a warm-started generator computes exactly what it did before.
 """
 
 from __future__ import annotations
@@ -46,6 +53,7 @@ class ModelConfig:
     n_head: int = 4
     d_model: int = 256
     dropout: float = 0.0  # on attention output and MLP, training only
+    cond_dim: int = 0  # width of the per-beat conditioning input (0: none; JEP-AGA uses 2 x its width)
 
     def to_dict(self) -> dict[str, int | float]:
         return asdict(self)
@@ -149,10 +157,13 @@ class MusicTransformer(nn.Module):
         self.register_buffer("note_pcs", pcs, persistent=False)
         intervals = (pcs.view(1, -1) - torch.arange(12).view(-1, 1)) % 12  # (root, note): interval
         self.register_buffer("note_intervals", intervals, persistent=False)
+        self.cond_proj = nn.Linear(config.cond_dim, config.d_model, bias=False) if config.cond_dim else None
         self.apply(self._init)
         for name, param in self.named_parameters():  # GPT-2 scaled init of residual projections
-            if name.endswith(("proj.weight", "out.weight")):
+            if name.endswith(("attn.proj.weight", "out.weight")):
                 nn.init.normal_(param, 0.0, 0.02 / math.sqrt(2 * config.n_layer))
+        if self.cond_proj is not None:  # zero: an unconditioned warm start computes what it did
+            nn.init.zeros_(self.cond_proj.weight)
 
     @staticmethod
     def _init(module: nn.Module) -> None:
@@ -166,8 +177,9 @@ class MusicTransformer(nn.Module):
     def num_params(self) -> int:
         return sum(p.numel() for p in self.parameters())
 
-    def hidden(self, tokens: torch.Tensor, chords: torch.Tensor) -> torch.Tensor:
-        """Final hidden states (B, T, C) of `tokens` (B, T) with chord ids (B, T), from position 0."""
+    def hidden(self, tokens: torch.Tensor, chords: torch.Tensor, cond: torch.Tensor | None = None) -> torch.Tensor:
+        """Final hidden states (B, T, C) of `tokens` (B, T) with chord ids (B, T), from position 0;
+        `cond` (B, beats, cond_dim): the conditioning row of each beat of the window (None: none)."""
         B, T = tokens.shape
         if T > self.config.context_len:
             raise ValueError(f"{T} positions exceed the context of {self.config.context_len}")
@@ -176,10 +188,22 @@ class MusicTransformer(nn.Module):
         x = self.tok_emb(tokens) + self.pos_emb(torch.arange(T)) + self.chord_emb(chords)
         x = x + self.chord_pc(self.chord_masks[chords])  # (B, T, C)
         x = x + self.bar_emb((now % bar.unsqueeze(1)).clamp(max=MAX_BAR - 1))
+        if cond is not None:
+            x = x + self.condition(cond, now)
         for block in self.blocks:
             x = block(x)
         out: torch.Tensor = self.ln_f(x)
         return out
+
+    def condition(self, cond: torch.Tensor, now: torch.Tensor) -> torch.Tensor:
+        """(B, T, C): the projected conditioning row of the beat of each position's current time."""
+        if self.cond_proj is None:
+            raise ValueError("this model takes no conditioning input (cond_dim 0)")
+        if cond.dim() != 3 or cond.shape[-1] != self.config.cond_dim:
+            raise ValueError(f"conditioning of shape {tuple(cond.shape)}: expected (B, beats, {self.config.cond_dim})")
+        projected = self.cond_proj(cond)  # (B, beats, C)
+        beat = torch.div(now, V.TICKS_PER_BEAT, rounding_mode="floor").clamp(max=cond.shape[1] - 1)
+        return torch.gather(projected, 1, beat.unsqueeze(-1).expand(-1, -1, projected.shape[-1]))
 
     def bar_ticks(self, meter_tokens: torch.Tensor) -> torch.Tensor:
         """Bar length in ticks (B,) from meter header tokens (B,); a non-meter token counts as 4/4."""
@@ -187,9 +211,9 @@ class MusicTransformer(nn.Module):
         index = torch.where((index >= 0) & (index < len(self.bar_table)), index, len(self.bar_table) - 1)
         return self.bar_table[index]
 
-    def forward(self, tokens: torch.Tensor, chords: torch.Tensor) -> torch.Tensor:
+    def forward(self, tokens: torch.Tensor, chords: torch.Tensor, cond: torch.Tensor | None = None) -> torch.Tensor:
         """Logits (B, T, vocab) for every position (training and evaluation)."""
-        h = self.hidden(tokens, chords)
+        h = self.hidden(tokens, chords, cond)
         logits = F.linear(h, self.tok_emb.weight)  # tied input and output embeddings
         note_bias = self._note_bias(h, chords)  # (B, T, parts * pitches)
         time_bias = self._time_bias(h, time_features(tokens))  # (B, T, MAX_TIME)

@@ -148,6 +148,12 @@ class CachedDecoder:
         self.tokens: list[int] = []
         self.chords: list[int] = []
         self._hidden: Array | None = None  # (C,) at the last fed position
+        self.cond: Array | None = None  # (beats, cond_dim): the conditioning table, if any
+
+    def condition(self, table: Array) -> None:
+        """Condition every token fed from now on on a per-beat table (JEP-AGA; feed it before the header)."""
+        self.cond = table
+        self.engine.condition(table, self.cache)
 
     def __len__(self) -> int:
         return len(self.tokens)
@@ -238,7 +244,8 @@ class FullDecoder(CachedDecoder):
         with torch.inference_mode():
             x = torch.tensor([self.tokens])
             c = torch.tensor([self.chords])
-            return self.model.hidden(x, c)[0, -1].numpy()
+            cond = None if self.cond is None else torch.from_numpy(self.cond).unsqueeze(0)
+            return self.model.hidden(x, c, cond)[0, -1].numpy()
 
     def logits(self, lo: int, hi: int) -> Array:
         return self.engine.logits(self.hidden(), self.chords[-1], current_time(self.tokens), lo, hi)

@@ -1,0 +1,195 @@
+"""JEP-AGA in composition: the predicted representation of a region, and the interaction learner on
+the encoder-predictor (Hu et al., AAAI 2025, Eq. 2 and 3; the encoders: `agent.model.jepa`).
+
+`predict` reads a piece with a region masked through the context encoder and predictor; the infiller
+conditions the generator on the result (`Prediction.table`, one row per beat of a window).
+
+`JepaLearner` is the paper's Dynamic Interaction Learner, on a per-session copy of the encoders:
+
+- iteration-wise (Eq. 2): for the marked (rejected) part I_dis and a kept (neutral) part I_neu, each
+  masked in turn, Neg = Sim(s_y,dis, s^_x,dis), Pos = Sim(s_y,neu, s^_x,neu), with s the target
+  encoder's representation of what the part holds and s^ the prediction from its context (both the
+  means over the part's frames: normalised by its length), Sim the cosine;
+  L_ite = mean over (rejected, kept) pairs of max(0, Neg - Pos + alpha), alpha = 0.1. The predictions
+  for the marked part move away from the rejected material while those for kept parts stay accurate;
+  the regenerated draft is conditioned on the new prediction.
+- sample-wise (Eq. 3, `CompositionSession.accept`): the first version of a region rejected and the
+  final one kept, the same mask: the same loss with y2 (first) in Neg and y1 (final) in Pos.
+
+Only the context encoder and predictor are fine-tuned (Adam, up to `steps` steps, stopping when the
+hinge reaches 0); the target encoder follows them by EMA after each step. Everything lives in the
+session: `reset` returns to the checkpoint's encoders. The learner keeps the interface of
+`agent.compose.feedback.FeedbackLearner` (observe, learn, preference, reset, state), so sessions,
+the session file and the OSC service use either.
+
+Draft choice (`preference`): the margin of Eq. 2 on the target encoder's representations: how much
+closer (cosine) a draft is to the kept material than to the rejected material. It is JEP-AGA's target
+encoder, neither the generator's hidden states nor the simulated user's symbolic features.
+"""
+
+from __future__ import annotations
+
+import base64
+import copy
+import io
+import logging
+import time
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+import torch
+import torch.nn.functional as F
+
+from agent.compose.feedback import Adam, LearnerSettings, LearnStats
+from agent.compose.piece import Piece, Region
+from agent.model import jepa as J
+from agent.model import vocab as V
+from agent.music.events import Note
+
+log = logging.getLogger("sideman.compose.jepa")
+
+
+@dataclass(frozen=True)
+class Prediction:
+    """The predicted representation of a region: per frame (N, w), which frames are the region."""
+
+    predicted: torch.Tensor
+    masked: torch.Tensor
+    start_beat: float
+
+    def table(self, origin: float) -> np.ndarray:
+        """The generator's conditioning table (WINDOW_BEATS, 2w) for a window starting at `origin`."""
+        return J.cond_table(self.predicted, self.masked, self.start_beat, origin, V.WINDOW_BEATS).numpy()
+
+
+def region_frames(piece: Piece, region: Region, n_frames: int) -> J.Frames:
+    """The encoders' frames around `region` of `piece`; the region's own notes are in the frames but
+    flagged (`masked`): the context encoder never reads them, the target encoder does."""
+    track = piece.tracks[region.track]
+    others = [n for i, t in enumerate(piece.tracks) if i != region.track and not t.drums for n in t.notes]
+    return J.frames(track.notes, others, piece.chords, piece.downbeats, int(region.parts[0]),
+                    J.span_start(region.start_beat), n_frames, (region.start_beat, region.end_beat))
+
+
+def predict(jepa: J.JointEmbedding, piece: Piece, region: Region) -> Prediction:
+    """P(E(piece with the region masked)) (no gradient)."""
+    frames = region_frames(piece, region, jepa.config.n_frames)
+    with torch.no_grad():
+        predicted = jepa.standardise(jepa.predict(J.stack([frames]))[0])
+    return Prediction(predicted, torch.from_numpy(frames.masked), frames.start_beat)
+
+
+@dataclass
+class Material:
+    """A part the learner was told about: the piece around it as frames, the part masked."""
+
+    key: tuple[object, ...]
+    frames: J.Frames
+
+
+class JepaLearner:
+    """Per-session fine-tuning of the encoder-predictor from marks (see the module docstring)."""
+
+    def __init__(self, jepa: J.JointEmbedding, settings: LearnerSettings | None = None) -> None:
+        self.base = jepa
+        self.settings = settings or LearnerSettings()
+        self.jepa = copy.deepcopy(jepa).eval()
+        self.rejected: list[Material] = []
+        self.kept: list[Material] = []
+        self.rounds = 0
+
+    @property
+    def active(self) -> bool:
+        return self.rounds > 0
+
+    def adapt(self, h: torch.Tensor) -> torch.Tensor:
+        """No steering of the generator's hidden states: JEP-AGA steers through the conditioning."""
+        return h
+
+    def predict(self, piece: Piece, region: Region) -> Prediction:
+        """The prediction the generator is conditioned on, from this session's encoders."""
+        return predict(self.jepa, piece, region)
+
+    def reset(self) -> None:
+        """Forget everything learned in this session: the checkpoint's encoders again."""
+        self.jepa = copy.deepcopy(self.base).eval()
+        self.rejected, self.kept, self.rounds = [], [], 0
+        log.info("JEP-AGA learner reset")
+
+    def observe(self, piece: Piece, region: Region, content: Sequence[Note], rejected: bool) -> None:
+        """Tell the learner about `content` in `region` of `piece` (which already holds it)."""
+        key = (region.track, region.start_beat, region.end_beat,
+               tuple((n.beat, n.pitch, n.dur_beats) for n in sorted(content, key=lambda n: (n.beat, n.pitch))))
+        store = self.rejected if rejected else self.kept
+        if any(m.key == key for m in store):
+            return
+        store.append(Material(key, region_frames(piece, region, self.jepa.config.n_frames)))
+        del store[: -self.settings.memory]
+
+    def _pooled(self, materials: Sequence[Material]) -> tuple[torch.Tensor, torch.Tensor]:
+        """(targets s, predictions s^) (M, w): means over each material's masked frames."""
+        batch = J.stack([m.frames for m in materials])
+        predicted = J.pooled(self.jepa.standardise(self.jepa.predict(batch)), batch.masked)
+        targets = J.pooled(self.jepa.standardise(self.jepa.targets(batch)), batch.masked)
+        return targets, predicted
+
+    def loss(self) -> tuple[torch.Tensor, torch.Tensor]:
+        """(hinge of Eq. 2/3 over every (rejected, kept) pair, mean Pos - Neg)."""
+        targets, predicted = self._pooled([*self.rejected, *self.kept])
+        sims = F.cosine_similarity(targets, predicted, dim=-1)
+        neg, pos = sims[: len(self.rejected)], sims[len(self.rejected) :]
+        gaps = neg.unsqueeze(1) - pos.unsqueeze(0)  # (rejected, kept)
+        return F.relu(gaps + self.settings.alpha).mean(), -gaps.mean()
+
+    def preference(self, piece: Piece, region: Region, content: Sequence[Note]) -> float:
+        """How much closer (cosine, target encoder) `content` in `region` is to the kept material than
+        to the rejected material: Eq. 2's margin, used to choose among drafts."""
+        with torch.no_grad():
+            batch = J.stack([region_frames(piece, region, self.jepa.config.n_frames)])
+            draft = J.pooled(self.jepa.standardise(self.jepa.targets(batch)), batch.masked)
+            kept, _ = self._pooled(self.kept)
+            rejected, _ = self._pooled(self.rejected)
+            return float(F.cosine_similarity(draft, kept, dim=-1).mean()
+                         - F.cosine_similarity(draft, rejected, dim=-1).mean())
+
+    def learn(self) -> LearnStats | None:
+        """Fine-tune the context encoder and predictor on the hinge; None with nothing to compare."""
+        if not self.rejected or not self.kept or not self.settings.steer:
+            return None
+        s = self.settings
+        started = time.perf_counter()
+        params = [*self.jepa.context.parameters(), *self.jepa.predictor.parameters()]
+        optimiser = Adam(params, lr=s.jepa_lr)
+        first = last = 0.0
+        margin = torch.zeros(())
+        step = 0
+        for step in range(s.steps):
+            loss, margin = self.loss()
+            last = float(loss.detach())
+            first = last if step == 0 else first
+            if last == 0.0:
+                break
+            loss.backward()  # type: ignore[no-untyped-call]
+            optimiser.step()
+            self.jepa.update_target()
+        self.rounds += 1
+        base = [*self.base.context.parameters(), *self.base.predictor.parameters()]
+        with torch.no_grad():
+            change = float(sum((a - b).square().sum() for a, b in zip(params, base, strict=True)) ** 0.5)
+        stats = LearnStats(first, last, float(margin.detach()), step + 1, time.perf_counter() - started, change)
+        log.info("JEP-AGA round %d: loss %.3f -> %.3f, margin %.3f, %d steps, %.2f s", self.rounds, stats.loss_before,
+                 stats.loss_after, stats.margin, stats.steps, stats.seconds)
+        return stats
+
+    def state(self) -> dict[str, Any]:
+        """The fine-tuned encoders as base64 of a torch state dict (a session file stores it)."""
+        buffer = io.BytesIO()
+        torch.save(self.jepa.state_dict(), buffer)
+        return {"jepa": base64.b64encode(buffer.getvalue()).decode()}
+
+    def load_state(self, state: dict[str, Any], rounds: int) -> None:
+        if "jepa" in state:
+            self.jepa.load_state_dict(torch.load(io.BytesIO(base64.b64decode(state["jepa"])), weights_only=True))
+        self.rounds = rounds

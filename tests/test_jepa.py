@@ -1,0 +1,213 @@
+"""JEP-AGA: frames, the encoders and their loss, the conditioning table, checkpoints, the conditioned
+infiller, the interaction learner (Eq. 2, 3) and the compose stage, on tiny models."""
+
+from __future__ import annotations
+
+import dataclasses
+from pathlib import Path
+
+import numpy as np
+import pytest
+import torch
+from compose_fakes import TINY, song_file, toy_model
+
+from agent.compose import store as compose_store
+from agent.compose.jepa import JepaLearner, predict, region_frames
+from agent.compose.piece import Piece, Region, TrackRequest, inside, read_piece, resolve
+from agent.compose.session import CompositionSession, Mark
+from agent.live.generator import SamplingParams
+from agent.model import jepa as J
+from agent.model import vocab as V
+from agent.model.anticipation import TimingSettings
+from agent.model.checkpoint import load_checkpoint, save_checkpoint
+from agent.model.network import MusicTransformer
+from agent.music.events import Note, Part
+
+SMALL = J.JepaConfig(n_frames=48, width=16, n_head=2)
+TIMING = TimingSettings()
+
+
+@pytest.fixture
+def piece(tmp_path: Path) -> Piece:
+    piece, _ = read_piece(song_file(tmp_path / "song.mid", gap=(99, 99)))  # the bass plays throughout
+    return piece
+
+
+def bass_region(piece: Piece, start: float = 16.0, end: float = 24.0) -> Region:
+    return Region(next(i for i, t in enumerate(piece.tracks) if t.name == "Bass"), start, end, (Part.BASS,))
+
+
+def conditioned_model(jepa: J.JointEmbedding) -> MusicTransformer:
+    """The toy model with a conditioning input (a random projection) and its final hidden state let
+    through a little (the toy's is a constant: no input could matter)."""
+    model = MusicTransformer(dataclasses.replace(TINY, cond_dim=jepa.config.cond_dim))
+    model.load_state_dict(toy_model().state_dict(), strict=False)
+    assert model.cond_proj is not None
+    with torch.no_grad():
+        model.cond_proj.weight.normal_(0.0, 0.3)
+        model.ln_f.weight.fill_(0.5)
+    J.attach(model, jepa)
+    return model.eval()
+
+
+def encoders() -> J.JointEmbedding:
+    torch.manual_seed(0)
+    return J.JointEmbedding(SMALL).eval()
+
+
+def test_frames_put_each_note_in_its_beat_and_flag_the_region(piece: Piece) -> None:
+    region = bass_region(piece)
+    frames = region_frames(piece, region, SMALL.n_frames)
+    assert frames.start_beat == 0.0 and frames.features.shape == (SMALL.n_frames, J.NUM_FEATURES)
+    assert frames.masked.nonzero()[0].tolist() == list(range(16, 24))
+    bass = piece.tracks[region.track].notes
+    onset_beats = {int(n.beat) for n in bass if n.beat < SMALL.n_frames}
+    has_onset = set(np.flatnonzero(frames.features[:, 35] > 0).tolist())  # the onset-count slot
+    assert has_onset == onset_beats
+    low = bass[0]
+    assert frames.features[int(low.beat), 12 + low.pitch % 12] > 0  # its pitch class, in its beat
+    assert frames.bar_pos[:8].tolist() == [0, 1, 2, 3, 0, 1, 2, 3]
+
+
+def test_the_context_encoder_never_reads_the_masked_notes(piece: Piece) -> None:
+    jepa = encoders()
+    region = bass_region(piece)
+    track = piece.tracks[region.track]
+    changed = piece.replace_notes(region.track, [*(n for n in track.notes if not region.contains(n.beat)),
+                                                 Note(17.0, 2.0, 30, 100, Part.BASS)])
+    same = predict(jepa, piece, region).predicted
+    torch.testing.assert_close(predict(jepa, changed, region).predicted, same)  # inside: unseen
+    outside = piece.replace_notes(region.track, [n for n in track.notes if n.beat >= 8.0])
+    assert not torch.allclose(predict(jepa, outside, region).predicted, same)  # outside: context
+    batch = J.stack([region_frames(piece, region, SMALL.n_frames), region_frames(changed, region, SMALL.n_frames)])
+    targets = jepa.targets(batch)
+    assert not torch.allclose(targets[0], targets[1])  # the target encoder reads the complete music
+
+
+def test_the_predictor_learns_and_the_target_follows_by_ema(piece: Piece) -> None:
+    jepa = encoders().train()
+    batch = J.stack([region_frames(piece, bass_region(piece, s, s + 8), SMALL.n_frames) for s in (8.0, 16.0, 28.0)])
+    optimiser = torch.optim.Adam([*jepa.context.parameters(), *jepa.predictor.parameters(),
+                                  *jepa.decoder.parameters()], lr=3e-3)
+    first = float(jepa.loss(batch)[0].detach())
+    for _ in range(30):
+        loss, _ = jepa.loss(batch)
+        optimiser.zero_grad()
+        loss.backward()  # type: ignore[no-untyped-call]
+        optimiser.step()
+    assert float(jepa.loss(batch)[0].detach()) < 0.5 * first
+    before = [p.clone() for p in jepa.target.parameters()]
+    jepa.update_target(0.5)
+    for old, new, ctx in zip(before, jepa.target.parameters(), jepa.context.parameters(), strict=True):
+        torch.testing.assert_close(new, (old + ctx) / 2)
+
+
+def test_the_conditioning_table_conditions_only_the_steps_that_write_the_region() -> None:
+    predicted = torch.randn(48, 16)
+    masked = torch.zeros(48, dtype=torch.bool)
+    masked[20:28] = True
+    table = J.cond_table(predicted, masked, start_beat=4.0, origin=12.0, beats=V.WINDOW_BEATS)
+    assert table.shape == (V.WINDOW_BEATS, 32)
+    # window beat k is frame k + 8: the region's frames 20-27 are window beats 12-19; beat 11 leads in
+    torch.testing.assert_close(table[11:20, :16], predicted[20:28].mean(0).expand(9, 16))
+    torch.testing.assert_close(table[12:20, 16:], predicted[20:28])
+    assert table[11, 16:].abs().sum() == 0 and table[:11].abs().sum() == 0 and table[20:].abs().sum() == 0
+    later = J.cond_table(predicted, masked, start_beat=4.0, origin=40.0, beats=V.WINDOW_BEATS)
+    assert later.abs().sum() == 0  # a window after the region: nothing to condition
+
+
+def test_a_checkpoint_carries_the_encoders_and_an_old_one_loads_without(tmp_path: Path) -> None:
+    jepa = encoders()
+    model = conditioned_model(jepa)
+    path = tmp_path / "compose.safetensors"
+    save_checkpoint(path, model, TIMING, {"step": 1}, (J.state_tensors(jepa), J.metadata(jepa)))
+    loaded, _, _ = load_checkpoint(path)
+    found = J.encoders_of(loaded)
+    assert found is not None and found.config == SMALL
+    for a, b in zip(found.state_dict().values(), jepa.state_dict().values(), strict=True):
+        torch.testing.assert_close(a, b)
+    plain = tmp_path / "plain.safetensors"
+    save_checkpoint(plain, toy_model(), TIMING)
+    assert J.encoders_of(load_checkpoint(plain)[0]) is None
+
+
+def test_the_conditioned_infiller_reads_the_prediction(piece: Piece) -> None:
+    jepa = encoders()
+    model = conditioned_model(jepa)
+    region = bass_region(piece)
+    cleared = piece.replace_notes(region.track, [n for n in piece.tracks[region.track].notes if not region.contains(n.beat)])
+    on = CompositionSession(model, TIMING, cleared, [region])
+    off = CompositionSession(model, TIMING, cleared, [region], conditioned=False)
+    assert isinstance(on.learner, JepaLearner) and on.infiller.condition is not None
+    assert off.infiller.condition is None
+    params = SamplingParams(seed=3)
+    notes_on = on.infill(params).piece.tracks[region.track].notes
+    notes_off = off.infill(params).piece.tracks[region.track].notes
+    assert on.infiller.prediction is not None and inside(notes_on, 16.0, 24.0)
+    assert notes_on != notes_off  # the same seed: only the conditioning differs
+
+
+def test_the_learner_pushes_the_marked_prediction_away_and_resets(piece: Piece) -> None:
+    jepa = encoders()
+    learner = JepaLearner(jepa)
+    dis, neu = bass_region(piece, 16.0, 24.0), bass_region(piece, 32.0, 40.0)
+    for region, rejected in ((dis, True), (neu, False)):
+        learner.observe(piece, region, inside(piece.tracks[region.track].notes, region.start_beat, region.end_beat),
+                        rejected)
+    before, _ = learner.loss()
+    stats = learner.learn()
+    assert stats is not None and stats.loss_after < stats.loss_before and stats.adapter_norm > 0
+    assert float(learner.loss()[0].detach()) < float(before.detach())
+    moved = learner.predict(piece, dis).predicted
+    assert not torch.allclose(moved, predict(jepa, piece, dis).predicted)
+    learner.reset()
+    torch.testing.assert_close(learner.predict(piece, dis).predicted, predict(jepa, piece, dis).predicted)
+    assert not learner.active and not learner.rejected
+
+
+def test_sessions_learn_on_the_encoders_and_files_continue_exactly(tmp_path: Path) -> None:
+    jepa = encoders()
+    model = conditioned_model(jepa)
+    piece, template = read_piece(song_file(tmp_path / "song.mid"))
+    piece, regions = resolve(piece, [TrackRequest("Bass", ((5, 8),))])
+    session = CompositionSession(model, TIMING, piece, regions, template)
+    session.infill(SamplingParams(seed=1))
+    version = session.regenerate([Mark(regions[0].track, 20.0, 24.0)], SamplingParams(seed=2))
+    assert version.learn is not None and session.learner.active
+    path = tmp_path / "s.session.json"
+    compose_store.save(session, path, "model")
+    again = compose_store.load(compose_store.read(path), model, TIMING)
+    assert isinstance(again.learner, JepaLearner) and again.learner.rounds == 1
+    for a, b in zip(again.learner.jepa.state_dict().values(), session.learner.jepa.state_dict().values(), strict=True):
+        torch.testing.assert_close(a, b)
+    mark = Mark(regions[0].track, 20.0, 24.0)
+    assert (again.regenerate([mark], SamplingParams(seed=5)).piece == session.regenerate([mark], SamplingParams(seed=5)).piece)
+    assert session.accept() is not None  # Eq. 3: first version against the current one
+
+
+DATA = Path(__file__).resolve().parents[1].parent / "shared" / "data"
+
+
+def test_the_compose_stage_trains_exports_and_resumes(tmp_path: Path) -> None:
+    from agent.compose import stage
+    from agent.training.datasets import load_corpus
+
+    if not DATA.is_dir():
+        pytest.skip(f"training data not found at {DATA}")
+    songs = load_corpus(DATA, cache=tmp_path / "corpus.json.gz", limit=34)
+    init = tmp_path / "gen.safetensors"
+    save_checkpoint(init, toy_model(), TIMING, {"step": 7})
+    settings = stage.StageSettings(steps=4, batch=2, eval_every=2, save_every=2, log_every=2, eval_cases=4)
+    first = stage.Stage(init, songs, tmp_path / "run", settings, SMALL)
+    (tmp_path / "run").mkdir()
+    first.run(until=2, minutes=None)
+    model, _, info = load_checkpoint(tmp_path / "run" / "model.safetensors")
+    assert J.encoders_of(model) is not None and info["step"] == 7 and info["compose_stage"]["step"] == 2
+    assert set(info["compose_stage"]) >= {"heldout_region_loss", "heldout_region_loss_unconditioned",
+                                          "heldout_region_loss_oracle", "heldout_jepa_loss"}
+    again = stage.Stage(init, songs, tmp_path / "run", settings, SMALL)
+    assert again.load_state() and again.step == 2
+    for a, b in zip(again.jepa.state_dict().values(), first.jepa.state_dict().values(), strict=True):
+        torch.testing.assert_close(a, b)
+    again.run(until=None, minutes=None)
+    assert again.step == 4 and [h["step"] for h in again.history] == [2, 4]
