@@ -197,10 +197,16 @@ def test_the_compose_stage_trains_exports_and_resumes(tmp_path: Path) -> None:
     songs = load_corpus(DATA, cache=tmp_path / "corpus.json.gz", limit=34)
     init = tmp_path / "gen.safetensors"
     save_checkpoint(init, toy_model(), TIMING, {"step": 7})
-    settings = stage.StageSettings(steps=4, batch=2, eval_every=2, save_every=2, log_every=2, eval_cases=4)
+    settings = stage.StageSettings(steps=4, encoder_steps=3, batch=2, encoder_batch=4, eval_every=2, save_every=2,
+                                   log_every=2, eval_cases=4)
     first = stage.Stage(init, songs, tmp_path / "run", settings, SMALL)
     (tmp_path / "run").mkdir()
+    before = [p.clone() for p in first.jepa.parameters()]
     first.run(until=2, minutes=None)
+    assert first.enc_step == 3  # phase 1 ran to its end, then the generator's steps
+    frozen = [p.clone() for p in first.jepa.parameters()]
+    assert any(not torch.equal(a, b) for a, b in zip(before, frozen, strict=True))
+    assert float(first.jepa.rep_std.sub(1).abs().max()) > 0  # the standardisation was fixed
     model, _, info = load_checkpoint(tmp_path / "run" / "model.safetensors")
     assert J.encoders_of(model) is not None and info["step"] == 7 and info["compose_stage"]["step"] == 2
     assert set(info["compose_stage"]) >= {"heldout_region_loss", "heldout_region_loss_unconditioned",
@@ -210,4 +216,7 @@ def test_the_compose_stage_trains_exports_and_resumes(tmp_path: Path) -> None:
     for a, b in zip(again.jepa.state_dict().values(), first.jepa.state_dict().values(), strict=True):
         torch.testing.assert_close(a, b)
     again.run(until=None, minutes=None)
-    assert again.step == 4 and [h["step"] for h in again.history] == [2, 4]
+    assert again.step == 4 and [h["step"] for h in again.history] == [0, 2, 4]
+    for a, b in zip(again.jepa.parameters(), frozen, strict=True):  # phase 2 leaves the encoders alone
+        torch.testing.assert_close(a, b)
+    assert again.model.cond_proj is not None and float(again.model.cond_proj.weight.detach().abs().max()) > 0

@@ -2,33 +2,43 @@
 
 A separate stage after the generator's own training ("or as a separate stage on the shipped
 generator"): it adds JEP-AGA's encoders (`agent.model.jepa`) and teaches the generator to use them.
-Every step takes a batch of infilling cases from training songs (a track, a region of 1-4 bars, the
-piece around it) and
+Two phases, one command (resumable; each phase's step is in `state.pt`):
 
-- trains the context encoder and predictor to predict the target encoder's representation of the
-  masked region (mean squared distance of layer-normed representations per frame), then moves the
-  target encoder towards the context encoder (EMA, 0.996);
-- trains the generator on the region's real notes, teacher-forced in exactly the infilling format
-  (`agent.compose.infill.encode_region`, windows opening 4, 8 or 16 beats before the region),
-  conditioned through the zero-initialised projection of `MusicTransformer.condition` (Adam, 1e-4
-  for the generator and the projection alike) on, per case: the predictor's output (30%, detached:
-  the representation is JEP-AGA's, the generator learns to read it), the target encoder's
-  representation of the real region (50%), or nothing (20%, a zero table: the same weights also
-  infill without the encoders, so the ablation of Hu et al.'s Table 3 runs on one checkpoint).
+1. **Encoders** (`encoder_steps`, batches of `encoder_batch` regions; frames only, no generator: a
+   step costs ~0.1 s): the context encoder and predictor learn to predict the target encoder's
+   representation of a masked region (mean squared distance of layer-normed representations per
+   frame), with the read-out of the region's own-track features and VICReg's variance and
+   covariance terms (`agent.model.jepa`); the target encoder follows by EMA (0.996). At the end the
+   per-dimension mean and spread of the target representation over 512 training regions are fixed
+   (`JointEmbedding.standardise`).
+2. **Generator** (`steps`, batches of `batch` regions): the encoders frozen, the generator learns on the
+   region's real notes, teacher-forced in exactly the infilling format
+   (`agent.compose.infill.encode_region`, windows opening 4, 8 or 16 beats before the region),
+   conditioned through the zero-initialised projection into its first `cond_layers` blocks
+   (`MusicTransformer.condition`) on, per case: the predictor's output (30%), the target encoder's
+   representation of the real region (50%), or nothing (20%, a zero table: the conditioning's dropout,
+   and the ablation of Hu et al.'s Table 3 on the same weights). Adam: 1e-4 for the warm-started
+   network, `lr_cond` for the projection (which starts at zero and has nothing else to learn).
 
-Why the target representation: conditioned on predictions alone (two tries of 50-300 steps), the
-conditioned held-out loss stayed 0.02-0.03 nats per region token above the unconditioned one, on
-training cases too: the prediction tells the generator little its own view of the context (past,
-and every known note 16 beats ahead) does not, so the projection's gradient is weak and Adam's
-normalised steps mostly add noise to it (its norm after 50 steps, 0.09, is that of a random walk
-of 49k weights). The target representation describes the region itself: the generator learns to
-follow it, and at inference the prediction (cosine ~0.9 to the target) stands in for it, as in the
-paper, and the interaction learner moves it.
+Why two phases with the encoders frozen: trained jointly (the first version of this stage, 2,000 steps
+over five legs; docs/compose.md), the generator chased a representation that kept moving, and so did
+the standardisation; it never learned to use it, not even the target representation of the real
+region (held-out loss 1.13 conditioned on it against 1.10 unconditioned). Frozen, the generator reads a
+fixed function of the music. The paper trains jointly on 4 GPUs; here the encoders take minutes and the
+generator's steps (~1.5 s each) are the budget. The interaction learner still fine-tunes E and P per
+session (`agent.compose.jepa.JepaLearner`).
 
-The run directory holds `train.log`, `state.pt` (resumable: weights, encoders, optimiser, step, RNG)
+Why the target representation: conditioned on predictions alone, the conditioned held-out loss stayed
+above the unconditioned one: the prediction tells the generator little its own view of the context
+(past, and every known note 16 beats ahead) does not, so the projection's gradient is weak. The target
+representation describes the region itself: the generator learns to follow it, and at inference the
+prediction stands in for it, as in the paper, and the interaction learner moves it.
+
+The run directory holds `train.log`, `state.pt` (resumable: weights, encoders, optimisers, steps, RNG)
 and `model.safetensors` (generator + encoders, `agent.model.checkpoint`), exported at every evaluation
-with the held-out figures: the generator's loss per region token with and without the conditioning,
-and the predictor's loss.
+with the held-out figures: the generator's loss per region token conditioned on the prediction,
+unconditioned, and on the target representation (the oracle); the predictor's loss; how alike the
+representations of unrelated regions are (`JointEmbedding.collapse`).
 """
 
 from __future__ import annotations
@@ -63,16 +73,21 @@ log = logging.getLogger("sideman.compose.stage")
 REGION_BARS = (1, 2, 2, 4, 4)  # bars per training region, drawn uniformly from this list
 HISTORY_CHOICES = (4.0, 8.0, 16.0)  # beats of past a window opens with (infill uses 16 when it fits)
 SOURCES = {"predicted": 0.3, "target": 0.5, "zero": 0.2}  # what a training case is conditioned on
+STATS_REGIONS = 512  # training regions the standardisation's mean and spread are taken over
 
 
 @dataclass(frozen=True)
 class StageSettings:
-    steps: int = 3000
+    steps: int = 600  # generator steps (phase 2)
+    encoder_steps: int = 2000  # encoder steps (phase 1)
     batch: int = 8
-    lr_generator: float = 1e-4  # the warm-started network and its conditioning projection
-    lr_encoders: float = 3e-4  # the context encoder and predictor
+    encoder_batch: int = 32
+    lr_generator: float = 1e-4  # the warm-started network
+    lr_cond: float = 3e-4  # the conditioning projection
+    lr_encoders: float = 1e-3  # the context encoder, predictor and read-out
+    cond_layers: int = 0  # blocks whose input takes the conditioning (0: all)
     eval_every: int = 100
-    save_every: int = 50  # ~2-3 minutes on a shared core
+    save_every: int = 50  # ~2 minutes on a shared core
     log_every: int = 10
     eval_cases: int = 48
     seed: int = 0
@@ -122,6 +137,15 @@ def random_case(pieces: Sequence[Piece], rng: random.Random, timing: TimingSetti
             return make_case(piece, region, timing, n_frames, rng.choice(HISTORY_CHOICES))
 
 
+def random_frames(pieces: Sequence[Piece], rng: random.Random, n_frames: int) -> J.Frames:
+    """The encoders' frames around a random region (phase 1 needs nothing else)."""
+    while True:
+        piece = rng.choice(pieces)
+        region = pick_region(piece, rng)
+        if region is not None:
+            return region_frames(piece, region, n_frames)
+
+
 def tables(cases: Sequence[Case], reps: dict[str, torch.Tensor], sources: Sequence[str]) -> torch.Tensor:
     """(B, WINDOW_BEATS, cond_dim) conditioning tables, each case from the representation its source
     names ("predicted", "target") or zeros ("zero")."""
@@ -134,29 +158,31 @@ def tables(cases: Sequence[Case], reps: dict[str, torch.Tensor], sources: Sequen
     return torch.stack(rows)
 
 
-def losses(model: MusicTransformer, jepa: J.JointEmbedding, cases: Sequence[Case], sources: Sequence[str]
-           ) -> tuple[torch.Tensor, torch.Tensor]:
-    """(generator cross-entropy per region token, predictor loss) for a batch of cases."""
+def region_loss(model: MusicTransformer, jepa: J.JointEmbedding, cases: Sequence[Case], sources: Sequence[str]
+                ) -> torch.Tensor:
+    """The generator's cross-entropy per region token for a batch of cases, each conditioned as its
+    source says (the encoders frozen: no gradient reaches them)."""
     batch = J.stack([c.frames for c in cases])
-    jepa_loss, predicted = jepa.loss(batch)
-    reps = {"predicted": jepa.standardise(predicted.detach()), "target": jepa.standardise(jepa.targets(batch))}
+    with torch.no_grad():
+        reps = {"predicted": jepa.standardise(jepa.predict(batch)), "target": jepa.standardise(jepa.targets(batch))}
     cond = tables(cases, reps, sources)
     tokens, chords, targets = collate([c.example for c in cases])
     logits = model(tokens, chords, cond)
-    lm = F.cross_entropy(logits.reshape(-1, logits.size(-1)), targets.reshape(-1), ignore_index=-100)
-    return lm, jepa_loss
+    return F.cross_entropy(logits.reshape(-1, logits.size(-1)), targets.reshape(-1), ignore_index=-100)
 
 
 class Stage:
-    """The generator, the encoders, one optimiser, the run directory."""
+    """The generator, the encoders, their optimisers, the run directory."""
 
     def __init__(self, init: Path, songs: Sequence[Song], out: Path, settings: StageSettings,
                  config: J.JepaConfig) -> None:
         self.out, self.settings = out, settings
         base, self.timing, self.base_info = load_checkpoint(init)
-        self.model = MusicTransformer(replace(base.config, cond_dim=config.cond_dim))
+        layers = settings.cond_layers or base.config.n_layer
+        self.model = MusicTransformer(replace(base.config, cond_dim=config.cond_dim, cond_layers=layers))
         missing = self.model.load_state_dict(base.state_dict(), strict=False).missing_keys
-        assert set(missing) <= {"cond_proj.weight"}, missing
+        if set(missing) - {"cond_proj.weight"}:
+            raise ValueError(f"{init}: the generator lacks {missing}")
         assert self.model.cond_proj is not None
         with torch.no_grad():  # new encoders, a new representation: the projection starts from zero
             self.model.cond_proj.weight.zero_()
@@ -169,18 +195,19 @@ class Stage:
         self.eval_cases = [random_case(held_pieces, eval_rng, self.timing, config.n_frames)
                            for _ in range(settings.eval_cases)]
         self.rng = random.Random(settings.seed)
-        # The conditioning projection learns at the generator's rate: at 1e-3 (a first try) Adam moved its
-        # 256 x 192 weights so fast that the conditioned held-out loss rose from 1.19 to 1.63 nats per
-        # region token in 100 steps while the unconditioned one stayed at 1.19.
+        projection = [self.model.cond_proj.weight]
+        network = [p for n, p in self.model.named_parameters() if n != "cond_proj.weight"]
+        self.opt = torch.optim.AdamW([{"params": network, "lr": settings.lr_generator},
+                                      {"params": projection, "lr": settings.lr_cond}], weight_decay=0.01)
         encoders = [*self.jepa.context.parameters(), *self.jepa.predictor.parameters(), *self.jepa.decoder.parameters()]
-        self.opt = torch.optim.AdamW([{"params": list(self.model.parameters()), "lr": settings.lr_generator},
-                                      {"params": encoders, "lr": settings.lr_encoders}], weight_decay=0.01)
-        self.step, self.elapsed_s = 0, 0.0
+        self.enc_opt = torch.optim.AdamW(encoders, lr=settings.lr_encoders, weight_decay=0.01)
+        self.step, self.enc_step, self.elapsed_s = 0, 0, 0.0
         self.history: list[dict[str, float]] = []
 
     def save_state(self) -> None:
         state = {"model": self.model.state_dict(), "jepa": self.jepa.state_dict(), "opt": self.opt.state_dict(),
-                 "step": self.step, "elapsed_s": self.elapsed_s, "history": json.dumps(self.history),
+                 "enc_opt": self.enc_opt.state_dict(), "step": self.step, "enc_step": self.enc_step,
+                 "elapsed_s": self.elapsed_s, "history": json.dumps(self.history),
                  "rng": json.dumps(self.rng.getstate())}
         tmp = self.out / "state.pt.tmp"
         torch.save(state, tmp)
@@ -191,82 +218,147 @@ class Stage:
         if not path.exists():
             return False
         state = torch.load(path, weights_only=True)
+        if "enc_step" not in state:
+            raise ValueError(f"{path}: a state of the earlier, one-phase stage; start a new run directory")
         self.model.load_state_dict(state["model"])
         self.jepa.load_state_dict(state["jepa"])
         self.opt.load_state_dict(state["opt"])
-        self.step, self.elapsed_s = int(state["step"]), float(state["elapsed_s"])
+        self.enc_opt.load_state_dict(state["enc_opt"])
+        self.step, self.enc_step = int(state["step"]), int(state["enc_step"])
+        self.elapsed_s = float(state["elapsed_s"])
         self.history = json.loads(state["history"])
         rng = json.loads(state["rng"])
         self.rng.setstate((rng[0], tuple(rng[1]), rng[2]))
         return True
 
-    def train_step(self) -> tuple[float, float]:
-        self.model.train()
+    # ------------------------------------------------------------ phase 1: the encoders
+
+    def encoder_step(self) -> dict[str, float]:
         self.jepa.train()
+        n = self.jepa.config.n_frames
+        batch = J.stack([random_frames(self.pieces, self.rng, n) for _ in range(self.settings.encoder_batch)])
+        parts, _ = self.jepa.parts(batch)
+        loss = sum(parts.values(), torch.zeros(()))
+        self.enc_opt.zero_grad(set_to_none=True)
+        loss.backward()  # type: ignore[no-untyped-call]
+        torch.nn.utils.clip_grad_norm_([p for g in self.enc_opt.param_groups for p in g["params"]], 1.0)
+        self.enc_opt.step()
+        self.jepa.update_target()
+        self.enc_step += 1
+        return {k: float(v.detach()) for k, v in parts.items()}
+
+    @torch.no_grad()
+    def fix_stats(self) -> None:
+        """The standardisation's mean and spread over STATS_REGIONS training regions (end of phase 1)."""
+        rng = random.Random(self.settings.seed + 1)
+        frames = [random_frames(self.pieces, rng, self.jepa.config.n_frames) for _ in range(STATS_REGIONS)]
+        self.jepa.eval()
+        self.jepa.update_stats(J.stack(frames), momentum=0.0)
+
+    @torch.no_grad()
+    def encoder_figures(self) -> dict[str, float]:
+        """Held-out: the loss's terms and how alike the representations of unrelated regions are."""
+        self.jepa.eval()
+        batch = J.stack([c.frames for c in self.eval_cases])
+        parts, _ = self.jepa.parts(batch)
+        return {**{k: float(v) for k, v in parts.items()}, **self.jepa.collapse(batch)}
+
+    def run_encoders(self, deadline: float | None) -> bool:
+        """Phase 1 up to `encoder_steps`; True when it is complete."""
+        s = self.settings
+        sums: dict[str, float] = {}
+        every = 5 * s.log_every
+        while self.enc_step < s.encoder_steps and (deadline is None or time.monotonic() < deadline):
+            t0 = time.monotonic()
+            parts = self.encoder_step()
+            self.elapsed_s += time.monotonic() - t0
+            sums = {k: sums.get(k, 0.0) + v for k, v in parts.items()}
+            if self.enc_step % every == 0:
+                log.info("encoders %d/%d %s elapsed %.0fs", self.enc_step, s.encoder_steps,
+                         " ".join(f"{k} {v / every:.4f}" for k, v in sums.items()), self.elapsed_s)
+                sums = {}
+            if self.enc_step % (10 * every) == 0 or self.enc_step == s.encoder_steps:
+                log.info("encoders %d heldout %s", self.enc_step,
+                         " ".join(f"{k} {v:.4f}" for k, v in self.encoder_figures().items()))
+                if self.enc_step < s.encoder_steps:
+                    self.save_state()
+        if self.enc_step < s.encoder_steps:
+            return False
+        if self.step == 0:
+            self.fix_stats()
+            log.info("encoders frozen at step %d; standardised heldout %s", self.enc_step,
+                     " ".join(f"{k} {v:.4f}" for k, v in self.jepa.collapse(
+                         J.stack([c.frames for c in self.eval_cases])).items()))
+        return True
+
+    # ------------------------------------------------------------ phase 2: the generator
+
+    def train_step(self) -> float:
+        self.model.train()
+        self.jepa.eval()
         cases = [random_case(self.pieces, self.rng, self.timing, self.jepa.config.n_frames)
                  for _ in range(self.settings.batch)]
         sources = self.rng.choices(list(SOURCES), list(SOURCES.values()), k=len(cases))
-        lm, jepa_loss = losses(self.model, self.jepa, cases, sources)
+        lm = region_loss(self.model, self.jepa, cases, sources)
         self.opt.zero_grad(set_to_none=True)
-        (lm + jepa_loss).backward()  # type: ignore[no-untyped-call]
-        for group in self.opt.param_groups:  # per group: the encoders' gradients never shrink the generator's
+        lm.backward()  # type: ignore[no-untyped-call]
+        for group in self.opt.param_groups:  # per group: the projection's gradients never shrink the network's
             torch.nn.utils.clip_grad_norm_(group["params"], 1.0)
         self.opt.step()
-        self.jepa.update_target()
-        self.jepa.update_stats(J.stack([c.frames for c in cases]))
         self.step += 1
-        return float(lm.detach()), float(jepa_loss.detach())
+        return float(lm.detach())
 
     @torch.no_grad()
     def evaluate(self) -> dict[str, float]:
         """Held-out generator loss per region token conditioned on the prediction (what infilling
         uses), unconditioned, and on the target representation (an oracle: what the prediction
-        could give at best); the predictor's loss."""
+        could give at best); the predictor's loss; the collapse figures."""
         self.model.eval()
         self.jepa.eval()
-        figures = {"cond": 0.0, "zero": 0.0, "oracle": 0.0, "jepa": 0.0}
+        figures = {"cond": 0.0, "zero": 0.0, "oracle": 0.0}
         chunks = [self.eval_cases[i : i + 8] for i in range(0, len(self.eval_cases), 8)]
         for chunk in chunks:
             for name, source in (("cond", "predicted"), ("zero", "zero"), ("oracle", "target")):
-                lm, jl = losses(self.model, self.jepa, chunk, [source] * len(chunk))
-                figures[name] += float(lm) / len(chunks)
-            figures["jepa"] += float(jl) / len(chunks)
-        return figures
+                figures[name] += float(region_loss(self.model, self.jepa, chunk, [source] * len(chunk))) / len(chunks)
+        encoders = self.encoder_figures()
+        return {**figures, "jepa": encoders["jepa"], "cos": encoders["cos"], "cos_empty": encoders["cos_empty"]}
 
     def export(self, figures: dict[str, float]) -> None:
-        info = {**self.base_info, "compose_stage": {"step": self.step, "train_seconds": self.elapsed_s,
+        info = {**self.base_info, "compose_stage": {"step": self.step, "encoder_steps": self.enc_step,
+                                                    "train_seconds": self.elapsed_s,
                                                     "heldout_region_loss": figures["cond"],
                                                     "heldout_region_loss_unconditioned": figures["zero"],
                                                     "heldout_region_loss_oracle": figures["oracle"],
                                                     "heldout_jepa_loss": figures["jepa"],
+                                                    "heldout_cosine_unrelated": figures["cos"],
                                                     "train_pieces": len(self.pieces)}}
         extra = (J.state_tensors(self.jepa), J.metadata(self.jepa))
         save_checkpoint(self.out / "model.safetensors", self.model, self.timing, info, extra)
 
     def run(self, until: int | None, minutes: float | None) -> None:
+        """Phase 1 then phase 2, until `until` generator steps or `minutes` (then resume later)."""
         s = self.settings
         stop = min(s.steps, until if until is not None else s.steps)
         deadline = time.monotonic() + 60 * minutes if minutes is not None else None
-        if self.step == 0:
-            self.jepa.update_stats(J.stack([c.frames for c in self.eval_cases]), momentum=0.0)
-            figures = self.evaluate()
-            log.info("step 0 heldout region loss %.4f (unconditioned %.4f, oracle %.4f), jepa %.4f", figures["cond"],
-                     figures["zero"], figures["oracle"], figures["jepa"])
-        sums = [0.0, 0.0]
+        if not self.run_encoders(deadline):
+            self.save_state()
+            return
+        if not self.history:
+            self._evaluate_and_export()
+        total = 0.0
         while self.step < stop and (deadline is None or time.monotonic() < deadline):
             t0 = time.monotonic()
-            lm, jl = self.train_step()
+            total += self.train_step()
             self.elapsed_s += time.monotonic() - t0
-            sums = [sums[0] + lm, sums[1] + jl]
             if self.step % s.log_every == 0:
-                log.info("step %d/%d region loss %.3f jepa %.4f elapsed %.0fs", self.step, s.steps,
-                         sums[0] / s.log_every, sums[1] / s.log_every, self.elapsed_s)
-                sums = [0.0, 0.0]
+                log.info("step %d/%d region loss %.3f elapsed %.0fs", self.step, s.steps, total / s.log_every,
+                         self.elapsed_s)
+                total = 0.0
             if self.step % s.eval_every == 0 or self.step == stop:
                 self._evaluate_and_export()
             if self.step % s.save_every == 0:
                 self.save_state()
-        if not self.history or self.history[-1]["step"] != self.step:
+        if self.history[-1]["step"] != self.step:
             self._evaluate_and_export()
         self.save_state()
 
@@ -274,8 +366,9 @@ class Stage:
         figures = self.evaluate()
         self.history.append({"step": self.step, **figures})
         self.export(figures)
-        log.info("step %d heldout region loss %.4f (unconditioned %.4f, oracle %.4f), jepa %.4f; exported",
-                 self.step, figures["cond"], figures["zero"], figures["oracle"], figures["jepa"])
+        log.info("step %d heldout region loss %.4f (unconditioned %.4f, oracle %.4f), jepa %.4f, cos %.3f, "
+                 "cos_empty %.3f; exported", self.step, figures["cond"], figures["zero"], figures["oracle"],
+                 figures["jepa"], figures["cos"], figures["cos_empty"])
 
 
 def run_from_args(args: argparse.Namespace) -> int:
@@ -287,8 +380,9 @@ def run_from_args(args: argparse.Namespace) -> int:
     log.setLevel(logging.INFO)
     torch.set_num_threads(args.threads)
     songs = load_corpus(args.data, cache=args.cache, limit=args.limit)
-    settings = StageSettings(steps=args.steps, batch=args.batch, eval_every=args.eval_every,
-                             eval_cases=args.eval_cases)
+    settings = StageSettings(steps=args.steps, encoder_steps=args.encoder_steps, batch=args.batch,
+                             eval_every=args.eval_every, eval_cases=args.eval_cases, lr_cond=args.lr_cond,
+                             cond_layers=args.cond_layers)
     stage = Stage(args.init, songs, args.out, settings, J.JepaConfig(width=args.width))
     resumed = stage.load_state()
     if not resumed and args.init_encoders is not None:
@@ -297,7 +391,7 @@ def run_from_args(args: argparse.Namespace) -> int:
             raise ValueError(f"{args.init_encoders}: no JEP-AGA encoders of this size ({stage.jepa.config})")
         stage.jepa.load_state_dict(encoders.state_dict())
         log.info("encoders from %s", args.init_encoders)
-    log.info("%s at step %d from %s: %d train pieces, jepa %s", "resumed" if resumed else "started", stage.step,
-             args.init, len(stage.pieces), stage.jepa.config)
+    log.info("%s at step %d (encoders %d) from %s: %d train pieces, jepa %s, %s", "resumed" if resumed else "started",
+             stage.step, stage.enc_step, args.init, len(stage.pieces), stage.jepa.config, settings)
     stage.run(args.until, args.minutes)
     return 0

@@ -19,8 +19,9 @@ other and to everything cached. `Engine.logits` computes only the slice of the v
 allows next, with the relative-time and chord-relative pitch heads of `agent.model.network`.
 
 Conditioning (JEP-AGA, issue 14): a model with `cond_dim` > 0 adds, at each position, the projected
-row of a per-beat table (`agent.model.network.MusicTransformer.condition`); `Engine.condition` projects
-a window's table once and the cache carries it, so a decode step only adds one row.
+row of a per-beat table to the input of its first `cond_layers` blocks
+(`agent.model.network.MusicTransformer.condition`); `Engine.condition` projects a window's table once
+and the cache carries it, so a decode step only adds one row per conditioned block.
 
 BLAS threads: OpenBLAS splits matrix-vector products of this size across every core and spins its
 threads between calls, which would take the core the event loop needs. `limit_threads` pins torch
@@ -72,7 +73,7 @@ class KVCache:
         self.length = 0
         self.now = 0
         self.bar_ticks = 4 * V.TICKS_PER_BEAT
-        self.cond: Array | None = None  # (beats, C): projected conditioning per beat (`Engine.condition`)
+        self.cond: Array | None = None  # (beats, layers, C): projected conditioning per beat (`Engine.condition`)
 
     def truncate(self, length: int, now: int) -> None:
         """Forget every position from `length` on (rolling back a withdrawn chunk); `now` is the
@@ -160,7 +161,8 @@ class Engine:
             raise ValueError("this model takes no conditioning input (cond_dim 0)")
         if table.ndim != 2 or table.shape[1] != self.config.cond_dim:
             raise ValueError(f"conditioning of shape {table.shape}: expected (beats, {self.config.cond_dim})")
-        cache.cond = (table.astype(np.float32) @ self.cond_proj).astype(np.float32)
+        projected = (table.astype(np.float32) @ self.cond_proj).astype(np.float32)
+        cache.cond = projected.reshape(len(table), self.config.cond_layers, self.config.d_model)
 
     def new_cache(self) -> KVCache:
         return KVCache(self.config)
@@ -185,15 +187,16 @@ class Engine:
                 cache.bar_ticks = int(self.bar_table[index if 0 <= index < len(self.bar_table) else -1])
         x = (self.tok_emb[np.asarray(tokens)] + self.pos_emb[start : start + T] + self.chord_table[np.asarray(chords)]
              + self.bar_emb[np.minimum(now % cache.bar_ticks, self.max_bar - 1)])  # (T, C)
-        if cache.cond is not None:
-            x = x + cache.cond[np.minimum(now // V.TICKS_PER_BEAT, len(cache.cond) - 1)]
+        injected = cache.cond[np.minimum(now // V.TICKS_PER_BEAT, len(cache.cond) - 1)] if cache.cond is not None else None
         end = start + T
         mask = None
         if T > 1:  # causal inside the block, everything cached before it is visible
             mask = np.where(np.arange(end)[None, :] > start + np.arange(T)[:, None], -np.inf, 0.0).astype(np.float32)
-        for keys, values, (qkv_w, qkv_b, proj_w, proj_b, fc_w, fc_b, out_w, out_b) in zip(
-            cache.keys, cache.values, self.layers
-        ):
+        for i, (keys, values, (qkv_w, qkv_b, proj_w, proj_b, fc_w, fc_b, out_w, out_b)) in enumerate(zip(
+            cache.keys, cache.values, self.layers, strict=True
+        )):
+            if injected is not None and i < injected.shape[1]:
+                x = x + injected[:, i]  # (T, C): this block's slice of the conditioning
             qkv = (_normalise(x) @ qkv_w + qkv_b).reshape(T, 3, nh, hd)  # queries pre-scaled
             keys[:, :, start:end] = qkv[:, 1].transpose(1, 2, 0)  # (nh, hd, T)
             values[:, start:end] = qkv[:, 2].transpose(1, 0, 2)  # (nh, T, hd)

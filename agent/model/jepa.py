@@ -64,6 +64,8 @@ class JepaConfig:
     pred_layers: int = 2
     n_head: int = 4
     ema: float = 0.996  # target encoder: T <- ema T + (1 - ema) E per step (I-JEPA's start value)
+    var_weight: float = 1.0  # VICReg's variance term, relative to the prediction loss (their 25 : 25 : 1)
+    cov_weight: float = 0.04  # VICReg's covariance term
 
     @property
     def cond_dim(self) -> int:
@@ -251,23 +253,57 @@ class JointEmbedding(nn.Module):
             return F.layer_norm(full, (full.shape[-1],))
 
     def loss(self, batch: Batch) -> tuple[torch.Tensor, torch.Tensor]:
-        """(mean squared distance per masked frame + `reconstruction`, the predictions (B, N, w))."""
+        """(the training loss of E and P, the predictions (B, N, w)); `parts` has the terms."""
+        parts, predicted = self.parts(batch)
+        return sum(parts.values(), torch.zeros(())), predicted
+
+    def parts(self, batch: Batch) -> tuple[dict[str, torch.Tensor], torch.Tensor]:
+        """The weighted terms of the loss: "jepa" (mean squared distance of P's predictions to T's
+        layer-normed representation, per masked frame and dimension), "read" (`reconstruction`),
+        "var" and "cov" (`vicreg` on E over the complete music at the masked frames)."""
         predicted = self.predict(batch)
         target = self.targets(batch)
         mask = batch.masked.unsqueeze(-1).to(predicted.dtype)
         per_frame = ((predicted - target).square() * mask).sum(-1)  # (B, N)
         jepa = per_frame.sum() / mask.sum().clamp(min=1) / self.config.width
-        return jepa + self.reconstruction(batch), predicted
-
-    def reconstruction(self, batch: Batch) -> torch.Tensor:
-        """Error of reading each frame's own-track features back from E over the complete music, in
-        units of the features' variance over the batch (1 = knowing nothing)."""
         full = self.context(batch.feats, batch.chords, batch.bar_pos, torch.zeros_like(batch.masked, dtype=torch.long),
                             batch.part)
+        variance, covariance = vicreg(full[batch.masked])
+        return {"jepa": jepa, "read": self.reconstruction(batch, full), "var": self.config.var_weight * variance,
+                "cov": self.config.cov_weight * covariance}, predicted
+
+    def reconstruction(self, batch: Batch, full: torch.Tensor | None = None) -> torch.Tensor:
+        """Error of reading each frame's own-track features back from E over the complete music (`full`,
+        computed when not given), in units of the features' variance over the batch (1 = knowing nothing)."""
+        if full is None:
+            full = self.context(batch.feats, batch.chords, batch.bar_pos,
+                                torch.zeros_like(batch.masked, dtype=torch.long), batch.part)
         own = batch.feats[..., :OWN_FEATURES]
         variance = own.reshape(-1, OWN_FEATURES).var(0) + 1e-2  # features that hardly vary: no blow-up
         error: torch.Tensor = ((self.decoder(full) - own).square() / variance).mean()
         return error
+
+    @torch.no_grad()
+    def collapse(self, batch: Batch) -> dict[str, float]:
+        """How alike the pooled target representations of the batch's (unrelated) regions are: the mean
+        cosine between different regions, raw ("cos_raw") and standardised as the generator reads them
+        ("cos"), and the cosine between a region and the same region emptied of its notes ("cos_empty":
+        near 1, the representation hardly says what the region holds)."""
+        full = pooled(self.targets(batch), batch.masked)
+        own = torch.zeros(NUM_FEATURES, dtype=torch.bool)
+        own[:OWN_FEATURES] = True
+        empty = Batch(batch.feats.masked_fill(batch.masked.unsqueeze(-1) & own, 0.0), batch.chords, batch.bar_pos,
+                      batch.masked, batch.part)
+        emptied = pooled(self.targets(empty), batch.masked)
+
+        def mean_off_diagonal(x: torch.Tensor) -> float:
+            unit = F.normalize(x, dim=-1)
+            sims = unit @ unit.T
+            n = len(x)
+            return float((sims.sum() - sims.diagonal().sum()) / max(1, n * (n - 1)))
+
+        return {"cos_raw": mean_off_diagonal(full), "cos": mean_off_diagonal(self.standardise(full)),
+                "cos_empty": float(F.cosine_similarity(self.standardise(full), self.standardise(emptied)).mean())}
 
     def standardise(self, rep: torch.Tensor) -> torch.Tensor:
         """Representations (..., w) minus the training mean, over the training spread, per dimension."""
@@ -289,6 +325,18 @@ class JointEmbedding(nn.Module):
         rate = 1.0 - (self.config.ema if decay is None else decay)
         for t, e in zip(self.target.parameters(), self.context.parameters(), strict=True):
             t.lerp_(e, rate)
+
+
+def vicreg(z: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
+    """VICReg's (variance, covariance) terms over rows z (M, w): the mean hinge of each dimension's
+    standard deviation under 1, and the sum of squared off-diagonal covariances over w."""
+    if len(z) < 2:
+        return torch.zeros(()), torch.zeros(())
+    z = z - z.mean(0)
+    variance = F.relu(1.0 - torch.sqrt(z.var(0) + 1e-4)).mean()
+    cov = (z.T @ z) / (len(z) - 1)
+    covariance = (cov.square().sum() - cov.diagonal().square().sum()) / z.shape[1]
+    return variance, covariance
 
 
 def pooled(predicted: torch.Tensor, masked: torch.Tensor) -> torch.Tensor:
