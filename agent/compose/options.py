@@ -53,7 +53,8 @@ def add_train_compose_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--cache", type=Path, default=None, help="parsed-corpus cache file")
     parser.add_argument("--out", type=Path, default=Path("runs/compose"), help="run directory (resumes)")
     parser.add_argument("--steps", type=int, default=600, help="generator steps (phase 2)")
-    parser.add_argument("--encoder-steps", type=int, default=2000, help="encoder steps (phase 1)")
+    parser.add_argument("--encoder-steps", type=int, default=800, help="encoder steps (phase 1)")
+    parser.add_argument("--encoder-batch", type=int, default=16, help="regions per encoder step")
     parser.add_argument("--lr-cond", type=float, default=3e-4, help="Adam rate of the conditioning projection")
     parser.add_argument("--cond-layers", type=int, default=0,
                         help="blocks whose input takes the conditioning (0: all)")

@@ -5,7 +5,7 @@ generator"): it adds JEP-AGA's encoders (`agent.model.jepa`) and teaches the gen
 Two phases, one command (resumable; each phase's step is in `state.pt`):
 
 1. **Encoders** (`encoder_steps`, batches of `encoder_batch` regions; frames only, no generator: a
-   step costs ~0.1 s): the context encoder and predictor learn to predict the target encoder's
+   step costs ~0.3 s): the context encoder and predictor learn to predict the target encoder's
    representation of a masked region (mean squared distance of layer-normed representations per
    frame), with the read-out of the region's own-track features and VICReg's variance and
    covariance terms (`agent.model.jepa`); the target encoder follows by EMA (0.996). At the end the
@@ -79,9 +79,9 @@ STATS_REGIONS = 512  # training regions the standardisation's mean and spread ar
 @dataclass(frozen=True)
 class StageSettings:
     steps: int = 600  # generator steps (phase 2)
-    encoder_steps: int = 2000  # encoder steps (phase 1)
+    encoder_steps: int = 800  # encoder steps (phase 1; ~0.3 s each)
     batch: int = 8
-    encoder_batch: int = 32
+    encoder_batch: int = 16
     lr_generator: float = 1e-4  # the warm-started network
     lr_cond: float = 3e-4  # the conditioning projection
     lr_encoders: float = 1e-3  # the context encoder, predictor and read-out
@@ -381,6 +381,7 @@ def run_from_args(args: argparse.Namespace) -> int:
     torch.set_num_threads(args.threads)
     songs = load_corpus(args.data, cache=args.cache, limit=args.limit)
     settings = StageSettings(steps=args.steps, encoder_steps=args.encoder_steps, batch=args.batch,
+                             encoder_batch=args.encoder_batch,
                              eval_every=args.eval_every, eval_cases=args.eval_cases, lr_cond=args.lr_cond,
                              cond_layers=args.cond_layers)
     stage = Stage(args.init, songs, args.out, settings, J.JepaConfig(width=args.width))
