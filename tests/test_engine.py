@@ -148,20 +148,21 @@ def test_top_p_keeps_only_the_nucleus_and_temperature_sharpens() -> None:
     assert cold.count(0) == len(cold)
 
 
-def conditioned(seed: int = 0, layers: int = 1) -> MusicTransformer:
-    """A tiny model with a conditioning input (into its first `layers` blocks) whose projection is random
-    (not the zero it starts at)."""
+def conditioned(seed: int = 0, layers: int = 1, out: bool = False) -> MusicTransformer:
+    """A tiny model with a conditioning input (into its first `layers` blocks, and its output with `out`)
+    whose projection is random (not the zero it starts at)."""
     torch.manual_seed(seed)
-    model = MusicTransformer(ModelConfig(n_layer=2, n_head=2, d_model=32, cond_dim=12, cond_layers=layers)).eval()
+    config = ModelConfig(n_layer=2, n_head=2, d_model=32, cond_dim=12, cond_layers=layers, cond_out=out)
+    model = MusicTransformer(config).eval()
     assert model.cond_proj is not None
     with torch.no_grad():
         model.cond_proj.weight.normal_(0.0, 0.5)
     return model
 
 
-@pytest.mark.parametrize("layers", [1, 2])
-def test_the_conditioned_engine_equals_the_conditioned_forward(layers: int) -> None:
-    model = conditioned(layers=layers)
+@pytest.mark.parametrize(("layers", "out"), [(1, False), (2, False), (1, True), (0, True)])
+def test_the_conditioned_engine_equals_the_conditioned_forward(layers: int, out: bool) -> None:
+    model = conditioned(layers=layers, out=out)
     tokens, chords = stream(100, seed=4)
     table = torch.randn(V.WINDOW_BEATS, 12, generator=torch.Generator().manual_seed(1))
     with torch.inference_mode():
@@ -196,17 +197,20 @@ def test_conditioning_a_model_without_the_input_is_refused(tiny: MusicTransforme
         CachedDecoder(tiny).condition(np.zeros((V.WINDOW_BEATS, 12), np.float32))
     with pytest.raises(ValueError, match="expected"):
         CachedDecoder(conditioned()).condition(np.zeros((V.WINDOW_BEATS, 5), np.float32))
-    with pytest.raises(ValueError, match="cond_layers 3"):
-        MusicTransformer(ModelConfig(n_layer=2, n_head=2, d_model=32, cond_dim=12, cond_layers=3))
+    for layers in (3, 0):  # more than the blocks; nowhere at all
+        with pytest.raises(ValueError, match=f"cond_layers {layers}"):
+            MusicTransformer(ModelConfig(n_layer=2, n_head=2, d_model=32, cond_dim=12, cond_layers=layers))
 
 
-def test_each_conditioned_block_reads_its_own_slice() -> None:
-    model = conditioned(layers=2)
+def test_each_conditioned_place_reads_its_own_slice() -> None:
+    model = conditioned(layers=2, out=True)
     tokens, chords = stream(40, seed=6)
     table = torch.randn(1, V.WINDOW_BEATS, 12)
     assert model.cond_proj is not None
     with torch.inference_mode():
         both = model(torch.tensor([tokens]), torch.tensor([chords]), table)
+        model.cond_proj.weight[64:].zero_()  # the output's slice: only the blocks' inputs are conditioned now
+        inputs = model(torch.tensor([tokens]), torch.tensor([chords]), table)
         model.cond_proj.weight[32:].zero_()  # block 1's slice: only block 0's input is conditioned now
         first = model(torch.tensor([tokens]), torch.tensor([chords]), table)
-    assert (both - first).abs().max() > 1e-2
+    assert (both - inputs).abs().max() > 1e-2 and (inputs - first).abs().max() > 1e-2

@@ -14,8 +14,8 @@ Two phases, one command (resumable; each phase's step is in `state.pt`):
 2. **Generator** (`steps`, batches of `batch` regions): the encoders frozen, the generator learns on the
    region's real notes, teacher-forced in exactly the infilling format
    (`agent.compose.infill.encode_region`, windows opening 4, 8 or 16 beats before the region),
-   conditioned through the zero-initialised projection into its first `cond_layers` blocks
-   (`MusicTransformer.condition`) on, per case: the predictor's output (30%), the target encoder's
+   conditioned through the zero-initialised projection into its first `cond_layers` blocks and its
+   final hidden state (`cond_out`; `MusicTransformer.condition`) on, per case: the predictor's output (30%), the target encoder's
    representation of the real region (50%), or nothing (20%, a zero table: the conditioning's dropout,
    and the ablation of Hu et al.'s Table 3 on the same weights). Adam: 1e-4 for the warm-started
    network, `lr_cond` for the projection (which starts at zero and has nothing else to learn).
@@ -85,7 +85,8 @@ class StageSettings:
     lr_generator: float = 1e-4  # the warm-started network
     lr_cond: float = 3e-4  # the conditioning projection
     lr_encoders: float = 1e-3  # the context encoder, predictor and read-out
-    cond_layers: int = 0  # blocks whose input takes the conditioning (0: all)
+    cond_layers: int = 1  # blocks whose input takes the conditioning (the first ones)
+    cond_out: bool = True  # the generator's final hidden state takes it too
     eval_every: int = 100
     save_every: int = 50  # ~2 minutes on a shared core
     log_every: int = 10
@@ -178,8 +179,8 @@ class Stage:
                  config: J.JepaConfig) -> None:
         self.out, self.settings = out, settings
         base, self.timing, self.base_info = load_checkpoint(init)
-        layers = settings.cond_layers or base.config.n_layer
-        self.model = MusicTransformer(replace(base.config, cond_dim=config.cond_dim, cond_layers=layers))
+        self.model = MusicTransformer(replace(base.config, cond_dim=config.cond_dim, cond_layers=settings.cond_layers,
+                                              cond_out=settings.cond_out))
         missing = self.model.load_state_dict(base.state_dict(), strict=False).missing_keys
         if set(missing) - {"cond_proj.weight"}:
             raise ValueError(f"{init}: the generator lacks {missing}")
@@ -383,7 +384,7 @@ def run_from_args(args: argparse.Namespace) -> int:
     settings = StageSettings(steps=args.steps, encoder_steps=args.encoder_steps, batch=args.batch,
                              encoder_batch=args.encoder_batch,
                              eval_every=args.eval_every, eval_cases=args.eval_cases, lr_cond=args.lr_cond,
-                             cond_layers=args.cond_layers)
+                             cond_layers=args.cond_layers, cond_out=args.cond_out)
     stage = Stage(args.init, songs, args.out, settings, J.JepaConfig(width=args.width))
     resumed = stage.load_state()
     if not resumed and args.init_encoders is not None:

@@ -19,9 +19,9 @@ other and to everything cached. `Engine.logits` computes only the slice of the v
 allows next, with the relative-time and chord-relative pitch heads of `agent.model.network`.
 
 Conditioning (JEP-AGA, issue 14): a model with `cond_dim` > 0 adds, at each position, the projected
-row of a per-beat table to the input of its first `cond_layers` blocks
-(`agent.model.network.MusicTransformer.condition`); `Engine.condition` projects a window's table once
-and the cache carries it, so a decode step only adds one row per conditioned block.
+row of a per-beat table to the input of its first `cond_layers` blocks and, with `cond_out`, to the
+final hidden state (`agent.model.network.MusicTransformer.condition`); `Engine.condition` projects a
+window's table once and the cache carries it, so a decode step only adds one row per conditioned place.
 
 BLAS threads: OpenBLAS splits matrix-vector products of this size across every core and spins its
 threads between calls, which would take the core the event loop needs. `limit_threads` pins torch
@@ -162,7 +162,7 @@ class Engine:
         if table.ndim != 2 or table.shape[1] != self.config.cond_dim:
             raise ValueError(f"conditioning of shape {table.shape}: expected (beats, {self.config.cond_dim})")
         projected = (table.astype(np.float32) @ self.cond_proj).astype(np.float32)
-        cache.cond = projected.reshape(len(table), self.config.cond_layers, self.config.d_model)
+        cache.cond = projected.reshape(len(table), self.config.cond_slices, self.config.d_model)
 
     def new_cache(self) -> KVCache:
         return KVCache(self.config)
@@ -195,7 +195,7 @@ class Engine:
         for i, (keys, values, (qkv_w, qkv_b, proj_w, proj_b, fc_w, fc_b, out_w, out_b)) in enumerate(zip(
             cache.keys, cache.values, self.layers, strict=True
         )):
-            if injected is not None and i < injected.shape[1]:
+            if injected is not None and i < self.config.cond_layers:
                 x = x + injected[:, i]  # (T, C): this block's slice of the conditioning
             qkv = (_normalise(x) @ qkv_w + qkv_b).reshape(T, 3, nh, hd)  # queries pre-scaled
             keys[:, :, start:end] = qkv[:, 1].transpose(1, 2, 0)  # (nh, hd, T)
@@ -211,7 +211,10 @@ class Engine:
             x = x + (h @ out_w + out_b)
         cache.length = end
         cache.now = int(now[-1])
-        return _normalise(x[-1:])[0] * self.ln_f[0] + self.ln_f[1]  # type: ignore[no-any-return]
+        out: Array = _normalise(x[-1:])[0] * self.ln_f[0] + self.ln_f[1]
+        if injected is not None and self.config.cond_out:
+            out = out + injected[-1, self.config.cond_layers]
+        return out
 
     def logits(self, h: Array, chord: int, now: int, lo: int, hi: int) -> Array:
         """Next-token logits (hi - lo,) for ids [lo, hi) from a final hidden state (C,) at time `now`."""

@@ -29,11 +29,15 @@ table (B, beats, cond_dim) beside the tokens; each position adds the projection 
 its current time falls in. Composition puts the normalised predicted representation of the region
 in the rows of the region's beats (`agent.model.jepa.cond_table`). The paper concatenates the
 representation to the token embedding; a linear map of a concatenation is the sum of the two maps, so
-adding a projection is the same function. With `cond_layers` = L > 1 the projection has L slices and
-slice i is added to the input of block i (block 0's input is the embedding): a stronger path, as
-WaveNet's and conditional PixelCNN's conditioning of every layer, for a warm-started generator that
-otherwise learns to ignore a signal added only where its own embeddings dominate. The projection starts
-at zero, so a warm-started generator computes exactly what it did before.
+adding a projection is the same function. The projection has one slice per conditioned place: slice
+i is added to the input of block i for i < `cond_layers` (block 0's input is the embedding), and with
+`cond_out` a last slice is added to the final hidden state, after the last layer norm, where it shifts
+the logits directly (through the tied output embedding and the pitch and time heads). Conditioning
+every layer is WaveNet's and conditional PixelCNN's way; the output slice is there because a
+warm-started generator has no circuit that reads a new input: a signal added only at the embedding
+must wait for the network to learn to use it (the first version of the stage, embedding only, never
+lowered the held-out loss, docs/compose.md). The projection starts at zero, so a warm-started
+generator computes exactly what it did before.
 """
 
 from __future__ import annotations
@@ -59,6 +63,12 @@ class ModelConfig:
     dropout: float = 0.0  # on attention output and MLP, training only
     cond_dim: int = 0  # width of the per-beat conditioning input (0: none; JEP-AGA uses 2 x its width)
     cond_layers: int = 1  # blocks whose input adds a projection of the conditioning (1: the embedding only)
+    cond_out: bool = False  # the final hidden state adds one too
+
+    @property
+    def cond_slices(self) -> int:
+        """Places the conditioning is added: the first `cond_layers` blocks' inputs, and the output."""
+        return self.cond_layers + int(self.cond_out)
 
     def to_dict(self) -> dict[str, int | float]:
         return asdict(self)
@@ -162,9 +172,10 @@ class MusicTransformer(nn.Module):
         self.register_buffer("note_pcs", pcs, persistent=False)
         intervals = (pcs.view(1, -1) - torch.arange(12).view(-1, 1)) % 12  # (root, note): interval
         self.register_buffer("note_intervals", intervals, persistent=False)
-        if config.cond_dim and not 1 <= config.cond_layers <= config.n_layer:
-            raise ValueError(f"cond_layers {config.cond_layers}: between 1 and n_layer ({config.n_layer})")
-        self.cond_proj = (nn.Linear(config.cond_dim, config.cond_layers * config.d_model, bias=False)
+        if config.cond_dim and not (0 <= config.cond_layers <= config.n_layer and config.cond_slices > 0):
+            raise ValueError(f"cond_layers {config.cond_layers}: between 0 and n_layer ({config.n_layer}), "
+                             "and at least one place conditioned")
+        self.cond_proj = (nn.Linear(config.cond_dim, config.cond_slices * config.d_model, bias=False)
                           if config.cond_dim else None)
         self.apply(self._init)
         for name, param in self.named_parameters():  # GPT-2 scaled init of residual projections
@@ -196,17 +207,20 @@ class MusicTransformer(nn.Module):
         x = self.tok_emb(tokens) + self.pos_emb(torch.arange(T)) + self.chord_emb(chords)
         x = x + self.chord_pc(self.chord_masks[chords])  # (B, T, C)
         x = x + self.bar_emb((now % bar.unsqueeze(1)).clamp(max=MAX_BAR - 1))
-        injected = self.condition(cond, now) if cond is not None else None  # (B, T, layers, C)
+        injected = self.condition(cond, now) if cond is not None else None  # (B, T, slices, C)
+        layers = self.config.cond_layers
         for i, block in enumerate(self.blocks):
-            if injected is not None and i < injected.shape[2]:
+            if injected is not None and i < layers:
                 x = x + injected[:, :, i]
             x = block(x)
         out: torch.Tensor = self.ln_f(x)
+        if injected is not None and self.config.cond_out:
+            out = out + injected[:, :, layers]
         return out
 
     def condition(self, cond: torch.Tensor, now: torch.Tensor) -> torch.Tensor:
-        """(B, T, cond_layers, C): the projected conditioning row of the beat of each position's current
-        time, one slice per conditioned block."""
+        """(B, T, cond_slices, C): the projected conditioning row of the beat of each position's current
+        time, one slice per conditioned place (`ModelConfig.cond_slices`)."""
         if self.cond_proj is None:
             raise ValueError("this model takes no conditioning input (cond_dim 0)")
         if cond.dim() != 3 or cond.shape[-1] != self.config.cond_dim:
@@ -214,7 +228,7 @@ class MusicTransformer(nn.Module):
         projected = self.cond_proj(cond)  # (B, beats, layers * C)
         beat = torch.div(now, V.TICKS_PER_BEAT, rounding_mode="floor").clamp(max=cond.shape[1] - 1)
         rows = torch.gather(projected, 1, beat.unsqueeze(-1).expand(-1, -1, projected.shape[-1]))
-        return rows.view(*rows.shape[:2], self.config.cond_layers, self.config.d_model)
+        return rows.view(*rows.shape[:2], self.config.cond_slices, self.config.d_model)
 
     def bar_ticks(self, meter_tokens: torch.Tensor) -> torch.Tensor:
         """Bar length in ticks (B,) from meter header tokens (B,); a non-meter token counts as 4/4."""
