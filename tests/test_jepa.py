@@ -198,7 +198,7 @@ def test_the_compose_stage_trains_exports_and_resumes(tmp_path: Path) -> None:
     init = tmp_path / "gen.safetensors"
     save_checkpoint(init, toy_model(), TIMING, {"step": 7})
     settings = stage.StageSettings(steps=4, encoder_steps=3, batch=2, encoder_batch=4, eval_every=2, save_every=2,
-                                   log_every=2, eval_cases=4)
+                                   log_every=2, eval_cases=4, readout_cases=8, readout_steps=3, readout_batch=64)
     first = stage.Stage(init, songs, tmp_path / "run", settings, SMALL)
     (tmp_path / "run").mkdir()
     before = [p.clone() for p in first.jepa.parameters()]
@@ -216,7 +216,31 @@ def test_the_compose_stage_trains_exports_and_resumes(tmp_path: Path) -> None:
     for a, b in zip(again.jepa.state_dict().values(), first.jepa.state_dict().values(), strict=True):
         torch.testing.assert_close(a, b)
     again.run(until=None, minutes=None)
-    assert again.step == 4 and [h["step"] for h in again.history] == [0, 2, 4]
+    assert again.step == 4 and [(h["step"], h["readout"]) for h in again.history] == [(0, 0), (0, 1), (2, 1), (4, 1)]
     for a, b in zip(again.jepa.parameters(), frozen, strict=True):  # phase 2 leaves the encoders alone
         torch.testing.assert_close(a, b)
     assert again.model.cond_proj is not None and float(again.model.cond_proj.weight.detach().abs().max()) > 0
+
+
+def test_the_cached_readout_is_the_conditioned_generator(tmp_path: Path) -> None:
+    """Phase 2 fits the output slice on cached hidden states: its loss must be the network's own."""
+    from agent.compose import stage
+
+    piece, _ = read_piece(song_file(tmp_path / "song.mid", gap=(99, 99)))
+    torch.manual_seed(3)
+    jepa = encoders()
+    model = MusicTransformer(dataclasses.replace(TINY, cond_dim=SMALL.cond_dim, cond_layers=0, cond_out=True)).eval()
+    model.load_state_dict(toy_model().state_dict(), strict=False)
+    model.ln_f.weight.data.fill_(0.5)  # the toy's final state is a constant otherwise
+    cases = [stage.make_case(piece, bass_region(piece, a, a + 8.0), TIMING, SMALL.n_frames, 8.0) for a in (16.0, 24.0)]
+    positions = stage.region_positions(model, jepa, cases)
+    weight = torch.randn(TINY.d_model, SMALL.cond_dim) * 0.1
+    assert model.cond_proj is not None
+    model.cond_proj.weight.data.copy_(weight)
+    for source in ("target", "predicted"):
+        cached = stage.readout_loss(model, weight, positions, source)
+        direct = stage.region_loss(model, jepa, cases, [source] * len(cases))
+        torch.testing.assert_close(cached, direct, atol=1e-4, rtol=1e-4)
+    plain = stage.readout_loss(model, weight, positions, "zero")
+    torch.testing.assert_close(plain, stage.region_loss(model, jepa, cases, ["zero"] * len(cases)), atol=1e-4, rtol=1e-4)
+    assert abs(float(plain.detach()) - float(stage.readout_loss(model, weight, positions, "target").detach())) > 1e-3

@@ -62,7 +62,7 @@ from agent.model import jepa as J
 from agent.model import vocab as V
 from agent.model.anticipation import TimingSettings
 from agent.model.checkpoint import load_checkpoint, save_checkpoint
-from agent.model.network import MusicTransformer
+from agent.model.network import MusicTransformer, time_features
 from agent.music.events import Song
 from agent.training.datasets import load_corpus
 from agent.training.examples import Example
@@ -74,6 +74,7 @@ REGION_BARS = (1, 2, 2, 4, 4)  # bars per training region, drawn uniformly from 
 HISTORY_CHOICES = (4.0, 8.0, 16.0)  # beats of past a window opens with (infill uses 16 when it fits)
 SOURCES = {"predicted": 0.3, "target": 0.5, "zero": 0.2}  # what a training case is conditioned on
 STATS_REGIONS = 512  # training regions the standardisation's mean and spread are taken over
+READOUT_SOURCES = ("target", "predicted")  # what the output slice is fitted on, in equal parts
 
 
 @dataclass(frozen=True)
@@ -83,10 +84,14 @@ class StageSettings:
     batch: int = 8
     encoder_batch: int = 16
     lr_generator: float = 1e-4  # the warm-started network
-    lr_cond: float = 3e-4  # the conditioning projection
+    lr_cond: float = 3e-5  # the conditioning projection in phase 3 (after its fit)
     lr_encoders: float = 1e-3  # the context encoder, predictor and read-out
-    cond_layers: int = 1  # blocks whose input takes the conditioning (the first ones)
-    cond_out: bool = True  # the generator's final hidden state takes it too
+    cond_layers: int = 0  # blocks whose input takes the conditioning (the first ones)
+    cond_out: bool = True  # the generator's final hidden state takes it
+    readout_cases: int = 512  # training regions the output slice is fitted on (phase 2), 64 more validate it
+    readout_steps: int = 400
+    readout_batch: int = 2048  # region positions per step
+    lr_readout: float = 1e-3
     eval_every: int = 100
     save_every: int = 50  # ~2 minutes on a shared core
     log_every: int = 10
@@ -172,6 +177,56 @@ def region_loss(model: MusicTransformer, jepa: J.JointEmbedding, cases: Sequence
     return F.cross_entropy(logits.reshape(-1, logits.size(-1)), targets.reshape(-1), ignore_index=-100)
 
 
+@dataclass
+class Positions:
+    """The region positions of many cases with the generator's final hidden states unconditioned: what
+    the conditioning's output slice is fitted on (phase 2) without running the network again."""
+
+    hidden: torch.Tensor  # (P, C)
+    targets: torch.Tensor  # (P,) next tokens
+    chords: torch.Tensor  # (P,)
+    now: torch.Tensor  # (P,) current time, ticks
+    rows: dict[str, torch.Tensor]  # source -> (P, cond_dim): the conditioning row each position reads
+
+    def __len__(self) -> int:
+        return len(self.targets)
+
+
+@torch.no_grad()
+def region_positions(model: MusicTransformer, jepa: J.JointEmbedding, cases: Sequence[Case]) -> Positions:
+    parts: list[Positions] = []
+    for i in range(0, len(cases), 8):
+        chunk = cases[i : i + 8]
+        batch = J.stack([c.frames for c in chunk])
+        reps = {"predicted": jepa.standardise(jepa.predict(batch)), "target": jepa.standardise(jepa.targets(batch))}
+        tokens, chords, targets = collate([c.example for c in chunk])
+        hidden = model.hidden(tokens, chords)
+        now = time_features(tokens)
+        keep = targets != -100
+        beat = torch.div(now, V.TICKS_PER_BEAT, rounding_mode="floor").clamp(max=V.WINDOW_BEATS - 1)
+        rows = {}
+        for source in READOUT_SOURCES:
+            table = tables(chunk, reps, [source] * len(chunk))  # (B, beats, cond_dim)
+            rows[source] = torch.gather(table, 1, beat.unsqueeze(-1).expand(-1, -1, table.shape[-1]))[keep]
+        parts.append(Positions(hidden[keep], targets[keep], chords[keep], now[keep], rows))
+    return Positions(torch.cat([p.hidden for p in parts]), torch.cat([p.targets for p in parts]),
+                     torch.cat([p.chords for p in parts]), torch.cat([p.now for p in parts]),
+                     {k: torch.cat([p.rows[k] for p in parts]) for k in READOUT_SOURCES})
+
+
+def readout_loss(model: MusicTransformer, weight: torch.Tensor, positions: Positions, source: str,
+                 index: torch.Tensor | None = None) -> torch.Tensor:
+    """Cross-entropy at `positions` (a subset by `index`) with `weight` (C, cond_dim) projecting the
+    source's rows onto the final hidden states; "zero": unconditioned."""
+    pick = slice(None) if index is None else index
+    hidden = positions.hidden[pick]
+    if source != "zero":
+        hidden = hidden + positions.rows[source][pick] @ weight.T
+    logits = model.logits_range(hidden.unsqueeze(0), positions.chords[pick].unsqueeze(0), 0, model.config.vocab_size,
+                                positions.now[pick].unsqueeze(0))[0]
+    return F.cross_entropy(logits, positions.targets[pick])
+
+
 class Stage:
     """The generator, the encoders, their optimisers, the run directory."""
 
@@ -203,11 +258,13 @@ class Stage:
         encoders = [*self.jepa.context.parameters(), *self.jepa.predictor.parameters(), *self.jepa.decoder.parameters()]
         self.enc_opt = torch.optim.AdamW(encoders, lr=settings.lr_encoders, weight_decay=0.01)
         self.step, self.enc_step, self.elapsed_s = 0, 0, 0.0
+        self.readout_done = False
         self.history: list[dict[str, float]] = []
 
     def save_state(self) -> None:
         state = {"model": self.model.state_dict(), "jepa": self.jepa.state_dict(), "opt": self.opt.state_dict(),
                  "enc_opt": self.enc_opt.state_dict(), "step": self.step, "enc_step": self.enc_step,
+                 "readout_done": self.readout_done,
                  "elapsed_s": self.elapsed_s, "history": json.dumps(self.history),
                  "rng": json.dumps(self.rng.getstate())}
         tmp = self.out / "state.pt.tmp"
@@ -226,6 +283,7 @@ class Stage:
         self.opt.load_state_dict(state["opt"])
         self.enc_opt.load_state_dict(state["enc_opt"])
         self.step, self.enc_step = int(state["step"]), int(state["enc_step"])
+        self.readout_done = bool(state.get("readout_done", self.step > 0))
         self.elapsed_s = float(state["elapsed_s"])
         self.history = json.loads(state["history"])
         rng = json.loads(state["rng"])
@@ -292,7 +350,61 @@ class Stage:
                          J.stack([c.frames for c in self.eval_cases])).items()))
         return True
 
-    # ------------------------------------------------------------ phase 2: the generator
+    # ------------------------------------------------------------ phase 2: the output slice, fitted
+
+    def out_slice(self) -> torch.Tensor:
+        """The rows of the conditioning projection that feed the final hidden state (a view)."""
+        assert self.model.cond_proj is not None and self.model.config.cond_out
+        C, layers = self.model.config.d_model, self.model.config.cond_layers
+        return self.model.cond_proj.weight.data[layers * C : (layers + 1) * C]
+
+    def fit_readout(self) -> dict[str, float]:
+        """Fit the output slice on cached final hidden states of `readout_cases` training regions (Adam,
+        `readout_batch` positions a step, half on the target representation, half on the prediction),
+        keeping the weights best on 64 more training regions by the prediction's loss. Why: trained with
+        the network (phase 3 alone; tries 1-2 of docs/compose.md), 8 regions a step gave the projection's
+        200k weights a gradient mostly noise, and Adam's normalised steps turned it into a random walk that
+        raised the conditioned loss above the unconditioned one for hundreds of steps; cached, a step sees
+        ~2,000 positions and costs no pass through the network."""
+        s = self.settings
+        self.model.eval()
+        self.jepa.eval()
+        rng = random.Random(s.seed + 2)
+        n = self.jepa.config.n_frames
+        cases = [random_case(self.pieces, rng, self.timing, n) for _ in range(s.readout_cases + 64)]
+        train = region_positions(self.model, self.jepa, cases[: s.readout_cases])
+        valid = region_positions(self.model, self.jepa, cases[s.readout_cases :])
+        weight = torch.zeros_like(self.out_slice(), requires_grad=True)
+        opt = torch.optim.Adam([weight], lr=s.lr_readout)
+        generator = torch.Generator().manual_seed(s.seed)
+
+        def validate() -> dict[str, float]:
+            with torch.no_grad():
+                return {source: float(readout_loss(self.model, weight, valid, source))
+                        for source in ("zero", *READOUT_SOURCES)}
+
+        best = validate()
+        best_weight = weight.detach().clone()
+        log.info("readout on %d positions (%d validating): start %s", len(train), len(valid), best)
+        for step in range(1, s.readout_steps + 1):
+            index = torch.randint(len(train), (min(s.readout_batch, len(train)),), generator=generator)
+            loss = sum((readout_loss(self.model, weight, train, source, index) for source in READOUT_SOURCES),
+                       torch.zeros(())) / len(READOUT_SOURCES)
+            opt.zero_grad(set_to_none=True)
+            loss.backward()  # type: ignore[no-untyped-call]
+            opt.step()
+            if step % 25 == 0 or step == s.readout_steps:
+                figures = validate()
+                log.info("readout %d/%d train %.4f valid %s", step, s.readout_steps, float(loss.detach()),
+                         " ".join(f"{k} {v:.4f}" for k, v in figures.items()))
+                if figures["predicted"] < best["predicted"]:
+                    best, best_weight = figures, weight.detach().clone()
+        self.out_slice().copy_(best_weight)
+        self.readout_done = True
+        log.info("readout fitted: validation %s", " ".join(f"{k} {v:.4f}" for k, v in best.items()))
+        return best
+
+    # ------------------------------------------------------------ phase 3: the generator
 
     def train_step(self) -> float:
         self.model.train()
@@ -346,6 +458,10 @@ class Stage:
             return
         if not self.history:
             self._evaluate_and_export()
+        if not self.readout_done and self.model.config.cond_out and s.readout_steps > 0:
+            self.fit_readout()
+            self._evaluate_and_export()
+            self.save_state()
         total = 0.0
         while self.step < stop and (deadline is None or time.monotonic() < deadline):
             t0 = time.monotonic()
@@ -365,7 +481,7 @@ class Stage:
 
     def _evaluate_and_export(self) -> None:
         figures = self.evaluate()
-        self.history.append({"step": self.step, **figures})
+        self.history.append({"step": self.step, "readout": float(self.readout_done), **figures})
         self.export(figures)
         log.info("step %d heldout region loss %.4f (unconditioned %.4f, oracle %.4f), jepa %.4f, cos %.3f, "
                  "cos_empty %.3f; exported", self.step, figures["cond"], figures["zero"], figures["oracle"],
@@ -384,7 +500,7 @@ def run_from_args(args: argparse.Namespace) -> int:
     settings = StageSettings(steps=args.steps, encoder_steps=args.encoder_steps, batch=args.batch,
                              encoder_batch=args.encoder_batch,
                              eval_every=args.eval_every, eval_cases=args.eval_cases, lr_cond=args.lr_cond,
-                             cond_layers=args.cond_layers, cond_out=args.cond_out)
+                             cond_layers=args.cond_layers, cond_out=args.cond_out, readout_steps=args.readout_steps)
     stage = Stage(args.init, songs, args.out, settings, J.JepaConfig(width=args.width))
     resumed = stage.load_state()
     if not resumed and args.init_encoders is not None:
