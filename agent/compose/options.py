@@ -55,10 +55,10 @@ def add_train_compose_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--steps", type=int, default=600, help="generator steps (phase 2)")
     parser.add_argument("--encoder-steps", type=int, default=800, help="encoder steps (phase 1)")
     parser.add_argument("--encoder-batch", type=int, default=16, help="regions per encoder step")
-    parser.add_argument("--readout-steps", type=int, default=400,
+    parser.add_argument("--readout-steps", type=int, default=200,
                         help="steps fitting the conditioning's output slice on cached hidden states (phase 2; 0: none)")
-    parser.add_argument("--lr-cond", type=float, default=3e-5,
-                        help="Adam rate of the conditioning projection in phase 3")
+    parser.add_argument("--lr-cond", type=float, default=0.0,
+                        help="Adam rate of the conditioning projection in phase 3 (0: as phase 2 fitted it)")
     parser.add_argument("--cond-layers", type=int, default=0, help="blocks whose input takes the conditioning")
     parser.add_argument("--cond-out", action=argparse.BooleanOptionalAction, default=True,
                         help="the final hidden state takes the conditioning")
