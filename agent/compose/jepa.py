@@ -77,7 +77,7 @@ def predict(jepa: J.JointEmbedding, piece: Piece, region: Region) -> Prediction:
     """P(E(piece with the region masked)) (no gradient)."""
     frames = region_frames(piece, region, jepa.config.n_frames)
     with torch.no_grad():
-        predicted = jepa.standardise(jepa.predict(J.stack([frames]))[0])
+        predicted = jepa.condition(jepa.predict(J.stack([frames]))[0])
     return Prediction(predicted, torch.from_numpy(frames.masked), frames.start_beat)
 
 

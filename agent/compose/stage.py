@@ -2,42 +2,38 @@
 
 A separate stage after the generator's own training ("or as a separate stage on the shipped
 generator"): it adds JEP-AGA's encoders (`agent.model.jepa`) and teaches the generator to use them.
-Two phases, one command (resumable; each phase's step is in `state.pt`):
+Three phases, one command (resumable; the phases' progress is in `state.pt`):
 
 1. **Encoders** (`encoder_steps`, batches of `encoder_batch` regions; frames only, no generator: a
-   step costs ~0.3 s): the context encoder and predictor learn to predict the target encoder's
+   step costs ~0.35 s): the context encoder and predictor learn to predict the target encoder's
    representation of a masked region (mean squared distance of layer-normed representations per
    frame), with the read-out of the region's own-track features and VICReg's variance and
-   covariance terms (`agent.model.jepa`); the target encoder follows by EMA (0.996). At the end the
+   covariance terms (`agent.model.jepa`); the target encoder follows by EMA (0.996). Then the
    per-dimension mean and spread of the target representation over 512 training regions are fixed
-   (`JointEmbedding.standardise`).
-2. **Generator** (`steps`, batches of `batch` regions): the encoders frozen, the generator learns on the
-   region's real notes, teacher-forced in exactly the infilling format
-   (`agent.compose.infill.encode_region`, windows opening 4, 8 or 16 beats before the region),
-   conditioned through the projection fitted in phase 2 (`MusicTransformer.condition`) on, per case: the predictor's output (30%), the target encoder's
-   representation of the real region (50%), or nothing (20%, a zero table: the conditioning's dropout,
-   and the ablation of Hu et al.'s Table 3 on the same weights). Adam: 1e-4 for the warm-started
-   network, `lr_cond` for the projection (which starts at zero and has nothing else to learn).
+   (`JointEmbedding.standardise`) and the encoders frozen.
+2. **Read-out of the conditioning** (`readout_steps`; `fit_readout`): the generator's final hidden
+   states at the region positions of `readout_cases` training regions, teacher-forced in exactly the
+   infilling format (`agent.compose.infill.encode_region`, windows opening 4, 8 or 16 beats before
+   the region), are computed once; the slice of the conditioning projection that feeds the final
+   hidden state (`ModelConfig.cond_out`) is fitted on them with the target representation of the
+   real region as the table.
+3. **Generator** (`steps`, batches of `batch` regions): the network fine-tuned on regions conditioned,
+   per case, on the predictor's output (30%), the target representation (50%), or nothing (20%, a
+   zero table: the conditioning's dropout, and the ablation of Hu et al.'s Table 3 on the same
+   weights); Adam 1e-4; the projection at `lr_cond` (0: as phase 2 left it).
 
-Why two phases with the encoders frozen: trained jointly (the first version of this stage, 2,000 steps
-over five legs; docs/compose.md), the generator chased a representation that kept moving, and so did
-the standardisation; it never learned to use it, not even the target representation of the real
-region (held-out loss 1.13 conditioned on it against 1.10 unconditioned). Frozen, the generator reads a
-fixed function of the music. The paper trains jointly on 4 GPUs; here the encoders take minutes and the
-generator's steps (~1.5 s each) are the budget. The interaction learner still fine-tunes E and P per
-session (`agent.compose.jepa.JepaLearner`).
+Why frozen encoders: trained jointly (the first version of this stage, 2,000 steps over five legs;
+docs/compose.md), the generator chased a representation that kept moving, and so did the
+standardisation; it never learned to use it, not even the target representation of the real region
+(held-out loss 1.13 conditioned on it against 1.10 unconditioned). The paper trains jointly on 4
+GPUs; here the encoders take minutes and the generator's steps (~2 s each) are the budget. The
+interaction learner still fine-tunes E and P per session (`agent.compose.jepa.JepaLearner`).
 
-Why the target representation: conditioned on predictions alone, the conditioned held-out loss stayed
-above the unconditioned one: the prediction tells the generator little its own view of the context
-(past, and every known note 16 beats ahead) does not, so the projection's gradient is weak. The target
-representation describes the region itself: the generator learns to follow it, and at inference the
-prediction stands in for it, as in the paper, and the interaction learner moves it.
-
-The run directory holds `train.log`, `state.pt` (resumable: weights, encoders, optimisers, steps, RNG)
-and `model.safetensors` (generator + encoders, `agent.model.checkpoint`), exported at every evaluation
-with the held-out figures: the generator's loss per region token conditioned on the prediction,
-unconditioned, and on the target representation (the oracle); the predictor's loss; how alike the
-representations of unrelated regions are (`JointEmbedding.collapse`).
+The run directory holds `train.log`, `state.pt` (resumable: weights, encoders, optimisers, phases,
+RNG) and `model.safetensors` (generator + encoders, `agent.model.checkpoint`), exported at every
+evaluation with the held-out figures: the generator's loss per region token conditioned on the
+prediction, unconditioned, and on the target representation (the oracle); the predictor's loss; how
+alike the representations of unrelated regions are (`JointEmbedding.collapse`).
 """
 
 from __future__ import annotations
@@ -74,6 +70,7 @@ HISTORY_CHOICES = (4.0, 8.0, 16.0)  # beats of past a window opens with (infill 
 SOURCES = {"predicted": 0.3, "target": 0.5, "zero": 0.2}  # what a training case is conditioned on
 STATS_REGIONS = 512  # training regions the standardisation's mean and spread are taken over
 READOUT_SOURCES = ("target", "predicted")  # the conditioning rows the output slice is validated on
+PRED_SCALES = tuple(k / 10 for k in range(11))  # trust in the prediction tried after the read-out's fit
 
 
 @dataclass(frozen=True)
@@ -88,7 +85,7 @@ class StageSettings:
     cond_layers: int = 0  # blocks whose input takes the conditioning (the first ones)
     cond_out: bool = True  # the generator's final hidden state takes it
     readout_cases: int = 1024  # training regions the output slice is fitted on (phase 2), 128 more validate it
-    readout_steps: int = 200
+    readout_steps: int = 300
     readout_batch: int = 2048  # region positions per step
     lr_readout: float = 1e-3
     eval_every: int = 100
@@ -169,7 +166,7 @@ def region_loss(model: MusicTransformer, jepa: J.JointEmbedding, cases: Sequence
     source says (the encoders frozen: no gradient reaches them)."""
     batch = J.stack([c.frames for c in cases])
     with torch.no_grad():
-        reps = {"predicted": jepa.standardise(jepa.predict(batch)), "target": jepa.standardise(jepa.targets(batch))}
+        reps = {"predicted": jepa.condition(jepa.predict(batch)), "target": jepa.standardise(jepa.targets(batch))}
     cond = tables(cases, reps, sources)
     tokens, chords, targets = collate([c.example for c in cases])
     logits = model(tokens, chords, cond)
@@ -197,7 +194,7 @@ def region_positions(model: MusicTransformer, jepa: J.JointEmbedding, cases: Seq
     for i in range(0, len(cases), 8):
         chunk = cases[i : i + 8]
         batch = J.stack([c.frames for c in chunk])
-        reps = {"predicted": jepa.standardise(jepa.predict(batch)), "target": jepa.standardise(jepa.targets(batch))}
+        reps = {"predicted": jepa.condition(jepa.predict(batch)), "target": jepa.standardise(jepa.targets(batch))}
         tokens, chords, targets = collate([c.example for c in chunk])
         hidden = model.hidden(tokens, chords)
         now = time_features(tokens)
@@ -361,18 +358,21 @@ class Stage:
         """Fit the output slice on cached final hidden states of `readout_cases` training regions
         conditioned on the target representation of the real region (Adam, `readout_batch` positions a
         step), keeping the weights that lower the loss on the target representation most on 128 more
-        regions while the prediction's loss there stays at most the unconditioned one.
+        regions, and how far the prediction is trusted (`JointEmbedding.pred_scale`).
 
         Why cached: trained with the network (tries 1-2 in docs/compose.md), 8 regions a step gave the
         projection's weights a gradient mostly noise, and Adam's normalised steps turned it into a
         random walk that kept the conditioned loss above the unconditioned one for hundreds of steps;
         cached, a step sees ~2,000 positions and costs no pass through the network. Why the target
         representation only: fitted on predictions too (try 3), the map learnt the 512 regions'
-        predictions by heart (training loss down, validation up 0.04 nats); the prediction is the
-        target's regression from the context, so a map fitted on targets reads it as a hedged target."""
+        predictions by heart (training loss down, validation up 0.04 nats). Fitted on targets, the map
+        reads the region's content, which the prediction gets less right than the context: read at
+        full trust, predictions raised the loss (try 4), so the trust in them (`pred_scale`, the
+        prediction's standardised value times it) is then chosen on the validating regions."""
         s = self.settings
         self.model.eval()
         self.jepa.eval()
+        self.jepa.pred_scale.fill_(1.0)
         rng = random.Random(s.seed + 2)
         n = self.jepa.config.n_frames
         cases = [random_case(self.pieces, rng, self.timing, n) for _ in range(s.readout_cases + 128)]
@@ -400,12 +400,19 @@ class Stage:
                 figures = validate()
                 log.info("readout %d/%d train %.4f valid %s", step, s.readout_steps, float(loss.detach()),
                          " ".join(f"{k} {v:.4f}" for k, v in figures.items()))
-                if figures["target"] < best["target"] and figures["predicted"] <= figures["zero"]:
+                if figures["target"] < best["target"]:
                     best, best_weight = figures, weight.detach().clone()
         self.out_slice().copy_(best_weight)
+        with torch.no_grad():  # how far to trust the prediction: a line search on the validating regions
+            trust = {scale: float(readout_loss(self.model, best_weight * scale, valid, "predicted"))
+                     for scale in PRED_SCALES}
+        scale = min(trust, key=lambda k: trust[k])
+        self.jepa.pred_scale.fill_(scale)
         self.readout_done = True
-        log.info("readout fitted: validation %s", " ".join(f"{k} {v:.4f}" for k, v in best.items()))
-        return best
+        log.info("readout fitted: validation %s; prediction trusted at %.2f (%s)",
+                 " ".join(f"{k} {v:.4f}" for k, v in best.items()), scale,
+                 " ".join(f"{k:.2f}: {v:.4f}" for k, v in trust.items()))
+        return {**best, "predicted": trust[scale], "pred_scale": scale}
 
     # ------------------------------------------------------------ phase 3: the generator
 
