@@ -244,3 +244,15 @@ def test_the_cached_readout_is_the_conditioned_generator(tmp_path: Path) -> None
     plain = stage.readout_loss(model, weight, positions, "zero")
     torch.testing.assert_close(plain, stage.region_loss(model, jepa, cases, ["zero"] * len(cases)), atol=1e-4, rtol=1e-4)
     assert abs(float(plain.detach()) - float(stage.readout_loss(model, weight, positions, "target").detach())) > 1e-3
+
+
+def test_the_paired_interval_brackets_the_difference() -> None:
+    from agent.compose.stage import paired_interval
+
+    tokens = torch.full((40,), 10.0)
+    base = torch.linspace(5.0, 15.0, 40)
+    same = paired_interval(base, base, tokens)
+    assert same == (0.0, 0.0, 0.0)
+    better = base - 1.0 - 0.5 * torch.sin(torch.arange(40.0))  # 0.1 nats a token less, give or take
+    diff, low, high = paired_interval(better, base, tokens)
+    assert low < diff < high < 0 and abs(diff + 0.1) < 0.02

@@ -55,7 +55,7 @@ def add_train_compose_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--steps", type=int, default=600, help="generator steps (phase 2)")
     parser.add_argument("--encoder-steps", type=int, default=800, help="encoder steps (phase 1)")
     parser.add_argument("--encoder-batch", type=int, default=16, help="regions per encoder step")
-    parser.add_argument("--readout-steps", type=int, default=200,
+    parser.add_argument("--readout-steps", type=int, default=300,
                         help="steps fitting the conditioning's output slice on cached hidden states (phase 2; 0: none)")
     parser.add_argument("--lr-cond", type=float, default=0.0,
                         help="Adam rate of the conditioning projection in phase 3 (0: as phase 2 fitted it)")
@@ -68,5 +68,7 @@ def add_train_compose_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--eval-every", type=int, default=100)
     parser.add_argument("--eval-cases", type=int, default=48)
     parser.add_argument("--limit", type=int, default=None, help="load at most this many songs")
+    parser.add_argument("--eval-only", action="store_true",
+                        help="evaluate the run's state on --eval-cases held-out regions (paired 95%% intervals), no training")
     parser.add_argument("--width", type=int, default=128, help="encoder width")
     parser.add_argument("--threads", type=int, default=1)

@@ -47,6 +47,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 
+import numpy as np
 import torch
 import torch.nn.functional as F
 
@@ -164,13 +165,34 @@ def region_loss(model: MusicTransformer, jepa: J.JointEmbedding, cases: Sequence
                 ) -> torch.Tensor:
     """The generator's cross-entropy per region token for a batch of cases, each conditioned as its
     source says (the encoders frozen: no gradient reaches them)."""
+    nats, tokens = case_nats(model, jepa, cases, sources)
+    return nats.sum() / tokens.sum().clamp(min=1)
+
+
+def case_nats(model: MusicTransformer, jepa: J.JointEmbedding, cases: Sequence[Case], sources: Sequence[str]
+              ) -> tuple[torch.Tensor, torch.Tensor]:
+    """(the generator's cross-entropy summed over each case's region tokens (B,), their counts (B,))."""
     batch = J.stack([c.frames for c in cases])
     with torch.no_grad():
         reps = {"predicted": jepa.condition(jepa.predict(batch)), "target": jepa.standardise(jepa.targets(batch))}
     cond = tables(cases, reps, sources)
     tokens, chords, targets = collate([c.example for c in cases])
     logits = model(tokens, chords, cond)
-    return F.cross_entropy(logits.reshape(-1, logits.size(-1)), targets.reshape(-1), ignore_index=-100)
+    nats = F.cross_entropy(logits.reshape(-1, logits.size(-1)), targets.reshape(-1), ignore_index=-100,
+                           reduction="none").view(targets.shape)
+    return nats.sum(1), (targets != -100).sum(1).to(nats.dtype)
+
+
+def paired_interval(nats: torch.Tensor, base: torch.Tensor, tokens: torch.Tensor, resamples: int = 2000,
+                    seed: int = 0) -> tuple[float, float, float]:
+    """(difference per token of `nats` against `base` over all cases, its 95% bootstrap interval over
+    cases): the cases are resampled, the same ones for both."""
+    rng = np.random.default_rng(seed)
+    a, b, n = nats.numpy(), base.numpy(), tokens.numpy()
+    picks = rng.integers(0, len(n), (resamples, len(n)))
+    diffs = (a[picks].sum(1) - b[picks].sum(1)) / n[picks].sum(1)
+    low, high = np.percentile(diffs, [2.5, 97.5])
+    return float((a.sum() - b.sum()) / n.sum()), float(low), float(high)
 
 
 @dataclass
@@ -438,11 +460,20 @@ class Stage:
         could give at best); the predictor's loss; the collapse figures."""
         self.model.eval()
         self.jepa.eval()
-        figures = {"cond": 0.0, "zero": 0.0, "oracle": 0.0}
-        chunks = [self.eval_cases[i : i + 8] for i in range(0, len(self.eval_cases), 8)]
-        for chunk in chunks:
+        per_case: dict[str, list[torch.Tensor]] = {"cond": [], "zero": [], "oracle": []}
+        counts = []
+        for i in range(0, len(self.eval_cases), 8):
+            chunk = self.eval_cases[i : i + 8]
             for name, source in (("cond", "predicted"), ("zero", "zero"), ("oracle", "target")):
-                figures[name] += float(region_loss(self.model, self.jepa, chunk, [source] * len(chunk))) / len(chunks)
+                nats, tokens = case_nats(self.model, self.jepa, chunk, [source] * len(chunk))
+                per_case[name].append(nats)
+            counts.append(tokens)
+        n = torch.cat(counts)
+        nats_of = {name: torch.cat(parts) for name, parts in per_case.items()}
+        figures = {name: float(v.sum() / n.sum()) for name, v in nats_of.items()}
+        for name in ("cond", "oracle"):
+            diff, low, high = paired_interval(nats_of[name], nats_of["zero"], n)
+            figures |= {f"{name}_gain": diff, f"{name}_gain_low": low, f"{name}_gain_high": high}
         encoders = self.encoder_figures()
         return {**figures, "jepa": encoders["jepa"], "cos": encoders["cos"], "cos_empty": encoders["cos_empty"]}
 
@@ -452,6 +483,12 @@ class Stage:
                                                     "heldout_region_loss": figures["cond"],
                                                     "heldout_region_loss_unconditioned": figures["zero"],
                                                     "heldout_region_loss_oracle": figures["oracle"],
+                                                    "heldout_gain_interval": [figures["cond_gain_low"],
+                                                                              figures["cond_gain_high"]],
+                                                    "heldout_oracle_gain_interval": [figures["oracle_gain_low"],
+                                                                                     figures["oracle_gain_high"]],
+                                                    "heldout_cases": len(self.eval_cases),
+                                                    "pred_scale": float(self.jepa.pred_scale),
                                                     "heldout_jepa_loss": figures["jepa"],
                                                     "heldout_cosine_unrelated": figures["cos"],
                                                     "train_pieces": len(self.pieces)}}
@@ -493,9 +530,11 @@ class Stage:
         figures = self.evaluate()
         self.history.append({"step": self.step, "readout": float(self.readout_done), **figures})
         self.export(figures)
-        log.info("step %d heldout region loss %.4f (unconditioned %.4f, oracle %.4f), jepa %.4f, cos %.3f, "
-                 "cos_empty %.3f; exported", self.step, figures["cond"], figures["zero"], figures["oracle"],
-                 figures["jepa"], figures["cos"], figures["cos_empty"])
+        log.info("step %d heldout region loss %.4f (unconditioned %.4f, oracle %.4f; against unconditioned "
+                 "%+.4f [%+.4f, %+.4f], oracle %+.4f [%+.4f, %+.4f]), jepa %.4f, cos %.3f, cos_empty %.3f; exported",
+                 self.step, figures["cond"], figures["zero"], figures["oracle"], figures["cond_gain"],
+                 figures["cond_gain_low"], figures["cond_gain_high"], figures["oracle_gain"], figures["oracle_gain_low"],
+                 figures["oracle_gain_high"], figures["jepa"], figures["cos"], figures["cos_empty"])
 
 
 def run_from_args(args: argparse.Namespace) -> int:
@@ -521,5 +560,13 @@ def run_from_args(args: argparse.Namespace) -> int:
         log.info("encoders from %s", args.init_encoders)
     log.info("%s at step %d (encoders %d) from %s: %d train pieces, jepa %s, %s", "resumed" if resumed else "started",
              stage.step, stage.enc_step, args.init, len(stage.pieces), stage.jepa.config, settings)
+    if args.eval_only:
+        if not resumed:
+            raise ValueError(f"{args.out}: no stage state to evaluate")
+        figures = stage.evaluate()
+        log.info("evaluation only, %d held-out cases: %s", len(stage.eval_cases),
+                 " ".join(f"{k} {v:.4f}" for k, v in figures.items()))
+        print(json.dumps({"step": stage.step, "cases": len(stage.eval_cases), **figures}, indent=1))
+        return 0
     stage.run(args.until, args.minutes)
     return 0
