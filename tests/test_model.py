@@ -74,6 +74,17 @@ def test_checkpoint_round_trip_and_errors(tiny: MusicTransformer, tmp_path: Path
         load_checkpoint(tmp_path / "junk.safetensors")
     with pytest.raises(ModelError, match="does not exist"):
         load_checkpoint(tmp_path / "missing.safetensors")
+    import json
+
+    from safetensors.torch import load_file, save_file
+
+    from agent.model.checkpoint import read_metadata
+
+    meta = read_metadata(path)
+    newer = dict(meta, model=json.dumps({**json.loads(meta["model"]), "wings": 2}))
+    save_file(load_file(str(path)), str(tmp_path / "newer.safetensors"), metadata=newer)
+    with pytest.raises(ModelError, match="model settings this code does not know: wings"):
+        load_checkpoint(tmp_path / "newer.safetensors")
 
 
 def test_load_generator_refuses_a_timing_the_model_cannot_honour(tiny: MusicTransformer, tmp_path: Path) -> None:

@@ -7,10 +7,11 @@ Loading checks the vocabulary hash so a model is never run against a vocabulary 
 
 from __future__ import annotations
 
+import dataclasses
 import json
 from dataclasses import asdict
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from safetensors import SafetensorError
 from safetensors.torch import load_file, save_file
@@ -19,6 +20,8 @@ from agent.errors import ModelError
 from agent.model import vocab as V
 from agent.model.anticipation import TimingSettings
 from agent.model.network import ModelConfig, MusicTransformer
+
+_T = TypeVar("_T")
 
 FORMAT = "sideman-checkpoint-1"
 JEPA_PREFIX = "jepa."  # tensors of JEP-AGA's encoders (agent.model.jepa.PREFIX: it reads them)
@@ -59,6 +62,26 @@ def read_metadata(path: Path) -> dict[str, str]:
     return meta
 
 
+def _settings(kind: type[_T], meta: dict[str, str], key: str, path: Path) -> _T:
+    """The recorded `key` settings as `kind`; ModelError names keys this code does not know (a
+    checkpoint from a newer version) or a record that is not a JSON object."""
+    try:
+        recorded = json.loads(meta[key])
+    except (KeyError, json.JSONDecodeError) as exc:
+        raise ModelError(f"{path}: no readable {key} settings in the checkpoint ({exc})") from exc
+    if not isinstance(recorded, dict):
+        raise ModelError(f"{path}: the {key} settings are not a JSON object")
+    known = {f.name for f in dataclasses.fields(kind)}  # type: ignore[arg-type]
+    unknown = sorted(set(recorded) - known)
+    if unknown:
+        raise ModelError(f"{path}: {key} settings this code does not know: {', '.join(unknown)} "
+                         "(a checkpoint from a newer Sideman?)")
+    try:
+        return kind(**recorded)
+    except (TypeError, ValueError) as exc:
+        raise ModelError(f"{path}: {key} settings do not fit ({exc})") from exc
+
+
 def load_checkpoint(path: Path) -> tuple[MusicTransformer, TimingSettings, dict[str, Any]]:
     """The model (in eval mode), its timing settings and its info dict; ModelError names what is wrong."""
     if not path.is_file():
@@ -68,8 +91,8 @@ def load_checkpoint(path: Path) -> tuple[MusicTransformer, TimingSettings, dict[
         raise ModelError(
             f"{path}: trained with vocabulary {meta.get('vocab_hash')}, this code has {V.vocab_hash()}"
         )
-    config = ModelConfig(**json.loads(meta["model"]))
-    timing = TimingSettings(**json.loads(meta["timing"]))
+    config = _settings(ModelConfig, meta, "model", path)
+    timing = _settings(TimingSettings, meta, "timing", path)
     model = MusicTransformer(config)
     try:
         weights = load_file(str(path))
