@@ -144,6 +144,11 @@ def run_feel(args: argparse.Namespace, config: Config) -> str:
         results.append(result)
         lines += describe(result)
     lines += summary(results)
+    if profiles is not None:
+        heard = [n for r in results if r.run.activity < 0 for n in performed_notes(r.report)]
+        lines.append(f"  rhythm over all loop runs vs real: onsets "
+                     f"{histogram_intersection(onset_histogram(heard), profiles[0]):.2f}, durations "
+                     f"{histogram_intersection(duration_histogram(heard), profiles[1]):.2f} ({len(heard)} notes)")
     return "\n".join(lines)
 
 
