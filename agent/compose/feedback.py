@@ -108,6 +108,12 @@ class Material:
     pooled: torch.Tensor  # (C,) mean final hidden state over the region's tokens: the target representation
 
 
+def material_key(region: Region, content: Sequence[Note]) -> tuple[object, ...]:
+    """What makes two observations the same material: the region and its notes (onset, pitch, length)."""
+    notes = sorted(content, key=lambda n: (n.beat, n.pitch))
+    return (region.track, region.start_beat, region.end_beat, tuple((n.beat, n.pitch, n.dur_beats) for n in notes))
+
+
 def material(model: MusicTransformer, encoded: EncodedRegion, key: tuple[object, ...]) -> Material:
     """Read a region's content once with the frozen model (one forward pass)."""
     with torch.no_grad():
@@ -201,8 +207,7 @@ class FeedbackLearner:
 
     def observe(self, piece: Piece, region: Region, content: Sequence[Note], rejected: bool) -> None:
         """Tell the learner about `content` in `region` of `piece`: rejected, or kept."""
-        key = (region.track, region.start_beat, region.end_beat,
-               tuple((n.beat, n.pitch, n.dur_beats) for n in sorted(content, key=lambda n: (n.beat, n.pitch))))
+        key = material_key(region, content)
         store = self.rejected if rejected else self.kept
         if any(m.key == key for m in store):
             return

@@ -42,7 +42,7 @@ import numpy as np
 import torch
 import torch.nn.functional as F
 
-from agent.compose.feedback import Adam, LearnerSettings, LearnStats
+from agent.compose.feedback import Adam, LearnerSettings, LearnStats, material_key
 from agent.compose.piece import Piece, Region
 from agent.model import jepa as J
 from agent.model import vocab as V
@@ -120,8 +120,7 @@ class JepaLearner:
 
     def observe(self, piece: Piece, region: Region, content: Sequence[Note], rejected: bool) -> None:
         """Tell the learner about `content` in `region` of `piece` (which already holds it)."""
-        key = (region.track, region.start_beat, region.end_beat,
-               tuple((n.beat, n.pitch, n.dur_beats) for n in sorted(content, key=lambda n: (n.beat, n.pitch))))
+        key = material_key(region, content)
         store = self.rejected if rejected else self.kept
         if any(m.key == key for m in store):
             return

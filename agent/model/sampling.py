@@ -181,7 +181,7 @@ class CachedDecoder:
         tokens, chords = self.tokens[:length], self.chords[:length]
         self.cache.truncate(max(0, length - 1), current_time(tokens[:-1]))
         self.tokens, self.chords = tokens[:-1], chords[:-1]
-        self.feed(tokens[-1:], chords[-1:])  # recompute the last position's hidden state
+        CachedDecoder.feed(self, tokens[-1:], chords[-1:])  # the last position's hidden state, this cache only
 
 
 class GuidedDecoder(CachedDecoder):
@@ -218,13 +218,8 @@ class GuidedDecoder(CachedDecoder):
         return out
 
     def truncate(self, length: int) -> None:
-        if length == len(self):
-            return
+        super().truncate(length)
         self.uncond.truncate(length)
-        tokens, chords = self.tokens[:length], self.chords[:length]  # CachedDecoder.truncate, this cache only
-        self.cache.truncate(max(0, length - 1), current_time(tokens[:-1]))
-        self.tokens, self.chords = tokens[:-1], chords[:-1]
-        CachedDecoder.feed(self, tokens[-1:], chords[-1:])
 
 
 def _log_softmax(logits: Array) -> Array:
