@@ -204,7 +204,9 @@ _ACTIVITY_HELP = ("how busy every part plays (0.1: about a note a beat for comp 
 
 #: The settings of `/agent/set <name>`, in the order patches/OSC.md lists them.
 SETTINGS: dict[str, Setting] = {s.name: s for s in (
-    Setting("temperature", "sampling.temperature", "float", 1.0, "sampling temperature", 0.0, 2.0, lo_open=True),
+    Setting("temperature", "sampling.temperature", "float", 0.9,
+            "sampling temperature (below 1, takes keep their style more often: docs/model.md)", 0.0, 2.0,
+            lo_open=True),
     Setting("top_p", "sampling.top_p", "float", 0.95, "nucleus mass kept", 0.0, 1.0, lo_open=True),
     Setting("guidance", "sampling.guidance", "float", 2.0,
             "inside/outside: bonus for chord tones; 0 off, below 0 plays outside", -5.0, 5.0, "nats", lo_open=True),

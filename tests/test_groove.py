@@ -44,6 +44,17 @@ def test_segments_hold_quiet_and_busy_bars_and_the_real_ratio_sees_the_comp_thin
     assert groove.listening_segments([song([4] * 12)], per_source=3) == []  # no quiet bars: nothing to learn
 
 
+def test_the_listening_bootstrap_keeps_a_segment_s_takes_together() -> None:
+    """Three takes of one segment and three of another: resampling segments, never single takes, so a
+    draw holds 0, 3 or 6 of each segment's rows (here: one segment thins out, the other not at all)."""
+    thin, flat = (2.0, 1, 4.0, 1), (4.0, 1, 4.0, 1)
+    ratio, lo, hi = groove.listening_ratio([thin] * 3 + [flat] * 3, random.Random(1), group=3, rounds=400)
+    assert ratio == 0.75
+    assert (lo, hi) == (0.5, 1.0)  # the bootstrap's extremes: both draws of one segment
+    ratio, lo, hi = groove.listening_ratio([thin, flat] * 3, random.Random(1), group=2, rounds=400)
+    assert lo == hi == 0.75  # every group holds one of each
+
+
 def test_real_notes_sit_in_their_bar_and_split_by_source() -> None:
     pop, folk = song([4, 1, 4, 4]), song([4, 4, 4, 4], "nottingham")
     notes = groove.real_notes([pop, folk], "nottingham")

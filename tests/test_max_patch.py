@@ -298,6 +298,24 @@ def test_ports_are_the_config_defaults() -> None:
     assert params["Listen port"]["parameter_initial"] == [net.send_port]
 
 
+def test_the_knobs_start_where_the_agent_does() -> None:
+    """The device sends every control once at load, so each starts at the agent's own default: a
+    Delta2 of 1 beat would have pinned the chunk (0 = chosen per tempo, issue 10's reaction time) and an
+    Auto switch on would have overridden the default activity."""
+    from agent.settings import SETTINGS
+
+    params = {b["varname"]: b["saved_attribute_attributes"]["valueof"] for b in BOXES.values() if "varname" in b}
+    for name, key in (("Delta1", "delta1"), ("Delta2", "delta2"), ("Temperature", "temperature")):
+        assert params[name]["parameter_initial"] == [SETTINGS[key].default], name
+        assert params[name]["parameter_mmin"] <= SETTINGS[key].default <= params[name]["parameter_mmax"], name
+    default = SETTINGS["activity"].default
+    assert params["Auto"]["parameter_initial"] == [int(default < 0)]
+    if default >= 0:
+        assert params["Activity"]["parameter_initial"] == [default]
+    style = params["Style"]
+    assert style["parameter_enum"][style["parameter_initial"][0]] == SETTINGS["style"].default
+
+
 # ---- the chord namer under node ---------------------------------------------------------------------
 
 

@@ -253,8 +253,31 @@ def test_the_header_names_the_runtime_delay_and_activity(tiny: MusicTransformer)
     assert generator._window.decoder.tokens[: V.HEADER_LEN] == header(V.MODE_LIVE, (4, 4), [2, 3], 6)  # type: ignore[union-attr]
     assert 0 <= activity_level(0.0, 2) <= activity_level(0.1, 2) and activity_level(1.0, 2) <= V.ACTIVITY_LEVELS - 1
     assert [activity_level(x / 10, 2) for x in range(11)] == sorted(activity_level(x / 10, 2) for x in range(11))
-    assert (activity_level(0.1, 2), activity_level(0.9, 2)) == KNOB_LEVELS[2]  # the anchors: 0.1 and 0.9
-    assert (activity_level(0.1, 3), activity_level(0.9, 3)) == KNOB_LEVELS[3]
+    for style in ("pop", "folk"):
+        for part in (2, 3):  # the anchors: 0.1 and 0.9
+            assert (activity_level(0.1, part, style), activity_level(0.9, part, style)) == KNOB_LEVELS[style][part]
+    assert activity_level(0.9, 2, None) == activity_level(0.9, 2, "pop")  # style unsaid: pop's table
+    # the knob's default asks each style's parts for their corpus's median level, never pop's for folk
+    assert activity_level(0.6, 2, "folk") < activity_level(0.6, 2, "pop")
+    assert activity_level(0.6, 3, "folk") < activity_level(0.6, 3, "pop")
+
+
+def test_the_activity_knob_reads_the_style_s_table(tiny: MusicTransformer) -> None:
+    """The same knob value names a lower level in folk than in pop (agent.model.live.KNOB_LEVELS)."""
+    from agent.model.live import activity_level
+
+    generator = ModelGenerator(tiny, TimingSettings())
+    chords, _melody = lead_sheet(4)
+    for style in ("pop", "folk"):
+        ctx = GenerationContext(
+            playhead_beat=-0.25, tempo_bpm=120.0, meter=(4, 4), chords=chords, human=(), own=(),
+            parts=(Part.COMP, Part.BASS), params=SamplingParams(seed=1, style=style), human_delay_ticks=3,
+            activity=((Part.COMP, 0.6), (Part.BASS, 0.6)),
+        )
+        generator.generate(ctx, 0.0, 1 / 6)
+        assert generator._window is not None
+        levels = {2: activity_level(0.6, 2, style), 3: activity_level(0.6, 3, style)}
+        assert generator._window.decoder.tokens[: V.HEADER_LEN] == header(V.MODE_LIVE, (4, 4), [2, 3], 3, levels, style)
 
 
 @pytest.mark.parametrize("style", ["pop", "folk", "auto"])

@@ -118,7 +118,7 @@ def test_the_cli_option_takes_default_range_and_help() -> None:
     for name in ("temperature", "top_p", "guidance", "seed"):
         add_option(parser, name)
     args = parser.parse_args([])
-    assert (args.temperature, args.top_p, args.guidance, args.seed) == (1.0, 0.95, 2.0, None)
+    assert (args.temperature, args.top_p, args.guidance, args.seed) == (0.9, 0.95, 2.0, None)
     assert parser.parse_args(["--top-p", "0.5", "--seed", "7"]).top_p == 0.5
     help_text = parser.format_help()
     assert "(0, 2]" in help_text and "nats in (-5, 5]" in help_text

@@ -24,7 +24,7 @@ from agent.music.events import ChordSpan, Note, Part
 class SamplingParams:
     """Knobs a musician may turn while playing (OSC `/agent/set`)."""
 
-    temperature: float = 1.0  # softmax temperature, (0, 2]
+    temperature: float = 0.9  # softmax temperature, (0, 2] (settings.SETTINGS has the reason)
     top_p: float = 0.95  # nucleus mass kept, (0, 1]
     guidance: float = 2.0  # inside/outside: logit bonus (nats) for chord tones; 0 = off, <0 = outside
     seed: int | None = None  # fixed seed for reproducible output; None = fresh randomness

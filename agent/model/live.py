@@ -157,9 +157,9 @@ class ModelGenerator:
             self.delay_ticks = trained[-1]
         else:  # the runtime knows the human at least this early: the smallest trained delay covering it
             self.delay_ticks = next((d for d in trained if d >= wanted), trained[-1])
-        self.levels = {int(part): activity_level(value, int(part)) for part, value in context.activity
-                       if part in context.parts}
         self.style = None if context.params.style not in V.STYLES else context.params.style
+        self.levels = {int(part): activity_level(value, int(part), self.style) for part, value in context.activity
+                       if part in context.parts}
         self.control_guidance = context.params.control_guidance
 
     def _catch_up(self, window: Window, context: GenerationContext, start_beat: float) -> None:
@@ -337,18 +337,27 @@ def timing_problem(trained: TimingSettings, timing: TimingConfig) -> str | None:
     return None
 
 
-#: Per part, the activity levels the knob's 0.1 and 0.9 stand for (issue 10: "0.1 plays at most 1 note
-#: per beat and 0.9 at least 3" for comp + bass); in between the level moves linearly, beyond them it
-#: goes on to the ends (0 and 7). Calibrated on the shipped model with the live default guidance
-#: (`sideman groove` prints the knob's figures): comp levels 1-3 all play about 0.7
-#: notes a beat (a chord a bar, the sparsest thing the data does often), level 7 about 4; bass follows
-#: up to level 5 (about 0.9) and not beyond (busier bass is rare in the data: 1% of windows).
-KNOB_LEVELS: dict[int, tuple[int, int]] = {0: (1, 6), 1: (0, 5), 2: (2, 6), 3: (2, 4)}
+#: Per style, per part, the activity levels the knob's 0.1 and 0.9 stand for; in between the level moves
+#: linearly (rounded), beyond them it goes on towards the ends (0 and 7). Each style's range is what its
+#: corpus does (levels of 32-beat windows of the training songs, `vocab.ACTIVITY_BOUNDS`): POP909's comp
+#: sits at levels 5-6 (2-4.5 notes a beat; 10th percentile 3) and its bass at 1-2 (level 3: 6% of
+#: windows, 4: 1%); Nottingham's chord part at 2 (0.5-1: 60%, 0: 15%, 3: 18%) and its bass at 1 (64%).
+#: So the knob's default (0.6) asks each part for its corpus's median level, and never for a level the
+#: style's own data barely holds (asking folk for pop's density made the model leave the style and play
+#: pop: a take in four at the old single table). In pop, 0.1 plays at most about a note a beat for
+#: comp + bass (comp 2: a chord a bar; bass 1), 0.9 at least 3 (issue 10); in folk the knob spans what
+#: Nottingham's parts do, about 0.3 to 2 notes a beat (busier is pop's job). "auto" (style unsaid) uses
+#: pop's table. The agent's lead and counter parts keep one table (POP909 and Nottingham leads agree).
+KNOB_LEVELS: dict[str, dict[int, tuple[int, int]]] = {
+    "pop": {0: (1, 5), 1: (0, 4), 2: (2, 6), 3: (1, 3)},
+    "folk": {0: (1, 5), 1: (0, 4), 2: (0, 3), 3: (0, 2)},
+}
 
 
-def activity_level(value: float, part: int = 2) -> int:
-    """The activity level (vocab.ACTIVITY_LEVELS classes) of `part` for a knob value in [0, 1]."""
-    lo, hi = KNOB_LEVELS.get(part, (0, V.ACTIVITY_LEVELS - 1))
+def activity_level(value: float, part: int = 2, style: str | None = None) -> int:
+    """The activity level (vocab.ACTIVITY_LEVELS classes) of `part` for a knob value in [0, 1], in `style`."""
+    table = KNOB_LEVELS.get(style or "pop", KNOB_LEVELS["pop"])
+    lo, hi = table.get(part, (0, V.ACTIVITY_LEVELS - 1))
     level = lo + (value - 0.1) / 0.8 * (hi - lo)
     return min(V.ACTIVITY_LEVELS - 1, max(0, math.floor(level + 0.5)))
 

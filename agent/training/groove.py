@@ -183,14 +183,16 @@ def _classes(counts: np.ndarray) -> tuple[tuple[int, ...], tuple[int, ...]]:
 
 
 def listening_ratio(per_segment: Sequence[tuple[float, int, float, int]], rng: random.Random,
-                    rounds: int = 2000) -> tuple[float, float, float]:
-    """Pooled (quiet notes / quiet bars) / (busy notes / busy bars), with a bootstrap 90% interval."""
+                    group: int = 1, rounds: int = 2000) -> tuple[float, float, float]:
+    """Pooled (quiet notes / quiet bars) / (busy notes / busy bars), with a bootstrap 90% interval over
+    segments (`group` consecutive rows are one segment's takes, resampled together)."""
     def pooled(rows: Sequence[tuple[float, int, float, int]]) -> float:
         q = sum(r[0] for r in rows) / max(1, sum(r[1] for r in rows))
         b = sum(r[2] for r in rows) / max(1, sum(r[3] for r in rows))
         return q / b if b > 0 else math.nan
 
-    draws = sorted(pooled([rng.choice(per_segment) for _ in per_segment]) for _ in range(rounds))
+    groups = [per_segment[i:i + group] for i in range(0, len(per_segment), group)]
+    draws = sorted(pooled([row for _ in groups for row in rng.choice(groups)]) for _ in range(rounds))
     return pooled(per_segment), draws[int(0.05 * rounds)], draws[int(0.95 * rounds) - 1]
 
 
@@ -225,9 +227,10 @@ def run(args: argparse.Namespace, generator: ModelGenerator, params: SamplingPar
         real_on, real_dur = profiles(real_notes(songs, source))
         lines.append(f"  rhythm vs real {label:10s}: onsets {M.histogram_intersection(model_on, real_on):.2f}, "
                      f"durations {M.histogram_intersection(model_dur, real_dur):.2f}")
-    lines.append("activity knob (notes per beat, seed 1, per sheet)")
+    lines.append(f"activity knob (notes per beat per sheet, mean over {args.seeds} seeds)")
     for value in KNOB_VALUES:
-        rates = [len(accompany(generator, m, replace(params, seed=1), args.bpm, value)) / (m.end - m.start)
+        rates = [float(np.mean([len(accompany(generator, m, replace(params, seed=seed), args.bpm, value))
+                                for seed in range(1, args.seeds + 1)])) / (m.end - m.start)
                  for m in (sheet_music(name, args.bars) for name in FEEL_PROGRESSIONS)]
         lines.append(f"  {value:.1f}: " + ", ".join(f"{r:.2f}" for r in rates) + f"  (max {max(rates):.2f}, "
                      f"min {min(rates):.2f})")
@@ -249,9 +252,10 @@ def listening(args: argparse.Namespace, generator: ModelGenerator, params: Sampl
         r = listening_ratio(real, rng)
         line = f"  {source:10s} ({len(chosen)} segments): real {r[0]:.2f} [{r[1]:.2f}, {r[2]:.2f}]"
         for style in dict.fromkeys((params.style, SOURCE_STYLES[source])):
-            model = [bar_counts(accompany(generator, s.music, replace(params, seed=1, style=style), args.bpm,
-                                          activity, s.bar_beats), s) for s in chosen]
-            m = listening_ratio(model, rng)
+            model = [bar_counts(accompany(generator, s.music, replace(params, seed=seed, style=style), args.bpm,
+                                          activity, s.bar_beats), s)
+                     for s in chosen for seed in range(1, args.seeds + 1)]
+            m = listening_ratio(model, rng, args.seeds)
             line += f"; model ({style}) {m[0]:.2f} [{m[1]:.2f}, {m[2]:.2f}]"
         lines.append(line)
     return lines

@@ -434,10 +434,14 @@ def controls(p: Patcher, send: str, receiver: str, load: str) -> dict[str, str]:
     p.connect(parts, parts_set, 1)  # the menu's middle outlet gives the item's text
     p.connect(parts_set, send)
     ids["program_a"], ids["program_b"], ids["parts"] = inst1, inst2, parts
-    for i, (name, key, lo, hi, initial) in enumerate((("Delta1", "delta1", 0.0, 32.0, 4.0),
-                                                      ("Delta2", "delta2", 0.125, 8.0, 1.0),
-                                                      ("Temperature", "temperature", 0.05, 2.0, 1.0))):
-        dial = p.parameter("live.dial", 1200 + 90 * i, 800, [190 + 44 * i, 2, 40, 48], name, 0, lo, hi, initial)
+    # range and initial value from the agent's own settings, so loading the device (which sends every
+    # control once) leaves the agent as its config has it: Delta2 0 = the chunk chosen per tempo
+    for i, (name, key, lo) in enumerate((("Delta1", "delta1", 0.0), ("Delta2", "delta2", 0.0),
+                                         ("Temperature", "temperature", 0.05))):
+        setting = SETTINGS[key]
+        assert setting.hi is not None
+        dial = p.parameter("live.dial", 1200 + 90 * i, 800, [190 + 44 * i, 2, 40, 48], name, 0, lo, setting.hi,
+                           setting.default)
         setter = p.obj(1200 + 90 * i, 860, f"prepend /agent/set {key}")
         p.connect(dial, setter)
         p.connect(setter, send)
@@ -486,8 +490,11 @@ def feel_controls(p: Patcher, g: Grid[str], send: str) -> dict[str, str]:
     """Activity (a dial, and Auto = -1: the model's own choice) and per part Octave and Velocity, each
     clamped by [clip] to the contract's range before it leaves the device."""
     ids: dict[str, str] = {}
-    activity = p.parameter("live.dial", *g.xy(0, 0), [320, 2, 40, 48], "Activity", 0, *ACTIVITY_RANGE, 0.5)
-    auto = p.parameter("live.text", *g.xy(1, 0), [320, 52, 40, 15], "Auto", 2, 0, 1, 1, items=["off", "on"])
+    default = SETTINGS["activity"].default  # the agent's (0.6): the device starts where the agent does
+    auto_on = int(default < 0)
+    activity = p.parameter("live.dial", *g.xy(0, 0), [320, 2, 40, 48], "Activity", 0, *ACTIVITY_RANGE,
+                           0.5 if auto_on else default)
+    auto = p.parameter("live.text", *g.xy(1, 0), [320, 52, 40, 15], "Auto", 2, 0, 1, auto_on, items=["off", "on"])
     p.boxes[-1]["box"].update(mode=1, text="Auto", texton="Auto")
     pak = g.obj(0, 2, "pak 0 0.")
     p.connect(auto, pak, 0, 0)

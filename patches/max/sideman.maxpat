@@ -1094,10 +1094,10 @@
        "parameter_longname": "Delta2",
        "parameter_shortname": "Delta2",
        "parameter_type": 0,
-       "parameter_mmin": 0.125,
+       "parameter_mmin": 0.0,
        "parameter_mmax": 8.0,
        "parameter_initial": [
-        1.0
+        0.0
        ],
        "parameter_initial_enable": 1
       }
@@ -1154,7 +1154,7 @@
        "parameter_mmin": 0.05,
        "parameter_mmax": 2.0,
        "parameter_initial": [
-        1.0
+        0.9
        ],
        "parameter_initial_enable": 1
       }
@@ -1430,7 +1430,7 @@
        "parameter_mmin": 0.0,
        "parameter_mmax": 1.0,
        "parameter_initial": [
-        0.5
+        0.6
        ],
        "parameter_initial_enable": 1
       }
@@ -1469,7 +1469,7 @@
        "parameter_mmin": 0,
        "parameter_mmax": 1,
        "parameter_initial": [
-        1
+        0
        ],
        "parameter_initial_enable": 1,
        "parameter_enum": [
