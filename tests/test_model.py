@@ -4,6 +4,7 @@ numpy decoder: tests/test_engine.py)."""
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import pytest
 import torch
@@ -314,6 +315,38 @@ def test_a_downbeat_chunk_always_starts_with_a_note(seed: int) -> None:
                             parts=(Part.BASS,), params=SamplingParams(seed=seed), human_delay_ticks=4, downbeat=True)
     notes = generator.generate(ctx, 0.0, 2 / 12)
     assert notes and all(0.0 <= n.beat < 2 / 12 and n.part == Part.BASS for n in notes)
+
+
+def test_a_start_inside_a_bar_plays_the_bar_s_beginning_unheard(tiny: MusicTransformer,
+                                                               monkeypatch: pytest.MonkeyPatch) -> None:
+    """Play or a seek from inside a bar with nothing played: the model first plays the bar from its
+    downbeat into the window (not returned), then the chunk; with notes of its own in the bar, or from the
+    downbeat, there is nothing to pre-roll. (`sideman groove` prints what it does to the density.)"""
+    import dataclasses
+
+    from agent.model.tokens import beat_ticks
+
+    generator = ModelGenerator(tiny, TimingSettings())
+    calls: list[tuple[int, int, bool]] = []
+    original = generator._sample_chunk
+
+    def spy(window: Any, params: SamplingParams, start: int, end: int, downbeat: bool = False) -> list[Note]:
+        calls.append((start, end, downbeat))
+        return original(window, params, start, end, downbeat)
+
+    monkeypatch.setattr(generator, "_sample_chunk", spy)
+    chords, _melody = lead_sheet(4)
+    ctx = GenerationContext(playhead_beat=2.5, tempo_bpm=120.0, meter=(4, 4), chords=chords, human=(), own=(),
+                            parts=(Part.COMP, Part.BASS), params=SamplingParams(seed=1, temperature=1.0, top_p=1.0),
+                            human_delay_ticks=4, downbeat=True)
+    notes = generator.generate(ctx, 2.5, 3.0)
+    assert calls == [(0, beat_ticks(2.5), False), (beat_ticks(2.5), beat_ticks(3.0), True)]
+    assert notes and all(2.5 <= n.beat < 3.0 for n in notes)  # the pre-roll is never played
+    for own, start in (((Note(0.0, 2.0, 40, 80, Part.BASS),), 2.5), ((), 4.0)):
+        generator.reset()
+        calls.clear()
+        generator.generate(dataclasses.replace(ctx, own=own, playhead_beat=start), start, start + 0.5)
+        assert [c[0] for c in calls] == [beat_ticks(start % 4.0)]
 
 
 def test_guided_decoder_mixes_the_two_headers_and_stays_in_step(tiny: MusicTransformer) -> None:

@@ -224,15 +224,25 @@ class ModelGenerator:
                         levels=tuple(sorted(self.levels.items())), style=self.style, guidance=self.control_guidance)
         self._timeline = self._chord_timeline(context.chords, origin)
         self._add_controls(window, context, start_beat)
-        for note in context.own:
-            if origin <= note.beat < start_beat and int(note.part) in parts:
-                window.builder.add_event(self._note_item(note, origin, int(note.part)))
-        window.builder.fill_rests(beat_to_tick(start_beat, origin))
+        history = [n for n in context.own if origin <= n.beat < start_beat and int(n.part) in parts]
+        for note in history:
+            window.builder.add_event(self._note_item(note, origin, int(note.part)))
+        # Starting mid-bar with nothing played (play or a seek from inside a bar): the model plays the
+        # bar's beginning too, unheard, so the chunk continues a bar it began on its downbeat rather than
+        # a part silent since the downbeat and forced to enter on whatever off-beat the transport started
+        # at. Offline, 8 bars of two sheets x 3 seeds from 7 starts inside the first bar (1/12 .. 3 beats):
+        # at activity 0.1, 1.86 notes a beat on average without this, 1.28 with it, 1.03 from the
+        # downbeat; at 0.6, 2.61 / 3.74 / 3.66 (/work notes; docs/model.md).
+        preroll = not history and bool(parts) and start_beat > origin + 1e-9
+        if not preroll:
+            window.builder.fill_rests(beat_to_tick(start_beat, origin))
         if isinstance(decoder, GuidedDecoder):
             decoder.feed_header(head, plain, [self._timeline.at(0)] * len(head))
         else:
             decoder.feed(head, [self._timeline.at(0)] * len(head))
         self._sync(window)
+        if preroll:
+            self._sample_chunk(window, context.params, 0, beat_to_tick(start_beat, origin))
         return window
 
     # --- controls and tokens ---

@@ -5,7 +5,7 @@ reaction). This command measures what the *model* decides, offline and so over m
 generator (`agent.model.live.ModelGenerator`) plays chunk by chunk exactly as the runtime asks at the
 tempo given (`agent.live.timing.plan`: the chunk, the lead, the human's delay named in the header),
 hearing the melody only up to the playhead (a note still sounding is as long as it has sounded so far),
-with the knobs of the config (`sampling.style`, `sampling.activity`) unless told otherwise. Four parts:
+with the knobs of the config (`sampling.style`, `sampling.activity`) unless told otherwise. Five parts:
 
 - **Density** (comp + bass, notes per beat) on the feel benchmark's lead sheets (`FEEL_PROGRESSIONS`),
   several seeds each: mean over sheets, the lowest sheet, the spread over seeds.
@@ -14,6 +14,8 @@ with the knobs of the config (`sampling.style`, `sampling.activity`) unless told
   and bass parts of POP909, of Nottingham, and of both pooled.
 - **Activity**: notes per beat on each sheet at knob values 0.1 .. 0.9 (the goal: 0.1 at most 1 note a
   beat, 0.9 at least 3, on the same sheet).
+- **Starts**: takes starting inside the first bar (play or a seek from there) against takes from its
+  downbeat (`agent.model.live` plays the bar's beginning unheard first).
 - **Listening**: in held-out songs, bars are *quiet* (the melody starts at most one note) or *busy* (at
   least the song's median count, and more than one). The figure is the accompaniment's mean notes in
   quiet bars over its mean in busy bars, pooled over all the segments' bars, with a bootstrap 90%
@@ -48,6 +50,7 @@ PARTS = (Part.COMP, Part.BASS)
 SOURCES = ("pop909", "nottingham")
 KNOB_VALUES = (0.1, 0.3, 0.5, 0.7, 0.9)
 SEGMENT_BARS = 8
+START_BEATS = (0.0, 0.5, 1.5, 3.0)  # where a take starts inside the first bar (`starts`)
 
 
 @dataclass(frozen=True, slots=True)
@@ -234,8 +237,25 @@ def run(args: argparse.Namespace, generator: ModelGenerator, params: SamplingPar
                  for m in (sheet_music(name, args.bars) for name in FEEL_PROGRESSIONS)]
         lines.append(f"  {value:.1f}: " + ", ".join(f"{r:.2f}" for r in rates) + f"  (max {max(rates):.2f}, "
                      f"min {min(rates):.2f})")
+    lines += starts(args, generator, params, activity)
     lines += listening(args, generator, params, activity, songs)
     return "\n".join(lines)
+
+
+def starts(args: argparse.Namespace, generator: ModelGenerator, params: SamplingParams, activity: float) -> list[str]:
+    """Density of takes that start inside the first bar (play or a seek from there, nothing played yet)
+    against takes from its downbeat, at the knob's default and at 0.1: a start should not change how busy
+    the part plays."""
+    lines = [f"start inside a bar (notes per beat, {len(FEEL_PROGRESSIONS)} sheets x {args.seeds} seeds)"]
+    for value in dict.fromkeys((activity, 0.1)):
+        row = []
+        for start in START_BEATS:
+            rates = [len(accompany(generator, replace(m, start=start), replace(params, seed=seed), args.bpm, value))
+                     / (m.end - start) for m in (sheet_music(name, args.bars) for name in FEEL_PROGRESSIONS)
+                     for seed in range(1, args.seeds + 1)]
+            row.append(f"{start:g}: {np.mean(rates):.2f}")
+        lines.append(f"  activity {value:g}, from beat " + ", ".join(row))
+    return lines
 
 
 def listening(args: argparse.Namespace, generator: ModelGenerator, params: SamplingParams, activity: float,
