@@ -350,16 +350,17 @@ def timing_problem(trained: TimingSettings, timing: TimingConfig) -> str | None:
 #: Per style, per part, the activity levels the knob's 0.1 and 0.9 stand for; in between the level moves
 #: linearly (rounded), beyond them it goes on towards the ends (0 and 7). Each style's range is what its
 #: corpus does (levels of 32-beat windows of the training songs, `vocab.ACTIVITY_BOUNDS`): POP909's comp
-#: sits at levels 5-6 (2-4.5 notes a beat; 10th percentile 3) and its bass at 1-2 (level 3: 6% of
-#: windows, 4: 1%); Nottingham's chord part at 2 (0.5-1: 60%, 0: 15%, 3: 18%) and its bass at 1 (64%).
-#: So the knob's default (0.6) asks each part for its corpus's median level, and never for a level the
-#: style's own data barely holds (asking folk for pop's density made the model leave the style and play
-#: pop: a take in four at the old single table). In pop, 0.1 plays at most about a note a beat for
-#: comp + bass (comp 2: a chord a bar; bass 1), 0.9 at least 3 (issue 10); in folk the knob spans what
-#: Nottingham's parts do, about 0.3 to 2 notes a beat (busier is pop's job). "auto" (style unsaid) uses
-#: pop's table. The agent's lead and counter parts keep one table (POP909 and Nottingham leads agree).
+#: sits at levels 5-6 (2-4.5 notes a beat) and its bass at 1-2 (85% of windows); Nottingham's chord part
+#: at 2 (0.5-1 notes a beat: 60%) and its bass at 1 (64%). So the knob's default (0.6) asks each part for
+#: its corpus's median level, and never for one the style's own data barely holds: asking folk for pop's
+#: density made the model leave the style (a take in four at the old single table), and asking POP909's
+#: bass for level 3 (6% of windows) thinned its comp out (knob 0.7 played 2.1 notes a beat on three
+#: sheets, against 3.0 at 0.5). Measured with `sideman groove` (models/README.md): in pop, 0.1 plays about
+#: a note a beat for comp + bass (its floor is a chord a bar: comp levels 0-2 play alike), 0.9 four; in
+#: folk the knob spans about 0.6 to 1.3 (busier is pop's job). "auto" (style unsaid) uses pop's table.
+#: The agent's lead and counter parts keep one table.
 KNOB_LEVELS: dict[str, dict[int, tuple[int, int]]] = {
-    "pop": {0: (1, 5), 1: (0, 4), 2: (2, 6), 3: (1, 3)},
+    "pop": {0: (1, 5), 1: (0, 4), 2: (2, 6), 3: (1, 2)},
     "folk": {0: (1, 5), 1: (0, 4), 2: (0, 3), 3: (0, 2)},
 }
 
