@@ -324,24 +324,42 @@ def test_a_start_inside_a_bar_plays_the_bar_s_beginning_unheard(tiny: MusicTrans
     downbeat, there is nothing to pre-roll. (`sideman groove` prints what it does to the density.)"""
     import dataclasses
 
+    from agent.model.live import MIN_CARRIED_BEATS
     from agent.model.tokens import beat_ticks
 
     generator = ModelGenerator(tiny, TimingSettings())
     calls: list[tuple[int, int, bool]] = []
+    sampled: list[list[Note]] = []
     original = generator._sample_chunk
+    extra: list[Note] = []  # what the pre-roll "plays" besides the model's own choice (the tiny model rests)
 
     def spy(window: Any, params: SamplingParams, start: int, end: int, downbeat: bool = False) -> list[Note]:
         calls.append((start, end, downbeat))
-        return original(window, params, start, end, downbeat)
+        sampled.append(original(window, params, start, end, downbeat) + (extra if not calls[1:] else []))
+        return sampled[-1]
 
     monkeypatch.setattr(generator, "_sample_chunk", spy)
     chords, _melody = lead_sheet(4)
     ctx = GenerationContext(playhead_beat=2.5, tempo_bpm=120.0, meter=(4, 4), chords=chords, human=(), own=(),
                             parts=(Part.COMP, Part.BASS), params=SamplingParams(seed=1, temperature=1.0, top_p=1.0),
                             human_delay_ticks=4, downbeat=True)
-    notes = generator.generate(ctx, 2.5, 3.0)
-    assert calls == [(0, beat_ticks(2.5), False), (beat_ticks(2.5), beat_ticks(3.0), True)]
-    assert notes and all(2.5 <= n.beat < 3.0 for n in notes)  # the pre-roll is never played
+    held_chord = Note(0.0, 4.0, 60, 80, Part.COMP)  # sounds through the start: struck there for 1.5 beats
+    short = Note(1.0, 1.5 + MIN_CARRIED_BEATS, 40, 80, Part.BASS)  # ends too soon after the start to strike
+    for pre in ([], [held_chord, short]):
+        extra[:] = pre
+        generator.reset()
+        calls.clear()
+        sampled.clear()
+        notes = generator.generate(ctx, 2.5, 3.0)
+        assert calls[0] == (0, beat_ticks(2.5), False)  # the bar from its downbeat, first, unheard
+        held = [dataclasses.replace(n, beat=2.5, dur_beats=n.beat + n.dur_beats - 2.5) for n in sampled[0]
+                if n.beat + n.dur_beats > 2.5 + MIN_CARRIED_BEATS]
+        assert held == ([Note(2.5, 1.5, 60, 80, Part.COMP)] if extra else [])
+        # what the pre-roll left sounding is struck at the start and stands for the chunk's first note
+        # (else the chunk must begin with one of its own); nothing else of it is played
+        assert calls[1] == (beat_ticks(2.5), beat_ticks(3.0), not held)
+        assert notes == held + sampled[1]
+        assert notes and all(2.5 <= n.beat < 3.0 for n in notes)
     for own, start in (((Note(0.0, 2.0, 40, 80, Part.BASS),), 2.5), ((), 4.0)):
         generator.reset()
         calls.clear()

@@ -20,7 +20,7 @@ from __future__ import annotations
 import logging
 import math
 import random
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -52,6 +52,7 @@ log = logging.getLogger("sideman.model.live")
 RESERVE_TOKENS = 120  # room kept free in the window for one chunk (about 40 notes and controls)
 HISTORY_BEATS = 8.0  # music kept before the chunk when the window is rebuilt
 MAX_EVENTS_PER_CHUNK = 64  # a bound on the work of one chunk, whatever the model does
+MIN_CARRIED_BEATS = 0.25  # a pre-roll note ending sooner after the start is not worth striking
 MAX_HUMAN_PER_BEAT = 16  # human notes per beat shown to the model; more is a flood, not a performance
 
 
@@ -85,6 +86,7 @@ class ModelGenerator:
         self.model, self.timing, self.name, self.cached = model, timing, name, cached
         self._window: Window | None = None
         self._generated_to = -math.inf
+        self._carried: list[Note] = []  # notes of a pre-roll still sounding where the chunk starts
         self._timeline = ChordTimeline()
         self._timeline_of: tuple[tuple[ChordSpan, ...], float] | None = None  # what _timeline was built from
         self._seed_rng = random.Random()
@@ -99,6 +101,7 @@ class ModelGenerator:
     def reset(self) -> None:
         self._window = None
         self._generated_to = -math.inf
+        self._carried = []
 
     def check_timing(self, timing: TimingConfig) -> str | None:
         """Why the runtime timing (delta1, delta2, lead) cannot be honoured by the model, or None."""
@@ -113,12 +116,14 @@ class ModelGenerator:
 
     def _generate(self, context: GenerationContext, start_beat: float, end_beat: float) -> list[Note]:
         window = self._prepare(context, start_beat, end_beat)
+        carried, self._carried = self._carried, []  # what a pre-roll left sounding at the start
         self._timeline = self._chord_timeline(context.chords, window.origin)
         self._add_controls(window, context, end_beat)
         start_tick, end_tick = beat_to_tick(start_beat, window.origin), beat_to_tick(end_beat, window.origin)
         window.builder.fill_rests(start_tick)
         self._sync(window)
-        notes = self._sample_chunk(window, context.params, start_tick, end_tick, context.downbeat)
+        notes = carried + self._sample_chunk(window, context.params, start_tick, end_tick,
+                                             context.downbeat and not carried)
         window.snapshots[end_beat] = (window.builder.snapshot(), len(window.decoder), set(window.keys))
         for old in [b for b in window.snapshots if b < start_beat - 4 * (end_beat - start_beat)]:
             del window.snapshots[old]
@@ -227,12 +232,13 @@ class ModelGenerator:
         history = [n for n in context.own if origin <= n.beat < start_beat and int(n.part) in parts]
         for note in history:
             window.builder.add_event(self._note_item(note, origin, int(note.part)))
-        # Starting mid-bar with nothing played (play or a seek from inside a bar): the model plays the
-        # bar's beginning too, unheard, so the chunk continues a bar it began on its downbeat rather than
-        # a part silent since the downbeat and forced to enter on whatever off-beat the transport started
-        # at. Offline, 8 bars of two sheets x 3 seeds from 7 starts inside the first bar (1/12 .. 3 beats):
-        # at activity 0.1, 1.86 notes a beat on average without this, 1.28 with it, 1.03 from the
-        # downbeat; at 0.6, 2.61 / 3.74 / 3.66 (/work notes; docs/model.md).
+        # Starting inside a bar with nothing played (play, or a seek, from there): the model first plays
+        # the bar from its downbeat, unheard, so the chunk continues a bar it began rather than a part
+        # silent since the downbeat and made to enter on whatever off-beat the transport started at; what
+        # that pre-roll leaves sounding at the start is played from the start (as a band's held chord is
+        # heard when you drop in mid-bar), and counts as the chunk's first note. `sideman groove` prints
+        # takes from inside the first bar against takes from the downbeat (models/README.md).
+        self._carried = []
         preroll = not history and bool(parts) and start_beat > origin + 1e-9
         if not preroll:
             window.builder.fill_rests(beat_to_tick(start_beat, origin))
@@ -242,7 +248,9 @@ class ModelGenerator:
             decoder.feed(head, [self._timeline.at(0)] * len(head))
         self._sync(window)
         if preroll:
-            self._sample_chunk(window, context.params, 0, beat_to_tick(start_beat, origin))
+            unheard = self._sample_chunk(window, context.params, 0, beat_to_tick(start_beat, origin))
+            self._carried = [replace(n, beat=start_beat, dur_beats=n.beat + n.dur_beats - start_beat)
+                             for n in unheard if n.beat + n.dur_beats > start_beat + MIN_CARRIED_BEATS]
         return window
 
     # --- controls and tokens ---
