@@ -255,12 +255,23 @@ def test_the_header_names_the_runtime_delay_and_activity(tiny: MusicTransformer)
     assert 0 <= activity_level(0.0, 2) <= activity_level(0.1, 2) and activity_level(1.0, 2) <= V.ACTIVITY_LEVELS - 1
     assert [activity_level(x / 10, 2) for x in range(11)] == sorted(activity_level(x / 10, 2) for x in range(11))
     for style in ("pop", "folk"):
-        for part in (2, 3):  # the anchors: 0.1 and 0.9
-            assert (activity_level(0.1, part, style), activity_level(0.9, part, style)) == KNOB_LEVELS[style][part]
+        for part in (2, 3):  # the anchors: 0.1, 0.6 and 0.9
+            assert tuple(activity_level(x, part, style) for x in (0.1, 0.6, 0.9)) == KNOB_LEVELS[style][part]
     assert activity_level(0.9, 2, None) == activity_level(0.9, 2, "pop")  # style unsaid: pop's table
     # the knob's default asks each style's parts for their corpus's median level, never pop's for folk
     assert activity_level(0.6, 2, "folk") < activity_level(0.6, 2, "pop")
     assert activity_level(0.6, 3, "folk") < activity_level(0.6, 3, "pop")
+
+
+def test_the_knob_s_low_end_is_followed_more_firmly() -> None:
+    """Control guidance x1.5 at knob 0.1 and below (the sparsest levels are rare in the data), fading to
+    x1 at 0.3; the lowest knob of the parts decides; no knob named, no change."""
+    from agent.model.live import SPARSE_GUIDANCE, sparse_boost
+
+    assert sparse_boost([0.1]) == sparse_boost([0.0]) == SPARSE_GUIDANCE == 1.5
+    assert sparse_boost([0.3]) == sparse_boost([0.6, 0.9]) == sparse_boost([]) == 1.0
+    assert 1.0 < sparse_boost([0.2]) < 1.5
+    assert sparse_boost([0.9, 0.1]) == 1.5
 
 
 def test_the_activity_knob_reads_the_style_s_table(tiny: MusicTransformer) -> None:

@@ -163,9 +163,10 @@ class ModelGenerator:
         else:  # the runtime knows the human at least this early: the smallest trained delay covering it
             self.delay_ticks = next((d for d in trained if d >= wanted), trained[-1])
         self.style = None if context.params.style not in V.STYLES else context.params.style
-        self.levels = {int(part): activity_level(value, int(part), self.style) for part, value in context.activity
-                       if part in context.parts}
-        self.control_guidance = context.params.control_guidance
+        knobs = [(int(part), value) for part, value in context.activity if part in context.parts]
+        self.levels = {part: activity_level(value, part, self.style) for part, value in knobs}
+        guidance = context.params.control_guidance  # 1 = as trained, one model pass: left as it is
+        self.control_guidance = guidance * sparse_boost([v for _, v in knobs]) if guidance > 1.0 else guidance
 
     def _catch_up(self, window: Window, context: GenerationContext, start_beat: float) -> None:
         """Append what sounded in a short gap (chunks the fallback played when the model was late)."""
@@ -355,30 +356,43 @@ def timing_problem(trained: TimingSettings, timing: TimingConfig) -> str | None:
     return None
 
 
-#: Per style, per part, the activity levels the knob's 0.1 and 0.9 stand for; in between the level moves
-#: linearly (rounded), beyond them it goes on towards the ends (0 and 7). Each style's range is what its
-#: corpus does (levels of 32-beat windows of the training songs, `vocab.ACTIVITY_BOUNDS`): POP909's comp
-#: sits at levels 5-6 (2-4.5 notes a beat) and its bass at 1-2 (85% of windows); Nottingham's chord part
-#: at 2 (0.5-1 notes a beat: 60%) and its bass at 1 (64%). So the knob's default (0.6) asks each part for
-#: its corpus's median level, and never for one the style's own data barely holds: asking folk for pop's
-#: density made the model leave the style (a take in four at the old single table), and asking POP909's
-#: bass for level 3 (6% of windows) thinned its comp out (knob 0.7 played 2.1 notes a beat on three
-#: sheets, against 3.0 at 0.5). Measured with `sideman groove` (models/README.md): in pop, 0.1 plays about
-#: a note a beat for comp + bass (its floor is a chord a bar: comp levels 0-2 play alike), 0.9 four; in
-#: folk the knob spans about 0.6 to 1.3 (busier is pop's job). "auto" (style unsaid) uses pop's table.
-#: The agent's lead and counter parts keep one table.
-KNOB_LEVELS: dict[str, dict[int, tuple[int, int]]] = {
-    "pop": {0: (1, 5), 1: (0, 4), 2: (2, 6), 3: (1, 2)},
-    "folk": {0: (1, 5), 1: (0, 4), 2: (0, 3), 3: (0, 2)},
+#: Per style, per part, the activity levels the knob's 0.1, 0.6 (its default) and 0.9 stand for; in
+#: between the level moves linearly (rounded), beyond them it goes on towards the ends (0 and 7). Each
+#: style's range is what its corpus does (levels of 32-beat windows of the training songs,
+#: `vocab.ACTIVITY_BOUNDS`): POP909's comp sits at levels 5-6 (2-4.5 notes a beat) and its bass at 1-2
+#: (85% of windows); Nottingham's chord part at 2 (0.5-1 notes a beat: 60%) and its bass at 1 (64%). So
+#: the default asks each part for its corpus's median level, and the knob never asks for one the style's
+#: own data barely holds: asking folk for pop's density made the model leave the style (a take in four,
+#: at the old single table), and asking POP909's bass for level 3 (6% of windows) thinned its comp out
+#: (knob 0.7 played 2.1 notes a beat on three sheets, against 2.7 at 0.5). The lowest levels are rare too
+#: (POP909's comp at 0-1: 3% of windows): at guidance 2 they all played a chord a bar (`sparse_boost`).
+#: Measured with `sideman groove` (models/README.md). "auto" (style unsaid) uses pop's table; the agent's
+#: lead and counter parts keep one table (POP909's and Nottingham's leads agree: median level 3).
+KNOB_ANCHORS = (0.1, 0.6, 0.9)
+KNOB_LEVELS: dict[str, dict[int, tuple[int, int, int]]] = {
+    "pop": {0: (1, 3, 5), 1: (0, 2, 4), 2: (1, 5, 6), 3: (0, 2, 2)},
+    "folk": {0: (1, 3, 5), 1: (0, 2, 4), 2: (0, 2, 3), 3: (0, 1, 2)},
 }
+#: Classifier-free guidance follows a rare condition weakly: comp levels 0-2 played alike (a chord a bar,
+#: so 0.1 gave 1.2 notes a beat on a sheet of seventh chords) until the guidance rose. So it is scaled by
+#: up to this factor towards the knob's low end: x1.5 at 0.1 and below, fading to x1 at 0.3 (at 0.1 on four
+#: sheets: 0.68-0.94 notes a beat with it, 0.89-1.18 without).
+SPARSE_GUIDANCE = 1.5
 
 
 def activity_level(value: float, part: int = 2, style: str | None = None) -> int:
     """The activity level (vocab.ACTIVITY_LEVELS classes) of `part` for a knob value in [0, 1], in `style`."""
     table = KNOB_LEVELS.get(style or "pop", KNOB_LEVELS["pop"])
-    lo, hi = table.get(part, (0, V.ACTIVITY_LEVELS - 1))
-    level = lo + (value - 0.1) / 0.8 * (hi - lo)
+    lo, mid, hi = table.get(part, (0, V.ACTIVITY_LEVELS // 2, V.ACTIVITY_LEVELS - 1))
+    (x0, x1, x2) = KNOB_ANCHORS
+    level = lo + (value - x0) / (x1 - x0) * (mid - lo) if value <= x1 else mid + (value - x1) / (x2 - x1) * (hi - mid)
     return min(V.ACTIVITY_LEVELS - 1, max(0, math.floor(level + 0.5)))
+
+
+def sparse_boost(values: list[float]) -> float:
+    """The factor on control guidance for these knob values (`SPARSE_GUIDANCE`: the lowest one decides)."""
+    low = min(values, default=1.0)
+    return 1.0 + (SPARSE_GUIDANCE - 1.0) * min(1.0, max(0.0, (0.3 - low) / 0.2))
 
 
 def load_generator(path: Path, timing: TimingConfig, cached: bool = True) -> ModelGenerator:
