@@ -44,6 +44,16 @@ def test_segments_hold_quiet_and_busy_bars_and_the_real_ratio_sees_the_comp_thin
     assert groove.listening_segments([song([4] * 12)], per_source=3) == []  # no quiet bars: nothing to learn
 
 
+def test_a_segment_s_real_parts_are_its_comp_and_bass_placed_in_their_bars() -> None:
+    s = song([4, 4, 0, 4, 1, 4, 4, 0, 4, 4, 4, 4])
+    [segment] = groove.listening_segments([s], per_source=3)
+    real = groove.real_parts(segment)
+    assert real and all(n.part in groove.PARTS and segment.music.start <= n.beat < segment.music.end for n in real)
+    assert len(real) == sum(1 for n in s.notes if n.part == Part.COMP and segment.music.start <= n.beat < segment.music.end)
+    placed = groove.in_bar(real, segment)
+    assert sorted({n.beat for n in placed}) == [0.0, 1.0, 2.0, 3.0]  # comp on every beat of its bars
+
+
 def test_the_listening_bootstrap_keeps_a_segment_s_takes_together() -> None:
     """Three takes of one segment and three of another: resampling segments, never single takes, so a
     draw holds 0, 3 or 6 of each segment's rows (here: one segment thins out, the other not at all)."""

@@ -22,7 +22,10 @@ with the knobs of the config (`sampling.style`, `sampling.activity`) unless told
   interval over segments: below 1, it leaves room when the melody rests... or thins out with it. The real
   accompaniment and the model play the same bars (8-bar segments chosen to hold both kinds of bar, one
   bar of lead-in not counted); the model's figure should be as far from 1 as the real one, on the same side.
-  The model plays with the config's style and with the corpus's own (pop for POP909, folk for Nottingham).
+  The model plays with the config's style and with the corpus's own (pop for POP909, folk for Nottingham);
+  in the corpus's own style its onset and duration profiles over those bars are compared with the real
+  parts' (the fair test of "rhythm like the real parts" for each corpus: the lead sheets' harmonic rhythm
+  is not Nottingham's, so their folk durations cannot match Nottingham's songs).
 
 Everything is seeded; figures go in models/README.md and the closing notes.
 """
@@ -268,14 +271,30 @@ def listening(args: argparse.Namespace, generator: ModelGenerator, params: Sampl
         chosen = [s for s in segments if s.song.source == source]
         if not chosen:
             continue
-        real = [bar_counts([n for n in s.song.notes if n.part in PARTS], s) for s in chosen]
+        real = [bar_counts(real_parts(s), s) for s in chosen]
         r = listening_ratio(real, rng)
         line = f"  {source:10s} ({len(chosen)} segments): real {r[0]:.2f} [{r[1]:.2f}, {r[2]:.2f}]"
+        rhythm: list[str] = []
         for style in dict.fromkeys((params.style, SOURCE_STYLES[source])):
-            model = [bar_counts(accompany(generator, s.music, replace(params, seed=seed, style=style), args.bpm,
-                                          activity, s.bar_beats), s)
-                     for s in chosen for seed in range(1, args.seeds + 1)]
-            m = listening_ratio(model, rng, args.seeds)
+            takes = [(s, accompany(generator, s.music, replace(params, seed=seed, style=style), args.bpm, activity,
+                                   s.bar_beats)) for s in chosen for seed in range(1, args.seeds + 1)]
+            m = listening_ratio([bar_counts(notes, s) for s, notes in takes], rng, args.seeds)
             line += f"; model ({style}) {m[0]:.2f} [{m[1]:.2f}, {m[2]:.2f}]"
-        lines.append(line)
+            if style == SOURCE_STYLES[source]:  # its rhythm against the real parts of the same bars
+                model_on, model_dur = profiles([n for s, notes in takes for n in in_bar(notes, s)])
+                real_on, real_dur = profiles([n for s in chosen for n in in_bar(real_parts(s), s)])
+                rhythm.append(f"    rhythm in {style} style vs the real parts of the same bars: onsets "
+                              f"{M.histogram_intersection(model_on, real_on):.2f}, durations "
+                              f"{M.histogram_intersection(model_dur, real_dur):.2f}")
+        lines += [line, *rhythm]
     return lines
+
+
+def real_parts(segment: Segment) -> list[Note]:
+    """The real comp and bass of a segment's bars."""
+    return [n for n in segment.song.notes if n.part in PARTS and segment.music.start <= n.beat < segment.music.end]
+
+
+def in_bar(notes: Sequence[Note], segment: Segment) -> list[Note]:
+    """Notes with their onsets as positions in the segment's bars (for the onset profile)."""
+    return [replace(n, beat=(n.beat - segment.music.bar_origin) % segment.bar_beats) for n in notes]
