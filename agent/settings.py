@@ -199,8 +199,8 @@ class Setting:
 #: lets the model guess from the music, which on a plain lead sheet is mostly "folk".
 STYLES: tuple[str, ...] = ("pop", "folk")
 
-_ACTIVITY_HELP = ("how busy every part plays (0.1: about a note a beat for comp + bass; 0.9: three or more); "
-                  "-1 = the model's own choice")
+_ACTIVITY_HELP = ("how busy every part plays, within the style (pop: 0.1 about a note a beat for comp + bass, 0.9 "
+                  "three or more; 0.6 = the style's typical); -1 = the model's own choice")
 
 #: The settings of `/agent/set <name>`, in the order patches/OSC.md lists them.
 SETTINGS: dict[str, Setting] = {s.name: s for s in (
