@@ -15,13 +15,13 @@ from __future__ import annotations
 
 import argparse
 import statistics
-import time
 from collections.abc import Sequence
 from pathlib import Path
 
-from agent.live.generator import GenerationContext, SamplingParams
+from agent.live.generator import SamplingParams
 from agent.model.anticipation import TimingSettings
 from agent.model.checkpoint import load_checkpoint
+from agent.model.drive import Music, play
 from agent.model.engine import limit_threads
 from agent.model.live import ModelGenerator
 from agent.model.network import MusicTransformer
@@ -51,22 +51,9 @@ def run_live(generator: ModelGenerator, beats: int, parts: tuple[Part, ...], par
     """(notes generated, compute seconds) for `beats` beats of live accompaniment of `piece`, in chunks of
     `chunk` beats asked `lead` beats ahead, the human heard `delay_ticks` late (None: the model's longest)."""
     chords, melody = piece if piece is not None else lead_sheet(beats // 4 + 4)
-    generator.reset()
-    own: list[Note] = []
-    elapsed = 0.0
-    h = 0.0
-    while h < beats:
-        context = GenerationContext(
-            playhead_beat=h - lead, tempo_bpm=120.0, meter=(4, 4), chords=chords,
-            human=tuple(n for n in melody if n.beat <= h - lead), own=tuple(own[-256:]), parts=parts, params=params,
-            human_delay_ticks=delay_ticks, activity=activity,
-        )
-        started = time.perf_counter()
-        notes = generator.generate(context, h, h + chunk)
-        elapsed += time.perf_counter() - started
-        own.extend(notes)
-        h += chunk
-    return own, elapsed
+    take = play(generator, Music(chords, melody, 0.0, float(beats)), params, parts, chunk, lead,
+                delay_ticks=delay_ticks, activity=activity)
+    return take.notes, take.seconds
 
 
 def heldout_pieces(data: Path, cache: Path | None, count: int, beats: int) -> list[Piece]:

@@ -25,9 +25,10 @@ import numpy as np
 import torch
 import torch.nn.functional as F
 
-from agent.live.generator import GenerationContext, SamplingParams
+from agent.live.generator import SamplingParams
 from agent.model import vocab as V
 from agent.model.checkpoint import load_checkpoint
+from agent.model.drive import Music, play
 from agent.model.engine import limit_threads
 from agent.model.live import ModelGenerator
 from agent.model.network import MusicTransformer
@@ -72,21 +73,10 @@ def pick_segments(songs: Sequence[Song], count: int, beats: float, parts: Sequen
 
 def play_live(generator: ModelGenerator, segment: Segment, parts: Sequence[Part], params: SamplingParams,
               chunk: float, lead: float) -> list[Note]:
-    """Generate the accompaniment chunk by chunk, as the live agent would."""
-    generator.reset()
-    own: list[Note] = []
+    """Generate the accompaniment chunk by chunk, as the live agent would (`agent.model.drive`)."""
     song = segment.song
-    h = segment.start
-    while h < segment.end - 1e-9:
-        playhead = h - lead
-        context = GenerationContext(
-            playhead_beat=playhead, tempo_bpm=120.0, meter=song.meter, chords=song.chords,
-            human=tuple(n for n in segment.human if n.beat <= playhead), own=tuple(own), parts=tuple(parts),
-            params=params, bar_origin_beat=song.downbeats[0],
-        )
-        own.extend(generator.generate(context, h, h + chunk))
-        h += chunk
-    return own
+    music = Music(song.chords, tuple(segment.human), segment.start, segment.end, song.meter, song.downbeats[0])
+    return play(generator, music, params, parts, chunk, lead).notes
 
 
 def random_baseline(real: Sequence[Note], rng: random.Random) -> list[Note]:

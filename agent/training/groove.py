@@ -40,8 +40,9 @@ from dataclasses import dataclass, replace
 
 import numpy as np
 
-from agent.live.generator import GenerationContext, SamplingParams
+from agent.live.generator import SamplingParams
 from agent.live.timing import plan
+from agent.model.drive import Music, play
 from agent.model.live import ModelGenerator
 from agent.music import measures as M
 from agent.music.chords import parse_symbol
@@ -56,44 +57,17 @@ SEGMENT_BARS = 8
 START_BEATS = (0.0, 0.5, 1.5, 3.0)  # where a take starts inside the first bar (`starts`)
 
 
-@dataclass(frozen=True, slots=True)
-class Music:
-    """What the human brings: chords, a melody, where to play, in 4/4 or the song's meter."""
-
-    chords: tuple[ChordSpan, ...]
-    melody: tuple[Note, ...]
-    start: float
-    end: float
-    meter: tuple[int, int] = (4, 4)
-    bar_origin: float = 0.0
-
-
 def accompany(generator: ModelGenerator, music: Music, params: SamplingParams, bpm: float,
               activity: float | tuple[tuple[Part, float], ...], lead_in_beats: float = 0.0) -> list[Note]:
-    """The comp and bass the live generator plays over `music` (lead-in notes dropped), chunk by chunk;
-    `activity` is the knob for both parts (-1: unprompted) or per part."""
+    """The comp and bass the live generator plays over `music` (lead-in notes dropped), chunk by chunk as
+    the runtime plans them at `bpm`; `activity` is the knob for both parts (-1: unprompted) or per part."""
     p = plan(bpm, 80.0, 250.0, generator.human_delays)
-    generator.reset()
-    own: list[Note] = []
     if isinstance(activity, tuple):
         knobs = activity
     else:
         knobs = tuple((part, activity) for part in PARTS) if activity >= 0 else ()
-    beat = music.start - lead_in_beats
-    first = True
-    while beat < music.end - 1e-9:
-        playhead = beat - p.lead_beats
-        heard = tuple(replace(n, dur_beats=max(1 / 12, min(n.dur_beats, playhead - n.beat)))
-                      for n in music.melody if beat - 32.0 <= n.beat <= playhead)
-        context = GenerationContext(
-            playhead_beat=playhead, tempo_bpm=bpm, meter=music.meter, chords=music.chords, human=heard,
-            own=tuple(n for n in own if n.beat >= beat - 32.0), parts=PARTS, params=params,
-            bar_origin_beat=music.bar_origin, human_delay_ticks=p.delay_ticks, activity=knobs, downbeat=first,
-        )
-        own.extend(generator.generate(context, beat, beat + p.chunk_beats))
-        beat += p.chunk_beats
-        first = False
-    return [n for n in own if n.beat >= music.start]
+    return play(generator, music, params, PARTS, p.chunk_beats, p.lead_beats, tempo_bpm=bpm,
+                delay_ticks=p.delay_ticks, activity=knobs, lead_in_beats=lead_in_beats).notes
 
 
 def sheet_music(name: str, bars: int = 8) -> Music:
