@@ -345,3 +345,12 @@ def test_a_context_holds_whole_chords_cut_only_at_the_loop_end() -> None:
     spans = {(round(s.beat, 6), round(s.dur_beats, 6), s.chord.symbol) for r in looped.requests for s in r.context.chords}
     assert (4.0, 4.0, "D") in spans and (8.0, 4.0, "G") in spans  # D cut at the loop end; the next pass's G
     assert all(b + d <= 8.0 + 1e-6 or b >= 8.0 - 1e-6 for b, d, _ in spans)  # nothing crosses the wrap
+
+
+def test_the_feel_benchmark_measures_rhythm_against_the_style_s_own_corpus() -> None:
+    """Pop is asked by default and is POP909's accompaniment; folk is Nottingham's; auto, both."""
+    from agent.settings import STYLES
+    from agent.tools.feel import style_source
+
+    assert (style_source("pop"), style_source("folk"), style_source("auto")) == ("pop909", "nottingham", None)
+    assert all(style_source(style) is not None for style in STYLES)  # every named style has its corpus

@@ -12,7 +12,8 @@ and plays the human melody live. Printed per sheet and tempo:
   note that arrived at the DAW after it and sounds at least the model's human delay after it;
 - notes per beat (comp + bass) and, with `--data`, the histogram intersection of onset positions in the
   bar (1/12-beat grid: sixteenths and triplets) and of durations with the held-out real comp and bass
-  parts of POP909 and Nottingham;
+  parts of the corpus whose style is asked (`sampling.style`: pop is POP909's, folk Nottingham's; auto,
+  both);
 - activity 0.1 / 0.5 / 0.9 on the same sheet: notes per beat.
 
 Not a test: it takes minutes of real time. The figures go in the closing notes and models/README.md.
@@ -121,19 +122,30 @@ async def play_run(args: argparse.Namespace, run: FeelRun, config: Config) -> Fe
     )
 
 
-def real_profiles(data: Path, cache: Path | None, songs: int = 60) -> tuple[np.ndarray, np.ndarray]:
-    """Onset-position and duration histograms of the held-out real comp and bass parts (4/4 songs)."""
+def real_profiles(data: Path, cache: Path | None, source: str | None, songs: int = 60) -> tuple[np.ndarray, np.ndarray]:
+    """Onset-position and duration histograms of the held-out real comp and bass parts of `source`'s 4/4
+    songs (None: both corpora, in their file order)."""
     from agent.training.datasets import load_corpus
     from agent.training.groove import profiles, real_notes
     from agent.training.train import is_heldout
 
-    corpus = [s for s in load_corpus(data, cache=cache) if is_heldout(s.name) and s.meter == (4, 4)][:songs]
+    corpus = [s for s in load_corpus(data, cache=cache)
+              if is_heldout(s.name) and s.meter == (4, 4) and source in (None, s.source)][:songs]
     return profiles(real_notes(corpus, None))
 
 
+def style_source(style: str) -> str | None:
+    """The corpus whose accompaniment a style is (pop: POP909, folk: Nottingham; auto: None, both)."""
+    from agent.training.examples import SOURCE_STYLES
+
+    return next((source for source, named in SOURCE_STYLES.items() if named == style), None)
+
+
 def run_feel(args: argparse.Namespace, config: Config) -> str:
-    profiles = real_profiles(args.data, args.cache) if args.data is not None else None
-    lines = ["Sideman feel benchmark (real time, loopback OSC, agent in its own process; play from stop, loops)"]
+    source = style_source(config.sampling.style)
+    profiles = real_profiles(args.data, args.cache, source) if args.data is not None else None
+    lines = [("Sideman feel benchmark (real time, loopback OSC, agent in its own process; play from stop, loops; "
+             f"style {config.sampling.style}: rhythm against the real parts of {source or 'POP909 and Nottingham'})")]
     results = []
     for run in (*LOOP_RUNS, *ACTIVITY_RUNS):
         result = asyncio.run(play_run(args, run, config))
