@@ -371,10 +371,14 @@ def test_a_start_inside_a_bar_plays_the_bar_s_beginning_unheard(tiny: MusicTrans
         assert calls[1] == (beat_ticks(2.5), beat_ticks(3.0), not held)
         assert notes == held + sampled[1]
         assert notes and all(2.5 <= n.beat < 3.0 for n in notes)
-    for own, start in (((Note(0.0, 2.0, 40, 80, Part.BASS),), 2.5), ((), 4.0)):
+    # nothing to pre-roll: notes of its own in the bar, a start on the downbeat, or a window rebuilt during
+    # a take (not the runtime's downbeat chunk: a part that chose silence is not made to strike mid-bar)
+    for own, start, downbeat in (((Note(0.0, 2.0, 40, 80, Part.BASS),), 2.5, True), ((), 4.0, True),
+                                 ((), 2.5, False)):
         generator.reset()
         calls.clear()
-        generator.generate(dataclasses.replace(ctx, own=own, playhead_beat=start), start, start + 0.5)
+        generator.generate(dataclasses.replace(ctx, own=own, playhead_beat=start, downbeat=downbeat), start,
+                           start + 0.5)
         assert [c[0] for c in calls] == [beat_ticks(start % 4.0)]
 
 

@@ -233,14 +233,16 @@ class ModelGenerator:
         history = [n for n in context.own if origin <= n.beat < start_beat and int(n.part) in parts]
         for note in history:
             window.builder.add_event(self._note_item(note, origin, int(note.part)))
-        # Starting inside a bar with nothing played (play, or a seek, from there): the model first plays
-        # the bar from its downbeat, unheard, so the chunk continues a bar it began rather than a part
-        # silent since the downbeat and made to enter on whatever off-beat the transport started at; what
-        # that pre-roll leaves sounding at the start is played from the start (as a band's held chord is
-        # heard when you drop in mid-bar), and counts as the chunk's first note. `sideman groove` prints
-        # takes from inside the first bar against takes from the downbeat (models/README.md).
+        # A take starting inside a bar (play, a seek or a loop start there: the runtime's downbeat chunk)
+        # with nothing played yet: the model first plays the bar from its downbeat, unheard, so the chunk
+        # continues a bar it began rather than a part silent since the downbeat and made to enter on
+        # whatever off-beat the transport started at; what that pre-roll leaves sounding at the start is
+        # played from the start (as a band's held chord is heard when you drop in mid-bar), and counts as
+        # the chunk's first note. Not for a window rebuilt during a take: a part that chose silence is not
+        # made to strike mid-bar. `sideman groove` prints takes from inside the first bar against takes
+        # from the downbeat (models/README.md).
         self._carried = []
-        preroll = not history and bool(parts) and start_beat > origin + 1e-9
+        preroll = context.downbeat and not history and bool(parts) and start_beat > origin + 1e-9
         if not preroll:
             window.builder.fill_rests(beat_to_tick(start_beat, origin))
         if isinstance(decoder, GuidedDecoder):
