@@ -219,7 +219,7 @@ SETTINGS: dict[str, Setting] = {s.name: s for s in (
             "sheet mostly `folk`)", choices=(*STYLES, "auto")),
     Setting("control_guidance", "sampling.control_guidance", "float", 2.0,
             "how firmly the model follows the activity and style knobs: classifier-free guidance on them "
-            "(1 = as trained, 0 = ignores them; not 1 costs a second model pass per token)", 0.0, 4.0),
+            "(1 = as trained, 0 = ignores them; not 1 costs a second reading of the music, about half a model more)", 0.0, 4.0),
     Setting("delta1", "timing.delta1_beats", "float", 4.0, "how far ahead the generator sees chords",
             0.0, 32.0, "beats"),
     Setting("delta2", "timing.delta2_beats", "float", 0.0,

@@ -29,7 +29,7 @@ def test_bench_model_prints_cached_runs_the_baseline_and_the_ratio(tmp_path: Pat
     runs = re.findall(r"cached   : run \d: (\d+) notes in 8 beats, .* (\d+) windows encoded", out)
     assert len(runs) == 2 and runs[0] == runs[1] and int(runs[0][0]) > 0, out  # fixed seed: the same music
     assert re.search(r"no cache : \d+ notes in 4 beats", out), out
-    assert re.search(r"guided   : \d+ notes in 8 beats, .* two passes per token", out), out
+    assert re.search(r"guided   : \d+ notes in 8 beats, .* two readings fed together", out), out
     median = re.search(r"median (\d+) notes/s \(best (\d+), worst (\d+) of 2 runs\)", out)
     assert median and int(median[3]) <= int(median[1]) <= int(median[2]), out
     assert re.search(r"speed-up of the cache: [\d.]+x at the median", out), out

@@ -66,6 +66,29 @@ def test_blocks_in_the_middle_equal_the_full_forward(tiny: MusicTransformer) -> 
         np.testing.assert_allclose(sliced, full[b - 1, V.EVENT_TIME : V.EVENT_END], atol=1e-4)
 
 
+def test_two_caches_fed_together_equal_each_fed_alone(tiny: MusicTransformer) -> None:
+    """`Engine.feed_all` (classifier-free guidance's two readings) equals feeding each cache on its own:
+    two headers, then the same body in blocks and single steps, both caches checked against the torch
+    graph of their own stream."""
+    tokens, chords = stream(70, seed=4)
+    plain = header(V.MODE_LIVE, (3, 4), [0, 2, 3], delay_ticks=6)
+    other = plain + tokens[V.HEADER_LEN:]
+    full_a, full_b = full_logits(tiny, tokens, chords), full_logits(tiny, other, chords)
+    engine = engine_for(tiny)
+    a, b = engine.new_cache(), engine.new_cache()
+    engine.feed(tokens[: V.HEADER_LEN], chords[: V.HEADER_LEN], a)
+    engine.feed(plain, chords[: V.HEADER_LEN], b)
+    for lo, hi in [(V.HEADER_LEN, 20), (20, 21), (21, 22), (22, 50), (50, 70)]:
+        ha, hb = engine.feed_all(tokens[lo:hi], chords[lo:hi], [a, b])
+        for h, full in ((ha, full_a), (hb, full_b)):
+            np.testing.assert_allclose(engine.logits(h, chords[hi - 1], a.now, 0, V.VOCAB_SIZE), full[hi - 1],
+                                       atol=1e-4, err_msg=f"position {hi - 1}")
+    assert (a.length, b.length, a.now) == (70, 70, b.now)
+    behind = engine.new_cache()
+    with pytest.raises(ValueError, match="same number of positions"):
+        engine.feed_all(tokens[:1], chords[:1], [a, behind])
+
+
 def test_truncate_and_refeed_gives_the_same_state(tiny: MusicTransformer) -> None:
     tokens, chords = stream(60, seed=1)
     decoder = CachedDecoder(tiny)

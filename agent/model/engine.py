@@ -169,11 +169,24 @@ class Engine:
 
     def feed(self, tokens: Sequence[int], chords: Sequence[int], cache: KVCache) -> Array:
         """Append `tokens` (with their chord ids) to the cache; the final hidden state (C,) of the last."""
-        T, start = len(tokens), cache.length
+        return self.feed_all(tokens, chords, [cache])[0]
+
+    def feed_all(self, tokens: Sequence[int], chords: Sequence[int], caches: Sequence[KVCache]) -> list[Array]:
+        """Append the same `tokens` to several caches of one length and time state (the two readings of
+        classifier-free guidance: the same music under two headers); the final hidden state of each.
+
+        The matrix products run once over every cache's rows: a decode step's cost is reading the
+        weights, so two rows cost little more than one (`sideman bench-model`, guided against cached).
+        Only attention, which reads each cache's own keys and values, runs per cache."""
+        cache = caches[0]
+        T, start, B = len(tokens), cache.length, len(caches)
         if T == 0:
             raise ValueError("feed needs at least one token")
         if start + T > self.config.context_len:
             raise ValueError(f"{start + T} positions exceed the context of {self.config.context_len}")
+        if any((c.length, c.now, c.bar_ticks) != (start, cache.now, cache.bar_ticks) or (c.cond is None) != (cache.cond is None)
+               for c in caches[1:]):
+            raise ValueError("caches fed together must hold the same number of positions and time state")
         C, nh = self.config.d_model, self.config.n_head
         hd = C // nh
         now = np.empty(T, np.int64)  # the time features: latest event time at each position
@@ -184,37 +197,47 @@ class Engine:
             now[i] = current
             if start + i == 1:  # the header's meter token sets the bar length
                 index = token - V.METER
-                cache.bar_ticks = int(self.bar_table[index if 0 <= index < len(self.bar_table) else -1])
+                for c in caches:
+                    c.bar_ticks = int(self.bar_table[index if 0 <= index < len(self.bar_table) else -1])
         x = (self.tok_emb[np.asarray(tokens)] + self.pos_emb[start : start + T] + self.chord_table[np.asarray(chords)]
              + self.bar_emb[np.minimum(now % cache.bar_ticks, self.max_bar - 1)])  # (T, C)
-        injected = cache.cond[np.minimum(now // V.TICKS_PER_BEAT, len(cache.cond) - 1)] if cache.cond is not None else None
+        beats = np.minimum(now // V.TICKS_PER_BEAT, len(cache.cond) - 1) if cache.cond is not None else None
+        injected = (np.concatenate([c.cond[beats] for c in caches]) if beats is not None  # type: ignore[index]
+                    else None)  # (B*T, slices, C)
+        x = np.tile(x, (B, 1)) if B > 1 else x  # (B*T, C): cache b's rows are b*T .. b*T + T - 1
         end = start + T
         mask = None
         if T > 1:  # causal inside the block, everything cached before it is visible
             mask = np.where(np.arange(end)[None, :] > start + np.arange(T)[:, None], -np.inf, 0.0).astype(np.float32)
-        for i, (keys, values, (qkv_w, qkv_b, proj_w, proj_b, fc_w, fc_b, out_w, out_b)) in enumerate(zip(
-            cache.keys, cache.values, self.layers, strict=True
-        )):
+        for i, (qkv_w, qkv_b, proj_w, proj_b, fc_w, fc_b, out_w, out_b) in enumerate(self.layers):
             if injected is not None and i < self.config.cond_layers:
-                x = x + injected[:, i]  # (T, C): this block's slice of the conditioning
-            qkv = (_normalise(x) @ qkv_w + qkv_b).reshape(T, 3, nh, hd)  # queries pre-scaled
-            keys[:, :, start:end] = qkv[:, 1].transpose(1, 2, 0)  # (nh, hd, T)
-            values[:, start:end] = qkv[:, 2].transpose(1, 0, 2)  # (nh, T, hd)
-            scores = np.matmul(qkv[:, 0].transpose(1, 0, 2), keys[:, :, :end])  # (nh, T, L)
-            if mask is not None:
-                scores += mask
-            scores = np.exp(scores - scores.max(axis=-1, keepdims=True))
-            scores /= np.add.reduce(scores, axis=-1, keepdims=True)
-            y = np.matmul(scores, values[:, :end])  # (nh, T, hd)
-            x = x + (y.transpose(1, 0, 2).reshape(T, C) @ proj_w + proj_b)
+                x = x + injected[:, i]  # (B*T, C): this block's slice of the conditioning
+            qkv = (_normalise(x) @ qkv_w + qkv_b).reshape(B, T, 3, nh, hd)  # queries pre-scaled
+            ys = []
+            for b, c in enumerate(caches):
+                keys, values = c.keys[i], c.values[i]
+                keys[:, :, start:end] = qkv[b, :, 1].transpose(1, 2, 0)  # (nh, hd, T)
+                values[:, start:end] = qkv[b, :, 2].transpose(1, 0, 2)  # (nh, T, hd)
+                scores = np.matmul(qkv[b, :, 0].transpose(1, 0, 2), keys[:, :, :end])  # (nh, T, L)
+                if mask is not None:
+                    scores += mask
+                scores = np.exp(scores - scores.max(axis=-1, keepdims=True))
+                scores /= np.add.reduce(scores, axis=-1, keepdims=True)
+                ys.append(np.matmul(scores, values[:, :end]).transpose(1, 0, 2).reshape(T, C))  # (T, C)
+            y = ys[0] if B == 1 else np.concatenate(ys)
+            x = x + (y @ proj_w + proj_b)
             h = _gelu_times_two(_normalise(x) @ fc_w + fc_b)
             x = x + (h @ out_w + out_b)
-        cache.length = end
-        cache.now = int(now[-1])
-        out: Array = _normalise(x[-1:])[0] * self.ln_f[0] + self.ln_f[1]
-        if injected is not None and self.config.cond_out:
-            out = out + injected[-1, self.config.cond_layers]
-        return out
+        outs = []
+        for b, c in enumerate(caches):
+            c.length = end
+            c.now = int(now[-1])
+            row = b * T + T - 1
+            out: Array = _normalise(x[row : row + 1])[0] * self.ln_f[0] + self.ln_f[1]
+            if injected is not None and self.config.cond_out:
+                out = out + injected[row, self.config.cond_layers]
+            outs.append(out)
+        return outs
 
     def logits(self, h: Array, chord: int, now: int, lo: int, hi: int) -> Array:
         """Next-token logits (hi - lo,) for ids [lo, hi) from a final hidden state (C,) at time `now`."""

@@ -193,7 +193,8 @@ class GuidedDecoder(CachedDecoder):
     above 1 follows the knobs more firmly, 0 ignores them (Ho & Salimans 2022; for language models,
     Sanchez et al. 2023, "Stay on topic with classifier-free guidance"). Training leaves the levels unsaid
     in 15% of live windows and the style in 20%, so the unconditioned pass is in the model's
-    distribution. It doubles the model's work per token (`sideman bench-model` prints both).
+    distribution. The two caches are fed together (`Engine.feed_all`: one pass of matrix products over
+    both), so guidance costs far less than a second model (`sideman bench-model` prints both).
     """
 
     def __init__(self, model: MusicTransformer, strength: float) -> None:
@@ -209,8 +210,16 @@ class GuidedDecoder(CachedDecoder):
         self.uncond.feed(plain, chords)
 
     def feed(self, tokens: Sequence[int], chords: Sequence[int]) -> None:
-        super().feed(tokens, chords)
-        self.uncond.feed(tokens, chords)
+        if not tokens:
+            return
+        if len(self.uncond) != len(self):  # out of step (only while the two headers are fed): one by one
+            super().feed(tokens, chords)
+            self.uncond.feed(tokens, chords)
+            return
+        for decoder in (self, self.uncond):
+            decoder.tokens.extend(tokens)
+            decoder.chords.extend(chords)
+        self._hidden, self.uncond._hidden = self.engine.feed_all(tokens, chords, [self.cache, self.uncond.cache])
 
     def logits(self, lo: int, hi: int) -> Array:
         cond, uncond = _log_softmax(super().logits(lo, hi)), _log_softmax(self.uncond.logits(lo, hi))

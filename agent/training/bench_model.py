@@ -76,7 +76,7 @@ def timed(model: MusicTransformer, timing: TimingSettings, pieces: Sequence[Piec
           parts: tuple[Part, ...], cached: bool, guided: bool = False) -> tuple[int, float, int]:
     """(notes, compute seconds, window rebuilds) for `beats` beats of each piece, played live from a
     fresh generator; `guided`: with the runtime's default knobs named (style pop, activity 0.6) and
-    followed by classifier-free guidance (two model passes per token, `sampling.GuidedDecoder`)."""
+    followed by classifier-free guidance (two readings of the music, fed together: `sampling.GuidedDecoder`)."""
     params = SamplingParams(seed=5)
     activity: tuple[tuple[Part, float], ...] = ()
     if guided:
@@ -113,7 +113,7 @@ def run(args: argparse.Namespace) -> int:
     notes, seconds, _ = timed(model, timing, pieces, args.beats, parts, cached=True, guided=True)
     print(f"guided   : {notes} notes in {args.beats * len(pieces)} beats, {seconds:.2f} s compute, "
           f"{notes / seconds:.0f} notes/s, real-time factor {music_s / seconds:.1f} at {args.bpm:g} bpm (style pop, "
-          "activity 0.6, control guidance 2: two passes per token, the live default)")
+          "activity 0.6, control guidance 2: two readings fed together, the live default)")
     beats = args.baseline_beats or args.beats
     notes, seconds, _ = timed(model, timing, pieces, beats, parts, cached=False)
     baseline = notes / seconds
