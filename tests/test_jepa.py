@@ -12,7 +12,8 @@ import torch
 from compose_fakes import TINY, song_file, toy_model
 
 from agent.compose import store as compose_store
-from agent.compose.jepa import JepaLearner, predict, region_frames
+from agent.compose.feedback import LearnerSettings
+from agent.compose.jepa import JepaLearner, oracle, predict, region_frames
 from agent.compose.piece import Piece, Region, TrackRequest, inside, read_piece, resolve
 from agent.compose.session import CompositionSession, Mark
 from agent.live.generator import SamplingParams
@@ -57,7 +58,7 @@ def encoders() -> J.JointEmbedding:
 
 def test_frames_put_each_note_in_its_beat_and_flag_the_region(piece: Piece) -> None:
     region = bass_region(piece)
-    frames = region_frames(piece, region, SMALL.n_frames)
+    frames = region_frames(piece, region, SMALL)
     assert frames.start_beat == 0.0 and frames.features.shape == (SMALL.n_frames, J.NUM_FEATURES)
     assert frames.masked.nonzero()[0].tolist() == list(range(16, 24))
     bass = piece.tracks[region.track].notes
@@ -79,14 +80,38 @@ def test_the_context_encoder_never_reads_the_masked_notes(piece: Piece) -> None:
     torch.testing.assert_close(predict(jepa, changed, region).predicted, same)  # inside: unseen
     outside = piece.replace_notes(region.track, [n for n in track.notes if n.beat >= 8.0])
     assert not torch.allclose(predict(jepa, outside, region).predicted, same)  # outside: context
-    batch = J.stack([region_frames(piece, region, SMALL.n_frames), region_frames(changed, region, SMALL.n_frames)])
+    batch = J.stack([region_frames(piece, region, SMALL), region_frames(changed, region, SMALL)])
     targets = jepa.targets(batch)
     assert not torch.allclose(targets[0], targets[1])  # the target encoder reads the complete music
 
 
+def test_the_past_the_encoders_read_is_a_setting(piece: Piece) -> None:
+    region = bass_region(piece, 32.0, 40.0)
+    assert region_frames(piece, region, SMALL).start_beat == 0.0  # 32 beats of past by default
+    longer = dataclasses.replace(SMALL, n_frames=64, past_beats=24)
+    frames = region_frames(piece, region, longer)
+    assert frames.start_beat == 8.0 and frames.masked.nonzero()[0].tolist() == list(range(24, 32))
+    with pytest.raises(ValueError, match="past_beats"):
+        J.JepaConfig(n_frames=32, past_beats=32)  # no frame left for the region
+
+
+def test_the_oracle_is_the_target_representation_of_the_real_region(piece: Piece) -> None:
+    jepa = encoders()
+    region = bass_region(piece)
+    track = piece.tracks[region.track]
+    changed = piece.replace_notes(region.track, [*(n for n in track.notes if not region.contains(n.beat)),
+                                                 Note(17.0, 2.0, 30, 100, Part.BASS)])
+    real = oracle(jepa, piece, region)
+    expected = jepa.standardise(jepa.targets(J.stack([region_frames(piece, region, SMALL)]))[0])
+    torch.testing.assert_close(real.predicted, expected)
+    assert not torch.allclose(oracle(jepa, changed, region).predicted, real.predicted)  # it reads the region
+    table = real.table(origin=8.0)
+    assert table.shape == (V.WINDOW_BEATS, SMALL.cond_dim) and np.abs(table[8:16]).sum() > 0
+
+
 def test_the_predictor_learns_and_the_target_follows_by_ema(piece: Piece) -> None:
     jepa = encoders().train()
-    batch = J.stack([region_frames(piece, bass_region(piece, s, s + 8), SMALL.n_frames) for s in (8.0, 16.0, 28.0)])
+    batch = J.stack([region_frames(piece, bass_region(piece, s, s + 8), SMALL) for s in (8.0, 16.0, 28.0)])
     optimiser = torch.optim.Adam([*jepa.context.parameters(), *jepa.predictor.parameters(),
                                   *jepa.decoder.parameters()], lr=3e-3)
     first = float(jepa.loss(batch)[0].detach())
@@ -165,6 +190,23 @@ def test_the_learner_pushes_the_marked_prediction_away_and_resets(piece: Piece) 
     assert not learner.active and not learner.rejected
 
 
+def test_the_generator_reads_the_learners_change_at_its_gain(piece: Piece) -> None:
+    jepa = encoders()
+    dis, neu = bass_region(piece, 16.0, 24.0), bass_region(piece, 32.0, 40.0)
+    learners = [JepaLearner(jepa, LearnerSettings(moved_gain=gain)) for gain in (1.0, 3.0)]
+    for learner in learners:
+        for region, rejected in ((dis, True), (neu, False)):
+            learner.observe(piece, region, inside(piece.tracks[region.track].notes, region.start_beat,
+                                                  region.end_beat), rejected)
+        learner.learn()
+    base = predict(jepa, piece, dis).predicted
+    moved = learners[0].predict(piece, dis).predicted  # gain 1: the moved prediction itself
+    torch.testing.assert_close(moved, predict(learners[0].jepa, piece, dis).predicted)
+    torch.testing.assert_close(learners[1].predict(piece, dis).predicted, base + 3.0 * (moved - base))
+    learners[1].reset()
+    torch.testing.assert_close(learners[1].predict(piece, dis).predicted, base)  # nothing learned: no change
+
+
 def test_sessions_learn_on_the_encoders_and_files_continue_exactly(tmp_path: Path) -> None:
     jepa = encoders()
     model = conditioned_model(jepa)
@@ -232,7 +274,7 @@ def test_the_cached_readout_is_the_conditioned_generator(tmp_path: Path) -> None
     model = MusicTransformer(dataclasses.replace(TINY, cond_dim=SMALL.cond_dim, cond_layers=0, cond_out=True)).eval()
     model.load_state_dict(toy_model().state_dict(), strict=False)
     model.ln_f.weight.data.fill_(0.5)  # the toy's final state is a constant otherwise
-    cases = [stage.make_case(piece, bass_region(piece, a, a + 8.0), TIMING, SMALL.n_frames, 8.0) for a in (16.0, 24.0)]
+    cases = [stage.make_case(piece, bass_region(piece, a, a + 8.0), TIMING, SMALL, 8.0) for a in (16.0, 24.0)]
     positions = stage.region_positions(model, jepa, cases)
     weight = torch.randn(TINY.d_model, SMALL.cond_dim) * 0.1
     assert model.cond_proj is not None

@@ -35,7 +35,7 @@ import numpy as np
 
 from agent.compose.feedback import LearnerSettings
 from agent.compose.infill import Infiller
-from agent.compose.jepa import predict
+from agent.compose.jepa import oracle, predict
 from agent.compose.piece import Piece, Region, inside, piece_from_song
 from agent.compose.simulated_user import ENCODERS, FeedbackResult, feedback_test, summarise_feedback
 from agent.live.generator import SamplingParams
@@ -166,15 +166,21 @@ def without_future(case: Case) -> Piece:
 
 
 def run_quality(model: MusicTransformer, timing: TimingSettings, cases: Sequence[Case], params: SamplingParams,
-                baseline: MusicTransformer | None = None) -> tuple[dict[str, dict[str, float]], list[float]]:
+                baseline: MusicTransformer | None = None, with_oracle: bool = False
+                ) -> tuple[dict[str, dict[str, float]], list[float]]:
     """Fill every case with each system; (figures per system, seconds per model infill).
 
     With JEP-AGA's encoders in the checkpoint, "model" is conditioned on their prediction and
     "model without JEP-AGA" is the same weights unconditioned (the ablation of Hu et al.'s Table 3);
-    `baseline` (another checkpoint, e.g. the generator before the compose stage) adds a row."""
+    `with_oracle` adds "model, oracle representation": conditioned on the target encoder's
+    representation of the real region (`agent.compose.jepa.oracle`), the ceiling of a better
+    predictor. `baseline` (another checkpoint, e.g. the generator before the compose stage) adds a row."""
     jepa = encoders_of(model)
     infiller = Infiller(model, timing, condition=(lambda p, r: predict(jepa, p, r)) if jepa is not None else None)
     plain = Infiller(model, timing)
+    if with_oracle and jepa is None:
+        raise ValueError("--oracle needs a checkpoint with JEP-AGA's encoders (sideman train-compose)")
+    ceiling = Infiller(model, timing, condition=lambda p, r: oracle(jepa, p, r)) if with_oracle and jepa else None
     before = Infiller(baseline, timing) if baseline is not None else None
     seconds = []
     for index, case in enumerate(cases):
@@ -185,6 +191,8 @@ def run_quality(model: MusicTransformer, timing: TimingSettings, cases: Sequence
         seconds.append(time.perf_counter() - started)
         if jepa is not None:
             case.systems["model without JEP-AGA"] = plain.fill(case.piece, case.region, _seeded(params, index))
+        if ceiling is not None:
+            case.systems["model, oracle representation"] = ceiling.fill(case.piece, case.region, _seeded(params, index))
         if before is not None:
             case.systems["generator before the stage"] = before.fill(case.piece, case.region, _seeded(params, index))
         case.systems["model, no future of its part"] = infiller.fill(without_future(case), case.region,
@@ -230,7 +238,7 @@ def evaluate(args: argparse.Namespace) -> dict[str, object]:
     rng = random.Random(args.seed)
     params = SamplingParams(args.temperature, args.top_p, args.guidance, args.seed)
     cases = [] if args.skip_quality else pick_cases(held, args.cases, args.bars, rng)
-    table, infill_seconds = run_quality(model, timing, cases, params, baseline)
+    table, infill_seconds = run_quality(model, timing, cases, params, baseline, args.oracle)
     feedback = _run_feedback(model, timing, held, args, rng, params)
     result: dict[str, object] = {
         "checkpoint": str(args.model), "info": info, "jep_aga": encoders_of(model) is not None, "cases": len(cases), "region_bars": args.bars,
@@ -245,7 +253,7 @@ def evaluate(args: argparse.Namespace) -> dict[str, object]:
 def feedback_systems(args: argparse.Namespace) -> dict[str, tuple[bool, LearnerSettings | None]]:
     """The systems the simulated user talks to: (learning on?, learner settings)."""
     chosen = {"alpha": args.alpha, "steps": args.learn_steps, "mode": args.learn_mode, "lr": args.learn_lr,
-              "candidates": args.candidates}
+              "candidates": args.candidates, "moved_gain": args.moved_gain}
     settings = LearnerSettings(**{k: v for k, v in chosen.items() if v is not None})
     systems: dict[str, tuple[bool, LearnerSettings | None]] = {"feedback learning": (True, settings)}
     if args.ablations:

@@ -72,6 +72,7 @@ class LearnerSettings:
     candidates: int = 4  # drafts written per marked region once there is feedback; the preferred one is kept
     steer: bool = True  # train the adapter (False: only choose among drafts)
     jepa_lr: float = 3e-4  # Adam step size of the JEP-AGA learner (`agent.compose.jepa`: whole encoders, not an adapter)
+    moved_gain: float = 1.0  # JEP-AGA learner: how much of the learner's change of the prediction the generator reads
 
 
 class Adapter(nn.Module):

@@ -64,21 +64,34 @@ class Prediction:
         return J.cond_table(self.predicted, self.masked, self.start_beat, origin, V.WINDOW_BEATS).numpy()
 
 
-def region_frames(piece: Piece, region: Region, n_frames: int) -> J.Frames:
-    """The encoders' frames around `region` of `piece`; the region's own notes are in the frames but
-    flagged (`masked`): the context encoder never reads them, the target encoder does."""
+def region_frames(piece: Piece, region: Region, config: J.JepaConfig) -> J.Frames:
+    """The encoders' frames around `region` of `piece` (`config.n_frames` of them, `config.past_beats`
+    before the region when the piece has them); the region's own notes are in the frames but flagged
+    (`masked`): the context encoder never reads them, the target encoder does."""
     track = piece.tracks[region.track]
     others = [n for i, t in enumerate(piece.tracks) if i != region.track and not t.drums for n in t.notes]
     return J.frames(track.notes, others, piece.chords, piece.downbeats, int(region.parts[0]),
-                    J.span_start(region.start_beat), n_frames, (region.start_beat, region.end_beat))
+                    J.span_start(region.start_beat, config.past_beats), config.n_frames,
+                    (region.start_beat, region.end_beat))
 
 
 def predict(jepa: J.JointEmbedding, piece: Piece, region: Region) -> Prediction:
     """P(E(piece with the region masked)) (no gradient)."""
-    frames = region_frames(piece, region, jepa.config.n_frames)
+    frames = region_frames(piece, region, jepa.config)
     with torch.no_grad():
         predicted = jepa.condition(jepa.predict(J.stack([frames]))[0])
     return Prediction(predicted, torch.from_numpy(frames.masked), frames.start_beat)
+
+
+def oracle(jepa: J.JointEmbedding, piece: Piece, region: Region) -> Prediction:
+    """The target encoder's standardised representation of what `region` of `piece` really holds, in the
+    place of the prediction (no gradient): what the generator was fitted to read (the compose stage's
+    phase 2), so infilling conditioned on it is the ceiling a perfect predictor could reach. A
+    diagnostic (`sideman compose-eval --oracle`): it reads the very notes it is asked to write."""
+    frames = region_frames(piece, region, jepa.config)
+    with torch.no_grad():
+        target = jepa.standardise(jepa.targets(J.stack([frames]))[0])
+    return Prediction(target, torch.from_numpy(frames.masked), frames.start_beat)
 
 
 @dataclass
@@ -109,8 +122,15 @@ class JepaLearner:
         return h
 
     def predict(self, piece: Piece, region: Region) -> Prediction:
-        """The prediction the generator is conditioned on, from this session's encoders."""
-        return predict(self.jepa, piece, region)
+        """The prediction the generator is conditioned on, from this session's encoders: once the
+        learner has moved them, the checkpoint's prediction plus `moved_gain` times the learner's
+        change of it (1: the moved prediction itself)."""
+        moved = predict(self.jepa, piece, region)
+        gain = self.settings.moved_gain
+        if not self.active or gain == 1.0:
+            return moved
+        base = predict(self.base, piece, region)
+        return Prediction(base.predicted + gain * (moved.predicted - base.predicted), moved.masked, moved.start_beat)
 
     def reset(self) -> None:
         """Forget everything learned in this session: the checkpoint's encoders again."""
@@ -124,7 +144,7 @@ class JepaLearner:
         store = self.rejected if rejected else self.kept
         if any(m.key == key for m in store):
             return
-        store.append(Material(key, region_frames(piece, region, self.jepa.config.n_frames)))
+        store.append(Material(key, region_frames(piece, region, self.jepa.config)))
         del store[: -self.settings.memory]
 
     def _pooled(self, materials: Sequence[Material]) -> tuple[torch.Tensor, torch.Tensor]:
@@ -146,7 +166,7 @@ class JepaLearner:
         """How much closer (cosine, target encoder) `content` in `region` is to the kept material than
         to the rejected material: Eq. 2's margin, used to choose among drafts."""
         with torch.no_grad():
-            batch = J.stack([region_frames(piece, region, self.jepa.config.n_frames)])
+            batch = J.stack([region_frames(piece, region, self.jepa.config)])
             draft = J.pooled(self.jepa.standardise(self.jepa.targets(batch)), batch.masked)
             kept, _ = self._pooled(self.kept)
             rejected, _ = self._pooled(self.rejected)

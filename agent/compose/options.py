@@ -35,8 +35,13 @@ def add_compose_eval_arguments(parser: argparse.ArgumentParser) -> None:
                         help="what the feedback margin compares (default: the learner's)")
     parser.add_argument("--learn-lr", type=float, default=None, help="the feedback learner's Adam step size")
     parser.add_argument("--candidates", type=int, default=None, help="drafts per marked region with feedback (default 4)")
+    parser.add_argument("--moved-gain", type=float, default=None,
+                        help="JEP-AGA learner: how much of its change of the prediction the generator reads (default 1)")
     parser.add_argument("--ablations", action="store_true",
                         help="also run the learner with one draft (learning only) and with draft choice only (no learning)")
+    parser.add_argument("--oracle", action="store_true",
+                        help="also infill conditioned on the target encoder's representation of the real region "
+                             "(a diagnostic: the ceiling of a better predictor; needs JEP-AGA's encoders)")
     parser.add_argument("--skip-quality", action="store_true", help="run the feedback evaluation only")
     add_option(parser, "seed", default=1)  # default, range and help of each: agent/settings.py
     for name in ("temperature", "top_p", "guidance"):
@@ -71,4 +76,6 @@ def add_train_compose_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--eval-only", action="store_true",
                         help="evaluate the run's state on --eval-cases held-out regions (paired 95%% intervals), no training")
     parser.add_argument("--width", type=int, default=128, help="encoder width")
+    parser.add_argument("--frames", type=int, default=96, help="beats the encoders read around a region")
+    parser.add_argument("--past-beats", type=int, default=32, help="of them before the region")
     parser.add_argument("--threads", type=int, default=1)

@@ -123,30 +123,30 @@ def pick_region(piece: Piece, rng: random.Random, tries: int = 20) -> Region | N
     return None
 
 
-def make_case(piece: Piece, region: Region, timing: TimingSettings, n_frames: int, history: float) -> Case:
+def make_case(piece: Piece, region: Region, timing: TimingSettings, config: J.JepaConfig, history: float) -> Case:
     content = inside(piece.tracks[region.track].notes, region.start_beat, region.end_beat)
     encoded = encode_region(piece, region, content, timing, history_beats=history)
     targets = [False] * len(encoded.tokens)
     for p in encoded.positions:
         targets[p] = True
-    return Case(region_frames(piece, region, n_frames), Example(encoded.tokens, encoded.chords, targets), encoded.origin)
+    return Case(region_frames(piece, region, config), Example(encoded.tokens, encoded.chords, targets), encoded.origin)
 
 
-def random_case(pieces: Sequence[Piece], rng: random.Random, timing: TimingSettings, n_frames: int) -> Case:
+def random_case(pieces: Sequence[Piece], rng: random.Random, timing: TimingSettings, config: J.JepaConfig) -> Case:
     while True:
         piece = rng.choice(pieces)
         region = pick_region(piece, rng)
         if region is not None:
-            return make_case(piece, region, timing, n_frames, rng.choice(HISTORY_CHOICES))
+            return make_case(piece, region, timing, config, rng.choice(HISTORY_CHOICES))
 
 
-def random_frames(pieces: Sequence[Piece], rng: random.Random, n_frames: int) -> J.Frames:
+def random_frames(pieces: Sequence[Piece], rng: random.Random, config: J.JepaConfig) -> J.Frames:
     """The encoders' frames around a random region (phase 1 needs nothing else)."""
     while True:
         piece = rng.choice(pieces)
         region = pick_region(piece, rng)
         if region is not None:
-            return region_frames(piece, region, n_frames)
+            return region_frames(piece, region, config)
 
 
 def tables(cases: Sequence[Case], reps: dict[str, torch.Tensor], sources: Sequence[str]) -> torch.Tensor:
@@ -266,7 +266,7 @@ class Stage:
         self.pieces = [piece_from_song(s) for s in train]
         held_pieces = [piece_from_song(s) for s in held]
         eval_rng = random.Random(4321)
-        self.eval_cases = [random_case(held_pieces, eval_rng, self.timing, config.n_frames)
+        self.eval_cases = [random_case(held_pieces, eval_rng, self.timing, config)
                            for _ in range(settings.eval_cases)]
         self.rng = random.Random(settings.seed)
         projection = [self.model.cond_proj.weight]
@@ -312,7 +312,7 @@ class Stage:
 
     def encoder_step(self) -> dict[str, float]:
         self.jepa.train()
-        n = self.jepa.config.n_frames
+        n = self.jepa.config
         batch = J.stack([random_frames(self.pieces, self.rng, n) for _ in range(self.settings.encoder_batch)])
         parts, _ = self.jepa.parts(batch)
         loss = sum(parts.values(), torch.zeros(()))
@@ -328,7 +328,7 @@ class Stage:
     def fix_stats(self) -> None:
         """The standardisation's mean and spread over STATS_REGIONS training regions (end of phase 1)."""
         rng = random.Random(self.settings.seed + 1)
-        frames = [random_frames(self.pieces, rng, self.jepa.config.n_frames) for _ in range(STATS_REGIONS)]
+        frames = [random_frames(self.pieces, rng, self.jepa.config) for _ in range(STATS_REGIONS)]
         self.jepa.eval()
         self.jepa.update_stats(J.stack(frames), momentum=0.0)
 
@@ -396,7 +396,7 @@ class Stage:
         self.jepa.eval()
         self.jepa.pred_scale.fill_(1.0)
         rng = random.Random(s.seed + 2)
-        n = self.jepa.config.n_frames
+        n = self.jepa.config
         cases = [random_case(self.pieces, rng, self.timing, n) for _ in range(s.readout_cases + 128)]
         train = region_positions(self.model, self.jepa, cases[: s.readout_cases])
         valid = region_positions(self.model, self.jepa, cases[s.readout_cases :])
@@ -441,7 +441,7 @@ class Stage:
     def train_step(self) -> float:
         self.model.train()
         self.jepa.eval()
-        cases = [random_case(self.pieces, self.rng, self.timing, self.jepa.config.n_frames)
+        cases = [random_case(self.pieces, self.rng, self.timing, self.jepa.config)
                  for _ in range(self.settings.batch)]
         sources = self.rng.choices(list(SOURCES), list(SOURCES.values()), k=len(cases))
         lm = region_loss(self.model, self.jepa, cases, sources)
@@ -550,7 +550,8 @@ def run_from_args(args: argparse.Namespace) -> int:
                              encoder_batch=args.encoder_batch,
                              eval_every=args.eval_every, eval_cases=args.eval_cases, lr_cond=args.lr_cond,
                              cond_layers=args.cond_layers, cond_out=args.cond_out, readout_steps=args.readout_steps)
-    stage = Stage(args.init, songs, args.out, settings, J.JepaConfig(width=args.width))
+    stage = Stage(args.init, songs, args.out, settings,
+                  J.JepaConfig(width=args.width, n_frames=args.frames, past_beats=args.past_beats))
     resumed = stage.load_state()
     if not resumed and args.init_encoders is not None:
         encoders = J.from_checkpoint(args.init_encoders)

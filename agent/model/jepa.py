@@ -50,7 +50,7 @@ from agent.music.events import ChordSpan, Note
 PREFIX = "jepa."  # tensor names in a generator checkpoint that belong to the encoders
 META_KEY = "jepa"  # checkpoint metadata key holding the JepaConfig JSON
 MAX_BAR_BEATS = 16  # beat-in-bar positions told apart
-PAST_BEATS = 32  # frames of music before the region E reads, when the piece has them
+PAST_BEATS = 32  # frames of music before the region E reads, when the piece has them (JepaConfig.past_beats)
 OWN_FEATURES = 12 + 12 + 11 + 4  # onset position in the beat, pitch classes, octaves, (count, dur, vel, held)
 OTHER_FEATURES = 12 + 12 + 1  # sounding pitch classes, lowest sounding pitch class, onsets
 NUM_FEATURES = OWN_FEATURES + OTHER_FEATURES
@@ -58,7 +58,8 @@ NUM_FEATURES = OWN_FEATURES + OTHER_FEATURES
 
 @dataclass(frozen=True)
 class JepaConfig:
-    n_frames: int = 96  # beats E reads (PAST_BEATS before the region, the rest from its start)
+    n_frames: int = 96  # beats E reads (past_beats before the region, the rest from its start)
+    past_beats: int = PAST_BEATS  # of them before the region, when the piece has them
     width: int = 128  # representation size
     enc_layers: int = 2
     pred_layers: int = 2
@@ -66,6 +67,11 @@ class JepaConfig:
     ema: float = 0.996  # target encoder: T <- ema T + (1 - ema) E per step (I-JEPA's start value)
     var_weight: float = 1.0  # VICReg's variance term, relative to the prediction loss (their 25 : 25 : 1)
     cov_weight: float = 0.04  # VICReg's covariance term
+
+    def __post_init__(self) -> None:
+        if not 0 <= self.past_beats < self.n_frames:
+            raise ValueError(f"JEP-AGA: past_beats {self.past_beats} must be at least 0 and under n_frames "
+                             f"{self.n_frames} (the region needs frames of its own)")
 
     @property
     def cond_dim(self) -> int:
@@ -85,9 +91,9 @@ class Frames:
     start_beat: float  # beat of frame 0
 
 
-def span_start(region_start: float) -> float:
-    """Beat of frame 0 for a region starting at `region_start`: PAST_BEATS earlier, or the piece's start."""
-    return max(0.0, math.floor(region_start) - PAST_BEATS)
+def span_start(region_start: float, past_beats: int = PAST_BEATS) -> float:
+    """Beat of frame 0 for a region starting at `region_start`: `past_beats` earlier, or the piece's start."""
+    return max(0.0, math.floor(region_start) - past_beats)
 
 
 def frames(own: Sequence[Note], others: Sequence[Note], chords: Sequence[ChordSpan], downbeats: Sequence[float],
