@@ -13,7 +13,7 @@ from compose_fakes import TINY, song_file, toy_model
 
 from agent.compose import store as compose_store
 from agent.compose.feedback import LearnerSettings
-from agent.compose.jepa import JepaLearner, oracle, predict, region_frames
+from agent.compose.jepa import JepaLearner, distances_to, oracle, predict, region_frames
 from agent.compose.piece import Piece, Region, TrackRequest, inside, read_piece, resolve
 from agent.compose.session import CompositionSession, Mark
 from agent.live.generator import SamplingParams
@@ -107,6 +107,18 @@ def test_the_oracle_is_the_target_representation_of_the_real_region(piece: Piece
     assert not torch.allclose(oracle(jepa, changed, region).predicted, real.predicted)  # it reads the region
     table = real.table(origin=8.0)
     assert table.shape == (V.WINDOW_BEATS, SMALL.cond_dim) and np.abs(table[8:16]).sum() > 0
+
+
+def test_drafts_are_measured_against_the_prediction_or_a_reference(piece: Piece) -> None:
+    jepa = encoders()
+    region = bass_region(piece)
+    real = inside(piece.tracks[region.track].notes, region.start_beat, region.end_beat)
+    other = [Note(16.0 + k, 0.25, 30, 100, Part.BASS) for k in range(8)]
+    by_real = distances_to(jepa, piece, region, [other, real], reference=real)
+    assert by_real[1] == pytest.approx(0.0, abs=1e-9) and by_real[0] > 0  # the reference itself is nearest
+    by_prediction = distances_to(jepa, piece, region, [real, other])
+    assert by_prediction[0] == pytest.approx(float(jepa.parts(J.stack([region_frames(piece, region, SMALL)]))[0]["jepa"].detach()))
+    assert by_prediction[0] != pytest.approx(by_prediction[1])
 
 
 def test_the_predictor_learns_and_the_target_follows_by_ema(piece: Piece) -> None:

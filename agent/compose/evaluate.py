@@ -35,7 +35,7 @@ import numpy as np
 
 from agent.compose.feedback import LearnerSettings
 from agent.compose.infill import Infiller
-from agent.compose.jepa import oracle, predict
+from agent.compose.jepa import distances_to, oracle, predict
 from agent.compose.piece import Piece, Region, inside, piece_from_song
 from agent.compose.simulated_user import ENCODERS, FeedbackResult, feedback_test, summarise_feedback
 from agent.live.generator import SamplingParams
@@ -166,7 +166,7 @@ def without_future(case: Case) -> Piece:
 
 
 def run_quality(model: MusicTransformer, timing: TimingSettings, cases: Sequence[Case], params: SamplingParams,
-                baseline: MusicTransformer | None = None, with_oracle: bool = False
+                baseline: MusicTransformer | None = None, with_oracle: bool = False, drafts: int = 1
                 ) -> tuple[dict[str, dict[str, float]], list[float]]:
     """Fill every case with each system; (figures per system, seconds per model infill).
 
@@ -174,7 +174,11 @@ def run_quality(model: MusicTransformer, timing: TimingSettings, cases: Sequence
     "model without JEP-AGA" is the same weights unconditioned (the ablation of Hu et al.'s Table 3);
     `with_oracle` adds "model, oracle representation": conditioned on the target encoder's
     representation of the real region (`agent.compose.jepa.oracle`), the ceiling of a better
-    predictor. `baseline` (another checkpoint, e.g. the generator before the compose stage) adds a row."""
+    predictor. `drafts` > 1 adds "model, best of N by the prediction": N drafts (the first is "model"'s),
+    the one the target encoder finds closest to the predictor's expectation kept
+    (`agent.compose.jepa.distances_to`), and, with `with_oracle`, "best of N by the real region" (the
+    ceiling of choosing by this representation). `baseline` (another checkpoint, e.g. the generator
+    before the compose stage) adds a row."""
     jepa = encoders_of(model)
     infiller = Infiller(model, timing, condition=(lambda p, r: predict(jepa, p, r)) if jepa is not None else None)
     plain = Infiller(model, timing)
@@ -193,6 +197,15 @@ def run_quality(model: MusicTransformer, timing: TimingSettings, cases: Sequence
             case.systems["model without JEP-AGA"] = plain.fill(case.piece, case.region, _seeded(params, index))
         if ceiling is not None:
             case.systems["model, oracle representation"] = ceiling.fill(case.piece, case.region, _seeded(params, index))
+        if drafts > 1 and jepa is not None:
+            seeded = _seeded(params, index)
+            written = [case.systems["model"], *(infiller.fill(case.piece, case.region, replace(seeded, seed=(seeded.seed or 0) + 7 * k))
+                                               for k in range(1, drafts))]
+            by_prediction = distances_to(jepa, case.piece, case.region, written)
+            case.systems[f"model, best of {drafts} by the prediction"] = written[int(np.argmin(by_prediction))]
+            if with_oracle:
+                by_real = distances_to(jepa, case.piece, case.region, written, case.systems["real region"])
+                case.systems[f"model, best of {drafts} by the real region"] = written[int(np.argmin(by_real))]
         if before is not None:
             case.systems["generator before the stage"] = before.fill(case.piece, case.region, _seeded(params, index))
         case.systems["model, no future of its part"] = infiller.fill(without_future(case), case.region,
@@ -238,7 +251,7 @@ def evaluate(args: argparse.Namespace) -> dict[str, object]:
     rng = random.Random(args.seed)
     params = SamplingParams(args.temperature, args.top_p, args.guidance, args.seed)
     cases = [] if args.skip_quality else pick_cases(held, args.cases, args.bars, rng)
-    table, infill_seconds = run_quality(model, timing, cases, params, baseline, args.oracle)
+    table, infill_seconds = run_quality(model, timing, cases, params, baseline, args.oracle, args.drafts)
     feedback = _run_feedback(model, timing, held, args, rng, params)
     result: dict[str, object] = {
         "checkpoint": str(args.model), "info": info, "jep_aga": encoders_of(model) is not None, "cases": len(cases), "region_bars": args.bars,

@@ -94,6 +94,33 @@ def oracle(jepa: J.JointEmbedding, piece: Piece, region: Region) -> Prediction:
     return Prediction(target, torch.from_numpy(frames.masked), frames.start_beat)
 
 
+def with_content(piece: Piece, region: Region, content: Sequence[Note]) -> Piece:
+    """`piece` with `region` of its track holding `content` instead of what it holds."""
+    track = piece.tracks[region.track]
+    kept = [n for n in track.notes if not region.start_beat - 1e-9 <= n.beat < region.end_beat - 1e-9]
+    return piece.replace_notes(region.track, [*kept, *content])
+
+
+def distances_to(jepa: J.JointEmbedding, piece: Piece, region: Region, drafts: Sequence[Sequence[Note]],
+                 reference: Sequence[Note] | None = None) -> list[float]:
+    """How far each draft of `region` is from what the predictor expects there: the mean squared
+    distance, per masked frame and dimension, between P's prediction from the context (the JEPA loss)
+    and the target encoder's layer-normed representation of the piece holding the draft. With
+    `reference` (a diagnostic: the real region's notes), the distance is to the target representation
+    of the reference instead of to the prediction: the ceiling of choosing drafts by a representation."""
+    pieces = [with_content(piece, region, d) for d in drafts]
+    batch = J.stack([region_frames(p, region, jepa.config) for p in pieces])
+    with torch.no_grad():
+        if reference is None:
+            expected = jepa.predict(J.stack([region_frames(pieces[0], region, jepa.config)]))  # the context is shared
+        else:
+            expected = jepa.targets(J.stack([region_frames(with_content(piece, region, reference), region, jepa.config)]))
+        targets = jepa.targets(batch)
+    mask = batch.masked.unsqueeze(-1).to(targets.dtype)
+    per = ((targets - expected).square() * mask).sum((1, 2)) / mask.sum((1, 2)).clamp(min=1) / jepa.config.width
+    return [float(v) for v in per]
+
+
 @dataclass
 class Material:
     """A part the learner was told about: the piece around it as frames, the part masked."""
