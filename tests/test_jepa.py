@@ -184,6 +184,21 @@ def test_the_conditioned_infiller_reads_the_prediction(piece: Piece) -> None:
     assert notes_on != notes_off  # the same seed: only the conditioning differs
 
 
+def test_without_feedback_the_draft_nearest_the_prediction_is_kept(piece: Piece) -> None:
+    jepa = encoders()
+    model = conditioned_model(jepa)
+    region = bass_region(piece)
+    cleared = piece.replace_notes(region.track, [n for n in piece.tracks[region.track].notes if not region.contains(n.beat)])
+    session = CompositionSession(model, TIMING, cleared, [region], settings=LearnerSettings(drafts=3))
+    chosen = inside(session.infill(SamplingParams(seed=3)).piece.tracks[region.track].notes, 16.0, 24.0)
+    single = CompositionSession(model, TIMING, cleared, [region])
+    drafts = [inside(single.infill(SamplingParams(seed=3 + 7 * k)).piece.tracks[region.track].notes, 16.0, 24.0)
+              for k in range(3)]
+    distances = distances_to(jepa, cleared, region, drafts)
+    assert len({str(d) for d in drafts}) > 1  # the drafts differ: the choice matters
+    assert chosen == drafts[int(np.argmin(distances))]
+
+
 def test_the_learner_pushes_the_marked_prediction_away_and_resets(piece: Piece) -> None:
     jepa = encoders()
     learner = JepaLearner(jepa)

@@ -167,8 +167,9 @@ def without_future(case: Case) -> Piece:
 
 def run_quality(model: MusicTransformer, timing: TimingSettings, cases: Sequence[Case], params: SamplingParams,
                 baseline: MusicTransformer | None = None, with_oracle: bool = False, drafts: int = 1
-                ) -> tuple[dict[str, dict[str, float]], list[float]]:
-    """Fill every case with each system; (figures per system, seconds per model infill).
+                ) -> tuple[dict[str, dict[str, float]], list[float], list[float]]:
+    """Fill every case with each system; (figures per system, seconds per model infill, seconds per
+    infill with `drafts` drafts, the critic included).
 
     With JEP-AGA's encoders in the checkpoint, "model" is conditioned on their prediction and
     "model without JEP-AGA" is the same weights unconditioned (the ablation of Hu et al.'s Table 3);
@@ -186,7 +187,8 @@ def run_quality(model: MusicTransformer, timing: TimingSettings, cases: Sequence
         raise ValueError("--oracle needs a checkpoint with JEP-AGA's encoders (sideman train-compose)")
     ceiling = Infiller(model, timing, condition=lambda p, r: oracle(jepa, p, r)) if with_oracle and jepa else None
     before = Infiller(baseline, timing) if baseline is not None else None
-    seconds = []
+    seconds: list[float] = []
+    drafted: list[float] = []
     for index, case in enumerate(cases):
         shift = case.region.end_beat - case.region.start_beat
         case.systems["real region"] = case.part_notes(case.region.start_beat, case.region.end_beat)
@@ -195,17 +197,19 @@ def run_quality(model: MusicTransformer, timing: TimingSettings, cases: Sequence
         seconds.append(time.perf_counter() - started)
         if jepa is not None:
             case.systems["model without JEP-AGA"] = plain.fill(case.piece, case.region, _seeded(params, index))
-        if ceiling is not None:
-            case.systems["model, oracle representation"] = ceiling.fill(case.piece, case.region, _seeded(params, index))
         if drafts > 1 and jepa is not None:
             seeded = _seeded(params, index)
+            started = time.perf_counter() - seconds[-1]  # the first draft is "model"'s
             written = [case.systems["model"], *(infiller.fill(case.piece, case.region, replace(seeded, seed=(seeded.seed or 0) + 7 * k))
                                                for k in range(1, drafts))]
             by_prediction = distances_to(jepa, case.piece, case.region, written)
+            drafted.append(time.perf_counter() - started)
             case.systems[f"model, best of {drafts} by the prediction"] = written[int(np.argmin(by_prediction))]
             if with_oracle:
                 by_real = distances_to(jepa, case.piece, case.region, written, case.systems["real region"])
                 case.systems[f"model, best of {drafts} by the real region"] = written[int(np.argmin(by_real))]
+        if ceiling is not None:
+            case.systems["model, oracle representation"] = ceiling.fill(case.piece, case.region, _seeded(params, index))
         if before is not None:
             case.systems["generator before the stage"] = before.fill(case.piece, case.region, _seeded(params, index))
         case.systems["model, no future of its part"] = infiller.fill(without_future(case), case.region,
@@ -217,7 +221,7 @@ def run_quality(model: MusicTransformer, timing: TimingSettings, cases: Sequence
                  len(case.systems["real region"]), len(case.systems["model"]), seconds[-1])
     table = {name: _mean_rows([quality(c.systems[name], c.past, c.future, c) for c in cases])
              for name in cases[0].systems} if cases else {}
-    return table, seconds
+    return table, seconds, drafted
 
 
 def _seeded(params: SamplingParams, index: int) -> SamplingParams:
@@ -251,11 +255,13 @@ def evaluate(args: argparse.Namespace) -> dict[str, object]:
     rng = random.Random(args.seed)
     params = SamplingParams(args.temperature, args.top_p, args.guidance, args.seed)
     cases = [] if args.skip_quality else pick_cases(held, args.cases, args.bars, rng)
-    table, infill_seconds = run_quality(model, timing, cases, params, baseline, args.oracle, args.drafts)
+    table, infill_seconds, drafted_seconds = run_quality(model, timing, cases, params, baseline, args.oracle,
+                                       args.drafts or LearnerSettings().drafts)
     feedback = _run_feedback(model, timing, held, args, rng, params)
     result: dict[str, object] = {
         "checkpoint": str(args.model), "info": info, "jep_aga": encoders_of(model) is not None, "cases": len(cases), "region_bars": args.bars,
         "quality": table, "paper_cmi_bread": PAPER_ROW, "seconds_per_infill": _stats(infill_seconds),
+        "seconds_per_infill_drafts": _stats(drafted_seconds),
         "notes_per_region": {n: float(np.mean([len(c.systems[n]) for c in cases])) for n in table},
         "feedback": feedback, "settings": {k: str(v) for k, v in vars(args).items()},
     }
@@ -266,7 +272,7 @@ def evaluate(args: argparse.Namespace) -> dict[str, object]:
 def feedback_systems(args: argparse.Namespace) -> dict[str, tuple[bool, LearnerSettings | None]]:
     """The systems the simulated user talks to: (learning on?, learner settings)."""
     chosen = {"alpha": args.alpha, "steps": args.learn_steps, "mode": args.learn_mode, "lr": args.learn_lr,
-              "candidates": args.candidates, "moved_gain": args.moved_gain}
+              "candidates": args.candidates, "moved_gain": args.moved_gain, "drafts": args.drafts}
     settings = LearnerSettings(**{k: v for k, v in chosen.items() if v is not None})
     systems: dict[str, tuple[bool, LearnerSettings | None]] = {"feedback learning": (True, settings)}
     if args.ablations:
@@ -353,10 +359,14 @@ def format_feedback(feedback: dict[str, Any]) -> str:
 
 def format_result(result: dict[str, object]) -> str:
     seconds: dict[str, float] = result["seconds_per_infill"]  # type: ignore[assignment]
+    drafted: dict[str, float] = result.get("seconds_per_infill_drafts") or {}  # type: ignore[assignment]
+    timing = f"seconds per infill: mean {seconds.get('mean', math.nan):.2f}, median {seconds.get('median', math.nan):.2f}"
+    if drafted:
+        timing += (f"; with the drafts: mean {drafted['mean']:.2f}, median {drafted['median']:.2f}, "
+                   f"max {drafted['max']:.2f}")
     return "\n".join([
         (f"infill quality: {result['cases']} held-out cases of {result['region_bars']} bars, overlap with past (_p) "
-         "and future (_f) context"), format_quality(result),
-        f"seconds per infill: mean {seconds.get('mean', math.nan):.2f}, median {seconds.get('median', math.nan):.2f}",
+         "and future (_f) context"), format_quality(result), timing,
         format_feedback(result["feedback"])])  # type: ignore[arg-type]
 
 

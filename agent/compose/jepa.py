@@ -159,6 +159,10 @@ class JepaLearner:
         base = predict(self.base, piece, region)
         return Prediction(base.predicted + gain * (moved.predicted - base.predicted), moved.masked, moved.start_beat)
 
+    def distances(self, piece: Piece, region: Region, drafts: Sequence[Sequence[Note]]) -> list[float]:
+        """How far each draft of `region` is from this session's prediction of it (`distances_to`)."""
+        return distances_to(self.jepa, piece, region, drafts)
+
     def reset(self) -> None:
         """Forget everything learned in this session: the checkpoint's encoders again."""
         self.jepa = copy.deepcopy(self.base).eval()

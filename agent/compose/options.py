@@ -42,8 +42,9 @@ def add_compose_eval_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--oracle", action="store_true",
                         help="also infill conditioned on the target encoder's representation of the real region "
                              "(a diagnostic: the ceiling of a better predictor; needs JEP-AGA's encoders)")
-    parser.add_argument("--drafts", type=int, default=1,
-                        help="also infill N drafts and keep the one nearest the JEP-AGA prediction (a row of its own)")
+    parser.add_argument("--drafts", type=int, default=None,
+                        help="JEP-AGA: drafts per region without feedback, the one nearest the prediction kept "
+                             "(the infill figures get a row of their own; default: the learner's)")
     parser.add_argument("--skip-quality", action="store_true", help="run the feedback evaluation only")
     add_option(parser, "seed", default=1)  # default, range and help of each: agent/settings.py
     for name in ("temperature", "top_p", "guidance"):

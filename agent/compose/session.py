@@ -229,8 +229,12 @@ class CompositionSession:
         return piece
 
     def _draft(self, piece: Piece, region: Region, params: SamplingParams) -> list[Note]:
-        """The region's notes: one draft, or with feedback to go by, the preferred of several drafts."""
-        drafts = self.learner.settings.candidates if self.learning and self.learner.rejected and self.learner.kept else 1
+        """The region's notes: one draft; with feedback to go by, the preferred of `candidates` drafts;
+        without, with JEP-AGA, the one of `drafts` drafts nearest the prediction (`_nearest`)."""
+        feedback = self.learning and bool(self.learner.rejected) and bool(self.learner.kept)
+        if not feedback and self.infiller.condition is not None and self.learner.settings.drafts > 1:
+            return self._nearest(piece, region, params)
+        drafts = self.learner.settings.candidates if feedback else 1
         best: tuple[float, list[Note]] | None = None
         for k in range(drafts):
             seeded = params if params.seed is None else dataclasses.replace(params, seed=params.seed + 7 * k)
@@ -243,6 +247,21 @@ class CompositionSession:
                 best = (score, notes)
         assert best is not None
         return best[1]
+
+    def _nearest(self, piece: Piece, region: Region, params: SamplingParams) -> list[Note]:
+        """`drafts` drafts of the region, the one whose target representation is nearest what the
+        predictor expects there kept (`JepaLearner.distances`). The predictor's expectation knows the
+        region's context better than the generator reads it through the conditioning (held-out loss:
+        -0.008 nats per token conditioned on the prediction), and it is a good critic: on 50 held-out
+        4-bar cases, the best of 4 raised DD_p 0.55 -> 0.60, DD_f 0.56 -> 0.60, PD_p 0.53 -> 0.56,
+        CD_f 0.48 -> 0.50 (docs/compose.md)."""
+        assert isinstance(self.learner, JepaLearner)
+        written = []
+        for k in range(self.learner.settings.drafts):
+            seeded = params if params.seed is None else dataclasses.replace(params, seed=params.seed + 7 * k)
+            written.append(self.infiller.fill(piece, region, seeded))
+        distances = self.learner.distances(piece, region, written)
+        return written[min(range(len(written)), key=distances.__getitem__)]
 
     def _add(self, version: Version) -> Version:
         self.versions.append(version)
