@@ -191,7 +191,7 @@ def test_without_feedback_the_draft_nearest_the_prediction_is_kept(piece: Piece)
     cleared = piece.replace_notes(region.track, [n for n in piece.tracks[region.track].notes if not region.contains(n.beat)])
     session = CompositionSession(model, TIMING, cleared, [region], settings=LearnerSettings(drafts=3))
     chosen = inside(session.infill(SamplingParams(seed=3)).piece.tracks[region.track].notes, 16.0, 24.0)
-    single = CompositionSession(model, TIMING, cleared, [region])
+    single = CompositionSession(model, TIMING, cleared, [region], settings=LearnerSettings(drafts=1))
     drafts = [inside(single.infill(SamplingParams(seed=3 + 7 * k)).piece.tracks[region.track].notes, 16.0, 24.0)
               for k in range(3)]
     distances = distances_to(jepa, cleared, region, drafts)

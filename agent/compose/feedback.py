@@ -73,7 +73,7 @@ class LearnerSettings:
     steer: bool = True  # train the adapter (False: only choose among drafts)
     jepa_lr: float = 3e-4  # Adam step size of the JEP-AGA learner (`agent.compose.jepa`: whole encoders, not an adapter)
     moved_gain: float = 1.0  # JEP-AGA learner: how much of the learner's change of the prediction the generator reads
-    drafts: int = 1  # JEP-AGA, without feedback: drafts per region, the one nearest the prediction kept
+    drafts: int = 4  # JEP-AGA, without feedback: drafts per region, the one nearest the prediction kept (1: one)
 
 
 class Adapter(nn.Module):
