@@ -191,12 +191,23 @@ def test_without_feedback_the_draft_nearest_the_prediction_is_kept(piece: Piece)
     cleared = piece.replace_notes(region.track, [n for n in piece.tracks[region.track].notes if not region.contains(n.beat)])
     session = CompositionSession(model, TIMING, cleared, [region], settings=LearnerSettings(drafts=3))
     chosen = inside(session.infill(SamplingParams(seed=3)).piece.tracks[region.track].notes, 16.0, 24.0)
-    single = CompositionSession(model, TIMING, cleared, [region], settings=LearnerSettings(drafts=1))
-    drafts = [inside(single.infill(SamplingParams(seed=3 + 7 * k)).piece.tracks[region.track].notes, 16.0, 24.0)
-              for k in range(3)]
+    drafts = []
+    for k in range(3):  # a new session each: a session's later rounds have seeds of their own
+        single = CompositionSession(model, TIMING, cleared, [region], settings=LearnerSettings(drafts=1))
+        drafts.append(inside(single.infill(SamplingParams(seed=3 + 7 * k)).piece.tracks[region.track].notes, 16.0, 24.0))
     distances = distances_to(jepa, cleared, region, drafts)
     assert len({str(d) for d in drafts}) > 1  # the drafts differ: the choice matters
     assert chosen == drafts[int(np.argmin(distances))]
+    # regenerating without feedback writes one draft: the same as a session that never drafts several
+    off = CompositionSession(model, TIMING, cleared, [region], learning=False, settings=LearnerSettings(drafts=3))
+    plain = CompositionSession(model, TIMING, cleared, [region], learning=False, settings=LearnerSettings(drafts=1))
+    mark = Mark(region.track, 16.0, 24.0)
+    for s in (off, plain):
+        s.infill(SamplingParams(seed=3))
+    assert (off.regenerate([mark], SamplingParams(seed=5)).piece.tracks[region.track].notes
+            != off.versions[0].piece.tracks[region.track].notes)
+    assert inside(off.version.piece.tracks[region.track].notes, 16.0, 24.0) == inside(
+        plain.regenerate([mark], SamplingParams(seed=5)).piece.tracks[region.track].notes, 16.0, 24.0)
 
 
 def test_the_learner_pushes_the_marked_prediction_away_and_resets(piece: Piece) -> None:

@@ -110,7 +110,8 @@ class CompositionSession:
     def infill(self, params: SamplingParams) -> Version:
         """Round 0: fill every requested region (in order of start; each sees the ones before it)."""
         started = time.perf_counter()
-        piece = self._write(clear_regions(self.base, self.regions), self.regions, params, len(self.versions))
+        piece = self._write(clear_regions(self.base, self.regions), self.regions, params, len(self.versions),
+                            first=True)
         return self._add(Version(len(self.versions), None, "infill", piece, self.regions,
                                  time.perf_counter() - started))
 
@@ -217,10 +218,11 @@ class CompositionSession:
                  len(self.learner.kept))
         return self.learner.learn()
 
-    def _write(self, piece: Piece, regions: Sequence[Region], params: SamplingParams, round_number: int) -> Piece:
+    def _write(self, piece: Piece, regions: Sequence[Region], params: SamplingParams, round_number: int,
+               first: bool = False) -> Piece:
         for index, region in enumerate(regions):
             seed = None if params.seed is None else params.seed + 1000 * round_number + index
-            notes = self._draft(piece, region, dataclasses.replace(params, seed=seed))
+            notes = self._draft(piece, region, dataclasses.replace(params, seed=seed), first)
             if self.held is not None:
                 notes = [h for h in map(self.held, notes) if inside([h], region.start_beat, region.end_beat)]
             piece = piece.replace_notes(region.track, [*piece.tracks[region.track].notes, *notes])
@@ -228,11 +230,15 @@ class CompositionSession:
                      region.start_beat, region.end_beat)
         return piece
 
-    def _draft(self, piece: Piece, region: Region, params: SamplingParams) -> list[Note]:
+    def _draft(self, piece: Piece, region: Region, params: SamplingParams, first: bool = False) -> list[Note]:
         """The region's notes: one draft; with feedback to go by, the preferred of `candidates` drafts;
-        without, with JEP-AGA, the one of `drafts` drafts nearest the prediction (`_nearest`)."""
+        in a fill (`first`) without feedback, with JEP-AGA, the one of `drafts` drafts nearest the prediction
+        (`_nearest`). Not when regenerating without feedback: the songwriter asked for something other
+        than what the prediction led to, and the nearest of several drafts is more of the same (the
+        simulated user with learning off, 32 pieces: SS 0.175 -> 0.104, IC 5.16 -> 6.02 when every
+        round kept the draft nearest the prediction)."""
         feedback = self.learning and bool(self.learner.rejected) and bool(self.learner.kept)
-        if not feedback and self.infiller.condition is not None and self.learner.settings.drafts > 1:
+        if first and not feedback and self.infiller.condition is not None and self.learner.settings.drafts > 1:
             return self._nearest(piece, region, params)
         drafts = self.learner.settings.candidates if feedback else 1
         best: tuple[float, list[Note]] | None = None
