@@ -13,6 +13,7 @@ from compose_fakes import TINY, song_file, toy_model
 
 from agent.compose import store as compose_store
 from agent.compose.feedback import LearnerSettings
+from agent.compose.infill import Infiller
 from agent.compose.jepa import JepaLearner, distances_to, oracle, predict, region_frames
 from agent.compose.piece import Piece, Region, TrackRequest, inside, read_piece, resolve
 from agent.compose.session import CompositionSession, Mark
@@ -336,3 +337,21 @@ def test_the_paired_interval_brackets_the_difference() -> None:
     better = base - 1.0 - 0.5 * torch.sin(torch.arange(40.0))  # 0.1 nats a token less, give or take
     diff, low, high = paired_interval(better, base, tokens)
     assert low < diff < high < 0 and abs(diff + 0.1) < 0.02
+
+
+def test_compose_eval_adds_the_oracle_and_the_best_of_several_drafts(piece: Piece) -> None:
+    from agent.compose.evaluate import Case, run_quality
+
+    jepa = encoders()
+    model = conditioned_model(jepa)
+    region = bass_region(piece)
+    case = Case("toy", piece, region, 8.0)
+    table, seconds, drafted = run_quality(model, TIMING, [case], SamplingParams(seed=1), with_oracle=True, drafts=3)
+    assert {"model", "model without JEP-AGA", "model, oracle representation", "model, best of 3 by the prediction",
+            "model, best of 3 by the real region"} <= set(table)
+    assert len(seconds) == len(drafted) == 1 and drafted[0] >= seconds[0]
+    assert case.systems["model, best of 3 by the prediction"] in [
+        case.systems["model"], *(Infiller(model, TIMING, condition=lambda p, r: predict(jepa, p, r)).fill(
+            piece, region, SamplingParams(seed=1 + 7 * k)) for k in (1, 2))]
+    with pytest.raises(ValueError, match="--oracle"):
+        run_quality(toy_model(), TIMING, [case], SamplingParams(seed=1), with_oracle=True)
