@@ -3,6 +3,9 @@ the encoder-predictor (Hu et al., AAAI 2025, Eq. 2 and 3; the encoders: `agent.m
 
 `predict` reads a piece with a region masked through the context encoder and predictor; the infiller
 conditions the generator on the result (`Prediction.table`, one row per beat of a window).
+`distances_to` measures finished drafts against the prediction (the session keeps the nearest of
+several in a fill: `agent.compose.session`); `oracle` is the target representation of the real
+region in the prediction's place (a diagnostic of compose-eval: what a perfect predictor would give).
 
 `JepaLearner` is the paper's Dynamic Interaction Learner, on a per-session copy of the encoders:
 
