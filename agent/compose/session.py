@@ -11,8 +11,9 @@ finished interaction (the first version rejected, the current one kept). `agent.
 a session in a JSON file between command-line calls.
 
 With a checkpoint that carries JEP-AGA's encoders (`agent.compose.stage`), the generator is conditioned
-on their prediction of each region and the learner is `agent.compose.jepa.JepaLearner` (the paper's,
-on the encoder-predictor); otherwise `agent.compose.feedback.FeedbackLearner` steers the generator.
+on their prediction of each region, a fill keeps the nearest of `LearnerSettings.drafts` drafts to
+that prediction, and the learner is `agent.compose.jepa.JepaLearner` (the paper's, on the
+encoder-predictor); otherwise `agent.compose.feedback.FeedbackLearner` steers the generator.
 """
 
 from __future__ import annotations
