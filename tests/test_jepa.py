@@ -71,12 +71,18 @@ def test_frames_put_each_note_in_its_beat_and_flag_the_region(piece: Piece) -> N
     assert frames.bar_pos[:8].tolist() == [0, 1, 2, 3, 0, 1, 2, 3]
 
 
+def with_region_rewritten(piece: Piece, region: Region) -> Piece:
+    """`piece` with the region's own notes replaced by one low bass note."""
+    track = piece.tracks[region.track]
+    return piece.replace_notes(region.track, [*(n for n in track.notes if not region.contains(n.beat)),
+                                              Note(17.0, 2.0, 30, 100, Part.BASS)])
+
+
 def test_the_context_encoder_never_reads_the_masked_notes(piece: Piece) -> None:
     jepa = encoders()
     region = bass_region(piece)
     track = piece.tracks[region.track]
-    changed = piece.replace_notes(region.track, [*(n for n in track.notes if not region.contains(n.beat)),
-                                                 Note(17.0, 2.0, 30, 100, Part.BASS)])
+    changed = with_region_rewritten(piece, region)
     same = predict(jepa, piece, region).predicted
     torch.testing.assert_close(predict(jepa, changed, region).predicted, same)  # inside: unseen
     outside = piece.replace_notes(region.track, [n for n in track.notes if n.beat >= 8.0])
@@ -99,9 +105,7 @@ def test_the_past_the_encoders_read_is_a_setting(piece: Piece) -> None:
 def test_the_oracle_is_the_target_representation_of_the_real_region(piece: Piece) -> None:
     jepa = encoders()
     region = bass_region(piece)
-    track = piece.tracks[region.track]
-    changed = piece.replace_notes(region.track, [*(n for n in track.notes if not region.contains(n.beat)),
-                                                 Note(17.0, 2.0, 30, 100, Part.BASS)])
+    changed = with_region_rewritten(piece, region)
     real = oracle(jepa, piece, region)
     expected = jepa.standardise(jepa.targets(J.stack([region_frames(piece, region, SMALL)]))[0])
     torch.testing.assert_close(real.predicted, expected)
