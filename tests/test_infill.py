@@ -210,3 +210,28 @@ def test_the_sideman_command_has_the_composition_subcommands() -> None:
         TrackRequest("Bass", ((5, 8),), 33), TrackRequest("Pad", ((1, 2),), None, Part.COMP, new=True)]
     assert parser.parse_args(["regenerate", "s.json", "--undo"]).undo
     assert parser.parse_args(["compose-eval", "--cases", "3"]).cases == 3
+
+
+def test_cli_infill_drafts_reach_the_session_and_a_bad_count_is_named(
+        song: Path, checkpoint: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+        capsys: pytest.CaptureFixture[str]) -> None:
+    """`sideman infill --drafts N`: how many drafts a fill with JEP-AGA writes (LearnerSettings.drafts)."""
+    from agent.compose import session as compose_session
+
+    seen = []
+    original = compose_session.CompositionSession.__init__
+
+    def spy(self: compose_session.CompositionSession, *args: object, **kwargs: object) -> None:
+        seen.append(kwargs.get("settings"))
+        original(self, *args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(compose_session.CompositionSession, "__init__", spy)
+    common = [str(song), "--track", "Bass", "--bars", "5-6", "--out", str(tmp_path / "d.mid"), "--model",
+              str(checkpoint), "--seed", "1"]
+    assert cli([*common, "--drafts", "2"]) == 0
+    assert seen[-1] is not None and seen[-1].drafts == 2
+    assert cli(common) == 0 and seen[-1] is None  # the defaults (4)
+    for bad, why in (("0", "must be at least 1, got 0"), ("two", "not a whole number: 'two'")):
+        with pytest.raises(SystemExit) as exit_code:
+            cli([*common, "--drafts", bad])
+        assert exit_code.value.code == 2 and why in capsys.readouterr().err

@@ -80,6 +80,17 @@ def _add_sampling_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--threads", type=int, default=1, help="CPU threads for torch")
 
 
+def _positive(text: str) -> int:
+    """A whole number of at least 1 (argparse type: a bad one is refused with its value)."""
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a whole number: {text!r}") from None
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"must be at least 1, got {value}")
+    return value
+
+
 def add_infill_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("input", type=Path, help="MIDI file with the context")
     _add_request_options(parser, "fill")
@@ -90,6 +101,9 @@ def add_infill_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--out", type=Path, default=None, help="output MIDI file (default IN-filled.mid)")
     parser.add_argument("--session", type=Path, default=None, help="session file (default OUT.session.json)")
     parser.add_argument("--no-learning", action="store_true", help="regenerate rounds learn nothing")
+    parser.add_argument("--drafts", type=_positive, default=None, metavar="N",
+                        help="with JEP-AGA (the shipped model): drafts of each region, the one nearest what the "
+                             "predictor expects kept (default 4; 1 = one draft, about 4x faster)")
     parser.add_argument("--list", action="store_true", help="print the file's tracks and bars, fill nothing")
     _add_sampling_options(parser)
 
@@ -144,6 +158,7 @@ def run_infill(args: argparse.Namespace) -> int:
     """`sideman infill`: fill the requested regions, write the MIDI file and the session."""
 
     from agent.compose import store as compose_store
+    from agent.compose.feedback import LearnerSettings
     from agent.compose.piece import read_piece, resolve
     from agent.compose.session import CompositionSession
     from agent.model.checkpoint import load_checkpoint
@@ -158,7 +173,9 @@ def run_infill(args: argparse.Namespace) -> int:
     limit_threads(args.threads)
     args.model = model_file(args.model)
     model, timing, _ = load_checkpoint(args.model)
-    session = CompositionSession(model, timing, piece, regions, template, learning=not args.no_learning)
+    settings = LearnerSettings(drafts=args.drafts) if args.drafts is not None else None
+    session = CompositionSession(model, timing, piece, regions, template, learning=not args.no_learning,
+                                 settings=settings)
     version = session.infill(params)
     out = args.out or args.input.with_name(args.input.stem + "-filled.mid")
     session_path = args.session or out.with_suffix(".session.json")
