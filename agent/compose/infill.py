@@ -14,6 +14,19 @@ last compose_delta beats (past which the future could not be shown), a new windo
 with everything written so far as events (past) and the rest as anticipated controls (future), and
 sampling resumes where it stopped.
 
+Dense pieces: 16 beats of anticipated material take most of a window (POP909's other tracks play up to
+~10 notes a beat: 160 triplets of the 168). A window always opens with RESERVE_TOKENS to write with:
+on the latest downbeat, a prefix that leaves less is cut at its start (the oldest items go; the trained
+format never starts mid-stream, but a window that cannot write is worse). Before, a prefix that fit the
+context with only a few tokens to spare was kept whole; the window wrote one note or none, the next
+opened on the same prefix, and the fill skipped a beat of silence (28 skipped beats in 400 fills of
+`sideman compose-eval`'s 100 held-out cases, seed 2, 4 drafts; 44 in its log). A window that still
+writes nothing opens again with twice the reserve (up to MAX_RESERVE_TOKENS) before a beat is given up
+(`beats_skipped`: 0 on those cases). Choosing the origin no longer builds the stream of origins that
+cannot fit (a lower bound, `_placed_at_least`) nor passes over the whole piece per origin (`known`):
+building rejected streams was a third of the slowest fills' time (docs/compose.md, "Silent beats in
+dense pieces").
+
 JEP-AGA (issue 14): given `condition` (a region -> its predicted representation, `agent.compose.jepa`),
 every window of a region is conditioned on the prediction (`Prediction.table`: at the steps that write
 the region, its mean predicted representation and each beat's own predicted frame), as the compose stage
@@ -27,10 +40,12 @@ feedback learner and the target encoder (`region_states`).
 
 from __future__ import annotations
 
+import bisect
 import logging
 import random
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -62,6 +77,7 @@ log = logging.getLogger("sideman.compose.infill")
 
 HISTORY_BEATS = 16.0  # past music a window opens with, when it fits
 RESERVE_TOKENS = 150  # room a window must leave for writing when it opens (about 50 notes and controls)
+MAX_RESERVE_TOKENS = 3 * 150  # the most it leaves, when a window with less wrote nothing (doubling from RESERVE)
 MAX_NOTES_PER_BEAT = 24  # a bound on the work of one region, whatever the model does
 MAX_ONSETS = 10  # notes starting at one time in one region, at most (an undertrained model can loop)
 
@@ -85,6 +101,13 @@ class RegionContext:
     downbeats: tuple[float, ...]
     meter: tuple[int, int]
 
+    @cached_property
+    def known(self) -> tuple[tuple[float, ...], tuple[Note, ...]]:
+        """The anticipated notes (others, own after) sorted by onset, and their onsets: a window's
+        are found by bisection instead of a pass over the whole piece."""
+        notes = tuple(sorted((*self.others, *self.own_after), key=lambda n: n.beat))
+        return tuple(n.beat for n in notes), notes
+
 
 def region_context(piece: Piece, region: Region) -> RegionContext:
     """The context of `region` in `piece` (its own old notes inside the region are left out)."""
@@ -101,7 +124,10 @@ def region_context(piece: Piece, region: Region) -> RegionContext:
 def window_controls(ctx: RegionContext, origin: float, delta: int) -> list[Item]:
     """Every known note after the window start and every chord in it, anticipated by `delta` ticks."""
     items = []
-    for note in (*ctx.others, *ctx.own_after):
+    beats, notes = ctx.known
+    lo = bisect.bisect_left(beats, origin - 1.0)  # a margin over the tick grid's rounding
+    hi = bisect.bisect_left(beats, origin + V.WINDOW_BEATS + 1.0)
+    for note in notes[lo:hi]:
         if 0 <= beat_ticks(note.beat, origin) < V.MAX_TIME:
             items.append(note_item(note, origin, int(note.part), True, delta))
     for span in ctx.chords:
@@ -173,6 +199,8 @@ class Infiller:
         self.model, self.timing, self.adapt, self.condition = model, timing, adapt, condition
         self.delta = timing.ticks(timing.compose_delta_beats)
         self.windows_opened = 0
+        self.windows_cut = 0  # windows whose prefix was cut at the start to leave room to write
+        self.beats_skipped = 0  # beats given up on: even the largest reserve wrote nothing there
         self.prediction: Prediction | None = None  # the region being written's, when conditioned
 
     def fill(self, piece: Piece, region: Region, params: SamplingParams) -> list[Note]:
@@ -184,29 +212,39 @@ class Infiller:
         allowed = note_mask([int(p) for p in region.parts])
         progress = _Progress(region.start_beat)
         budget = MAX_NOTES_PER_BEAT * max(1.0, region.end_beat - region.start_beat)
+        reserve = RESERVE_TOKENS
         while len(progress.notes) < budget:
-            window = self.open_window(ctx, progress)
+            window = self.open_window(ctx, progress, reserve)
             before = (progress.now_beat, len(progress.notes))
             if self._write(window, region, params, rng, allowed, progress):
                 break
-            if (progress.now_beat, len(progress.notes)) == before:  # no progress: skip a beat
+            if (progress.now_beat, len(progress.notes)) != before:
+                reserve = RESERVE_TOKENS
+            elif reserve < MAX_RESERVE_TOKENS:  # no progress: the same place with more room
+                reserve = min(2 * reserve, MAX_RESERVE_TOKENS)
+            else:  # not for lack of room: do not loop on it
                 log.warning("window at beat %g made no progress; skipping a beat", window.origin)
+                self.beats_skipped += 1
                 progress.now_beat += 1.0
             if progress.now_beat >= region.end_beat - 1e-9:
                 break
         return finish(progress.notes, region)
 
     # --- windows ---
-    def open_window(self, ctx: RegionContext, progress: _Progress) -> Window:
+    def open_window(self, ctx: RegionContext, progress: _Progress, reserve: int = RESERVE_TOKENS) -> Window:
         """A window on the latest downbeat that leaves the past HISTORY_BEATS in view, or a later one
-        when that prefix would leave less than RESERVE_TOKENS to write with."""
+        when that prefix would leave less than `reserve` tokens to write with; on the latest downbeat, a
+        prefix that still leaves less is cut at its start (`_truncated`), whether or not it fits the context."""
         now = progress.now_beat
         starts = [d for d in ctx.downbeats if d <= now + 1e-9] or [now]
         first = max([i for i, d in enumerate(starts) if d <= now - HISTORY_BEATS] or [0])
-        events = [*ctx.own_before, *progress.notes]
+        events = [n for n in (*ctx.own_before, *progress.notes) if n.beat <= now + 1e-9]
+        room = V.CONTEXT_LEN - V.HEADER_LEN - reserve
         for origin in starts[first:]:
-            builder = build_stream(ctx, origin, [n for n in events if n.beat <= now + 1e-9], now, self.delta)
-            if V.HEADER_LEN + 3 * len(builder.items) <= V.CONTEXT_LEN - RESERVE_TOKENS or origin == starts[-1]:
+            if origin != starts[-1] and 3 * self._placed_at_least(ctx, origin, now, events) > room:
+                continue  # cannot fit: not worth building
+            builder = build_stream(ctx, origin, events, now, self.delta)
+            if 3 * len(builder.items) <= room:
                 break
         self.windows_opened += 1
         timeline = chord_timeline(ctx.chords, origin)
@@ -216,20 +254,32 @@ class Infiller:
         head = header(V.MODE_COMPOSE, ctx.meter, [int(p) for p in ctx.region.parts])
         decoder.feed(head, [timeline.at(0)] * len(head))
         window = Window(origin, builder, decoder, timeline)
-        try:
+        if 3 * len(builder.items) <= room:
             window.sync()
-        except WindowFull:  # a prefix longer than the context: keep its most recent part
-            window = self._truncated(window)
+        else:  # too long a prefix to write after: keep its most recent part
+            self._truncated(window, room // 3)
         return window
 
-    def _truncated(self, window: Window) -> Window:
-        log.warning("context at beat %g does not fit one window; its start is cut", window.origin)
+    def _placed_at_least(self, ctx: RegionContext, origin: float, now: float, events: Sequence[Note]) -> int:
+        """A lower bound on the items of `build_stream(ctx, origin, events, now)`, without building it:
+        the events from `origin` and the notes anticipated to arrive by then (after the rests up to `now`,
+        the stream's last event is at most 23 ticks before it)."""
+        last = max(0, beat_ticks(now, origin) - 2 * V.TICKS_PER_BEAT + 1)  # ticks
+        placed_to = min(last + self.delta, V.MAX_TIME - 1)  # controls up to this tick have arrived
+        beats = ctx.known[0]
+        anticipated = bisect.bisect_right(beats, origin + (placed_to - 1) / V.TICKS_PER_BEAT) - bisect.bisect_left(beats, origin)
+        return anticipated + sum(1 for n in events if n.beat >= origin)
+
+    def _truncated(self, window: Window, keep: int) -> None:
+        """Feed only the last `keep` items of the window's prefix: the oldest are cut (out of the trained
+        format, which always starts at the window's start, but it leaves room to write)."""
+        log.info("context at beat %g leaves too little room to write; its start is cut", window.origin)
+        self.windows_cut += 1
         items = window.builder.items
-        keep = (V.CONTEXT_LEN - V.HEADER_LEN - RESERVE_TOKENS) // 3
-        tokens, chords = encode(items[-keep:], window.timeline, 0)
+        now = next((i.time for i in reversed(items[: len(items) - keep]) if not i.control), 0)
+        tokens, chords = encode(items[len(items) - keep :], window.timeline, now)
         window.decoder.feed(tokens, chords)
         window.fed = len(items)
-        return window
 
     # --- sampling ---
     def _write(self, window: Window, region: Region, params: SamplingParams, rng: np.random.Generator,
