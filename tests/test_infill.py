@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import itertools
 from pathlib import Path
 
@@ -247,16 +248,35 @@ def dense_piece(per_16_beats: int) -> Piece:
     return Piece(tracks, tuple(4.0 * bar for bar in range(16)), (4, 4), (), 64.0)
 
 
-def test_dense_context_never_leaves_a_beat_silent_for_lack_of_room() -> None:
+@pytest.mark.parametrize("thin", [True, False])
+def test_dense_context_never_leaves_a_beat_silent_for_lack_of_room(thin: bool) -> None:
     """Window by window, a region under dense music is written through: a window whose prefix fits the
-    context with less than RESERVE_TOKENS to spare is cut at its start, and a window that writes nothing
-    opens again with more room, instead of a beat of silence being skipped (issue 14: 44 skipped beats
-    on 100 held-out POP909 fills before)."""
+    context with less than RESERVE_TOKENS to spare leaves out the busiest other track (`thin`), or is cut
+    at its start, and a window that writes nothing opens again with more room, instead of a beat of
+    silence being skipped (issue 14: 44 skipped beats on 100 held-out POP909 fills before)."""
     region = Region(1, 16.0, 32.0, (Part.BASS,))
     infiller = Infiller(toy_model(), TIMING)
+    infiller.thin = thin
     for per_16_beats in range(150, 230, 4):
         notes = infiller.fill(dense_piece(per_16_beats), region, SamplingParams(seed=per_16_beats))
         assert infiller.beats_skipped == 0, per_16_beats
         assert notes and all(16.0 <= n.beat < 32.0 and n.part == Part.BASS for n in notes)
-    assert infiller.windows_cut > 0  # the prefix did not fit with room to spare, so it was cut
+    if thin:  # the piano left out of crowded windows, none cut
+        assert infiller.tracks_dropped > 0 and infiller.windows_cut == 0
+    else:  # the prefix did not fit with room to spare, so it was cut
+        assert infiller.windows_cut > 0 and infiller.tracks_dropped == 0
     assert infiller.windows_opened <= 20 * 5  # about 16 beats / 50 triplets of dense piano each: 4 or 5
+
+
+def test_a_crowded_window_leaves_out_the_busiest_other_track_first() -> None:
+    piece = dense_piece(200)
+    flute = Track("Flute", 73, 2, tuple(Note(float(b), 2.0, 72 + b % 7, 70, Part.HUMAN) for b in range(0, 64, 2)),
+                  Part.HUMAN)
+    piece = dataclasses.replace(piece, tracks=(*piece.tracks, flute))
+    ctx = region_context(piece, Region(1, 16.0, 32.0, (Part.BASS,)))
+    assert len(ctx.other_tracks) == 2 and len(ctx.others) == 800 + 32
+    assert ctx.without(1).others == flute.notes  # the piano (800 notes) goes first
+    assert ctx.without(2).others == () and ctx.without(0) == ctx
+    infiller = Infiller(toy_model(), TIMING)
+    notes = infiller.fill(piece, Region(1, 16.0, 32.0, (Part.BASS,)), SamplingParams(seed=1))
+    assert notes and infiller.tracks_dropped >= 1 and infiller.windows_cut == 0

@@ -14,7 +14,7 @@ from compose_fakes import TINY, song_file, toy_model
 from agent.compose import store as compose_store
 from agent.compose.feedback import LearnerSettings
 from agent.compose.infill import Infiller
-from agent.compose.jepa import JepaLearner, distances_to, oracle, predict, region_frames
+from agent.compose.jepa import JepaLearner, distances_to, heard_here, oracle, predict, region_frames, with_content
 from agent.compose.piece import Piece, Region, TrackRequest, inside, read_piece, resolve
 from agent.compose.session import CompositionSession, Mark
 from agent.live.generator import SamplingParams
@@ -217,7 +217,7 @@ def test_without_feedback_the_draft_nearest_the_prediction_is_kept(piece: Piece)
 
 def test_the_learner_pushes_the_marked_prediction_away_and_resets(piece: Piece) -> None:
     jepa = encoders()
-    learner = JepaLearner(jepa)
+    learner = JepaLearner(jepa, LearnerSettings(pull=0.0))  # Eq. 2 alone (the pull: the next test)
     dis, neu = bass_region(piece, 16.0, 24.0), bass_region(piece, 32.0, 40.0)
     for region, rejected in ((dis, True), (neu, False)):
         learner.observe(piece, region, inside(piece.tracks[region.track].notes, region.start_beat, region.end_beat),
@@ -231,6 +231,52 @@ def test_the_learner_pushes_the_marked_prediction_away_and_resets(piece: Piece) 
     learner.reset()
     torch.testing.assert_close(learner.predict(piece, dis).predicted, predict(jepa, piece, dis).predicted)
     assert not learner.active and not learner.rejected
+
+
+def test_kept_material_is_heard_in_the_marked_place_repeated_and_clipped() -> None:
+    kept = [Note(32.0, 1.0, 40, 90, Part.BASS), Note(33.5, 3.0, 43, 80, Part.BASS)]  # two beats of material
+    moved = heard_here(kept, Region(1, 32.0, 34.0, (Part.BASS,)), Region(1, 17.0, 22.0, (Part.BASS,)))
+    assert [(n.beat, n.dur_beats, n.pitch) for n in moved] == [
+        (17.0, 1.0, 40), (18.5, 3.0, 43), (19.0, 1.0, 40), (20.5, 1.5, 43), (21.0, 1.0, 40)]  # clipped at 22
+    assert heard_here(kept, Region(1, 32.0, 32.0, (Part.BASS,)), Region(1, 17.0, 22.0, (Part.BASS,))) == []
+
+
+def test_the_pull_moves_the_marked_prediction_towards_the_kept_material_heard_there(piece: Piece) -> None:
+    jepa = encoders()
+    dis, neu = bass_region(piece, 16.0, 24.0), bass_region(piece, 32.0, 40.0)
+    # the rejected material: one low note held through the region; the kept: the piece's own bass line
+    rejected = [Note(16.0, 8.0, 28, 100, Part.BASS)]
+    marked = with_content(piece, dis, rejected)
+    distances = {}
+    for pull in (0.0, 1.0):
+        learner = JepaLearner(jepa, LearnerSettings(pull=pull, steps=20))
+        learner.observe(marked, dis, rejected, True)
+        learner.observe(marked, neu, inside(marked.tracks[neu.track].notes, 32.0, 40.0), False)
+        learner._pull = learner._pull_targets()
+        start = float(learner.pull_distance().detach()) if pull else None
+        learner.learn()
+        learner._pull = learner._pull_targets() if pull else None
+        if pull:
+            assert learner._pull is not None
+            distances[pull] = (start, float(learner.pull_distance().detach()))
+    start, end = distances[1.0]
+    assert start is not None and end < start - 1e-3  # the prediction moved towards the kept material heard there
+
+
+def test_with_feedback_the_draft_nearest_the_kept_material_heard_there_is_chosen(piece: Piece) -> None:
+    jepa = encoders()
+    learner = JepaLearner(jepa)
+    dis, neu = bass_region(piece, 16.0, 24.0), bass_region(piece, 32.0, 40.0)
+    kept_notes = inside(piece.tracks[neu.track].notes, 32.0, 40.0)
+    learner.observe(piece, neu, kept_notes, False)
+    learner.observe(piece, dis, [Note(16.0, 8.0, 28, 100, Part.BASS)], True)
+    like_kept = heard_here(kept_notes, neu, dis)
+    unlike = [Note(16.0 + k, 0.25, 70 + k, 60, Part.BASS) for k in range(8)]  # high, short: not the bass line
+    scores = [learner.preference(with_content(piece, dis, c), dis, c) for c in (like_kept, unlike)]
+    assert scores[0] > scores[1] and abs(scores[0] - 1.0) < 1e-4  # the kept material itself: cosine 1
+    margin = JepaLearner(jepa, LearnerSettings(choose="margin"))
+    margin.rejected, margin.kept = learner.rejected, learner.kept
+    assert margin.preference(with_content(piece, dis, unlike), dis, unlike) != scores[1]  # Eq. 2's margin: another score
 
 
 def test_the_generator_reads_the_learners_change_at_its_gain(piece: Piece) -> None:

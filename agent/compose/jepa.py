@@ -34,6 +34,7 @@ from __future__ import annotations
 
 import base64
 import copy
+import dataclasses
 import io
 import logging
 import time
@@ -126,10 +127,31 @@ def distances_to(jepa: J.JointEmbedding, piece: Piece, region: Region, drafts: S
 
 @dataclass
 class Material:
-    """A part the learner was told about: the piece around it as frames, the part masked."""
+    """A part the learner was told about: the piece around it as frames, the part masked; and the piece,
+    the region and its notes (the kept ones are heard in the place of the marked ones: `heard_here`)."""
 
     key: tuple[object, ...]
     frames: J.Frames
+    piece: Piece
+    region: Region
+    notes: tuple[Note, ...]
+
+
+def heard_here(notes: Sequence[Note], source: Region, region: Region) -> list[Note]:
+    """`notes` of `source` moved into `region`: shifted to its start, repeated while `source` is shorter,
+    ends clipped to the region's end (what kept material would be in the marked part's place)."""
+    length = source.end_beat - source.start_beat
+    if length <= 0:
+        return []
+    out = []
+    offset = region.start_beat - source.start_beat
+    while source.start_beat + offset < region.end_beat - 1e-9:
+        for note in notes:
+            beat = note.beat + offset
+            if region.start_beat - 1e-9 <= beat < region.end_beat - 1e-9:
+                out.append(dataclasses.replace(note, beat=beat, dur_beats=min(note.dur_beats, region.end_beat - beat)))
+        offset += length
+    return out
 
 
 class JepaLearner:
@@ -142,6 +164,7 @@ class JepaLearner:
         self.rejected: list[Material] = []
         self.kept: list[Material] = []
         self.rounds = 0
+        self._pull: tuple[J.Batch, torch.Tensor] | None = None  # set by `learn`
 
     @property
     def active(self) -> bool:
@@ -178,7 +201,7 @@ class JepaLearner:
         store = self.rejected if rejected else self.kept
         if any(m.key == key for m in store):
             return
-        store.append(Material(key, region_frames(piece, region, self.jepa.config)))
+        store.append(Material(key, region_frames(piece, region, self.jepa.config), piece, region, tuple(content)))
         del store[: -self.settings.memory]
 
     def _pooled(self, materials: Sequence[Material]) -> tuple[torch.Tensor, torch.Tensor]:
@@ -188,24 +211,65 @@ class JepaLearner:
         targets = J.pooled(self.jepa.standardise(self.jepa.targets(batch)), batch.masked)
         return targets, predicted
 
+    def kept_here(self, piece: Piece, region: Region) -> torch.Tensor:
+        """The target encoder's standardised frames (N, w) of `region` of `piece` holding the kept material
+        instead (`heard_here`; the mean over the kept materials): what the songwriter kept, in the marked
+        part's place and context (no gradient)."""
+        batch = J.stack([region_frames(with_content(piece, region, heard_here(m.notes, m.region, region)), region,
+                                       self.jepa.config) for m in self.kept])
+        with torch.no_grad():
+            return self.jepa.standardise(self.jepa.targets(batch)).mean(0)
+
     def loss(self) -> tuple[torch.Tensor, torch.Tensor]:
-        """(hinge of Eq. 2/3 over every (rejected, kept) pair, mean Pos - Neg)."""
+        """(hinge of Eq. 2/3 over every (rejected, kept) pair, plus `pull` times the pull towards the kept
+        material heard in the marked part's place; mean Pos - Neg)."""
         targets, predicted = self._pooled([*self.rejected, *self.kept])
         sims = F.cosine_similarity(targets, predicted, dim=-1)
         neg, pos = sims[: len(self.rejected)], sims[len(self.rejected) :]
         gaps = neg.unsqueeze(1) - pos.unsqueeze(0)  # (rejected, kept)
-        return F.relu(gaps + self.settings.alpha).mean(), -gaps.mean()
+        hinge = F.relu(gaps + self.settings.alpha).mean()
+        if self.settings.pull > 0 and self._pull is not None:
+            pull = self.pull_distance()
+            # near enough (`pull_tolerance`) counts as there: the stop rule of `learn` is a zero loss
+            hinge = hinge + self.settings.pull * F.relu(pull - self.settings.pull_tolerance)
+        return hinge, -gaps.mean()
+
+    def pull_distance(self) -> torch.Tensor:
+        """1 - cosine between the prediction of each marked part's frames and the kept material heard
+        there (`kept_here`), the mean over the marked parts' frames."""
+        assert self._pull is not None
+        batch, wanted = self._pull
+        predicted = self.jepa.standardise(self.jepa.predict(batch))
+        cos = F.cosine_similarity(predicted, wanted, dim=-1)  # (R, N)
+        weights = batch.masked.to(cos.dtype)
+        return ((1.0 - cos) * weights).sum() / weights.sum().clamp(min=1)
+
+    def _pull_targets(self) -> tuple[J.Batch, torch.Tensor] | None:
+        """The marked parts (one per region: the latest material) and the kept material heard there."""
+        if self.settings.pull <= 0 or not self.kept:
+            return None
+        latest: dict[tuple[object, ...], Material] = {}
+        for m in self.rejected:
+            latest[(m.region.track, m.region.start_beat, m.region.end_beat)] = m
+        marked = list(latest.values())
+        wanted = torch.stack([self.kept_here(m.piece, m.region) for m in marked])
+        return J.stack([m.frames for m in marked]), wanted
 
     def preference(self, piece: Piece, region: Region, content: Sequence[Note]) -> float:
-        """How much closer (cosine, target encoder) `content` in `region` is to the kept material than
-        to the rejected material: Eq. 2's margin, used to choose among drafts."""
+        """How close (cosine, target encoder, mean over the region's frames) `content` in `region` is to the
+        kept material heard in its place (`kept_here`): the choice among drafts once there is feedback.
+        With `choose` = "margin", Eq. 2's margin instead: how much closer the draft is to the kept
+        material (in its own place) than to the rejected material."""
         with torch.no_grad():
             batch = J.stack([region_frames(piece, region, self.jepa.config)])
             draft = J.pooled(self.jepa.standardise(self.jepa.targets(batch)), batch.masked)
-            kept, _ = self._pooled(self.kept)
-            rejected, _ = self._pooled(self.rejected)
-            return float(F.cosine_similarity(draft, kept, dim=-1).mean()
-                         - F.cosine_similarity(draft, rejected, dim=-1).mean())
+            if self.settings.choose == "margin":
+                kept, _ = self._pooled(self.kept)
+                rejected, _ = self._pooled(self.rejected)
+                return float(F.cosine_similarity(draft, kept, dim=-1).mean()
+                             - F.cosine_similarity(draft, rejected, dim=-1).mean())
+            here = J.pooled(self.kept_here(piece, region).unsqueeze(0), batch.masked)
+            return float(F.cosine_similarity(draft, here, dim=-1)[0])
 
     def learn(self) -> LearnStats | None:
         """Fine-tune the context encoder and predictor on the hinge; None with nothing to compare."""
@@ -213,6 +277,7 @@ class JepaLearner:
             return None
         s = self.settings
         started = time.perf_counter()
+        self._pull = self._pull_targets()
         params = [*self.jepa.context.parameters(), *self.jepa.predictor.parameters()]
         optimiser = Adam(params, lr=s.jepa_lr)
         first = last = 0.0
