@@ -124,6 +124,34 @@ def test_marks_steer_the_next_rounds_away_from_what_was_rejected(tmp_path: Path)
     assert ratio["steered"] > 1.5 * ratio["plain"]  # kept relative to rejected: up
 
 
+def test_later_rounds_choose_among_the_drafts_not_shown_before(session: CompositionSession,
+                                                                monkeypatch: pytest.MonkeyPatch) -> None:
+    offered: list[list[tuple[float, int]]] = []
+
+    def low_first(piece: object, region: Region, content: list[Note]) -> float:  # lowest mean pitch wins
+        offered[-1].append((content[0].beat, content[0].pitch) if content else (0.0, 0))
+        return -sum(n.pitch for n in content) / max(1, len(content))
+
+    monkeypatch.setattr(session.learner, "preference", low_first)
+    mark = Mark(2, 20.0, 28.0)
+    shown = []
+    for seed in (1, 2, 3):
+        offered.append([])
+        version = session.regenerate([mark], SamplingParams(seed=seed))
+        shown.append(inside(version.piece.tracks[2].notes, 20.0, 28.0))
+    assert [len(o) for o in offered] == [2, 3, 4]  # 2 candidates a round, plus the ones not chosen before
+    pools = list(session.spare.values())
+    assert len(pools) == 1 and len(pools[0]) == 3 and not any(s in pools[0] for s in shown)  # shown: never again
+    mean = [sum(n.pitch for n in notes) / len(notes) for notes in shown]
+    assert all(-m >= max(-sum(n.pitch for n in d) / len(d) for d in pools[0]) for m in mean[-1:])
+    session.regenerate([Mark(2, 16.0, 20.0)], SamplingParams(seed=4))  # the context of bars 6-7 changed
+    offered.append([])
+    session.regenerate([mark], SamplingParams(seed=5))
+    assert len(offered[-1]) == 2  # drafts of another context are not offered
+    session.reset_learning()
+    assert not session.spare
+
+
 def test_a_session_file_continues_exactly(session: CompositionSession, tmp_path: Path) -> None:
     session.regenerate([Mark(2, 20.0, 24.0)], SamplingParams(seed=5))
     compose_store.save(session, tmp_path / "s.json", "toy")

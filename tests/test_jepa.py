@@ -14,9 +14,17 @@ from compose_fakes import TINY, song_file, toy_model
 from agent.compose import store as compose_store
 from agent.compose.feedback import LearnerSettings
 from agent.compose.infill import Infiller
-from agent.compose.jepa import JepaLearner, distances_to, heard_here, oracle, predict, region_frames, with_content
+from agent.compose.jepa import (
+    JepaLearner,
+    distances_to,
+    heard_here,
+    oracle,
+    predict,
+    region_frames,
+    with_content,
+)
 from agent.compose.piece import Piece, Region, TrackRequest, inside, read_piece, resolve
-from agent.compose.session import CompositionSession, Mark
+from agent.compose.session import CompositionSession, Mark, nearest_draft
 from agent.live.generator import SamplingParams
 from agent.model import jepa as J
 from agent.model import vocab as V
@@ -215,6 +223,23 @@ def test_without_feedback_the_draft_nearest_the_prediction_is_kept(piece: Piece)
         plain.regenerate([mark], SamplingParams(seed=5)).piece.tracks[region.track].notes, 16.0, 24.0)
 
 
+@pytest.mark.parametrize("budget, expected", [(0, 4), (10**6, 4), (1, 1)])
+def test_a_fill_writes_drafts_within_its_notes_budget(piece: Piece, budget: int, expected: int) -> None:
+    jepa = encoders()
+    model = conditioned_model(jepa)
+    region = bass_region(piece)
+    cleared = piece.replace_notes(region.track, [n for n in piece.tracks[region.track].notes if not region.contains(n.beat)])
+    infiller = Infiller(model, TIMING, condition=lambda p, r: predict(jepa, p, r))
+    best, written = nearest_draft(infiller, lambda p, r, w: distances_to(jepa, p, r, w), cleared, region,
+                                  SamplingParams(seed=3), LearnerSettings(drafts=4, draft_notes=budget))
+    assert written == expected and best  # 0: no limit; 1 note: the first draft alone
+    one = infiller.fill(cleared, region, SamplingParams(seed=3))
+    per_draft = len(one)
+    limit = per_draft * 2  # room for two drafts like the first (8 beats: the budget is per 4 bars, x1)
+    assert nearest_draft(infiller, lambda p, r, w: distances_to(jepa, p, r, w), cleared, region, SamplingParams(seed=3),
+                         LearnerSettings(drafts=4, draft_notes=limit), first=one)[1] in (2, 3)
+
+
 def test_the_learner_pushes_the_marked_prediction_away_and_resets(piece: Piece) -> None:
     jepa = encoders()
     learner = JepaLearner(jepa, LearnerSettings(pull=0.0))  # Eq. 2 alone (the pull: the next test)
@@ -311,6 +336,7 @@ def test_sessions_learn_on_the_encoders_and_files_continue_exactly(tmp_path: Pat
     assert isinstance(again.learner, JepaLearner) and again.learner.rounds == 1
     for a, b in zip(again.learner.jepa.state_dict().values(), session.learner.jepa.state_dict().values(), strict=True):
         torch.testing.assert_close(a, b)
+    assert again.spare == session.spare and sum(map(len, session.spare.values())) == 3  # 4 candidates, one shown
     mark = Mark(regions[0].track, 20.0, 24.0)
     assert (again.regenerate([mark], SamplingParams(seed=5)).piece == session.regenerate([mark], SamplingParams(seed=5)).piece)
     assert session.accept() is not None  # Eq. 3: first version against the current one
@@ -396,10 +422,11 @@ def test_compose_eval_adds_the_oracle_and_the_best_of_several_drafts(piece: Piec
     model = conditioned_model(jepa)
     region = bass_region(piece)
     case = Case("toy", piece, region, 8.0)
-    table, seconds, drafted = run_quality(model, TIMING, [case], SamplingParams(seed=1), with_oracle=True, drafts=3)
+    table, seconds, drafted, written = run_quality(model, TIMING, [case], SamplingParams(seed=1), with_oracle=True,
+                                                   drafts=3, settings=LearnerSettings(draft_notes=0))
     assert {"model", "model without JEP-AGA", "model, oracle representation", "model, best of 3 by the prediction",
             "model, best of 3 by the real region"} <= set(table)
-    assert len(seconds) == len(drafted) == 1 and drafted[0] >= seconds[0]
+    assert len(seconds) == len(drafted) == 1 and drafted[0] >= seconds[0] and written == [3]
     assert case.systems["model, best of 3 by the prediction"] in [
         case.systems["model"], *(Infiller(model, TIMING, condition=lambda p, r: predict(jepa, p, r)).fill(
             piece, region, SamplingParams(seed=1 + 7 * k)) for k in (1, 2))]

@@ -37,6 +37,7 @@ from agent.compose.feedback import LearnerSettings
 from agent.compose.infill import Infiller
 from agent.compose.jepa import distances_to, oracle, predict
 from agent.compose.piece import Piece, Region, inside, piece_from_song
+from agent.compose.session import nearest_draft
 from agent.compose.simulated_user import ENCODERS, FeedbackResult, feedback_test, summarise_feedback
 from agent.live.generator import SamplingParams
 from agent.model import vocab as V
@@ -166,10 +167,12 @@ def without_future(case: Case) -> Piece:
 
 
 def run_quality(model: MusicTransformer, timing: TimingSettings, cases: Sequence[Case], params: SamplingParams,
-                baseline: MusicTransformer | None = None, with_oracle: bool = False, drafts: int = 1
-                ) -> tuple[dict[str, dict[str, float]], list[float], list[float]]:
+                baseline: MusicTransformer | None = None, with_oracle: bool = False, drafts: int = 1,
+                settings: LearnerSettings | None = None
+                ) -> tuple[dict[str, dict[str, float]], list[float], list[float], list[int]]:
     """Fill every case with each system; (figures per system, seconds per model infill, seconds per
-    infill with `drafts` drafts, the critic included).
+    infill with up to `drafts` drafts, the critic included, drafts written per infill: the session's
+    `nearest_draft`, with `settings`'s notes budget).
 
     With JEP-AGA's encoders in the checkpoint, "model" is conditioned on their prediction and
     "model without JEP-AGA" is the same weights unconditioned (the ablation of Hu et al.'s Table 3);
@@ -189,6 +192,8 @@ def run_quality(model: MusicTransformer, timing: TimingSettings, cases: Sequence
     before = Infiller(baseline, timing) if baseline is not None else None
     seconds: list[float] = []
     drafted: list[float] = []
+    drafts_written: list[int] = []
+    settings = settings or LearnerSettings()
     for index, case in enumerate(cases):
         shift = case.region.end_beat - case.region.start_beat
         case.systems["real region"] = case.part_notes(case.region.start_beat, case.region.end_beat)
@@ -200,12 +205,14 @@ def run_quality(model: MusicTransformer, timing: TimingSettings, cases: Sequence
         if drafts > 1 and jepa is not None:
             seeded = _seeded(params, index)
             started = time.perf_counter() - seconds[-1]  # the first draft is "model"'s
-            written = [case.systems["model"], *(infiller.fill(case.piece, case.region, replace(seeded, seed=(seeded.seed or 0) + 7 * k))
-                                               for k in range(1, drafts))]
-            by_prediction = distances_to(jepa, case.piece, case.region, written)
+            best, count = nearest_draft(infiller, lambda p, r, w: distances_to(jepa, p, r, w), case.piece, case.region,
+                                        seeded, replace(settings, drafts=drafts), first=case.systems["model"])
             drafted.append(time.perf_counter() - started)
-            case.systems[f"model, best of {drafts} by the prediction"] = written[int(np.argmin(by_prediction))]
+            drafts_written.append(count)
+            case.systems[f"model, best of {drafts} by the prediction"] = best
             if with_oracle:
+                written = [case.systems["model"], *(infiller.fill(case.piece, case.region, replace(seeded, seed=(seeded.seed or 0) + 7 * k))
+                                                   for k in range(1, drafts))]
                 by_real = distances_to(jepa, case.piece, case.region, written, case.systems["real region"])
                 case.systems[f"model, best of {drafts} by the real region"] = written[int(np.argmin(by_real))]
         if ceiling is not None:
@@ -221,7 +228,7 @@ def run_quality(model: MusicTransformer, timing: TimingSettings, cases: Sequence
                  len(case.systems["real region"]), len(case.systems["model"]), seconds[-1])
     table = {name: _mean_rows([quality(c.systems[name], c.past, c.future, c) for c in cases])
              for name in cases[0].systems} if cases else {}
-    return table, seconds, drafted
+    return table, seconds, drafted, drafts_written
 
 
 def _seeded(params: SamplingParams, index: int) -> SamplingParams:
@@ -255,13 +262,15 @@ def evaluate(args: argparse.Namespace) -> dict[str, object]:
     rng = random.Random(args.seed)
     params = SamplingParams(args.temperature, args.top_p, args.guidance, args.seed)
     cases = [] if args.skip_quality else pick_cases(held, args.cases, args.bars, rng)
-    table, infill_seconds, drafted_seconds = run_quality(model, timing, cases, params, baseline, args.oracle,
-                                       args.drafts or LearnerSettings().drafts)
+    settings = LearnerSettings() if args.draft_notes is None else LearnerSettings(draft_notes=args.draft_notes)
+    table, infill_seconds, drafted_seconds, drafts_written = run_quality(
+        model, timing, cases, params, baseline, args.oracle, args.drafts or settings.drafts, settings)
     feedback = _run_feedback(model, timing, held, args, rng, params)
     result: dict[str, object] = {
         "checkpoint": str(args.model), "info": info, "jep_aga": encoders_of(model) is not None, "cases": len(cases), "region_bars": args.bars,
         "quality": table, "paper_cmi_bread": PAPER_ROW, "seconds_per_infill": _stats(infill_seconds),
         "seconds_per_infill_drafts": _stats(drafted_seconds),
+        "drafts_per_infill": float(np.mean(drafts_written)) if drafts_written else math.nan,
         "notes_per_region": {n: float(np.mean([len(c.systems[n]) for c in cases])) for n in table},
         "feedback": feedback, "settings": {k: str(v) for k, v in vars(args).items()},
     }
@@ -272,7 +281,8 @@ def evaluate(args: argparse.Namespace) -> dict[str, object]:
 def feedback_systems(args: argparse.Namespace) -> dict[str, tuple[bool, LearnerSettings | None]]:
     """The systems the simulated user talks to: (learning on?, learner settings)."""
     chosen = {"alpha": args.alpha, "steps": args.learn_steps, "mode": args.learn_mode, "lr": args.learn_lr,
-              "candidates": args.candidates, "moved_gain": args.moved_gain, "drafts": args.drafts}
+              "candidates": args.candidates, "moved_gain": args.moved_gain, "drafts": args.drafts,
+              "draft_notes": args.draft_notes}
     settings = LearnerSettings(**{k: v for k, v in chosen.items() if v is not None})
     systems: dict[str, tuple[bool, LearnerSettings | None]] = {"feedback learning": (True, settings)}
     if args.ablations:
@@ -321,7 +331,8 @@ def feedback_test_set(model: MusicTransformer, timing: TimingSettings, piece: Pi
 def _stats(values: Sequence[float]) -> dict[str, float]:
     if not values:
         return {}
-    return {"mean": float(np.mean(values)), "median": float(np.median(values)), "max": float(np.max(values)), "n": len(values)}
+    return {"mean": float(np.mean(values)), "median": float(np.median(values)), "p90": float(np.percentile(values, 90)),
+            "max": float(np.max(values)), "n": len(values)}
 
 
 def format_quality(result: dict[str, object]) -> str:
@@ -362,8 +373,8 @@ def format_result(result: dict[str, object]) -> str:
     drafted: dict[str, float] = result.get("seconds_per_infill_drafts") or {}  # type: ignore[assignment]
     timing = f"seconds per infill: mean {seconds.get('mean', math.nan):.2f}, median {seconds.get('median', math.nan):.2f}"
     if drafted:
-        timing += (f"; with the drafts: mean {drafted['mean']:.2f}, median {drafted['median']:.2f}, "
-                   f"max {drafted['max']:.2f}")
+        timing += (f"; with the drafts ({result.get('drafts_per_infill', math.nan):.2f} a fill): mean {drafted['mean']:.2f}, "
+                   f"median {drafted['median']:.2f}, 90% {drafted.get('p90', math.nan):.2f}, max {drafted['max']:.2f}")
     return "\n".join([
         (f"infill quality: {result['cases']} held-out cases of {result['region_bars']} bars, overlap with past (_p) "
          "and future (_f) context"), format_quality(result), timing,

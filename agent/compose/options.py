@@ -45,6 +45,9 @@ def add_compose_eval_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--drafts", type=int, default=None,
                         help="JEP-AGA: drafts per region without feedback, the one nearest the prediction kept "
                              "(the infill figures get a row of their own; default: the learner's)")
+    parser.add_argument("--draft-notes", type=int, default=None, metavar="N",
+                        help="JEP-AGA: notes per 4 bars the drafts of a fill may write together (a dense part gets "
+                             "fewer drafts; 0: no limit; default: the learner's, 120)")
     parser.add_argument("--skip-quality", action="store_true", help="run the feedback evaluation only")
     add_option(parser, "seed", default=1)  # default, range and help of each: agent/settings.py
     for name in ("temperature", "top_p", "guidance"):

@@ -19,6 +19,7 @@ encoder-predictor); otherwise `agent.compose.feedback.FeedbackLearner` steers th
 from __future__ import annotations
 
 import dataclasses
+import hashlib
 import logging
 import time
 from collections.abc import Callable, Sequence
@@ -46,6 +47,8 @@ from agent.model.network import MusicTransformer
 from agent.music.events import Note
 
 log = logging.getLogger("sideman.compose.session")
+
+SPARE_DRAFTS = 12  # drafts kept per region and context for later rounds (`CompositionSession.spare`)
 
 
 @dataclass(frozen=True)
@@ -94,6 +97,9 @@ class CompositionSession:
         self.versions: list[Version] = []
         self.current = -1
         self.observations: list[tuple[int, Region, bool]] = []  # (version, region, rejected): for `load`
+        # drafts written with feedback and not chosen, by region and context (`context_digest`): a later
+        # round chooses among them too (`_draft`)
+        self.spare: dict[str, list[list[Note]]] = {}
 
     @property
     def version(self) -> Version:
@@ -163,6 +169,7 @@ class CompositionSession:
         """Forget what the learner learned in this session (the versions stay)."""
         self.learner.reset()
         self.observations.clear()
+        self.spare.clear()
 
     def export(self, path: Path, number: int | None = None) -> Path:
         """Write a version (default: the current one) as a MIDI file."""
@@ -242,33 +249,23 @@ class CompositionSession:
         if first and not feedback and self.infiller.condition is not None and self.learner.settings.drafts > 1:
             return self._nearest(piece, region, params)
         drafts = self.learner.settings.candidates if feedback else 1
-        best: tuple[float, list[Note]] | None = None
+        written = []
         for k in range(drafts):
             seeded = params if params.seed is None else dataclasses.replace(params, seed=params.seed + 7 * k)
-            notes = self.infiller.fill(piece, region, seeded)
-            if drafts == 1:
-                return notes
-            trial = piece.replace_notes(region.track, [*piece.tracks[region.track].notes, *notes])
-            score = self.learner.preference(trial, region, notes)
-            if best is None or score > best[0]:
-                best = (score, notes)
-        assert best is not None
-        return best[1]
+            written.append(self.infiller.fill(piece, region, seeded))
+        if drafts == 1:
+            return written[0]
+        key = context_digest(piece, region)
+        pool = [*written, *self.spare.get(key, [])]  # this round's drafts, then the ones not shown before
+        scores = [self.learner.preference(piece.replace_notes(region.track, [*piece.tracks[region.track].notes, *n]),
+                                          region, n) for n in pool]
+        best = max(range(len(pool)), key=scores.__getitem__)
+        self.spare[key] = [n for i, n in enumerate(pool) if i != best][:SPARE_DRAFTS]
+        return pool[best]
 
     def _nearest(self, piece: Piece, region: Region, params: SamplingParams) -> list[Note]:
-        """`drafts` drafts of the region, the one whose target representation is nearest what the
-        predictor expects there kept (`JepaLearner.distances`). The predictor's expectation knows the
-        region's context better than the generator reads it through the conditioning (held-out loss:
-        -0.008 nats per token conditioned on the prediction), and it is a good critic: on 50 held-out
-        4-bar cases, the best of 4 raised DD_p 0.55 -> 0.60, DD_f 0.56 -> 0.60, PD_p 0.53 -> 0.56,
-        CD_f 0.48 -> 0.50 (docs/compose.md)."""
         assert isinstance(self.learner, JepaLearner)
-        written = []
-        for k in range(self.learner.settings.drafts):
-            seeded = params if params.seed is None else dataclasses.replace(params, seed=params.seed + 7 * k)
-            written.append(self.infiller.fill(piece, region, seeded))
-        distances = self.learner.distances(piece, region, written)
-        return written[min(range(len(written)), key=distances.__getitem__)]
+        return nearest_draft(self.infiller, self.learner.distances, piece, region, params, self.learner.settings)[0]
 
     def _add(self, version: Version) -> Version:
         self.versions.append(version)
@@ -279,6 +276,40 @@ class CompositionSession:
         """The notes of version `number` inside `region`."""
         piece = self.versions[self._checked(number)].piece
         return inside(piece.tracks[region.track].notes, region.start_beat, region.end_beat)
+
+
+def nearest_draft(infiller: Infiller, distances: Callable[[Piece, Region, list[list[Note]]], list[float]],
+                  piece: Piece, region: Region, params: SamplingParams, settings: LearnerSettings,
+                  first: list[Note] | None = None) -> tuple[list[Note], int]:
+    """(the draft of `region` nearest what the predictor expects there, how many were written): up to
+    `settings.drafts` drafts (seeds s, s + 7, ...; `first`, when given, is the first one), while their
+    notes stay within `settings.draft_notes` per 4 bars (a dense part gets fewer drafts: a 4-bar fill in
+    about a second), the one with the least `distances` (`JepaLearner.distances`) kept. The predictor's expectation knows the
+    region's context better than the generator reads it through the conditioning (held-out loss:
+    -0.008 nats per token conditioned on the prediction), and it is a good critic: on 50 held-out
+    4-bar cases, the best of 4 raised DD_p 0.55 -> 0.60, DD_f 0.56 -> 0.60, PD_p 0.53 -> 0.56,
+    CD_f 0.48 -> 0.50 (docs/compose.md)."""
+    written = [first] if first is not None else []
+    budget = settings.draft_notes * max(1.0, (region.end_beat - region.start_beat) / 16)
+    for k in range(len(written), settings.drafts):
+        if written and budget and sum(map(len, written)) + max(map(len, written)) > budget:
+            break  # another draft like these would pass the budget
+        seeded = params if params.seed is None else dataclasses.replace(params, seed=params.seed + 7 * k)
+        written.append(infiller.fill(piece, region, seeded))
+    if len(written) == 1:
+        return written[0], 1
+    measured = distances(piece, region, written)
+    return written[min(range(len(written)), key=measured.__getitem__)], len(written)
+
+
+def context_digest(piece: Piece, region: Region) -> str:
+    """A digest of `region` and of everything in `piece` outside it: drafts of the region written in
+    one context are offered again only in the same context."""
+    rows = sorted((i, round(n.beat, 6), round(n.dur_beats, 6), n.pitch, n.velocity, int(n.part))
+                  for i, t in enumerate(piece.tracks) for n in t.notes
+                  if not (i == region.track and region.start_beat - 1e-9 <= n.beat < region.end_beat - 1e-9))
+    head = (region.track, round(region.start_beat, 6), round(region.end_beat, 6), tuple(int(p) for p in region.parts))
+    return hashlib.sha1(repr((head, rows)).encode()).hexdigest()
 
 
 def _minus(region: Region, cuts: Sequence[Region]) -> list[Region]:

@@ -4,7 +4,8 @@ The file holds the input MIDI file itself (base64: exports rewrite it, so everyt
 touch stays byte for byte), the piece as read (tracks, bars, chords), the regions asked for, every
 version's notes on the tracks the session wrote, which version is current, and the feedback learner:
 its adapter's parameters and which material it was shown (re-read with the model on load, so the
-learner continues exactly where it stopped). Notes are [beat, dur_beats, pitch, velocity, part].
+learner continues exactly where it stopped), and the drafts written but not shown yet (`spare`; files
+from before it have none). Notes are [beat, dur_beats, pitch, velocity, part].
 """
 
 from __future__ import annotations
@@ -73,6 +74,7 @@ def save(session: CompositionSession, path: Path, model_path: str) -> None:
         "versions": versions, "current": session.current,
         "learner": {"rounds": session.learner.rounds, "adapter": session.learner.state(),
                     "observations": [[v, _region(r), rej] for v, r, rej in session.observations]},
+        "spare": {key: [_notes(tuple(d)) for d in drafts] for key, drafts in session.spare.items()},
     }
     path = Path(path)
     tmp = path.with_name(path.name + ".tmp")
@@ -113,4 +115,5 @@ def load(data: dict[str, Any], model: MusicTransformer, timing: TimingSettings) 
         session.learner.observe(session.versions[number].piece, region, session.region_notes(number, region), rejected)
         session.observations.append((number, region, bool(rejected)))
     session.learner.load_state(learner["adapter"], int(learner["rounds"]))
+    session.spare = {str(key): [list(_read_notes(d)) for d in drafts] for key, drafts in data.get("spare", {}).items()}
     return session
