@@ -230,7 +230,7 @@ def test_a_fill_writes_drafts_within_its_notes_budget(piece: Piece, budget: int,
     region = bass_region(piece)
     cleared = piece.replace_notes(region.track, [n for n in piece.tracks[region.track].notes if not region.contains(n.beat)])
     infiller = Infiller(model, TIMING, condition=lambda p, r: predict(jepa, p, r))
-    best, written = nearest_draft(infiller, lambda p, r, w: distances_to(jepa, p, r, w), cleared, region,
+    best, written, _ = nearest_draft(infiller, lambda p, r, w: distances_to(jepa, p, r, w), cleared, region,
                                   SamplingParams(seed=3), LearnerSettings(drafts=4, draft_notes=budget))
     assert written == expected and best  # 0: no limit; 1 note: the first draft alone
     one = infiller.fill(cleared, region, SamplingParams(seed=3))
@@ -238,6 +238,35 @@ def test_a_fill_writes_drafts_within_its_notes_budget(piece: Piece, budget: int,
     limit = per_draft * 2  # room for two drafts like the first (8 beats: the budget is per 4 bars, x1)
     assert nearest_draft(infiller, lambda p, r, w: distances_to(jepa, p, r, w), cleared, region, SamplingParams(seed=3),
                          LearnerSettings(drafts=4, draft_notes=limit), first=one)[1] in (2, 3)
+
+
+def test_a_fill_offers_the_reprises_to_the_critic_and_keeps_the_rest(piece: Piece, monkeypatch: pytest.MonkeyPatch) -> None:
+    from agent.compose import session as S
+
+    jepa = encoders()
+    model = conditioned_model(jepa)
+    region = bass_region(piece)
+    cleared = piece.replace_notes(region.track, [n for n in piece.tracks[region.track].notes if not region.contains(n.beat)])
+    reprise = [Note(16.0 + 2 * k, 2.0, 40, 90, Part.BASS) for k in range(4)]
+    asked: list[tuple[float, float, int]] = []
+
+    def found(p: Piece, r: Region, limit: int) -> list[list[Note]]:
+        asked.append((r.start_beat, r.end_beat, limit))
+        return [reprise]
+
+    monkeypatch.setattr(S, "reprises", found)
+    for nearest_is_reprise in (True, False):
+        session = CompositionSession(model, TIMING, cleared, [region], settings=LearnerSettings(drafts=2, draft_notes=0))
+        assert isinstance(session.learner, JepaLearner)
+        monkeypatch.setattr(session.learner, "distances", lambda p, r, drafts, want=nearest_is_reprise: [
+            (0.0 if want else 2.0) if d == reprise else 1.0 + 0.01 * i for i, d in enumerate(drafts)])
+        chosen = inside(session.infill(SamplingParams(seed=3)).piece.tracks[region.track].notes, 16.0, 24.0)
+        spare = [d for pool in session.spare.values() for d in pool]
+        if nearest_is_reprise:
+            assert chosen == reprise and len(spare) == 2 and reprise not in spare  # both drafts wait
+        else:
+            assert chosen != reprise and spare[-1] == reprise and len(spare) == 2  # a draft and the reprise, last
+    assert asked == [(16.0, 24.0, 2), (16.0, 24.0, 2)]
 
 
 def test_the_learner_pushes_the_marked_prediction_away_and_resets(piece: Piece) -> None:
@@ -336,7 +365,7 @@ def test_sessions_learn_on_the_encoders_and_files_continue_exactly(tmp_path: Pat
     assert isinstance(again.learner, JepaLearner) and again.learner.rounds == 1
     for a, b in zip(again.learner.jepa.state_dict().values(), session.learner.jepa.state_dict().values(), strict=True):
         torch.testing.assert_close(a, b)
-    assert again.spare == session.spare and sum(map(len, session.spare.values())) == 3  # 4 candidates, one shown
+    assert again.spare == session.spare and sorted(map(len, session.spare.values())) == [3, 3]  # fill, regenerate: 4, one shown
     mark = Mark(regions[0].track, 20.0, 24.0)
     assert (again.regenerate([mark], SamplingParams(seed=5)).piece == session.regenerate([mark], SamplingParams(seed=5)).piece)
     assert session.accept() is not None  # Eq. 3: first version against the current one

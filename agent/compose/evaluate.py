@@ -37,6 +37,7 @@ from agent.compose.feedback import LearnerSettings
 from agent.compose.infill import Infiller
 from agent.compose.jepa import distances_to, oracle, predict
 from agent.compose.piece import Piece, Region, inside, piece_from_song
+from agent.compose.reprise import reprises
 from agent.compose.session import nearest_draft
 from agent.compose.simulated_user import ENCODERS, FeedbackResult, feedback_test, summarise_feedback
 from agent.live.generator import SamplingParams
@@ -193,6 +194,7 @@ def run_quality(model: MusicTransformer, timing: TimingSettings, cases: Sequence
     seconds: list[float] = []
     drafted: list[float] = []
     drafts_written: list[int] = []
+    reprised: list[bool] = []  # per case with a reprise: whether the critic chose it
     settings = settings or LearnerSettings()
     for index, case in enumerate(cases):
         shift = case.region.end_beat - case.region.start_beat
@@ -205,11 +207,17 @@ def run_quality(model: MusicTransformer, timing: TimingSettings, cases: Sequence
         if drafts > 1 and jepa is not None:
             seeded = _seeded(params, index)
             started = time.perf_counter() - seconds[-1]  # the first draft is "model"'s
-            best, count = nearest_draft(infiller, lambda p, r, w: distances_to(jepa, p, r, w), case.piece, case.region,
-                                        seeded, replace(settings, drafts=drafts), first=case.systems["model"])
+            found = reprises(case.piece, case.region, settings.reprises)
+            best, count, rest = nearest_draft(infiller, lambda p, r, w: distances_to(jepa, p, r, w), case.piece,
+                                              case.region, seeded, replace(settings, drafts=drafts),
+                                              first=case.systems["model"], extra=found)
             drafted.append(time.perf_counter() - started)
             drafts_written.append(count)
-            case.systems[f"model, best of {drafts} by the prediction"] = best
+            ranked = [best, *rest]  # nearest the prediction first: the best draft is the first not a reprise
+            case.systems[f"model, best of {drafts} by the prediction"] = next((c for c in ranked if c not in found), ranked[0])
+            if found:
+                reprised.append(best in found)
+            case.systems[f"model, best of {drafts} and reprises"] = best
             if with_oracle:
                 written = [case.systems["model"], *(infiller.fill(case.piece, case.region, replace(seeded, seed=(seeded.seed or 0) + 7 * k))
                                                    for k in range(1, drafts))]
@@ -228,6 +236,8 @@ def run_quality(model: MusicTransformer, timing: TimingSettings, cases: Sequence
                  len(case.systems["real region"]), len(case.systems["model"]), seconds[-1])
     table = {name: _mean_rows([quality(c.systems[name], c.past, c.future, c) for c in cases])
              for name in cases[0].systems} if cases else {}
+    if reprised:
+        log.info("reprises: %d of %d cases have one; the critic chose it in %d", len(reprised), len(cases), sum(reprised))
     return table, seconds, drafted, drafts_written
 
 

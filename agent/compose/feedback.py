@@ -75,6 +75,7 @@ class LearnerSettings:
     moved_gain: float = 1.0  # JEP-AGA learner: how much of the learner's change of the prediction the generator reads
     drafts: int = 4  # JEP-AGA, without feedback: drafts per region, the one nearest the prediction kept (1: one)
     draft_notes: int = 120  # ... while the notes of the drafts stay within this (a dense part gets fewer; 0: no limit)
+    reprises: int = 2  # JEP-AGA, in a fill: the track's own material over the same chords elsewhere, candidates too (0: none)
     pull: float = 1.0  # JEP-AGA learner: weight of pulling the marked part's prediction towards the kept material heard there
     pull_tolerance: float = 0.05  # ... and the distance (1 - cosine) at which it is near enough: learning stops
     choose: str = "kept"  # JEP-AGA, with feedback: "kept" (nearest the kept material heard there) or "margin" (Eq. 2's)

@@ -12,8 +12,16 @@ a session in a JSON file between command-line calls.
 
 With a checkpoint that carries JEP-AGA's encoders (`agent.compose.stage`), the generator is conditioned
 on their prediction of each region, a fill keeps the nearest of `LearnerSettings.drafts` drafts to
-that prediction, and the learner is `agent.compose.jepa.JepaLearner` (the paper's, on the
-encoder-predictor); otherwise `agent.compose.feedback.FeedbackLearner` steers the generator.
+that prediction (`nearest_draft`: fewer for a dense part, within `draft_notes`), and the learner is
+`agent.compose.jepa.JepaLearner` (the paper's, on the encoder-predictor); otherwise
+`agent.compose.feedback.FeedbackLearner` steers the generator.
+
+With feedback, a regeneration writes `candidates` drafts and keeps the learner's preferred one among
+them and the drafts of earlier rounds not shown (`spare`, per region and context: `context_digest`;
+the best SPARE_DRAFTS kept): a draft the songwriter never heard is as good a candidate as a new one,
+and each round then offers the next best the session has (the simulated user, 64 tests: RIC -23% ->
+-34% with the pool; docs/compose.md). A changed context (another region rewritten, an undo) starts an
+empty pool; `reset_learning` empties them all; the session file keeps them.
 """
 
 from __future__ import annotations
@@ -39,6 +47,7 @@ from agent.compose.piece import (
     with_chords,
     write_midi,
 )
+from agent.compose.reprise import reprises
 from agent.errors import CompositionError
 from agent.live.generator import SamplingParams
 from agent.model.anticipation import TimingSettings
@@ -48,7 +57,7 @@ from agent.music.events import Note
 
 log = logging.getLogger("sideman.compose.session")
 
-SPARE_DRAFTS = 12  # drafts kept per region and context for later rounds (`CompositionSession.spare`)
+SPARE_DRAFTS = 12  # drafts kept per region and context for later rounds, the preferred ones (`CompositionSession.spare`)
 
 
 @dataclass(frozen=True)
@@ -259,13 +268,19 @@ class CompositionSession:
         pool = [*written, *self.spare.get(key, [])]  # this round's drafts, then the ones not shown before
         scores = [self.learner.preference(piece.replace_notes(region.track, [*piece.tracks[region.track].notes, *n]),
                                           region, n) for n in pool]
-        best = max(range(len(pool)), key=scores.__getitem__)
-        self.spare[key] = [n for i, n in enumerate(pool) if i != best][:SPARE_DRAFTS]
-        return pool[best]
+        ranked = sorted(range(len(pool)), key=lambda i: -scores[i])  # stable: this round's first on ties
+        self.spare[key] = [pool[i] for i in ranked[1 : 1 + SPARE_DRAFTS]]  # the best of the rest, best first
+        return pool[ranked[0]]
 
     def _nearest(self, piece: Piece, region: Region, params: SamplingParams) -> list[Note]:
+        """`nearest_draft` with the region's reprises; the candidates not chosen wait in `spare`."""
         assert isinstance(self.learner, JepaLearner)
-        return nearest_draft(self.infiller, self.learner.distances, piece, region, params, self.learner.settings)[0]
+        settings = self.learner.settings
+        best, _, rest = nearest_draft(self.infiller, self.learner.distances, piece, region, params, settings,
+                                      extra=reprises(piece, region, settings.reprises))
+        if rest:
+            self.spare[context_digest(piece, region)] = rest[:SPARE_DRAFTS]
+        return best
 
     def _add(self, version: Version) -> Version:
         self.versions.append(version)
@@ -280,15 +295,17 @@ class CompositionSession:
 
 def nearest_draft(infiller: Infiller, distances: Callable[[Piece, Region, list[list[Note]]], list[float]],
                   piece: Piece, region: Region, params: SamplingParams, settings: LearnerSettings,
-                  first: list[Note] | None = None) -> tuple[list[Note], int]:
-    """(the draft of `region` nearest what the predictor expects there, how many were written): up to
-    `settings.drafts` drafts (seeds s, s + 7, ...; `first`, when given, is the first one), while their
-    notes stay within `settings.draft_notes` per 4 bars (a dense part gets fewer drafts: a 4-bar fill in
-    about a second), the one with the least `distances` (`JepaLearner.distances`) kept. The predictor's expectation knows the
-    region's context better than the generator reads it through the conditioning (held-out loss:
-    -0.008 nats per token conditioned on the prediction), and it is a good critic: on 50 held-out
-    4-bar cases, the best of 4 raised DD_p 0.55 -> 0.60, DD_f 0.56 -> 0.60, PD_p 0.53 -> 0.56,
-    CD_f 0.48 -> 0.50 (docs/compose.md)."""
+                  first: list[Note] | None = None, extra: Sequence[list[Note]] = ()
+                  ) -> tuple[list[Note], int, list[list[Note]]]:
+    """(the candidate for `region` nearest what the predictor expects there, how many drafts were written,
+    the other candidates nearest first). Candidates: up to `settings.drafts` drafts (seeds s, s + 7, ...;
+    `first`, when given, is the first one), while their notes stay within `settings.draft_notes` per 4
+    bars (a dense part gets fewer drafts: a 4-bar fill in about a second), and `extra` (reprises:
+    `agent.compose.reprise`); the one with the least `distances` (`JepaLearner.distances`) is kept.
+    The predictor's expectation knows the region's context better than the generator reads it through
+    the conditioning (held-out loss: -0.008 nats per token conditioned on the prediction), and it is a
+    good critic: on 50 held-out 4-bar cases, the best of 4 raised DD_p 0.55 -> 0.60, DD_f 0.56 -> 0.60,
+    PD_p 0.53 -> 0.56, CD_f 0.48 -> 0.50 (docs/compose.md)."""
     written = [first] if first is not None else []
     budget = settings.draft_notes * max(1.0, (region.end_beat - region.start_beat) / 16)
     for k in range(len(written), settings.drafts):
@@ -296,10 +313,12 @@ def nearest_draft(infiller: Infiller, distances: Callable[[Piece, Region, list[l
             break  # another draft like these would pass the budget
         seeded = params if params.seed is None else dataclasses.replace(params, seed=params.seed + 7 * k)
         written.append(infiller.fill(piece, region, seeded))
-    if len(written) == 1:
-        return written[0], 1
-    measured = distances(piece, region, written)
-    return written[min(range(len(written)), key=measured.__getitem__)], len(written)
+    candidates = [*written, *(e for e in extra if e not in written)]
+    if len(candidates) == 1:
+        return candidates[0], 1, []
+    measured = distances(piece, region, candidates)
+    ranked = sorted(range(len(candidates)), key=measured.__getitem__)
+    return candidates[ranked[0]], len(written), [candidates[i] for i in ranked[1:]]
 
 
 def context_digest(piece: Piece, region: Region) -> str:
