@@ -365,7 +365,7 @@ def test_sessions_learn_on_the_encoders_and_files_continue_exactly(tmp_path: Pat
     assert isinstance(again.learner, JepaLearner) and again.learner.rounds == 1
     for a, b in zip(again.learner.jepa.state_dict().values(), session.learner.jepa.state_dict().values(), strict=True):
         torch.testing.assert_close(a, b)
-    assert again.spare == session.spare and sorted(map(len, session.spare.values())) == [3, 3]  # fill, regenerate: 4, one shown
+    assert again.spare == session.spare and sorted(map(len, session.spare.values())) == [3, 7]  # 4 drafts, 8 candidates: one shown
     mark = Mark(regions[0].track, 20.0, 24.0)
     assert (again.regenerate([mark], SamplingParams(seed=5)).piece == session.regenerate([mark], SamplingParams(seed=5)).piece)
     assert session.accept() is not None  # Eq. 3: first version against the current one

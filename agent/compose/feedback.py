@@ -69,7 +69,8 @@ class LearnerSettings:
     memory: int = 8  # most recent rejected (and kept) materials remembered
     mode: str = "likelihood"  # "likelihood" or "representation": what the margin compares
     keep_weight: float = 1.0  # representation mode: weight of keeping the kept material's own representation
-    candidates: int = 4  # drafts written per marked region once there is feedback; the preferred one is kept
+    candidates: int = 8  # drafts written per marked region once there is feedback; the preferred one is kept
+    candidate_notes: int = 240  # ... while their notes stay within this per 4 bars (as `draft_notes`; 0: no limit)
     steer: bool = True  # train the adapter (False: only choose among drafts)
     jepa_lr: float = 3e-4  # Adam step size of the JEP-AGA learner (`agent.compose.jepa`: whole encoders, not an adapter)
     moved_gain: float = 1.0  # JEP-AGA learner: how much of the learner's change of the prediction the generator reads

@@ -257,13 +257,10 @@ class CompositionSession:
         feedback = self.learning and bool(self.learner.rejected) and bool(self.learner.kept)
         if first and not feedback and self.infiller.condition is not None and self.learner.settings.drafts > 1:
             return self._nearest(piece, region, params)
-        drafts = self.learner.settings.candidates if feedback else 1
-        written = []
-        for k in range(drafts):
-            seeded = params if params.seed is None else dataclasses.replace(params, seed=params.seed + 7 * k)
-            written.append(self.infiller.fill(piece, region, seeded))
-        if drafts == 1:
-            return written[0]
+        settings = self.learner.settings
+        if not feedback or settings.candidates == 1:
+            return self.infiller.fill(piece, region, params)
+        written = write_drafts(self.infiller, piece, region, params, settings.candidates, settings.candidate_notes)
         key = context_digest(piece, region)
         pool = [*written, *self.spare.get(key, [])]  # this round's drafts, then the ones not shown before
         scores = [self.learner.preference(piece.replace_notes(region.track, [*piece.tracks[region.track].notes, *n]),
@@ -276,8 +273,11 @@ class CompositionSession:
         """`nearest_draft` with the region's reprises; the candidates not chosen wait in `spare`."""
         assert isinstance(self.learner, JepaLearner)
         settings = self.learner.settings
-        best, _, rest = nearest_draft(self.infiller, self.learner.distances, piece, region, params, settings,
-                                      extra=reprises(piece, region, settings.reprises))
+        found = reprises(piece, region, settings.reprises)
+        best, written, rest = nearest_draft(self.infiller, self.learner.distances, piece, region, params, settings,
+                                            extra=found)
+        log.info("fill of track %d, beats %g-%g: %d drafts, %d reprises; kept %s", region.track + 1, region.start_beat,
+                 region.end_beat, written, len(found), "a reprise" if best in found else "a draft")
         if rest:
             self.spare[context_digest(piece, region)] = rest[:SPARE_DRAFTS]
         return best
@@ -293,6 +293,21 @@ class CompositionSession:
         return inside(piece.tracks[region.track].notes, region.start_beat, region.end_beat)
 
 
+def write_drafts(infiller: Infiller, piece: Piece, region: Region, params: SamplingParams, count: int,
+                 notes_per_4_bars: int, first: list[Note] | None = None) -> list[list[Note]]:
+    """Up to `count` drafts of `region` (seeds s, s + 7, ...; `first`, when given, is the first one) while
+    their notes stay within `notes_per_4_bars` per 4 bars of region (0: no limit): another draft is written
+    only if one like the largest so far fits, so a dense part gets fewer and the time stays bounded."""
+    written = [first] if first is not None else []
+    budget = notes_per_4_bars * max(1.0, (region.end_beat - region.start_beat) / 16)
+    for k in range(len(written), count):
+        if written and budget and sum(map(len, written)) + max(map(len, written)) > budget:
+            break
+        seeded = params if params.seed is None else dataclasses.replace(params, seed=params.seed + 7 * k)
+        written.append(infiller.fill(piece, region, seeded))
+    return written
+
+
 def nearest_draft(infiller: Infiller, distances: Callable[[Piece, Region, list[list[Note]]], list[float]],
                   piece: Piece, region: Region, params: SamplingParams, settings: LearnerSettings,
                   first: list[Note] | None = None, extra: Sequence[list[Note]] = ()
@@ -306,13 +321,7 @@ def nearest_draft(infiller: Infiller, distances: Callable[[Piece, Region, list[l
     the conditioning (held-out loss: -0.008 nats per token conditioned on the prediction), and it is a
     good critic: on 50 held-out 4-bar cases, the best of 4 raised DD_p 0.55 -> 0.60, DD_f 0.56 -> 0.60,
     PD_p 0.53 -> 0.56, CD_f 0.48 -> 0.50 (docs/compose.md)."""
-    written = [first] if first is not None else []
-    budget = settings.draft_notes * max(1.0, (region.end_beat - region.start_beat) / 16)
-    for k in range(len(written), settings.drafts):
-        if written and budget and sum(map(len, written)) + max(map(len, written)) > budget:
-            break  # another draft like these would pass the budget
-        seeded = params if params.seed is None else dataclasses.replace(params, seed=params.seed + 7 * k)
-        written.append(infiller.fill(piece, region, seeded))
+    written = write_drafts(infiller, piece, region, params, settings.drafts, settings.draft_notes, first)
     candidates = [*written, *(e for e in extra if e not in written)]
     if len(candidates) == 1:
         return candidates[0], 1, []
