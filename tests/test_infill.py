@@ -12,6 +12,7 @@ import pytest
 from compose_fakes import song_file, toy_model
 
 from agent.compose.cli import add_infill_arguments, run_infill, track_requests
+from agent.compose.feedback import LearnerSettings
 from agent.compose.infill import Infiller, encode_region, region_context
 from agent.compose.piece import (
     Piece,
@@ -231,7 +232,7 @@ def test_cli_infill_drafts_reach_the_session_and_a_bad_count_is_named(
     common = [str(song), "--track", "Bass", "--bars", "5-6", "--out", str(tmp_path / "d.mid"), "--model",
               str(checkpoint), "--seed", "1"]
     assert cli([*common, "--drafts", "2"]) == 0
-    assert seen[-1] is not None and seen[-1].drafts == 2
+    assert isinstance(seen[-1], LearnerSettings) and seen[-1].drafts == 2
     assert cli(common) == 0 and seen[-1] is None  # the defaults (4)
     for bad, why in (("0", "must be at least 1, got 0"), ("two", "not a whole number: 'two'")):
         with pytest.raises(SystemExit) as exit_code:
