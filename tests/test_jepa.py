@@ -269,6 +269,41 @@ def test_a_fill_offers_the_reprises_to_the_critic_and_keeps_the_rest(piece: Piec
     assert asked == [(16.0, 24.0, 2), (16.0, 24.0, 2)]
 
 
+def test_ranks_of_two_scores_are_summed() -> None:
+    from agent.compose.session import _rank_sum
+
+    assert _rank_sum([0.1, 0.9, 0.5], [3.0, 1.0, 2.0]) == [2.0, 2.0, 2.0]
+    assert _rank_sum([0.1, 0.9, 0.5], [1.0, 3.0, 2.0]) == [0.0, 4.0, 2.0]
+
+
+def test_with_feedback_the_choice_reads_both_encoders(piece: Piece, monkeypatch: pytest.MonkeyPatch) -> None:
+    jepa = encoders()
+    model = conditioned_model(jepa)
+    region = bass_region(piece)
+    chosen = {}
+    for choose in ("kept", "kept+generator"):
+        session = CompositionSession(model, TIMING, piece, [region],
+                                     settings=LearnerSettings(drafts=1, candidates=3, choose=choose))
+        session.infill(SamplingParams(seed=1))
+        assert isinstance(session.learner, JepaLearner)
+        monkeypatch.setattr(session.learner, "preference", lambda p, r, n: float(len(n)))  # most notes first
+        readings = session._generator_nearness
+        seen: list[list[float]] = []
+
+        def spy(p: Piece, r: Region, key: str, pool: list[list[Note]], seen: list[list[float]] = seen) -> list[float]:
+            seen.append(readings(p, r, key, pool))
+            return seen[-1]
+
+        monkeypatch.setattr(session, "_generator_nearness", spy)
+        version = session.regenerate([Mark(region.track, 16.0, 24.0)], SamplingParams(seed=2))
+        chosen[choose] = inside(version.piece.tracks[region.track].notes, 16.0, 24.0)
+        assert len(seen) == (choose == "kept+generator")
+        if seen:
+            assert len(seen[0]) == 3 and all(-1.0 - 1e-6 <= v <= 1.0 + 1e-6 for v in seen[0])
+            assert session._readings and all(key[0] in session.spare for key in session._readings)
+    assert all(chosen.values())
+
+
 def test_the_learner_pushes_the_marked_prediction_away_and_resets(piece: Piece) -> None:
     jepa = encoders()
     learner = JepaLearner(jepa, LearnerSettings(pull=0.0))  # Eq. 2 alone (the pull: the next test)

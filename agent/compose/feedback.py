@@ -79,7 +79,8 @@ class LearnerSettings:
     reprises: int = 2  # JEP-AGA, in a fill: the track's own material over the same chords elsewhere, candidates too (0: none)
     pull: float = 1.0  # JEP-AGA learner: weight of pulling the marked part's prediction towards the kept material heard there
     pull_tolerance: float = 0.05  # ... and the distance (1 - cosine) at which it is near enough: learning stops
-    choose: str = "kept"  # JEP-AGA, with feedback: "kept" (nearest the kept material heard there) or "margin" (Eq. 2's)
+    choose: str = "kept+generator"  # JEP-AGA, with feedback: nearest the kept material heard there by JEP-AGA's target
+    # encoder and the generator's hidden states (ranks summed), "kept" (the target encoder's alone), "margin" (Eq. 2's)
 
 
 class Adapter(nn.Module):

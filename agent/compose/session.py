@@ -34,9 +34,11 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from agent.compose.feedback import FeedbackLearner, LearnerSettings, LearnStats
-from agent.compose.infill import Infiller
-from agent.compose.jepa import JepaLearner
+import torch
+
+from agent.compose.feedback import FeedbackLearner, LearnerSettings, LearnStats, material_key
+from agent.compose.infill import Infiller, encode_region, region_states
+from agent.compose.jepa import JepaLearner, heard_here
 from agent.compose.piece import (
     Piece,
     Region,
@@ -109,6 +111,8 @@ class CompositionSession:
         # drafts written with feedback and not chosen, by region and context (`context_digest`): a later
         # round chooses among them too (`_draft`)
         self.spare: dict[str, list[list[Note]]] = {}
+        self._readings: dict[tuple[str, tuple[object, ...]], torch.Tensor] = {}  # `_generator_nearness`
+        self.model, self.timing = model, timing
 
     @property
     def version(self) -> Version:
@@ -265,9 +269,31 @@ class CompositionSession:
         pool = [*written, *self.spare.get(key, [])]  # this round's drafts, then the ones not shown before
         scores = [self.learner.preference(piece.replace_notes(region.track, [*piece.tracks[region.track].notes, *n]),
                                           region, n) for n in pool]
+        if isinstance(self.learner, JepaLearner) and settings.choose == "kept+generator":
+            scores = _rank_sum(scores, self._generator_nearness(piece, region, key, pool))
         ranked = sorted(range(len(pool)), key=lambda i: -scores[i])  # stable: this round's first on ties
         self.spare[key] = [pool[i] for i in ranked[1 : 1 + SPARE_DRAFTS]]  # the best of the rest, best first
         return pool[ranked[0]]
+
+    def _generator_nearness(self, piece: Piece, region: Region, key: str, pool: Sequence[list[Note]]) -> list[float]:
+        """Cosine between each draft and the kept material heard in the region (`agent.compose.jepa.heard_here`),
+        read by the frozen generator: the mean of its final hidden states over the region's events
+        (`region_states`). A draft's reading is kept while it waits in the pool (`_readings`)."""
+        assert isinstance(self.learner, JepaLearner)
+
+        def reading(notes: Sequence[Note]) -> torch.Tensor:
+            encoded = encode_region(piece, region, notes, self.timing)
+            return region_states(self.model, encoded).mean(dim=0)
+
+        kept = torch.stack([reading(heard_here(m.notes, m.region, region)) for m in self.learner.kept]).mean(dim=0)
+        readings: dict[tuple[str, tuple[object, ...]], torch.Tensor] = {}
+        for notes in pool:
+            name = (key, material_key(region, notes))
+            known = self._readings.get(name)
+            readings[name] = known if known is not None else reading(notes)
+        self._readings = readings
+        return [float(torch.nn.functional.cosine_similarity(readings[(key, material_key(region, n))], kept, dim=0))
+                for n in pool]
 
     def _nearest(self, piece: Piece, region: Region, params: SamplingParams) -> list[Note]:
         """`nearest_draft` with the region's reprises; the candidates not chosen wait in `spare`."""
@@ -328,6 +354,15 @@ def nearest_draft(infiller: Infiller, distances: Callable[[Piece, Region, list[l
     measured = distances(piece, region, candidates)
     ranked = sorted(range(len(candidates)), key=measured.__getitem__)
     return candidates[ranked[0]], len(written), [candidates[i] for i in ranked[1:]]
+
+
+def _rank_sum(*scores: Sequence[float]) -> list[float]:
+    """Each item's ranks under every score, summed (higher is better; ties keep their order)."""
+    total = [0.0] * len(scores[0])
+    for values in scores:
+        for rank, i in enumerate(sorted(range(len(values)), key=values.__getitem__)):
+            total[i] += rank
+    return total
 
 
 def context_digest(piece: Piece, region: Region) -> str:
