@@ -4,6 +4,7 @@ infiller, the interaction learner (Eq. 2, 3) and the compose stage, on tiny mode
 from __future__ import annotations
 
 import dataclasses
+from collections.abc import Callable
 from pathlib import Path
 
 import numpy as np
@@ -290,7 +291,8 @@ def test_with_feedback_the_choice_reads_both_encoders(piece: Piece, monkeypatch:
         readings = session._generator_nearness
         seen: list[list[float]] = []
 
-        def spy(p: Piece, r: Region, key: str, pool: list[list[Note]], seen: list[list[float]] = seen) -> list[float]:
+        def spy(p: Piece, r: Region, key: str, pool: list[list[Note]], seen: list[list[float]] = seen,
+                readings: Callable[..., list[float]] = readings) -> list[float]:
             seen.append(readings(p, r, key, pool))
             return seen[-1]
 
