@@ -18,13 +18,12 @@ from agent.compose.infill import Infiller
 from agent.compose.jepa import (
     JepaLearner,
     distances_to,
-    heard_here,
     oracle,
     predict,
     region_frames,
     with_content,
 )
-from agent.compose.piece import Piece, Region, TrackRequest, inside, read_piece, resolve
+from agent.compose.piece import Piece, Region, TrackRequest, heard_here, inside, read_piece, resolve
 from agent.compose.session import CompositionSession, Mark, nearest_draft
 from agent.live.generator import SamplingParams
 from agent.model import jepa as J
@@ -287,7 +286,8 @@ def test_with_feedback_the_choice_reads_both_encoders(piece: Piece, monkeypatch:
                                      settings=LearnerSettings(drafts=1, candidates=3, choose=choose))
         session.infill(SamplingParams(seed=1))
         assert isinstance(session.learner, JepaLearner)
-        monkeypatch.setattr(session.learner, "preference", lambda p, r, n: float(len(n)))  # most notes first
+        monkeypatch.setattr(session.learner, "preferences",  # most notes first
+                            lambda p, r, drafts: [float(len(n)) for n in drafts])
         readings = session._generator_nearness
         seen: list[list[float]] = []
 
@@ -343,13 +343,13 @@ def test_the_pull_moves_the_marked_prediction_towards_the_kept_material_heard_th
         learner = JepaLearner(jepa, LearnerSettings(pull=pull, steps=20))
         learner.observe(marked, dis, rejected, True)
         learner.observe(marked, neu, inside(marked.tracks[neu.track].notes, 32.0, 40.0), False)
-        learner._pull = learner._pull_targets()
-        start = float(learner.pull_distance().detach()) if pull else None
+        targets = learner.pull_targets()
+        start = float(learner.pull_distance(targets).detach()) if targets is not None else None
         learner.learn()
-        learner._pull = learner._pull_targets() if pull else None
-        if pull:
-            assert learner._pull is not None
-            distances[pull] = (start, float(learner.pull_distance().detach()))
+        targets = learner.pull_targets()
+        assert (targets is None) == (pull == 0.0)  # the pull off: nothing to pull towards
+        if targets is not None:
+            distances[pull] = (start, float(learner.pull_distance(targets).detach()))
     start, end = distances[1.0]
     assert start is not None and end < start - 1e-3  # the prediction moved towards the kept material heard there
 

@@ -218,9 +218,8 @@ def run_quality(model: MusicTransformer, timing: TimingSettings, cases: Sequence
             if found:
                 reprised.append(best in found)
             case.systems[f"model, best of {drafts} and reprises"] = best
-            if with_oracle:
-                written = [case.systems["model"], *(infiller.fill(case.piece, case.region, replace(seeded, seed=(seeded.seed or 0) + 7 * k))
-                                                   for k in range(1, drafts))]
+            if with_oracle:  # the same drafts, chosen by the real region
+                written = [c for c in ranked if c not in found]
                 by_real = distances_to(jepa, case.piece, case.region, written, case.systems["real region"])
                 case.systems[f"model, best of {drafts} by the real region"] = written[int(np.argmin(by_real))]
         if ceiling is not None:

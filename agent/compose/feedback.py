@@ -234,6 +234,10 @@ class FeedbackLearner:
             rejected = F.cosine_similarity(pooled, torch.stack([m.pooled for m in self.rejected]), dim=-1).mean()
         return float(kept - rejected)
 
+    def preferences(self, piece: Piece, region: Region, drafts: Sequence[Sequence[Note]]) -> list[float]:
+        """`preference` of each draft of `region` (the interface `agent.compose.jepa.JepaLearner` shares)."""
+        return [self.preference(piece, region, d) for d in drafts]
+
     def loss(self) -> tuple[torch.Tensor, torch.Tensor]:
         """(hinge loss, mean margin) over every (rejected, kept) pair, with the current adapter."""
         if self.settings.mode == "representation":

@@ -410,3 +410,11 @@ def region_states(model: MusicTransformer, encoded: EncodedRegion) -> torch.Tens
     with torch.no_grad():
         hidden = model.hidden(torch.tensor([encoded.tokens]), torch.tensor([encoded.chords]))[0]
     return hidden[encoded.positions]
+
+
+def region_reading(model: MusicTransformer, timing: TimingSettings, piece: Piece, region: Region,
+                   content: Sequence[Note]) -> torch.Tensor:
+    """The frozen model's reading of `content` in `region` of `piece`: the mean of its final hidden states
+    over the region's events, in the infilling format (d_model floats; the simulated user's target
+    encoder and the session's second reading of drafts)."""
+    return region_states(model, encode_region(piece, region, content, timing)).mean(dim=0)

@@ -53,7 +53,6 @@ from __future__ import annotations
 
 import base64
 import copy
-import dataclasses
 import io
 import logging
 import time
@@ -66,7 +65,7 @@ import torch
 import torch.nn.functional as F
 
 from agent.compose.feedback import Adam, LearnerSettings, LearnStats, material_key
-from agent.compose.piece import Piece, Region
+from agent.compose.piece import Piece, Region, heard_here
 from agent.model import jepa as J
 from agent.model import vocab as V
 from agent.music.events import Note
@@ -144,6 +143,9 @@ def distances_to(jepa: J.JointEmbedding, piece: Piece, region: Region, drafts: S
     return [float(v) for v in per]
 
 
+Pull = tuple[J.Batch, torch.Tensor]  # the marked parts' frames and the kept material heard there (N, w) each
+
+
 @dataclass
 class Material:
     """A part the learner was told about: the piece around it as frames, the part masked; and the piece,
@@ -156,23 +158,6 @@ class Material:
     notes: tuple[Note, ...]
 
 
-def heard_here(notes: Sequence[Note], source: Region, region: Region) -> list[Note]:
-    """`notes` of `source` moved into `region`: shifted to its start, repeated while `source` is shorter,
-    ends clipped to the region's end (what kept material would be in the marked part's place)."""
-    length = source.end_beat - source.start_beat
-    if length <= 0:
-        return []
-    out = []
-    offset = region.start_beat - source.start_beat
-    while source.start_beat + offset < region.end_beat - 1e-9:
-        for note in notes:
-            beat = note.beat + offset
-            if region.start_beat - 1e-9 <= beat < region.end_beat - 1e-9:
-                out.append(dataclasses.replace(note, beat=beat, dur_beats=min(note.dur_beats, region.end_beat - beat)))
-        offset += length
-    return out
-
-
 class JepaLearner:
     """Per-session fine-tuning of the encoder-predictor from marks (see the module docstring)."""
 
@@ -183,7 +168,6 @@ class JepaLearner:
         self.rejected: list[Material] = []
         self.kept: list[Material] = []
         self.rounds = 0
-        self._pull: tuple[J.Batch, torch.Tensor] | None = None  # set by `learn`
 
     @property
     def active(self) -> bool:
@@ -239,32 +223,31 @@ class JepaLearner:
         with torch.no_grad():
             return self.jepa.standardise(self.jepa.targets(batch)).mean(0)
 
-    def loss(self) -> tuple[torch.Tensor, torch.Tensor]:
-        """(hinge of Eq. 2/3 over every (rejected, kept) pair, plus `pull` times the pull towards the kept
-        material heard in the marked part's place; mean Pos - Neg)."""
+    def loss(self, pull: Pull | None = None) -> tuple[torch.Tensor, torch.Tensor]:
+        """(hinge of Eq. 2/3 over every (rejected, kept) pair, plus `settings.pull` times the pull towards the
+        kept material heard in the marked part's place, given its `pull_targets`; mean Pos - Neg)."""
         targets, predicted = self._pooled([*self.rejected, *self.kept])
         sims = F.cosine_similarity(targets, predicted, dim=-1)
         neg, pos = sims[: len(self.rejected)], sims[len(self.rejected) :]
         gaps = neg.unsqueeze(1) - pos.unsqueeze(0)  # (rejected, kept)
         hinge = F.relu(gaps + self.settings.alpha).mean()
-        if self.settings.pull > 0 and self._pull is not None:
-            pull = self.pull_distance()
+        if self.settings.pull > 0 and pull is not None:
             # near enough (`pull_tolerance`) counts as there: the stop rule of `learn` is a zero loss
-            hinge = hinge + self.settings.pull * F.relu(pull - self.settings.pull_tolerance)
+            hinge = hinge + self.settings.pull * F.relu(self.pull_distance(pull) - self.settings.pull_tolerance)
         return hinge, -gaps.mean()
 
-    def pull_distance(self) -> torch.Tensor:
+    def pull_distance(self, pull: Pull) -> torch.Tensor:
         """1 - cosine between the prediction of each marked part's frames and the kept material heard
-        there (`kept_here`), the mean over the marked parts' frames."""
-        assert self._pull is not None
-        batch, wanted = self._pull
+        there (`pull_targets`), the mean over the marked parts' frames."""
+        batch, wanted = pull
         predicted = self.jepa.standardise(self.jepa.predict(batch))
         cos = F.cosine_similarity(predicted, wanted, dim=-1)  # (R, N)
         weights = batch.masked.to(cos.dtype)
         return ((1.0 - cos) * weights).sum() / weights.sum().clamp(min=1)
 
-    def _pull_targets(self) -> tuple[J.Batch, torch.Tensor] | None:
-        """The marked parts (one per region: the latest material) and the kept material heard there."""
+    def pull_targets(self) -> Pull | None:
+        """The marked parts (one per region: the latest material) and the kept material heard there; None
+        with the pull off or nothing kept."""
         if self.settings.pull <= 0 or not self.kept:
             return None
         latest: dict[tuple[object, ...], Material] = {}
@@ -275,20 +258,26 @@ class JepaLearner:
         return J.stack([m.frames for m in marked]), wanted
 
     def preference(self, piece: Piece, region: Region, content: Sequence[Note]) -> float:
-        """How close (cosine, target encoder, mean over the region's frames) `content` in `region` is to the
-        kept material heard in its place (`kept_here`): the choice among drafts once there is feedback.
-        With `choose` = "margin", Eq. 2's margin instead: how much closer the draft is to the kept
-        material (in its own place) than to the rejected material."""
+        """`preferences` of one draft, `piece` already holding it."""
+        return self.preferences(piece, region, [content])[0]
+
+    def preferences(self, piece: Piece, region: Region, drafts: Sequence[Sequence[Note]]) -> list[float]:
+        """How close (cosine, target encoder, mean over the region's frames) each draft in `region` of `piece`
+        is to the kept material heard in its place (`kept_here`, read once): the choice among drafts once
+        there is feedback. With `choose` = "margin", Eq. 2's margin instead: how much closer the draft is
+        to the kept material (in its own place) than to the rejected material."""
         with torch.no_grad():
-            batch = J.stack([region_frames(piece, region, self.jepa.config)])
-            draft = J.pooled(self.jepa.standardise(self.jepa.targets(batch)), batch.masked)
+            batch = J.stack([region_frames(with_content(piece, region, d), region, self.jepa.config) for d in drafts])
+            pooled = J.pooled(self.jepa.standardise(self.jepa.targets(batch)), batch.masked)  # (D, w)
             if self.settings.choose == "margin":
                 kept, _ = self._pooled(self.kept)
                 rejected, _ = self._pooled(self.rejected)
-                return float(F.cosine_similarity(draft, kept, dim=-1).mean()
-                             - F.cosine_similarity(draft, rejected, dim=-1).mean())
-            here = J.pooled(self.kept_here(piece, region).unsqueeze(0), batch.masked)
-            return float(F.cosine_similarity(draft, here, dim=-1)[0])
+                scores = (F.cosine_similarity(pooled.unsqueeze(1), kept.unsqueeze(0), dim=-1).mean(1)
+                          - F.cosine_similarity(pooled.unsqueeze(1), rejected.unsqueeze(0), dim=-1).mean(1))
+            else:  # the region's frames are the same for every draft: one reading of the kept material
+                here = J.pooled(self.kept_here(piece, region).unsqueeze(0), batch.masked[:1])
+                scores = F.cosine_similarity(pooled, here, dim=-1)
+        return [float(v) for v in scores]
 
     def learn(self) -> LearnStats | None:
         """Fine-tune the context encoder and predictor on the hinge; None with nothing to compare."""
@@ -296,14 +285,14 @@ class JepaLearner:
             return None
         s = self.settings
         started = time.perf_counter()
-        self._pull = self._pull_targets()
+        pull = self.pull_targets()
         params = [*self.jepa.context.parameters(), *self.jepa.predictor.parameters()]
         optimiser = Adam(params, lr=s.jepa_lr)
         first = last = 0.0
         margin = torch.zeros(())
         step = 0
         for step in range(s.steps):
-            loss, margin = self.loss()
+            loss, margin = self.loss(pull)
             last = float(loss.detach())
             first = last if step == 0 else first
             if last == 0.0:

@@ -140,6 +140,23 @@ def inside(notes: Iterable[Note], start_beat: float, end_beat: float) -> list[No
     return [n for n in notes if start_beat - 1e-9 <= n.beat < end_beat - 1e-9]
 
 
+def heard_here(notes: Sequence[Note], source: Region, region: Region) -> list[Note]:
+    """`notes` of `source` moved into `region`: shifted to its start, repeated while `source` is shorter,
+    ends clipped to the region's end (what kept material would be in the marked part's place)."""
+    length = source.end_beat - source.start_beat
+    if length <= 0:
+        return []
+    out = []
+    offset = region.start_beat - source.start_beat
+    while source.start_beat + offset < region.end_beat - 1e-9:
+        for note in notes:
+            beat = note.beat + offset
+            if region.start_beat - 1e-9 <= beat < region.end_beat - 1e-9:
+                out.append(dataclasses.replace(note, beat=beat, dur_beats=min(note.dur_beats, region.end_beat - beat)))
+        offset += length
+    return out
+
+
 def as_parts(notes: Sequence[Note], parts: Sequence[Part]) -> list[Note]:
     """A track's notes as the parts it is generated as: one part, or comping with its bass split off."""
     if set(parts) == {Part.COMP, Part.BASS}:

@@ -17,7 +17,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from agent.compose.piece import Piece, Region, as_parts, inside
+from agent.compose.piece import Piece, Region, as_parts, heard_here, inside
 from agent.music.chords import chord_id
 from agent.music.events import ChordSpan, Note
 
@@ -49,9 +49,8 @@ def reprises(piece: Piece, region: Region, limit: int = 2) -> list[list[Note]]:
         source = inside(notes, start, start + length)
         if len(source) < MIN_NOTES:
             continue
-        shift = region.start_beat - start
-        moved = as_parts([Note(n.beat + shift, min(n.dur_beats, region.end_beat - n.beat - shift), n.pitch, n.velocity,
-                               n.part) for n in source], region.parts)
+        moved = as_parts(heard_here(source, Region(region.track, start, start + length, region.parts), region),
+                         region.parts)
         if moved not in found:
             found.append(moved)
         if len(found) == limit:

@@ -37,12 +37,13 @@ from pathlib import Path
 import torch
 
 from agent.compose.feedback import FeedbackLearner, LearnerSettings, LearnStats, material_key
-from agent.compose.infill import Infiller, encode_region, region_states
-from agent.compose.jepa import JepaLearner, heard_here
+from agent.compose.infill import Infiller, region_reading
+from agent.compose.jepa import JepaLearner
 from agent.compose.piece import (
     Piece,
     Region,
     clear_regions,
+    heard_here,
     inside,
     merge_regions,
     target_parts,
@@ -267,8 +268,7 @@ class CompositionSession:
         written = write_drafts(self.infiller, piece, region, params, settings.candidates, settings.candidate_notes)
         key = context_digest(piece, region)
         pool = [*written, *self.spare.get(key, [])]  # this round's drafts, then the ones not shown before
-        scores = [self.learner.preference(piece.replace_notes(region.track, [*piece.tracks[region.track].notes, *n]),
-                                          region, n) for n in pool]
+        scores = self.learner.preferences(piece, region, pool)
         if isinstance(self.learner, JepaLearner) and settings.choose == "kept+generator":
             scores = _rank_sum(scores, self._generator_nearness(piece, region, key, pool))
         ranked = sorted(range(len(pool)), key=lambda i: -scores[i])  # stable: this round's first on ties
@@ -276,14 +276,13 @@ class CompositionSession:
         return pool[ranked[0]]
 
     def _generator_nearness(self, piece: Piece, region: Region, key: str, pool: Sequence[list[Note]]) -> list[float]:
-        """Cosine between each draft and the kept material heard in the region (`agent.compose.jepa.heard_here`),
+        """Cosine between each draft and the kept material heard in the region (`agent.compose.piece.heard_here`),
         read by the frozen generator: the mean of its final hidden states over the region's events
-        (`region_states`). A draft's reading is kept while it waits in the pool (`_readings`)."""
+        (`agent.compose.infill.region_reading`). A draft's reading is kept while it waits in the pool (`_readings`)."""
         assert isinstance(self.learner, JepaLearner)
 
         def reading(notes: Sequence[Note]) -> torch.Tensor:
-            encoded = encode_region(piece, region, notes, self.timing)
-            return region_states(self.model, encoded).mean(dim=0)
+            return region_reading(self.model, self.timing, piece, region, notes)
 
         kept = torch.stack([reading(heard_here(m.notes, m.region, region)) for m in self.learner.kept]).mean(dim=0)
         readings: dict[tuple[str, tuple[object, ...]], torch.Tensor] = {}

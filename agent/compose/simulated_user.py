@@ -27,7 +27,7 @@ from typing import Any
 import numpy as np
 
 from agent.compose.feedback import LearnerSettings
-from agent.compose.infill import encode_region, region_states
+from agent.compose.infill import region_reading
 from agent.compose.piece import Piece, Region, inside
 from agent.compose.session import CompositionSession, Mark
 from agent.live.generator import SamplingParams
@@ -38,8 +38,7 @@ from agent.model.network import MusicTransformer
 def representation(model: MusicTransformer, timing: TimingSettings, piece: Piece, region: Region) -> np.ndarray:
     """The target encoder's view of what `piece` has in `region` (a vector of d_model floats)."""
     content = inside(piece.tracks[region.track].notes, region.start_beat, region.end_beat)
-    states = region_states(model, encode_region(piece, region, content, timing))
-    return states.mean(dim=0).numpy()
+    return region_reading(model, timing, piece, region, content).numpy()
 
 
 def satisfaction(d0: float, di: float) -> float:

@@ -312,8 +312,7 @@ class Stage:
 
     def encoder_step(self) -> dict[str, float]:
         self.jepa.train()
-        n = self.jepa.config
-        batch = J.stack([random_frames(self.pieces, self.rng, n) for _ in range(self.settings.encoder_batch)])
+        batch = J.stack([random_frames(self.pieces, self.rng, self.jepa.config) for _ in range(self.settings.encoder_batch)])
         parts, _ = self.jepa.parts(batch)
         loss = sum(parts.values(), torch.zeros(()))
         self.enc_opt.zero_grad(set_to_none=True)
@@ -396,8 +395,7 @@ class Stage:
         self.jepa.eval()
         self.jepa.pred_scale.fill_(1.0)
         rng = random.Random(s.seed + 2)
-        n = self.jepa.config
-        cases = [random_case(self.pieces, rng, self.timing, n) for _ in range(s.readout_cases + 128)]
+        cases = [random_case(self.pieces, rng, self.timing, self.jepa.config) for _ in range(s.readout_cases + 128)]
         train = region_positions(self.model, self.jepa, cases[: s.readout_cases])
         valid = region_positions(self.model, self.jepa, cases[s.readout_cases :])
         weight = torch.zeros_like(self.out_slice(), requires_grad=True)
