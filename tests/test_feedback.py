@@ -38,7 +38,7 @@ BASS_GAP = Region(2, 16.0, 32.0, (Part.BASS,))  # bars 5-8 of the bass track
 def session(tmp_path: Path) -> CompositionSession:
     piece, template = read_piece(song_file(tmp_path / "song.mid"))
     piece, regions = resolve(piece, [TrackRequest("Bass", ((5, 8),))])
-    made = CompositionSession(toy_model(), TIMING, piece, regions, template, settings=LearnerSettings(candidates=2))
+    made = CompositionSession(toy_model(), TIMING, piece, regions, template, settings=LearnerSettings(candidates=2, drafts=1))
     made.infill(SamplingParams(seed=1))
     return made
 
@@ -243,3 +243,9 @@ def test_kept_material_is_the_music_around_a_mark_when_the_rest_of_the_region_is
     assert kept and all(r.track == 2 and inside(piece.tracks[2].notes, r.start_beat, r.end_beat) for r in kept)
     assert {(r.start_beat, r.end_beat) for r in kept} <= {(8.0, 16.0), (24.0, 32.0)}
     assert (8.0, 16.0) in {(r.start_beat, r.end_beat) for r in kept}
+
+
+@pytest.mark.parametrize("field, value", [("critic", "nearest"), ("choose", "best"), ("mode", "likelyhood")])
+def test_a_wrong_learner_setting_is_named(field: str, value: str) -> None:
+    with pytest.raises(ValueError, match=f"{field}='{value}'"):
+        LearnerSettings(**{field: value})

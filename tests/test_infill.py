@@ -9,11 +9,18 @@ from pathlib import Path
 
 import mido
 import pytest
-from compose_fakes import song_file, toy_model
+from compose_fakes import TINY, song_file, toy_model
 
 from agent.compose.cli import add_infill_arguments, run_infill, track_requests
 from agent.compose.feedback import LearnerSettings
-from agent.compose.infill import Infiller, encode_region, region_context
+from agent.compose.infill import (
+    PREFIXES,
+    Infiller,
+    continuation_surprise,
+    encode_in_context,
+    encode_region,
+    region_context,
+)
 from agent.compose.piece import (
     Piece,
     Region,
@@ -32,6 +39,7 @@ from agent.live.generator import SamplingParams
 from agent.model import vocab as V
 from agent.model.anticipation import TimingSettings
 from agent.model.checkpoint import save_checkpoint
+from agent.model.network import MusicTransformer
 from agent.model.tokens import decode
 from agent.music.events import Note, Part
 
@@ -281,3 +289,65 @@ def test_a_crowded_window_leaves_out_the_busiest_other_track_first() -> None:
     infiller = Infiller(toy_model(), TIMING)
     notes = infiller.fill(piece, Region(1, 16.0, 32.0, (Part.BASS,)), SamplingParams(seed=1))
     assert notes and infiller.tracks_dropped >= 1 and infiller.windows_cut == 0
+
+
+def test_continuation_surprise_reads_the_tracks_next_notes_after_each_draft(song: Path) -> None:
+    """The critic of a fill: the generator's mean surprise (nats per token) at the track's events in the
+    stretch after the region, teacher-forced with each draft in place; batched as computed one by one."""
+    import torch
+
+    torch.manual_seed(0)
+    model = MusicTransformer(TINY).eval()  # random, so that every token reads the ones before it
+    piece = with_chords(read_piece(song)[0])
+    region = Region(2, 32.0, 40.0, (Part.BASS,))  # the bass plays beats 40-48 after it
+    drafts = [[Note(32.0 + k, 1.0, 36 + (k * step) % 12, 80, Part.BASS) for k in range(8)] for step in (0, 5, 7)]
+    scores = continuation_surprise(model, TIMING, piece, region, drafts)
+    assert len(set(scores)) == 3 and all(s > 0 for s in scores)  # each draft changes how the next bars read
+    alone = [continuation_surprise(model, TIMING, piece, region, [d])[0] for d in drafts]
+    assert scores == pytest.approx(alone, abs=1e-5)  # the padding of a batch changes nothing
+    # by hand: the region and as long again after it, the next bars' tokens scored from the position before
+    stretch = Region(2, 32.0, 48.0, (Part.BASS,))
+    filled = piece.replace_notes(2, [*outside(piece.tracks[2].notes, 32.0, 40.0), *drafts[1]])
+    encoded = encode_region(filled, stretch, inside(filled.tracks[2].notes, 32.0, 48.0), TIMING)
+    after = [p for p, t in zip(encoded.positions, encoded.onsets, strict=True) if t >= (40.0 - encoded.origin) * V.TICKS_PER_BEAT]
+    assert after and not encoded.cut
+    with torch.no_grad():
+        logp = torch.log_softmax(model(torch.tensor([encoded.tokens]), torch.tensor([encoded.chords]))[0], dim=-1)
+    assert scores[1] == pytest.approx(-sum(float(logp[p - 1, encoded.tokens[p]]) for p in after) / len(after), abs=1e-4)
+    # what follows matters: other next bars, other scores
+    moved = piece.replace_notes(2, [n if not 40.0 <= n.beat < 48.0 else dataclasses.replace(n, pitch=n.pitch + 7)
+                                    for n in piece.tracks[2].notes])
+    assert continuation_surprise(model, TIMING, moved, region, drafts) != scores
+
+
+def test_continuation_surprise_leaves_out_busy_tracks_to_reach_the_next_bars() -> None:
+    piece = dense_piece(200)  # 12.5 piano notes a beat: 16 beats of them fill a window
+    region = Region(1, 16.0, 32.0, (Part.BASS,))
+    stretch = Region(1, 16.0, 48.0, (Part.BASS,))
+    content = inside(piece.tracks[1].notes, 16.0, 48.0)
+    assert encode_region(piece, stretch, content, TIMING).cut  # with the piano, the next bars fall out
+    assert not encode_in_context(region_context(piece, stretch).without(1), content, TIMING).cut
+    drafts = [[Note(16.0 + 2 * k, 1.0, 36 + k + j, 90, Part.BASS) for k in range(8)] for j in (0, 3)]
+    scores = continuation_surprise(MusicTransformer(TINY).eval(), TIMING, piece, region, drafts)
+    assert len(set(scores)) == 2 and all(s > 0 for s in scores)
+
+
+def test_the_drafts_of_a_region_share_their_first_windows_prefix(song: Path) -> None:
+    """An infiller keeps the decoder state of its latest window prefixes: a region's later drafts load
+    the first window's instead of feeding it again, and write exactly the notes they would have."""
+    import torch
+
+    model = toy_model()
+    with torch.no_grad():  # the toy's notes depend on the state fed as well as on its time bias
+        model.ln_f.weight.normal_(0.0, 0.5, generator=torch.Generator().manual_seed(1))
+    piece = with_chords(read_piece(song)[0])
+    region = Region(2, 16.0, 32.0, (Part.BASS,))
+    alone = [Infiller(model, TIMING).fill(piece, region, SamplingParams(seed=s)) for s in (1, 2, 3)]
+    shared = Infiller(model, TIMING)
+    assert [shared.fill(piece, region, SamplingParams(seed=s)) for s in (1, 2, 3)] == alone
+    assert len({str(a) for a in alone}) == 3 and shared.prefixes_reused >= 2
+    assert len(shared.prefixes) <= PREFIXES
+    other = Region(2, 0.0, 8.0, (Part.BASS,))  # another region: another prefix
+    reused = shared.prefixes_reused
+    shared.fill(piece, other, SamplingParams(seed=1))
+    assert shared.prefixes_reused == reused

@@ -14,7 +14,7 @@ from compose_fakes import TINY, song_file, toy_model
 
 from agent.compose import store as compose_store
 from agent.compose.feedback import LearnerSettings
-from agent.compose.infill import Infiller
+from agent.compose.infill import Infiller, continuation_surprise
 from agent.compose.jepa import (
     JepaLearner,
     distances_to,
@@ -197,19 +197,22 @@ def test_the_conditioned_infiller_reads_the_prediction(piece: Piece) -> None:
     assert notes_on != notes_off  # the same seed: only the conditioning differs
 
 
-def test_without_feedback_the_draft_nearest_the_prediction_is_kept(piece: Piece) -> None:
+@pytest.mark.parametrize("critic", ["prediction", "continuation"])
+def test_without_feedback_the_draft_the_critic_prefers_is_kept(piece: Piece, critic: str) -> None:
     jepa = encoders()
     model = conditioned_model(jepa)
     region = bass_region(piece)
     cleared = piece.replace_notes(region.track, [n for n in piece.tracks[region.track].notes if not region.contains(n.beat)])
-    session = CompositionSession(model, TIMING, cleared, [region], settings=LearnerSettings(drafts=3))
+    session = CompositionSession(model, TIMING, cleared, [region],
+                                 settings=LearnerSettings(drafts=3, reprises=0, critic=critic))
     chosen = inside(session.infill(SamplingParams(seed=3)).piece.tracks[region.track].notes, 16.0, 24.0)
     drafts = []
     for k in range(3):  # a new session each: a session's later rounds have seeds of their own
         single = CompositionSession(model, TIMING, cleared, [region], settings=LearnerSettings(drafts=1))
         drafts.append(inside(single.infill(SamplingParams(seed=3 + 7 * k)).piece.tracks[region.track].notes, 16.0, 24.0))
-    distances = distances_to(jepa, cleared, region, drafts)
-    assert len({str(d) for d in drafts}) > 1  # the drafts differ: the choice matters
+    distances = (distances_to(jepa, cleared, region, drafts) if critic == "prediction"
+                 else continuation_surprise(model, TIMING, cleared, region, drafts))
+    assert len({str(d) for d in drafts}) > 1 and len(set(distances)) == len(drafts)  # the choice matters
     assert chosen == drafts[int(np.argmin(distances))]
     # regenerating without feedback writes one draft: the same as a session that never drafts several
     off = CompositionSession(model, TIMING, cleared, [region], learning=False, settings=LearnerSettings(drafts=3))
@@ -256,7 +259,8 @@ def test_a_fill_offers_the_reprises_to_the_critic_and_keeps_the_rest(piece: Piec
 
     monkeypatch.setattr(S, "reprises", found)
     for nearest_is_reprise in (True, False):
-        session = CompositionSession(model, TIMING, cleared, [region], settings=LearnerSettings(drafts=2, draft_notes=0))
+        session = CompositionSession(model, TIMING, cleared, [region],
+                                     settings=LearnerSettings(drafts=2, draft_notes=0, critic="prediction"))
         assert isinstance(session.learner, JepaLearner)
         monkeypatch.setattr(session.learner, "distances", lambda p, r, drafts, want=nearest_is_reprise: [
             (0.0 if want else 2.0) if d == reprise else 1.0 + 0.01 * i for i, d in enumerate(drafts)])

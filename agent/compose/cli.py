@@ -102,10 +102,10 @@ def add_infill_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--session", type=Path, default=None, help="session file (default OUT.session.json)")
     parser.add_argument("--no-learning", action="store_true", help="regenerate rounds learn nothing")
     parser.add_argument("--drafts", type=_positive, default=None, metavar="N",
-                        help="with JEP-AGA (the shipped model): drafts of each region (at most; a dense part gets "
-                             "fewer), which with the region's reprises (the track over the same chords elsewhere) "
-                             "are candidates, the one nearest what the predictor expects kept (default 4; 1 = one "
-                             "draft and no reprises, about 3x faster)")
+                        help="drafts of each region (at most; a dense part gets fewer), which with the region's "
+                             "reprises (the track over the same chords elsewhere) are candidates, the one after which "
+                             "the track's next bars sound most natural to the model kept (default 4; 1 = one draft "
+                             "and no reprises, about 3x faster)")
     parser.add_argument("--list", action="store_true", help="print the file's tracks and bars, fill nothing")
     _add_sampling_options(parser)
 

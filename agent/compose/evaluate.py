@@ -34,11 +34,11 @@ from typing import Any
 import numpy as np
 
 from agent.compose.feedback import LearnerSettings
-from agent.compose.infill import Infiller
+from agent.compose.infill import Infiller, continuation_surprise
 from agent.compose.jepa import distances_to, oracle, predict
 from agent.compose.piece import Piece, Region, inside, piece_from_song
 from agent.compose.reprise import reprises
-from agent.compose.session import nearest_draft
+from agent.compose.session import nearest_draft, ranked_candidates
 from agent.compose.simulated_user import ENCODERS, FeedbackResult, feedback_test, summarise_feedback
 from agent.live.generator import SamplingParams
 from agent.model import vocab as V
@@ -179,11 +179,15 @@ def run_quality(model: MusicTransformer, timing: TimingSettings, cases: Sequence
     "model without JEP-AGA" is the same weights unconditioned (the ablation of Hu et al.'s Table 3);
     `with_oracle` adds "model, oracle representation": conditioned on the target encoder's
     representation of the real region (`agent.compose.jepa.oracle`), the ceiling of a better
-    predictor. `drafts` > 1 adds "model, best of N by the prediction": N drafts (the first is "model"'s),
-    the one the target encoder finds closest to the predictor's expectation kept
-    (`agent.compose.jepa.distances_to`), and, with `with_oracle`, "best of N by the real region" (the
-    ceiling of choosing by this representation). `baseline` (another checkpoint, e.g. the generator
-    before the compose stage) adds a row."""
+    predictor. `drafts` > 1 writes N drafts (the first is "model"'s) and finds the region's reprises
+    (`agent.compose.reprise`), and adds, for each critic (`LearnerSettings.critic`), "model, best of N by
+    the C" (the drafts alone) and "model, best of N and reprises by the C" (the candidates a session's
+    fill chooses among; with `settings.critic`, what `sideman infill` writes): "continuation", the draft
+    after which the track's next notes surprise the generator least (`continuation_surprise`), and
+    "prediction", the one the target encoder finds closest to the predictor's expectation
+    (`agent.compose.jepa.distances_to`); with `with_oracle`, "best of N by the real region" (the ceiling of
+    choosing by this representation). `baseline` (another checkpoint, e.g. the generator before the
+    compose stage) adds a row."""
     jepa = encoders_of(model)
     infiller = Infiller(model, timing, condition=(lambda p, r: predict(jepa, p, r)) if jepa is not None else None)
     plain = Infiller(model, timing)
@@ -208,18 +212,21 @@ def run_quality(model: MusicTransformer, timing: TimingSettings, cases: Sequence
             seeded = _seeded(params, index)
             started = time.perf_counter() - seconds[-1]  # the first draft is "model"'s
             found = reprises(case.piece, case.region, settings.reprises)
-            best, count, rest = nearest_draft(infiller, lambda p, r, w: distances_to(jepa, p, r, w), case.piece,
-                                              case.region, seeded, replace(settings, drafts=drafts),
-                                              first=case.systems["model"], extra=found)
+            critics = {"continuation": lambda p, r, w: continuation_surprise(model, timing, p, r, w),
+                       "prediction": lambda p, r, w: distances_to(jepa, p, r, w)}
+            best, count, rest = nearest_draft(infiller, critics[settings.critic], case.piece, case.region, seeded,
+                                              replace(settings, drafts=drafts), first=case.systems["model"], extra=found)
             drafted.append(time.perf_counter() - started)
             drafts_written.append(count)
-            ranked = [best, *rest]  # nearest the prediction first: the best draft is the first not a reprise
-            case.systems[f"model, best of {drafts} by the prediction"] = next((c for c in ranked if c not in found), ranked[0])
             if found:
                 reprised.append(best in found)
-            case.systems[f"model, best of {drafts} and reprises"] = best
+            written = [c for c in [best, *rest] if c not in found] or [best]
+            for name, critic in critics.items():  # the same candidates, each critic choosing
+                case.systems[f"model, best of {drafts} by the {name}"] = ranked_candidates(
+                    critic, case.piece, case.region, written)[0]
+                case.systems[f"model, best of {drafts} and reprises by the {name}"] = best if name == settings.critic \
+                    else ranked_candidates(critic, case.piece, case.region, [*written, *found])[0]
             if with_oracle:  # the same drafts, chosen by the real region
-                written = [c for c in ranked if c not in found]
                 by_real = distances_to(jepa, case.piece, case.region, written, case.systems["real region"])
                 case.systems[f"model, best of {drafts} by the real region"] = written[int(np.argmin(by_real))]
         if ceiling is not None:
@@ -271,7 +278,8 @@ def evaluate(args: argparse.Namespace) -> dict[str, object]:
     rng = random.Random(args.seed)
     params = SamplingParams(args.temperature, args.top_p, args.guidance, args.seed)
     cases = [] if args.skip_quality else pick_cases(held, args.cases, args.bars, rng)
-    settings = LearnerSettings() if args.draft_notes is None else LearnerSettings(draft_notes=args.draft_notes)
+    chosen = {"draft_notes": args.draft_notes, "critic": args.critic}
+    settings = LearnerSettings(**{k: v for k, v in chosen.items() if v is not None})
     table, infill_seconds, drafted_seconds, drafts_written = run_quality(
         model, timing, cases, params, baseline, args.oracle, args.drafts or settings.drafts, settings)
     feedback = _run_feedback(model, timing, held, args, rng, params)
@@ -291,7 +299,7 @@ def feedback_systems(args: argparse.Namespace) -> dict[str, tuple[bool, LearnerS
     """The systems the simulated user talks to: (learning on?, learner settings)."""
     chosen = {"alpha": args.alpha, "steps": args.learn_steps, "mode": args.learn_mode, "lr": args.learn_lr,
               "candidates": args.candidates, "moved_gain": args.moved_gain, "drafts": args.drafts,
-              "draft_notes": args.draft_notes}
+              "draft_notes": args.draft_notes, "critic": args.critic, "choose": args.choose}
     settings = LearnerSettings(**{k: v for k, v in chosen.items() if v is not None})
     systems: dict[str, tuple[bool, LearnerSettings | None]] = {"feedback learning": (True, settings)}
     if args.ablations:

@@ -59,6 +59,11 @@ log = logging.getLogger("sideman.compose.feedback")
 _SLICES = ((V.EVENT_TIME, V.EVENT_DUR), (V.EVENT_DUR, V.EVENT_NOTE), (V.EVENT_NOTE, V.EVENT_END))
 
 
+CRITICS = ("continuation", "prediction")  # LearnerSettings.critic
+CHOOSERS = ("kept+generator", "kept", "margin", "kept+generator+continuation")  # LearnerSettings.choose
+MODES = ("likelihood", "representation")  # LearnerSettings.mode
+
+
 @dataclass(frozen=True)
 class LearnerSettings:
     alpha: float = 0.1  # margin, nats per token (Hu et al. Eq. 2 use 0.1 on cosine similarities)
@@ -74,13 +79,20 @@ class LearnerSettings:
     steer: bool = True  # train the adapter (False: only choose among drafts)
     jepa_lr: float = 3e-4  # Adam step size of the JEP-AGA learner (`agent.compose.jepa`: whole encoders, not an adapter)
     moved_gain: float = 1.0  # JEP-AGA learner: how much of the learner's change of the prediction the generator reads
-    drafts: int = 4  # JEP-AGA, without feedback: drafts per region, the one nearest the prediction kept (1: one)
+    drafts: int = 4  # a fill without feedback: drafts per region, the one the critic prefers kept (1: one)
     draft_notes: int = 120  # ... while the notes of the drafts stay within this (a dense part gets fewer; 0: no limit)
-    reprises: int = 2  # JEP-AGA, in a fill: the track's own material over the same chords elsewhere, candidates too (0: none)
+    reprises: int = 2  # in a fill: the track's own material over the same chords elsewhere, candidates too (0: none)
+    critic: str = "continuation"  # a fill's choice: the draft after which the track's next notes surprise the generator
+    # least (`agent.compose.infill.continuation_surprise`), or "prediction": nearest JEP-AGA's prediction (needs its encoders)
     pull: float = 1.0  # JEP-AGA learner: weight of pulling the marked part's prediction towards the kept material heard there
     pull_tolerance: float = 0.05  # ... and the distance (1 - cosine) at which it is near enough: learning stops
     choose: str = "kept+generator"  # JEP-AGA, with feedback: nearest the kept material heard there by JEP-AGA's target
     # encoder and the generator's hidden states (ranks summed), "kept" (the target encoder's alone), "margin" (Eq. 2's)
+
+    def __post_init__(self) -> None:
+        for name, allowed in (("critic", CRITICS), ("choose", CHOOSERS), ("mode", MODES)):
+            if getattr(self, name) not in allowed:
+                raise ValueError(f"learner setting {name}={getattr(self, name)!r}: expected one of {', '.join(allowed)}")
 
 
 class Adapter(nn.Module):

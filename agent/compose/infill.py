@@ -49,6 +49,7 @@ import bisect
 import dataclasses
 import logging
 import random
+from collections import OrderedDict
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
@@ -63,8 +64,8 @@ from agent.live.generator import SamplingParams
 from agent.model import vocab as V
 from agent.model.anticipation import Interleaver, Item, TimingSettings
 from agent.model.engine import Array
-from agent.model.network import MusicTransformer
-from agent.model.sampling import CachedDecoder, Mask, note_mask, sample_event, sample_index
+from agent.model.network import MusicTransformer, time_features
+from agent.model.sampling import CachedDecoder, DecoderState, Mask, note_mask, sample_event, sample_index
 from agent.model.tokens import (
     ChordTimeline,
     beat_ticks,
@@ -85,6 +86,7 @@ HISTORY_BEATS = 16.0  # past music a window opens with, when it fits
 RESERVE_TOKENS = 150  # room a window must leave for writing when it opens (about 50 notes and controls)
 MAX_RESERVE_TOKENS = 3 * 150  # the most it leaves, when a window with less wrote nothing (doubling from RESERVE)
 MAX_NOTES_PER_BEAT = 24  # a bound on the work of one region, whatever the model does
+PREFIXES = 4  # window prefixes whose decoder state an infiller keeps (`Infiller.prefixes`: a fill's drafts share them)
 MAX_ONSETS = 10  # notes starting at one time in one region, at most (an undertrained model can loop)
 
 Adapt = Callable[[torch.Tensor], torch.Tensor]
@@ -217,6 +219,8 @@ class Infiller:
         self.thin = True  # on a crowded window, leave out the busiest other tracks before cutting its start
         self.beats_skipped = 0  # beats given up on: even the largest reserve wrote nothing there
         self.prediction: Prediction | None = None  # the region being written's, when conditioned
+        self.prefixes: OrderedDict[tuple[object, ...], DecoderState] = OrderedDict()  # the latest PREFIXES windows'
+        self.prefixes_reused = 0
 
     def fill(self, piece: Piece, region: Region, params: SamplingParams) -> list[Note]:
         """New notes for `region` (onsets inside it, ends clipped to it), as the region's parts."""
@@ -270,16 +274,36 @@ class Infiller:
         self.windows_opened += 1
         timeline = chord_timeline(ctx.chords, origin)
         decoder = CachedDecoder(self.model) if self.adapt is None else SteeredDecoder(self.model, self.adapt)
-        if self.prediction is not None:
-            decoder.condition(self.prediction.table(origin))
+        table = self.prediction.table(origin) if self.prediction is not None else None
+        if table is not None:
+            decoder.condition(table)
         head = header(V.MODE_COMPOSE, ctx.meter, [int(p) for p in ctx.region.parts])
-        decoder.feed(head, [timeline.at(0)] * len(head))
         window = Window(origin, builder, decoder, timeline)
         if 3 * len(builder.items) <= room:
-            window.sync()
+            self._feed_prefix(window, head, table)
         else:  # too long a prefix to write after: keep its most recent part
+            decoder.feed(head, [timeline.at(0)] * len(head))
             self._truncated(window, room // 3)
         return window
+
+    def _feed_prefix(self, window: Window, head: list[int], table: Array | None) -> None:
+        """Feed a new window its header and prefix, or load the decoder state of the same prefix from
+        `prefixes` (the drafts of a region open their first window on the same prefix, and feeding it is
+        most of a short fill's time): the same state either way, so the same notes."""
+        body, chords = encode(window.builder.items, window.timeline, 0)
+        key = (tuple(head), tuple(body), tuple(chords), window.timeline.at(0), None if table is None else table.tobytes())
+        state = self.prefixes.get(key)
+        if state is not None:
+            window.decoder.load(state)
+            self.prefixes.move_to_end(key)
+            self.prefixes_reused += 1
+        else:
+            window.decoder.feed(head, [window.timeline.at(0)] * len(head))
+            window.decoder.feed(body, chords)
+            self.prefixes[key] = window.decoder.state()
+            while len(self.prefixes) > PREFIXES:
+                self.prefixes.popitem(last=False)
+        window.fed = len(window.builder.items)
 
     def _placed_at_least(self, ctx: RegionContext, origin: float, now: float, events: Sequence[Note]) -> int:
         """A lower bound on the items of `build_stream(ctx, origin, events, now)`, without building it:
@@ -377,6 +401,8 @@ class EncodedRegion:
     chords: list[int]
     positions: list[int]
     origin: float = 0.0  # beat of the window's start (JEP-AGA's conditioning table is laid out from it)
+    onsets: list[int] = field(default_factory=list)  # per position: its event's time, ticks from `origin`
+    cut: bool = False  # the window could not hold it all: the latest tokens are missing
 
 
 def encode_region(piece: Piece, region: Region, content: Sequence[Note], timing: TimingSettings,
@@ -384,7 +410,14 @@ def encode_region(piece: Piece, region: Region, content: Sequence[Note], timing:
     """`content` in `region` of `piece`, teacher-forced in the infilling format: a window from the
     downbeat `history_beats` before the region (later if the region would not fit), events up to the
     region's end. `positions` are the token indices of the region's events (notes and rests)."""
-    ctx = region_context(piece, region)
+    return encode_in_context(region_context(piece, region), content, timing, history_beats)
+
+
+def encode_in_context(ctx: RegionContext, content: Sequence[Note], timing: TimingSettings,
+                      history_beats: float = 4.0) -> EncodedRegion:
+    """`encode_region` from a region's context (`region_context`, perhaps `without` some tracks): one
+    context serves every content of the same region."""
+    region = ctx.region
     delta = timing.ticks(timing.compose_delta_beats)
     events = [*ctx.own_before, *as_parts(list(content), region.parts)]
     starts = [d for d in ctx.downbeats if d <= region.start_beat + 1e-9] or [region.start_beat]
@@ -396,13 +429,14 @@ def encode_region(piece: Piece, region: Region, content: Sequence[Note], timing:
     timeline = chord_timeline(ctx.chords, origin)
     body, chords = encode(builder.items, timeline)
     head = header(V.MODE_COMPOSE, ctx.meter, [int(p) for p in region.parts])
+    cut = len(head) + len(body) > V.CONTEXT_LEN
     tokens = (head + body)[: V.CONTEXT_LEN]
     chords = ([timeline.at(0)] * len(head) + chords)[: V.CONTEXT_LEN]
     lo, hi = beat_ticks(region.start_beat, origin), beat_ticks(region.end_beat, origin)
-    positions = [V.HEADER_LEN + 3 * i + k for i, item in enumerate(builder.items)
-                 if not item.control and lo <= item.time < hi for k in range(3)]
-    positions = [p for p in positions if p < len(tokens)] or [len(tokens) - 1]
-    return EncodedRegion(tokens, chords, positions, origin)
+    placed = [(V.HEADER_LEN + 3 * i + k, item.time) for i, item in enumerate(builder.items)
+              if not item.control and lo <= item.time < hi for k in range(3)]
+    placed = [(p, t) for p, t in placed if p < len(tokens)] or [(len(tokens) - 1, hi)]
+    return EncodedRegion(tokens, chords, [p for p, _ in placed], origin, [t for _, t in placed], cut)
 
 
 def region_states(model: MusicTransformer, encoded: EncodedRegion) -> torch.Tensor:
@@ -410,6 +444,52 @@ def region_states(model: MusicTransformer, encoded: EncodedRegion) -> torch.Tens
     with torch.no_grad():
         hidden = model.hidden(torch.tensor([encoded.tokens]), torch.tensor([encoded.chords]))[0]
     return hidden[encoded.positions]
+
+
+def continuation_surprise(model: MusicTransformer, timing: TimingSettings, piece: Piece, region: Region,
+                          drafts: Sequence[Sequence[Note]], beats: float | None = None,
+                          history_beats: float = 4.0) -> list[float]:
+    """How unexpected the track's own next notes are after each draft of `region`: the frozen generator's
+    mean negative log-probability (nats per token) of the track's events in the `beats` after the region
+    (default: as long as the region), teacher-forced with the draft in place (`encode_region` over the
+    region and that stretch; the rest of the piece anticipated as usual). The same notes are scored after
+    every draft, so a lower figure is a draft the music that follows grows out of more naturally: the
+    right-hand context read the way a left-to-right model can read it. One batch for all the drafts.
+    A window too crowded to reach the stretch's end leaves out the busiest other tracks, as a fill's
+    does (`RegionContext.without`), the same ones for every draft. 0.0 for every draft when no event of
+    the stretch fits a window."""
+    if not drafts:
+        return []
+    length = region.end_beat - region.start_beat if beats is None else beats
+    stretch = dataclasses.replace(region, end_beat=region.end_beat + length)
+    ctx = region_context(piece, stretch)  # the same for every draft: they lie inside the stretch
+    after = inside(piece.tracks[region.track].notes, region.end_beat, stretch.end_beat)
+    contents = [[*inside(draft, region.start_beat, region.end_beat), *after] for draft in drafts]
+    longest = max(contents, key=len)
+    for dropped in range(len(ctx.other_tracks) + 1):  # a crowded window leaves out the busiest other tracks
+        if not encode_in_context(ctx.without(dropped), longest, timing, history_beats).cut:
+            break
+    thinned = ctx.without(dropped)
+    encoded = [encode_in_context(thinned, content, timing, history_beats) for content in contents]
+    scored = []
+    for one in encoded:
+        end = beat_ticks(region.end_beat, one.origin)
+        scored.append([p for p, t in zip(one.positions, one.onsets, strict=True) if t >= end and p >= 1])
+    if not any(scored):
+        return [0.0] * len(drafts)
+    width = max(len(e.tokens) for e in encoded)
+    tokens = torch.tensor([e.tokens + [V.PAD] * (width - len(e.tokens)) for e in encoded])
+    chords = torch.tensor([e.chords + [e.chords[-1]] * (width - len(e.chords)) for e in encoded])
+    rows = torch.tensor([row for row, positions in enumerate(scored) for _ in positions], dtype=torch.long)
+    at = torch.tensor([p for positions in scored for p in positions], dtype=torch.long)
+    with torch.no_grad():  # causal: the padding after a sequence changes nothing before it
+        hidden = model.hidden(tokens, chords)
+        before = (rows, at - 1)  # the logits of a token are read at the position before it
+        logits = model.head(hidden[before][None], chords[before][None], time_features(tokens)[before][None])[0]
+        surprise = -torch.log_softmax(logits, dim=-1).gather(1, tokens[rows, at][:, None])[:, 0]
+    totals = torch.zeros(len(drafts)).index_add_(0, rows, surprise)
+    counts = torch.tensor([max(1, len(p)) for p in scored], dtype=torch.float)
+    return (totals / counts).tolist()
 
 
 def region_reading(model: MusicTransformer, timing: TimingSettings, piece: Piece, region: Region,

@@ -43,11 +43,17 @@ def add_compose_eval_arguments(parser: argparse.ArgumentParser) -> None:
                         help="also infill conditioned on the target encoder's representation of the real region "
                              "(a diagnostic: the ceiling of a better predictor; needs JEP-AGA's encoders)")
     parser.add_argument("--drafts", type=int, default=None,
-                        help="JEP-AGA: drafts per region without feedback, the one nearest the prediction kept "
-                             "(the infill figures get a row of their own; default: the learner's)")
+                        help="drafts per region without feedback, the one the critic prefers kept (--critic; the "
+                             "infill figures get rows of their own; default: the learner's, 4)")
     parser.add_argument("--draft-notes", type=int, default=None, metavar="N",
-                        help="JEP-AGA: notes per 4 bars the drafts of a fill may write together (a dense part gets "
+                        help="notes per 4 bars the drafts of a fill may write together (a dense part gets "
                              "fewer drafts; 0: no limit; default: the learner's, 120)")
+    parser.add_argument("--critic", choices=("continuation", "prediction"), default=None,  # LearnerSettings.critic
+                        help="how a fill chooses among its drafts and reprises: the generator's surprise at the "
+                             "track's next notes (continuation, the default) or JEP-AGA's prediction")
+    parser.add_argument("--choose", choices=("kept+generator", "kept", "margin", "kept+generator+continuation"),
+                        default=None, help="JEP-AGA, with feedback: how a regeneration chooses among its candidates "
+                                           "(LearnerSettings.choose; default kept+generator)")
     parser.add_argument("--skip-quality", action="store_true", help="run the feedback evaluation only")
     add_option(parser, "seed", default=1)  # default, range and help of each: agent/settings.py
     for name in ("temperature", "top_p", "guidance"):

@@ -10,10 +10,13 @@ version as MIDI, and the next round starts from whichever version is current. `a
 finished interaction (the first version rejected, the current one kept). `agent.compose.store` keeps
 a session in a JSON file between command-line calls.
 
-With a checkpoint that carries JEP-AGA's encoders (`agent.compose.stage`), the generator is conditioned
-on their prediction of each region, a fill keeps the nearest of `LearnerSettings.drafts` drafts to
-that prediction (`nearest_draft`: fewer for a dense part, within `draft_notes`), and the learner is
-`agent.compose.jepa.JepaLearner` (the paper's, on the encoder-predictor); otherwise
+A fill writes `LearnerSettings.drafts` drafts of each region (fewer for a dense part, within
+`draft_notes`) and offers them with the region's reprises (`agent.compose.reprise`) to a critic
+(`nearest_draft`, `fill_critic`): by default the one after which the track's own next bars surprise
+the generator least (`agent.compose.infill.continuation_surprise`), the music after the gap heard the
+way a left-to-right model can hear it. With a checkpoint that carries JEP-AGA's encoders
+(`agent.compose.stage`), the generator is conditioned on their prediction of each region, and the
+learner is `agent.compose.jepa.JepaLearner` (the paper's, on the encoder-predictor); otherwise
 `agent.compose.feedback.FeedbackLearner` steers the generator.
 
 With feedback, a regeneration writes `candidates` drafts and keeps the learner's preferred one among
@@ -37,7 +40,7 @@ from pathlib import Path
 import torch
 
 from agent.compose.feedback import FeedbackLearner, LearnerSettings, LearnStats, material_key
-from agent.compose.infill import Infiller, region_reading
+from agent.compose.infill import Infiller, continuation_surprise, region_reading
 from agent.compose.jepa import JepaLearner
 from agent.compose.piece import (
     Piece,
@@ -59,6 +62,8 @@ from agent.model.network import MusicTransformer
 from agent.music.events import Note
 
 log = logging.getLogger("sideman.compose.session")
+
+Distances = Callable[[Piece, Region, list[list[Note]]], list[float]]  # candidates of a region -> lower is preferred
 
 SPARE_DRAFTS = 12  # drafts kept per region and context for later rounds, the preferred ones (`CompositionSession.spare`)
 
@@ -254,23 +259,25 @@ class CompositionSession:
 
     def _draft(self, piece: Piece, region: Region, params: SamplingParams, first: bool = False) -> list[Note]:
         """The region's notes: one draft; with feedback to go by, the preferred of `candidates` drafts;
-        in a fill (`first`) without feedback, with JEP-AGA, the one of `drafts` drafts nearest the prediction
-        (`_nearest`). Not when regenerating without feedback: the songwriter asked for something other
-        than what the prediction led to, and the nearest of several drafts is more of the same (the
-        simulated user with learning off, 32 pieces: SS 0.175 -> 0.104, IC 5.16 -> 6.02 when every
-        round kept the draft nearest the prediction)."""
+        in a fill (`first`) without feedback, the one of `drafts` drafts and the reprises the fill's critic
+        prefers (`_nearest`, `fill_critic`). Not when regenerating without feedback: the songwriter asked
+        for something other than what the critic chose, and its choice among several drafts is more of the
+        same (the simulated user with learning off, 32 pieces: SS 0.175 -> 0.104, IC 5.16 -> 6.02 when
+        every round kept the draft nearest JEP-AGA's prediction)."""
         feedback = self.learning and bool(self.learner.rejected) and bool(self.learner.kept)
-        if first and not feedback and self.infiller.condition is not None and self.learner.settings.drafts > 1:
-            return self._nearest(piece, region, params)
         settings = self.learner.settings
+        if first and not feedback and settings.drafts > 1 and (critic := self.fill_critic()) is not None:
+            return self._nearest(piece, region, params, critic)
         if not feedback or settings.candidates == 1:
             return self.infiller.fill(piece, region, params)
         written = write_drafts(self.infiller, piece, region, params, settings.candidates, settings.candidate_notes)
         key = context_digest(piece, region)
         pool = [*written, *self.spare.get(key, [])]  # this round's drafts, then the ones not shown before
         scores = self.learner.preferences(piece, region, pool)
-        if isinstance(self.learner, JepaLearner) and settings.choose == "kept+generator":
+        if isinstance(self.learner, JepaLearner) and settings.choose.startswith("kept+generator"):
             scores = _rank_sum(scores, self._generator_nearness(piece, region, key, pool))
+        if settings.choose.endswith("+continuation"):
+            scores = _rank_sum(scores, [-s for s in continuation_surprise(self.model, self.timing, piece, region, pool)])
         ranked = sorted(range(len(pool)), key=lambda i: -scores[i])  # stable: this round's first on ties
         self.spare[key] = [pool[i] for i in ranked[1 : 1 + SPARE_DRAFTS]]  # the best of the rest, best first
         return pool[ranked[0]]
@@ -294,13 +301,22 @@ class CompositionSession:
         return [float(torch.nn.functional.cosine_similarity(readings[(key, material_key(region, n))], kept, dim=0))
                 for n in pool]
 
-    def _nearest(self, piece: Piece, region: Region, params: SamplingParams) -> list[Note]:
+    def fill_critic(self) -> Distances | None:
+        """How a fill ranks its candidates (lower is preferred; `LearnerSettings.critic`): the generator's
+        surprise at the track's next notes after each, or the distance to JEP-AGA's prediction (None
+        without its encoders: one draft)."""
+        critic = self.learner.settings.critic
+        if critic == "continuation":
+            return lambda p, r, drafts: continuation_surprise(self.model, self.timing, p, r, drafts)
+        if critic == "prediction":
+            return self.learner.distances if isinstance(self.learner, JepaLearner) else None
+        raise CompositionError(f"critic {critic!r}: expected 'continuation' or 'prediction'")
+
+    def _nearest(self, piece: Piece, region: Region, params: SamplingParams, critic: Distances) -> list[Note]:
         """`nearest_draft` with the region's reprises; the candidates not chosen wait in `spare`."""
-        assert isinstance(self.learner, JepaLearner)
         settings = self.learner.settings
         found = reprises(piece, region, settings.reprises)
-        best, written, rest = nearest_draft(self.infiller, self.learner.distances, piece, region, params, settings,
-                                            extra=found)
+        best, written, rest = nearest_draft(self.infiller, critic, piece, region, params, settings, extra=found)
         log.info("fill of track %d, beats %g-%g: %d drafts, %d reprises; kept %s", region.track + 1, region.start_beat,
                  region.end_beat, written, len(found), "a reprise" if best in found else "a draft")
         if rest:
@@ -333,26 +349,28 @@ def write_drafts(infiller: Infiller, piece: Piece, region: Region, params: Sampl
     return written
 
 
-def nearest_draft(infiller: Infiller, distances: Callable[[Piece, Region, list[list[Note]]], list[float]],
-                  piece: Piece, region: Region, params: SamplingParams, settings: LearnerSettings,
-                  first: list[Note] | None = None, extra: Sequence[list[Note]] = ()
+def nearest_draft(infiller: Infiller, distances: Distances, piece: Piece, region: Region, params: SamplingParams,
+                  settings: LearnerSettings, first: list[Note] | None = None, extra: Sequence[list[Note]] = ()
                   ) -> tuple[list[Note], int, list[list[Note]]]:
-    """(the candidate for `region` nearest what the predictor expects there, how many drafts were written,
-    the other candidates nearest first). Candidates: up to `settings.drafts` drafts (seeds s, s + 7, ...;
-    `first`, when given, is the first one), while their notes stay within `settings.draft_notes` per 4
-    bars (a dense part gets fewer drafts: a 4-bar fill in about a second), and `extra` (reprises:
-    `agent.compose.reprise`); the one with the least `distances` (`JepaLearner.distances`) is kept.
-    The predictor's expectation knows the region's context better than the generator reads it through
-    the conditioning (held-out loss: -0.008 nats per token conditioned on the prediction), and it is a
-    good critic: on 50 held-out 4-bar cases, the best of 4 raised DD_p 0.55 -> 0.60, DD_f 0.56 -> 0.60,
-    PD_p 0.53 -> 0.56, CD_f 0.48 -> 0.50 (docs/compose.md)."""
+    """(the candidate for `region` the critic prefers, how many drafts were written, the other candidates,
+    preferred first). Candidates: up to `settings.drafts` drafts (seeds s, s + 7, ...; `first`, when given,
+    is the first one), while their notes stay within `settings.draft_notes` per 4 bars (a dense part gets
+    fewer drafts: a 4-bar fill in about a second), and `extra` (reprises: `agent.compose.reprise`); the
+    one with the least `distances` is kept (`CompositionSession.fill_critic`; docs/compose.md, "Figures,
+    issue 14, fifth version", compares the critics)."""
     written = write_drafts(infiller, piece, region, params, settings.drafts, settings.draft_notes, first)
-    candidates = [*written, *(e for e in extra if e not in written)]
+    best, rest = ranked_candidates(distances, piece, region, [*written, *(e for e in extra if e not in written)])
+    return best, len(written), rest
+
+
+def ranked_candidates(distances: Distances, piece: Piece, region: Region, candidates: Sequence[list[Note]]
+                      ) -> tuple[list[Note], list[list[Note]]]:
+    """(the candidate with the least `distances`, the others by distance; ties keep their order)."""
     if len(candidates) == 1:
-        return candidates[0], 1, []
-    measured = distances(piece, region, candidates)
+        return candidates[0], []
+    measured = distances(piece, region, list(candidates))
     ranked = sorted(range(len(candidates)), key=measured.__getitem__)
-    return candidates[ranked[0]], len(written), [candidates[i] for i in ranked[1:]]
+    return candidates[ranked[0]], [candidates[i] for i in ranked[1:]]
 
 
 def _rank_sum(*scores: Sequence[float]) -> list[float]:

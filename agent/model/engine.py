@@ -75,6 +75,14 @@ class KVCache:
         self.bar_ticks = 4 * V.TICKS_PER_BEAT
         self.cond: Array | None = None  # (beats, layers, C): projected conditioning per beat (`Engine.condition`)
 
+    def copy(self) -> KVCache:
+        """An independent cache holding the same positions and time state (the conditioning is shared:
+        it is never written after `Engine.condition`)."""
+        other = KVCache.__new__(KVCache)
+        other.__dict__.update(self.__dict__)
+        other.keys, other.values = self.keys.copy(), self.values.copy()
+        return other
+
     def truncate(self, length: int, now: int) -> None:
         """Forget every position from `length` on (rolling back a withdrawn chunk); `now` is the
         current time of the kept stream (the caller has the tokens)."""

@@ -238,10 +238,14 @@ class MusicTransformer(nn.Module):
 
     def forward(self, tokens: torch.Tensor, chords: torch.Tensor, cond: torch.Tensor | None = None) -> torch.Tensor:
         """Logits (B, T, vocab) for every position (training and evaluation)."""
-        h = self.hidden(tokens, chords, cond)
+        return self.head(self.hidden(tokens, chords, cond), chords, time_features(tokens))
+
+    def head(self, h: torch.Tensor, chords: torch.Tensor, now: torch.Tensor) -> torch.Tensor:
+        """Logits (B, T, vocab) from final hidden states (B, T, C), the chord ids and current times (ticks)
+        (B, T) at those positions: `forward`'s output head, for a caller that needs a few positions only."""
         logits = F.linear(h, self.tok_emb.weight)  # tied input and output embeddings
         note_bias = self._note_bias(h, chords)  # (B, T, parts * pitches)
-        time_bias = self._time_bias(h, time_features(tokens))  # (B, T, MAX_TIME)
+        time_bias = self._time_bias(h, now)  # (B, T, MAX_TIME)
         return torch.cat(
             [logits[..., : V.EVENT_DUR] + time_bias, logits[..., V.EVENT_DUR : V.EVENT_NOTE],
              logits[..., V.EVENT_NOTE : V.REST] + note_bias, logits[..., V.REST :]],

@@ -20,6 +20,7 @@ random generator: a token costs a few microseconds of bookkeeping, not a few doz
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 
 import numpy as np
 import numpy.typing as npt
@@ -138,6 +139,16 @@ def sample_event(decoder: CachedDecoder, builder: Interleaver, time: int, chord:
     return Note(beat, (dur + 1) / V.TICKS_PER_BEAT, pitch, V.VELOCITY_VALUES[vel], Part(part))
 
 
+@dataclass(frozen=True)
+class DecoderState:
+    """What a `CachedDecoder` has been fed: its cache, tokens and chord ids, and the last hidden state."""
+
+    cache: KVCache
+    tokens: tuple[int, ...]
+    chords: tuple[int, ...]
+    hidden: Array
+
+
 class CachedDecoder:
     """Feeds tokens through a key/value cache; `logits` reads the next-token logits of a range."""
 
@@ -173,6 +184,17 @@ class CachedDecoder:
     def logits(self, lo: int, hi: int) -> Array:
         """Next-token logits for ids [lo, hi), 1-D (a new array: callers may edit it)."""
         return self.engine.logits(self.hidden(), self.chords[-1], self.cache.now, lo, hi)
+
+    def state(self) -> DecoderState:
+        """A copy of everything fed so far, for `load` into another decoder of the same model."""
+        assert self._hidden is not None, "feed at least one token first"
+        return DecoderState(self.cache.copy(), tuple(self.tokens), tuple(self.chords), self._hidden.copy())
+
+    def load(self, state: DecoderState) -> None:
+        """Continue from `state` (`state`) as if its tokens had been fed here; `state` stays unchanged."""
+        self.cache = state.cache.copy()
+        self.tokens, self.chords = list(state.tokens), list(state.chords)
+        self._hidden = state.hidden.copy()
 
     def truncate(self, length: int) -> None:
         """Forget tokens from `length` on; the next `logits` needs the hidden state of token length-1."""
