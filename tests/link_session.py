@@ -32,7 +32,7 @@ async def wait_for(condition: Callable[[], bool], timeout_s: float) -> float:
 
 def beat_error(peer: aalink.Link, agent: AgentThread) -> float:
     """The agent's beat minus the peer's, folded into [-quantum/2, quantum/2)."""
-    diff = agent.agent.clock.beat_now() - peer.beat
+    diff = agent.agent.clock.beat_now() - float(peer.beat)
     return (diff + QUANTUM / 2) % QUANTUM - QUANTUM / 2
 
 
@@ -59,7 +59,10 @@ async def main() -> dict[str, object]:
         result["beat_errors"] = [beat_error(peer, agent)]
         for tempo in (140.0, 90.0):
             peer.tempo = tempo
-            result[f"follow_{tempo:g}_s"] = await wait_for(lambda t=tempo: abs(clock.tempo_bpm - t) < 0.01, 5)
+            def settled(t: float = tempo) -> bool:
+                return abs(clock.tempo_bpm - t) < 0.01
+
+            result[f"follow_{tempo:g}_s"] = await wait_for(settled, 5)
             await asyncio.sleep(0.5)
             result["beat_errors"].append(beat_error(peer, agent))  # type: ignore[attr-defined]
         result["running"] = clock.running

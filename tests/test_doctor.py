@@ -78,6 +78,9 @@ class Silent:
     def generate(self, context: GenerationContext, start_beat: float, end_beat: float) -> list[Note]:
         return []
 
+    def reset(self) -> None:
+        pass
+
 
 def test_round_trip() -> None:
     config = Config()

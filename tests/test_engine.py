@@ -37,7 +37,8 @@ def stream(length: int, seed: int = 0) -> tuple[list[int], list[int]]:
 
 def full_logits(model: MusicTransformer, tokens: list[int], chords: list[int]) -> np.ndarray:
     with torch.inference_mode():
-        return model(torch.tensor([tokens]), torch.tensor([chords]))[0].numpy()
+        logits: np.ndarray = model(torch.tensor([tokens]), torch.tensor([chords]))[0].numpy()
+    return logits
 
 
 @pytest.mark.parametrize("prefix", [1, 2, 40])

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 from pathlib import Path
+from typing import Any
 
 import pytest
 import torch
@@ -247,5 +248,6 @@ def test_kept_material_is_the_music_around_a_mark_when_the_rest_of_the_region_is
 
 @pytest.mark.parametrize("field, value", [("critic", "nearest"), ("choose", "best"), ("mode", "likelyhood")])
 def test_a_wrong_learner_setting_is_named(field: str, value: str) -> None:
+    wrong: dict[str, Any] = {field: value}
     with pytest.raises(ValueError, match=f"{field}='{value}'"):
-        LearnerSettings(**{field: value})
+        LearnerSettings(**wrong)

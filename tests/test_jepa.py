@@ -431,6 +431,7 @@ def test_sessions_learn_on_the_encoders_and_files_continue_exactly(tmp_path: Pat
     compose_store.save(session, path, "model")
     again = compose_store.load(compose_store.read(path), model, TIMING)
     assert isinstance(again.learner, JepaLearner) and again.learner.rounds == 1
+    assert isinstance(session.learner, JepaLearner)
     for a, b in zip(again.learner.jepa.state_dict().values(), session.learner.jepa.state_dict().values(), strict=True):
         torch.testing.assert_close(a, b)
     assert again.spare == session.spare and sorted(map(len, session.spare.values())) == [3, 8]  # 4 drafts; 8 and a reprise: one shown

@@ -118,10 +118,10 @@ def test_liblo_client_plays_with_the_agent(capsys: pytest.CaptureFixture[str]) -
     assert {tags for _, address, tags, _ in messages if address == "/note"} == {tags_of("/note")}
     leads_ms = []
     for arrival, args in notes:
-        _, note_beat, pitch, velocity, dur, channel = args
+        _voice, note_beat, note_pitch, velocity, dur, channel = args
         arrival_beat = (arrival - t0) * BPM / 60.0
         leads_ms.append((float(note_beat) - arrival_beat) * 60000.0 / BPM)
-        assert int(pitch) % 12 in chord_pcs(float(note_beat)), args
+        assert int(note_pitch) % 12 in chord_pcs(float(note_beat)), args
         assert 1 <= int(velocity) <= 127 and float(dur) > 0 and int(channel) in (2, 3)
     assert min(leads_ms) > 0, f"a note arrived after its beat (min lead {min(leads_ms):.1f} ms)"
 

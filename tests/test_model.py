@@ -224,7 +224,7 @@ def test_a_flood_of_human_notes_never_overflows_the_window(tiny: MusicTransforme
         window = generator._window
         assert window is not None and len(window.decoder) <= V.CONTEXT_LEN
         heard = [i for i in window.builder.items if i.control and i.value // 128 == V.HUMAN]
-        per_beat = {}
+        per_beat: dict[int, int] = {}
         for item in heard:
             per_beat[item.time // 12] = per_beat.get(item.time // 12, 0) + 1
         assert max(per_beat.values(), default=0) <= 16
@@ -400,7 +400,8 @@ def test_guided_decoder_mixes_the_two_headers_and_stays_in_step(tiny: MusicTrans
         return d
 
     def log_softmax(x: np.ndarray) -> np.ndarray:
-        return x - x.max() - np.log(np.exp(x - x.max()).sum())
+        out: np.ndarray = x - x.max() - np.log(np.exp(x - x.max()).sum())
+        return out
 
     lo, hi = V.EVENT_DUR, V.EVENT_NOTE
     cond, uncond = fed(head + body).logits(lo, hi), fed(plain + body).logits(lo, hi)

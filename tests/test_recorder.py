@@ -137,5 +137,6 @@ def test_snapshot_and_finish_keep_a_take_in_progress() -> None:
     take = p.recorder.finish()  # shutdown while playing: the held note and the sounding one end now
     assert take is not None and p.recorder.take is None
     tracks = notes_by_track(take)
-    assert tracks["human"][0][:2] == (0.0, pytest.approx(3.0, abs=0.06))
-    assert tracks["comp"][0][:2] == (2.5, pytest.approx(0.5, abs=0.06))
+    (human_start, human_length), (comp_start, comp_length) = tracks["human"][0][:2], tracks["comp"][0][:2]
+    assert human_start == 0.0 and human_length == pytest.approx(3.0, abs=0.06)
+    assert comp_start == 2.5 and comp_length == pytest.approx(0.5, abs=0.06)

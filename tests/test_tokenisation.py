@@ -85,7 +85,9 @@ def chords_st(draw: st.DrawFn) -> tuple[ChordSpan, ...]:
     while beat < SONG_BEATS + 6:
         beat += draw(st.sampled_from([0.0, 0.0, 0.5, 2.0]))
         dur = draw(st.integers(3, 72)) / V.TICKS_PER_BEAT
-        spans.append(ChordSpan(beat, dur, parse_symbol(draw(st.sampled_from(SYMBOLS)))))
+        chord = parse_symbol(draw(st.sampled_from(SYMBOLS)))
+        assert chord is not None  # every symbol drawn parses
+        spans.append(ChordSpan(beat, dur, chord))
         beat += dur
     return tuple(spans)
 
