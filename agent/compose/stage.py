@@ -62,7 +62,7 @@ from agent.model.network import MusicTransformer, time_features
 from agent.music.events import Song
 from agent.training.datasets import load_corpus
 from agent.training.examples import Example
-from agent.training.train import collate, split
+from agent.training.train import collate, split, write_state
 
 log = logging.getLogger("sideman.compose.stage")
 
@@ -285,9 +285,7 @@ class Stage:
                  "readout_done": self.readout_done,
                  "elapsed_s": self.elapsed_s, "history": json.dumps(self.history),
                  "rng": json.dumps(self.rng.getstate())}
-        tmp = self.out / "state.pt.tmp"
-        torch.save(state, tmp)
-        tmp.replace(self.out / "state.pt")
+        write_state(state, self.out / "state.pt")
 
     def load_state(self) -> bool:
         path = self.out / "state.pt"

@@ -24,6 +24,7 @@ import time
 import zlib
 from collections.abc import Sequence
 from pathlib import Path
+from typing import Any
 
 import torch
 import torch.nn.functional as F
@@ -55,6 +56,14 @@ PRESETS = {
 def is_heldout(name: str) -> bool:
     """5% of songs, chosen by a stable hash of the name, never used for training."""
     return zlib.crc32(name.encode()) % 20 == 0
+
+
+def write_state(state: dict[str, Any], path: Path) -> None:
+    """`torch.save` a run's state to `path` through a temporary file and a rename: a run stopped while
+    saving keeps its previous state whole (the resumable runs of `sideman train` and `train-compose`)."""
+    tmp = path.with_name(path.name + ".tmp")
+    torch.save(state, tmp)
+    tmp.replace(path)
 
 
 def split(songs: Sequence[Song]) -> tuple[list[Song], list[Song]]:
@@ -154,9 +163,7 @@ class Trainer:
             "best": self.best, "history": json.dumps(self.history), "rng": json.dumps(self.rng.getstate()),
             "config": json.dumps(self.model.config.to_dict()),
         }
-        tmp = self.out / "state.pt.tmp"
-        torch.save(state, tmp)
-        tmp.replace(self.out / "state.pt")
+        write_state(state, self.out / "state.pt")
 
     def load_state(self) -> bool:
         path = self.out / "state.pt"
