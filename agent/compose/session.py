@@ -23,8 +23,9 @@ With feedback, a regeneration writes `candidates` drafts and keeps the learner's
 them, the region's reprises not yet heard there, and the drafts of earlier rounds not shown (`spare`,
 per region and context: `context_digest`; the best SPARE_DRAFTS kept): a draft the songwriter never
 heard is as good a candidate as a new one, and each round then offers the next best the session has
-(the simulated user, 64 tests: RIC -23% -> -34% with the pool; docs/compose.md). A changed context (another region rewritten, an undo) starts an
-empty pool; `reset_learning` empties them all; the session file keeps them.
+(the simulated user, 64 tests: RIC -23% -> -34% with the pool; docs/compose.md). A changed context
+(another region rewritten, an undo) starts an empty pool; `reset_learning` empties them all; the
+session file keeps them.
 """
 
 from __future__ import annotations
@@ -309,12 +310,9 @@ class CompositionSession:
         """How a fill ranks its candidates (lower is preferred; `LearnerSettings.critic`): the generator's
         surprise at the track's next notes after each, or the distance to JEP-AGA's prediction (None
         without its encoders: one draft)."""
-        critic = self.learner.settings.critic
-        if critic == "continuation":
-            return lambda p, r, drafts: continuation_surprise(self.model, self.timing, p, r, drafts)
-        if critic == "prediction":
+        if self.learner.settings.critic == "prediction":  # LearnerSettings checks it is one of CRITICS
             return self.learner.distances if isinstance(self.learner, JepaLearner) else None
-        raise CompositionError(f"critic {critic!r}: expected 'continuation' or 'prediction'")
+        return lambda p, r, drafts: continuation_surprise(self.model, self.timing, p, r, drafts)
 
     def _nearest(self, piece: Piece, region: Region, params: SamplingParams, critic: Distances) -> list[Note]:
         """`nearest_draft` with the region's reprises; the candidates not chosen wait in `spare`."""
