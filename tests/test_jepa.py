@@ -273,33 +273,6 @@ def test_a_fill_offers_the_reprises_to_the_critic_and_keeps_the_rest(piece: Piec
     assert asked == [(16.0, 24.0, 2), (16.0, 24.0, 2)]
 
 
-def test_a_regeneration_offers_the_reprises_not_heard_there_yet(piece: Piece, monkeypatch: pytest.MonkeyPatch) -> None:
-    from agent.compose import session as S
-
-    jepa = encoders()
-    model = conditioned_model(jepa)
-    region = bass_region(piece)
-    reprise = [Note(20.0 + k, 1.0, 41, 90, Part.BASS) for k in range(4)]
-    monkeypatch.setattr(S, "reprises", lambda p, r, limit: [[n for n in reprise if r.contains(n.beat)]][:limit])
-    session = CompositionSession(model, TIMING, piece, [region], settings=LearnerSettings(drafts=1, candidates=2))
-    session.infill(SamplingParams(seed=1))
-    assert isinstance(session.learner, JepaLearner)
-    pools: list[list[list[Note]]] = []
-
-    def reprise_first(p: Piece, r: Region, drafts: list[list[Note]]) -> list[float]:
-        pools.append(drafts)
-        return [1.0 if d == reprise else 0.0 for d in drafts]
-
-    monkeypatch.setattr(session.learner, "preferences", reprise_first)
-    monkeypatch.setattr(session, "_generator_nearness", lambda p, r, key, pool: [0.0] * len(pool))
-    mark = Mark(region.track, 20.0, 24.0)
-    first = session.regenerate([mark], SamplingParams(seed=2))
-    assert inside(first.piece.tracks[region.track].notes, 20.0, 24.0) == reprise  # offered, and preferred
-    assert len(pools[-1]) == 3  # two drafts and the reprise
-    second = session.regenerate([mark], SamplingParams(seed=3))  # the reprise was heard and marked
-    assert reprise not in pools[-1] and inside(second.piece.tracks[region.track].notes, 20.0, 24.0) != reprise
-
-
 def test_ranks_of_two_scores_are_summed() -> None:
     from agent.compose.session import _rank_sum
 
@@ -314,7 +287,7 @@ def test_with_feedback_the_choice_reads_both_encoders(piece: Piece, monkeypatch:
     chosen = {}
     for choose in ("kept", "kept+generator"):
         session = CompositionSession(model, TIMING, piece, [region],
-                                     settings=LearnerSettings(drafts=1, candidates=3, choose=choose, reprises=0))
+                                     settings=LearnerSettings(drafts=1, candidates=3, choose=choose))
         session.infill(SamplingParams(seed=1))
         assert isinstance(session.learner, JepaLearner)
         monkeypatch.setattr(session.learner, "preferences",  # most notes first
@@ -434,7 +407,7 @@ def test_sessions_learn_on_the_encoders_and_files_continue_exactly(tmp_path: Pat
     assert isinstance(session.learner, JepaLearner)
     for a, b in zip(again.learner.jepa.state_dict().values(), session.learner.jepa.state_dict().values(), strict=True):
         torch.testing.assert_close(a, b)
-    assert again.spare == session.spare and sorted(map(len, session.spare.values())) == [3, 8]  # 4 drafts; 8 and a reprise: one shown
+    assert again.spare == session.spare and sorted(map(len, session.spare.values())) == [3, 7]  # 4 drafts, 8 candidates: one shown
     mark = Mark(regions[0].track, 20.0, 24.0)
     assert (again.regenerate([mark], SamplingParams(seed=5)).piece == session.regenerate([mark], SamplingParams(seed=5)).piece)
     assert session.accept() is not None  # Eq. 3: first version against the current one
