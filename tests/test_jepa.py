@@ -273,6 +273,17 @@ def test_a_fill_offers_the_reprises_to_the_critic_and_keeps_the_rest(piece: Piec
     assert asked == [(16.0, 24.0, 2), (16.0, 24.0, 2)]
 
 
+def test_a_fill_keeps_music_over_silence_whatever_the_critic_says(piece: Piece) -> None:
+    from agent.compose.session import ranked_candidates
+
+    region = bass_region(piece)
+    some = [Note(16.0, 1.0, 40, 90, Part.BASS)]
+    other = [Note(17.0, 1.0, 43, 90, Part.BASS)]
+    best, rest = ranked_candidates(lambda p, r, c: [0.0, 2.0, 1.0], piece, region, [[], some, other])
+    assert best == other and rest == [some, []]  # silence last, the rest by the critic
+    assert ranked_candidates(lambda p, r, c: [0.0, 1.0], piece, region, [[], []])[0] == []  # nothing else to offer
+
+
 def test_ranks_of_two_scores_are_summed() -> None:
     from agent.compose.session import _rank_sum
 

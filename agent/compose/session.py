@@ -280,7 +280,8 @@ class CompositionSession:
             scores = _rank_sum(scores, self._generator_nearness(piece, region, key, pool))
         if settings.choose.endswith("+continuation"):
             scores = _rank_sum(scores, [-s for s in continuation_surprise(self.model, self.timing, piece, region, pool)])
-        ranked = sorted(range(len(pool)), key=lambda i: -scores[i])  # stable: this round's first on ties
+        # silence last (as `ranked_candidates`); stable: this round's first on ties
+        ranked = sorted(range(len(pool)), key=lambda i: (not pool[i], -scores[i]))
         self.spare[key] = [pool[i] for i in ranked[1 : 1 + SPARE_DRAFTS]]  # the best of the rest, best first
         return pool[ranked[0]]
 
@@ -364,11 +365,14 @@ def nearest_draft(infiller: Infiller, distances: Distances, piece: Piece, region
 
 def ranked_candidates(distances: Distances, piece: Piece, region: Region, candidates: Sequence[list[Note]]
                       ) -> tuple[list[Note], list[list[Note]]]:
-    """(the candidate with the least `distances`, the others by distance; ties keep their order)."""
+    """(the candidate with the least `distances`, the others by distance; ties keep their order). An
+    empty candidate comes after every one with notes: asked to fill a region, the session does not hand
+    back silence while it has music for it (the continuation critic kept an empty draft in 2 of 100
+    held-out fills of seed 4, where the real region had 2 and 28 notes)."""
     if len(candidates) == 1:
         return candidates[0], []
     measured = distances(piece, region, list(candidates))
-    ranked = sorted(range(len(candidates)), key=measured.__getitem__)
+    ranked = sorted(range(len(candidates)), key=lambda i: (not candidates[i], measured[i]))
     return candidates[ranked[0]], [candidates[i] for i in ranked[1:]]
 
 
