@@ -60,7 +60,7 @@ _SLICES = ((V.EVENT_TIME, V.EVENT_DUR), (V.EVENT_DUR, V.EVENT_NOTE), (V.EVENT_NO
 
 
 CRITICS = ("continuation", "prediction")  # LearnerSettings.critic
-CHOOSERS = ("kept+generator", "kept", "margin", "kept+generator+continuation")  # LearnerSettings.choose
+CHOOSERS = ("kept+generator", "kept", "margin")  # LearnerSettings.choose
 MODES = ("likelihood", "representation")  # LearnerSettings.mode
 
 

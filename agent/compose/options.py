@@ -51,7 +51,7 @@ def add_compose_eval_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--critic", choices=("continuation", "prediction"), default=None,  # LearnerSettings.critic
                         help="how a fill chooses among its drafts and reprises: the generator's surprise at the "
                              "track's next notes (continuation, the default) or JEP-AGA's prediction")
-    parser.add_argument("--choose", choices=("kept+generator", "kept", "margin", "kept+generator+continuation"),
+    parser.add_argument("--choose", choices=("kept+generator", "kept", "margin"),
                         default=None, help="JEP-AGA, with feedback: how a regeneration chooses among its candidates "
                                            "(LearnerSettings.choose; default kept+generator)")
     parser.add_argument("--skip-quality", action="store_true", help="run the feedback evaluation only")

@@ -276,10 +276,8 @@ class CompositionSession:
         key = context_digest(piece, region)
         pool = [*written, *self.spare.get(key, [])]  # this round's drafts, then the ones not shown before
         scores = self.learner.preferences(piece, region, pool)
-        if isinstance(self.learner, JepaLearner) and settings.choose.startswith("kept+generator"):
+        if isinstance(self.learner, JepaLearner) and settings.choose == "kept+generator":
             scores = _rank_sum(scores, self._generator_nearness(piece, region, key, pool))
-        if settings.choose.endswith("+continuation"):
-            scores = _rank_sum(scores, [-s for s in continuation_surprise(self.model, self.timing, piece, region, pool)])
         # silence last (as `ranked_candidates`); stable: this round's first on ties
         ranked = sorted(range(len(pool)), key=lambda i: (not pool[i], -scores[i]))
         self.spare[key] = [pool[i] for i in ranked[1 : 1 + SPARE_DRAFTS]]  # the best of the rest, best first
