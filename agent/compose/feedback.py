@@ -48,6 +48,7 @@ import torch.nn.functional as F
 from torch import nn
 
 from agent.compose.infill import EncodedRegion, encode_region
+from agent.compose.options import CHOOSERS, CRITICS, MODES
 from agent.compose.piece import Piece, Region
 from agent.model import vocab as V
 from agent.model.anticipation import TimingSettings
@@ -57,11 +58,6 @@ from agent.music.events import Note
 log = logging.getLogger("sideman.compose.feedback")
 
 _SLICES = ((V.EVENT_TIME, V.EVENT_DUR), (V.EVENT_DUR, V.EVENT_NOTE), (V.EVENT_NOTE, V.EVENT_END))
-
-
-CRITICS = ("continuation", "prediction")  # LearnerSettings.critic
-CHOOSERS = ("kept+generator", "kept", "margin")  # LearnerSettings.choose
-MODES = ("likelihood", "representation")  # LearnerSettings.mode
 
 
 @dataclass(frozen=True)

@@ -401,7 +401,7 @@ class EncodedRegion:
     chords: list[int]
     positions: list[int]
     origin: float = 0.0  # beat of the window's start (JEP-AGA's conditioning table is laid out from it)
-    onsets: list[int] = field(default_factory=list)  # per position: its event's time, ticks from `origin`
+    onsets: list[int] = field(default_factory=list)  # per position: its event's time, ticks from `origin` (-1: a stand-in)
     cut: bool = False  # the window could not hold it all: the latest tokens are missing
 
 
@@ -435,7 +435,8 @@ def encode_in_context(ctx: RegionContext, content: Sequence[Note], timing: Timin
     lo, hi = beat_ticks(region.start_beat, origin), beat_ticks(region.end_beat, origin)
     placed = [(V.HEADER_LEN + 3 * i + k, item.time) for i, item in enumerate(builder.items)
               if not item.control and lo <= item.time < hi for k in range(3)]
-    placed = [(p, t) for p, t in placed if p < len(tokens)] or [(len(tokens) - 1, hi)]
+    # none in the window: the last token stands in (for a reading), at no onset of the region's events
+    placed = [(p, t) for p, t in placed if p < len(tokens)] or [(len(tokens) - 1, -1)]
     return EncodedRegion(tokens, chords, [p for p, _ in placed], origin, [t for _, t in placed], cut)
 
 
@@ -467,9 +468,9 @@ def continuation_surprise(model: MusicTransformer, timing: TimingSettings, piece
     contents = [[*inside(draft, region.start_beat, region.end_beat), *after] for draft in drafts]
     longest = max(contents, key=len)
     for dropped in range(len(ctx.other_tracks) + 1):  # a crowded window leaves out the busiest other tracks
-        if not encode_in_context(ctx.without(dropped), longest, timing, history_beats).cut:
+        thinned = ctx.without(dropped)
+        if not encode_in_context(thinned, longest, timing, history_beats).cut:
             break
-    thinned = ctx.without(dropped)
     encoded = [encode_in_context(thinned, content, timing, history_beats) for content in contents]
     scored = []
     for one in encoded:

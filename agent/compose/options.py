@@ -13,6 +13,11 @@ from pathlib import Path
 from agent.model.paths import add_model_argument
 from agent.settings import add_option
 
+# LearnerSettings' named choices (checked there; here, as the command line's `choices`, without torch)
+CRITICS = ("continuation", "prediction")  # LearnerSettings.critic
+CHOOSERS = ("kept+generator", "kept", "margin")  # LearnerSettings.choose
+MODES = ("likelihood", "representation")  # LearnerSettings.mode
+
 
 def add_compose_eval_arguments(parser: argparse.ArgumentParser) -> None:
     """Options of `sideman compose-eval`."""
@@ -31,7 +36,7 @@ def add_compose_eval_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--gamma", type=float, default=0.1, help="satisfaction threshold of IC")
     parser.add_argument("--alpha", type=float, default=None, help="feedback margin, nats per token (default 0.1)")
     parser.add_argument("--learn-steps", type=int, default=None, help="Adam steps per round (default 60)")
-    parser.add_argument("--learn-mode", choices=("likelihood", "representation"), default=None,
+    parser.add_argument("--learn-mode", choices=MODES, default=None,
                         help="what the feedback margin compares (default: the learner's)")
     parser.add_argument("--learn-lr", type=float, default=None, help="the feedback learner's Adam step size")
     parser.add_argument("--candidates", type=int, default=None, help="drafts per marked region with feedback (default: the learner's, 8)")
@@ -48,10 +53,10 @@ def add_compose_eval_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--draft-notes", type=int, default=None, metavar="N",
                         help="notes per 4 bars the drafts of a fill may write together (a dense part gets "
                              "fewer drafts; 0: no limit; default: the learner's, 120)")
-    parser.add_argument("--critic", choices=("continuation", "prediction"), default=None,  # LearnerSettings.critic
+    parser.add_argument("--critic", choices=CRITICS, default=None,
                         help="how a fill chooses among its drafts and reprises: the generator's surprise at the "
                              "track's next notes (continuation, the default) or JEP-AGA's prediction")
-    parser.add_argument("--choose", choices=("kept+generator", "kept", "margin"),
+    parser.add_argument("--choose", choices=CHOOSERS,
                         default=None, help="JEP-AGA, with feedback: how a regeneration chooses among its candidates "
                                            "(LearnerSettings.choose; default kept+generator)")
     parser.add_argument("--skip-quality", action="store_true", help="run the feedback evaluation only")
