@@ -39,7 +39,7 @@ BASS_GAP = Region(2, 16.0, 32.0, (Part.BASS,))  # bars 5-8 of the bass track
 def session(tmp_path: Path) -> CompositionSession:
     piece, template = read_piece(song_file(tmp_path / "song.mid"))
     piece, regions = resolve(piece, [TrackRequest("Bass", ((5, 8),))])
-    made = CompositionSession(toy_model(), TIMING, piece, regions, template, settings=LearnerSettings(candidates=2, drafts=1))
+    made = CompositionSession(toy_model(), TIMING, piece, regions, template, settings=LearnerSettings(candidates=2, drafts=1, reprises=0))
     made.infill(SamplingParams(seed=1))
     return made
 

@@ -242,9 +242,13 @@ def test_cli_infill_drafts_reach_the_session_and_a_bad_count_is_named(
     assert cli([*common, "--drafts", "2"]) == 0
     assert isinstance(seen[-1], LearnerSettings) and seen[-1].drafts == 2
     assert cli(common) == 0 and seen[-1] is None  # the defaults (4)
-    for bad, why in (("0", "must be at least 1, got 0"), ("two", "not a whole number: 'two'")):
+    assert cli([*common, "--drafts", "1"]) == 0 and (seen[-1].drafts, seen[-1].reprises) == (1, 0)
+    assert cli([*common, "--drafts", "1", "--reprises", "2"]) == 0 and (seen[-1].drafts, seen[-1].reprises) == (1, 2)
+    assert cli([*common, "--reprises", "0"]) == 0 and (seen[-1].drafts, seen[-1].reprises) == (4, 0)
+    for option, bad, why in (("--drafts", "0", "must be at least 1, got 0"), ("--drafts", "two", "not a whole number: 'two'"),
+                             ("--reprises", "-1", "must be at least 0, got -1")):
         with pytest.raises(SystemExit) as exit_code:
-            cli([*common, "--drafts", bad])
+            cli([*common, option, bad])
         assert exit_code.value.code == 2 and why in capsys.readouterr().err
 
 

@@ -208,7 +208,7 @@ def test_without_feedback_the_draft_the_critic_prefers_is_kept(piece: Piece, cri
     chosen = inside(session.infill(SamplingParams(seed=3)).piece.tracks[region.track].notes, 16.0, 24.0)
     drafts = []
     for k in range(3):  # a new session each: a session's later rounds have seeds of their own
-        single = CompositionSession(model, TIMING, cleared, [region], settings=LearnerSettings(drafts=1))
+        single = CompositionSession(model, TIMING, cleared, [region], settings=LearnerSettings(drafts=1, reprises=0))
         drafts.append(inside(single.infill(SamplingParams(seed=3 + 7 * k)).piece.tracks[region.track].notes, 16.0, 24.0))
     distances = (distances_to(jepa, cleared, region, drafts) if critic == "prediction"
                  else continuation_surprise(model, TIMING, cleared, region, drafts))
@@ -216,7 +216,7 @@ def test_without_feedback_the_draft_the_critic_prefers_is_kept(piece: Piece, cri
     assert chosen == drafts[int(np.argmin(distances))]
     # regenerating without feedback writes one draft: the same as a session that never drafts several
     off = CompositionSession(model, TIMING, cleared, [region], learning=False, settings=LearnerSettings(drafts=3))
-    plain = CompositionSession(model, TIMING, cleared, [region], learning=False, settings=LearnerSettings(drafts=1))
+    plain = CompositionSession(model, TIMING, cleared, [region], learning=False, settings=LearnerSettings(drafts=1, reprises=0))
     mark = Mark(region.track, 16.0, 24.0)
     for s in (off, plain):
         s.infill(SamplingParams(seed=3))
@@ -284,6 +284,48 @@ def test_a_fill_keeps_music_over_silence_whatever_the_critic_says(piece: Piece) 
     assert ranked_candidates(lambda p, r, c: [0.0, 1.0], piece, region, [[], []])[0] == []  # nothing else to offer
 
 
+class _Scripted:
+    """An infiller whose fills come from a list (what each seed is asked for is recorded)."""
+
+    def __init__(self, fills: list[list[Note]]) -> None:
+        self.fills: list[list[Note]] = fills
+        self.seeds: list[int | None] = []
+
+    def fill(self, piece: Piece, region: Region, params: SamplingParams) -> list[Note]:
+        self.seeds.append(params.seed)
+        return self.fills[len(self.seeds) - 1]
+
+
+def test_silent_drafts_are_written_again_until_one_has_notes(piece: Piece) -> None:
+    from agent.compose.session import SILENT_RETRIES, write_drafts
+
+    region = bass_region(piece)
+    some = [Note(16.0, 1.0, 40, 90, Part.BASS)]
+    scripted = _Scripted([[], [], some, some])
+    assert write_drafts(scripted, piece, region, SamplingParams(seed=3), 1, 0) == [[], [], some]  # type: ignore[arg-type]
+    assert scripted.seeds == [3, 10, 17]  # each try a seed of its own
+    scripted = _Scripted([[]] * 10)  # a region that stays silent: bounded
+    assert write_drafts(scripted, piece, region, SamplingParams(seed=3), 2, 0) == [[]] * (2 + SILENT_RETRIES)  # type: ignore[arg-type]
+    scripted = _Scripted([some, []])  # music at once: nothing more is written
+    assert write_drafts(scripted, piece, region, SamplingParams(seed=3), 1, 0) == [some]  # type: ignore[arg-type]
+
+
+def test_one_draft_that_comes_back_silent_is_written_again(piece: Piece) -> None:
+    region = bass_region(piece)
+    cleared = piece.replace_notes(region.track, [n for n in piece.tracks[region.track].notes if not region.contains(n.beat)])
+    session = CompositionSession(toy_model(), TIMING, cleared, [region], settings=LearnerSettings(drafts=1, reprises=0))
+    some = [Note(16.0, 1.0, 40, 90, Part.BASS)]
+    session.infiller = _Scripted([[], some])  # type: ignore[assignment]
+    assert inside(session.infill(SamplingParams(seed=3)).piece.tracks[region.track].notes, 16.0, 24.0) == some
+
+
+def test_learner_settings_out_of_range_are_named() -> None:
+    for name, bad, message in (("drafts", 0, "drafts=0: must be at least 1"), ("reprises", -1, "reprises=-1"),
+                               ("candidates", 0, "candidates=0")):
+        with pytest.raises(ValueError, match=message):
+            dataclasses.replace(LearnerSettings(), **{name: bad})  # type: ignore[arg-type]
+
+
 def test_ranks_of_two_scores_are_summed() -> None:
     from agent.compose.session import _rank_sum
 
@@ -298,7 +340,7 @@ def test_with_feedback_the_choice_reads_both_encoders(piece: Piece, monkeypatch:
     chosen = {}
     for choose in ("kept", "kept+generator"):
         session = CompositionSession(model, TIMING, piece, [region],
-                                     settings=LearnerSettings(drafts=1, candidates=3, choose=choose))
+                                     settings=LearnerSettings(drafts=1, reprises=0, candidates=3, choose=choose))
         session.infill(SamplingParams(seed=1))
         assert isinstance(session.learner, JepaLearner)
         monkeypatch.setattr(session.learner, "preferences",  # most notes first

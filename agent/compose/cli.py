@@ -31,6 +31,7 @@ from agent.music.events import parse_part
 from agent.settings import add_option
 
 if TYPE_CHECKING:
+    from agent.compose.feedback import LearnerSettings
     from agent.compose.session import CompositionSession, Version
 
 log = logging.getLogger("sideman.compose.cli")
@@ -91,6 +92,17 @@ def _positive(text: str) -> int:
     return value
 
 
+def _count(text: str) -> int:
+    """A whole number of at least 0 (argparse type)."""
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a whole number: {text!r}") from None
+    if value < 0:
+        raise argparse.ArgumentTypeError(f"must be at least 0, got {value}")
+    return value
+
+
 def add_infill_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("input", type=Path, help="MIDI file with the context")
     _add_request_options(parser, "fill")
@@ -106,6 +118,9 @@ def add_infill_arguments(parser: argparse.ArgumentParser) -> None:
                              "reprises (the track over the same chords elsewhere) are candidates, the one after which "
                              "the track's next bars sound most natural to the model kept (default 4; 1 = one draft "
                              "and no reprises, about 3x faster)")
+    parser.add_argument("--reprises", type=_count, default=None, metavar="N",
+                        help="the region's reprises offered beside the drafts (default 2; 0 with --drafts 1); "
+                             "--drafts 1 --reprises 2 chooses between one draft and the song's own material")
     parser.add_argument("--list", action="store_true", help="print the file's tracks and bars, fill nothing")
     _add_sampling_options(parser)
 
@@ -160,7 +175,6 @@ def run_infill(args: argparse.Namespace) -> int:
     """`sideman infill`: fill the requested regions, write the MIDI file and the session."""
 
     from agent.compose import store as compose_store
-    from agent.compose.feedback import LearnerSettings
     from agent.compose.piece import read_piece, resolve
     from agent.compose.session import CompositionSession
     from agent.model.checkpoint import load_checkpoint
@@ -175,7 +189,7 @@ def run_infill(args: argparse.Namespace) -> int:
     limit_threads(args.threads)
     args.model = model_file(args.model)
     model, timing, _ = load_checkpoint(args.model)
-    settings = LearnerSettings(drafts=args.drafts) if args.drafts is not None else None
+    settings = fill_settings(args.drafts, args.reprises)
     session = CompositionSession(model, timing, piece, regions, template, learning=not args.no_learning,
                                  settings=settings)
     version = session.infill(params)
@@ -185,6 +199,18 @@ def run_infill(args: argparse.Namespace) -> int:
     compose_store.save(session, session_path, str(args.model))
     print(summary(session, version, out) + f"\nsession {session_path} (sideman regenerate {session_path} --bars ...)")
     return 0
+
+
+def fill_settings(drafts: int | None, reprises: int | None) -> LearnerSettings | None:
+    """The learner settings `--drafts` and `--reprises` ask for (None: the defaults). One draft alone
+    means no reprises unless they are asked for."""
+    from agent.compose.feedback import LearnerSettings
+
+    if drafts is None and reprises is None:
+        return None
+    default = LearnerSettings()
+    return LearnerSettings(drafts=default.drafts if drafts is None else drafts,
+                           reprises=reprises if reprises is not None else 0 if drafts == 1 else default.reprises)
 
 
 def run_regenerate(args: argparse.Namespace) -> int:

@@ -278,7 +278,7 @@ def evaluate(args: argparse.Namespace) -> dict[str, object]:
     rng = random.Random(args.seed)
     params = SamplingParams(args.temperature, args.top_p, args.guidance, args.seed)
     cases = [] if args.skip_quality else pick_cases(held, args.cases, args.bars, rng)
-    chosen = {"draft_notes": args.draft_notes, "critic": args.critic}
+    chosen = {"draft_notes": args.draft_notes, "critic": args.critic, "reprises": args.reprises}
     settings = LearnerSettings(**{k: v for k, v in chosen.items() if v is not None})
     table, infill_seconds, drafted_seconds, drafts_written = run_quality(
         model, timing, cases, params, baseline, args.oracle, args.drafts or settings.drafts, settings)
@@ -299,7 +299,8 @@ def feedback_systems(args: argparse.Namespace) -> dict[str, tuple[bool, LearnerS
     """The systems the simulated user talks to: (learning on?, learner settings)."""
     chosen = {"alpha": args.alpha, "steps": args.learn_steps, "mode": args.learn_mode, "lr": args.learn_lr,
               "candidates": args.candidates, "moved_gain": args.moved_gain, "drafts": args.drafts,
-              "draft_notes": args.draft_notes, "critic": args.critic, "choose": args.choose}
+              "draft_notes": args.draft_notes, "critic": args.critic, "choose": args.choose,
+              "reprises": args.reprises}
     settings = LearnerSettings(**{k: v for k, v in chosen.items() if v is not None})
     systems: dict[str, tuple[bool, LearnerSettings | None]] = {"feedback learning": (True, settings)}
     if args.ablations:

@@ -89,6 +89,9 @@ class LearnerSettings:
         for name, allowed in (("critic", CRITICS), ("choose", CHOOSERS), ("mode", MODES)):
             if getattr(self, name) not in allowed:
                 raise ValueError(f"learner setting {name}={getattr(self, name)!r}: expected one of {', '.join(allowed)}")
+        for name, least in (("drafts", 1), ("candidates", 1), ("reprises", 0), ("memory", 1), ("steps", 0)):
+            if getattr(self, name) < least:
+                raise ValueError(f"learner setting {name}={getattr(self, name)!r}: must be at least {least}")
 
 
 class Adapter(nn.Module):

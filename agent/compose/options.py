@@ -50,6 +50,9 @@ def add_compose_eval_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--drafts", type=int, default=None,
                         help="drafts per region without feedback, the one the critic prefers kept (--critic; the "
                              "infill figures get rows of their own; default: the learner's, 4)")
+    parser.add_argument("--reprises", type=int, default=None, metavar="N",
+                        help="the region's reprises offered to a fill's critic beside the drafts (default: the "
+                             "learner's, 2; 0: none)")
     parser.add_argument("--draft-notes", type=int, default=None, metavar="N",
                         help="notes per 4 bars the drafts of a fill may write together (a dense part gets "
                              "fewer drafts; 0: no limit; default: the learner's, 120)")
