@@ -65,3 +65,7 @@ def test_the_interval_over_pieces_brackets_the_figure() -> None:
     low, high = row["ci"]["ric"]
     assert low <= row["ric"] <= high
     assert "ci" not in figures["systems"]["off"]["features"]
+    assert figures["systems"]["off"]["features"]["unreachable"] == 0
+    tests[0]["off"].distances["features"] = [0.0, 0.1, 0.0]  # round 0 was the kept part itself
+    figures = summarise_feedback(tests, 2, 0.1, groups=groups, resamples=10)
+    assert figures["systems"]["off"]["features"]["unreachable"] == 1 and figures["systems"]["off"]["model"]["unreachable"] == 0

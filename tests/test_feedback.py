@@ -218,6 +218,28 @@ def test_simulated_user_runs_rounds(session: CompositionSession) -> None:
     assert features(piece, Region(2, 36.0, 40.0, (Part.BASS,)))[-1] == pytest.approx(2 / 4 / 4)
 
 
+def test_a_test_set_names_its_regions_and_the_report_counts_unreachable_tests(session: CompositionSession) -> None:
+    import random
+
+    from agent.cli import build_parser
+    from agent.compose.evaluate import feedback_test_set, format_feedback
+
+    args = build_parser().parse_args(["compose-eval", "--tests-per-piece", "2", "--rounds", "1", "--candidates", "2",
+                                      "--drafts", "1", "--reprises", "0"])
+    made = feedback_test_set(toy_model(), TIMING, session.base, args, random.Random(0), SamplingParams(seed=1), 0)
+    assert len(made) == 2
+    for dis, neu, systems in made:
+        assert dis.track == neu.track and (neu.end_beat <= dis.start_beat or neu.start_beat >= dis.end_beat)
+        assert set(systems) == {"feedback learning", "off"} and all(len(r.distances["features"]) == 2
+                                                                     for r in systems.values())
+    figures = summarise_feedback([systems for _, _, systems in made], 1, 0.1) | {"pieces": 1}
+    unreachable = sum(systems["off"].distances["features"][0] == 0.0 for _, _, systems in made)
+    assert figures["systems"]["off"]["features"]["unreachable"] == unreachable
+    assert (f"tests whose round 0 already matched the kept part (D_0 = 0: no round can satisfy them): "
+            f"{figures['systems']['off']['model']['unreachable']} by the model, {unreachable} by the features"
+            in format_feedback(figures))
+
+
 def test_accept_learns_first_version_against_the_current(session: CompositionSession) -> None:
     assert session.accept() is None  # version 0: nothing to compare yet
     session.regenerate([Mark(2, 20.0, 24.0)], SamplingParams(seed=2))

@@ -427,6 +427,50 @@ def test_with_feedback_the_draft_nearest_the_kept_material_heard_there_is_chosen
     assert margin.preference(with_content(piece, dis, unlike), dis, unlike) != scores[1]  # Eq. 2's margin: another score
 
 
+@pytest.mark.parametrize("kept_drafts", [0, 2])
+def test_with_feedback_kept_drafts_are_written_as_the_kept_material_heard_there(
+        piece: Piece, kept_drafts: int, monkeypatch: pytest.MonkeyPatch) -> None:
+    from agent.compose import session as compose_session
+
+    jepa = encoders()
+    model = conditioned_model(jepa)
+    dis, neu = bass_region(piece, 16.0, 24.0), bass_region(piece, 32.0, 40.0)
+    settings = LearnerSettings(drafts=1, reprises=0, candidates=2, kept_drafts=kept_drafts, kept_trust=0.5)
+    session = CompositionSession(model, TIMING, piece, [dis], settings=settings)
+    session.infill(SamplingParams(seed=1))
+    learner = session.learner
+    assert isinstance(learner, JepaLearner) and session.kept_infiller is not None
+    calls: list[tuple[object, int, int | None]] = []
+    original = compose_session.write_drafts
+
+    def spy(infiller: Infiller, p: Piece, r: Region, params: SamplingParams, count: int, budget: int,
+            first: list[Note] | None = None) -> list[list[Note]]:
+        calls.append((infiller, count, params.seed))
+        return original(infiller, p, r, params, count, budget, first)
+
+    pools: list[int] = []
+    preferences = learner.preferences
+    monkeypatch.setattr(compose_session, "write_drafts", spy)
+
+    def counted(p: Piece, r: Region, pool: list[list[Note]]) -> list[float]:
+        pools.append(len(pool))
+        return preferences(p, r, pool)
+
+    monkeypatch.setattr(learner, "preferences", counted)
+    session.regenerate([Mark(dis.track, 16.0, 24.0)], SamplingParams(seed=2), kept=[neu])
+    if kept_drafts:
+        assert [(c[0], c[1]) for c in calls] == [(session.infiller, 2), (session.kept_infiller, 2)]
+        assert calls[1][2] != calls[0][2]  # seeds of their own
+        assert pools[0] >= 4  # both kinds are candidates
+    else:
+        assert [(c[0], c[1]) for c in calls] == [(session.infiller, 2)]
+    # what the kept drafts are conditioned on: the kept material heard in the marked place, at kept_trust
+    wanted = learner.kept_prediction(session.version.piece, dis)
+    torch.testing.assert_close(wanted.predicted, 0.5 * learner.kept_here(session.version.piece, dis))
+    frames = J.stack([region_frames(session.version.piece, dis, jepa.config)])
+    assert torch.equal(wanted.masked, frames.masked[0])
+
+
 def test_the_generator_reads_the_learners_change_at_its_gain(piece: Piece) -> None:
     jepa = encoders()
     dis, neu = bass_region(piece, 16.0, 24.0), bass_region(piece, 32.0, 40.0)

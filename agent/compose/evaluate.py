@@ -300,7 +300,7 @@ def feedback_systems(args: argparse.Namespace) -> dict[str, tuple[bool, LearnerS
     chosen = {"alpha": args.alpha, "steps": args.learn_steps, "mode": args.learn_mode, "lr": args.learn_lr,
               "candidates": args.candidates, "moved_gain": args.moved_gain, "drafts": args.drafts,
               "draft_notes": args.draft_notes, "critic": args.critic, "choose": args.choose,
-              "reprises": args.reprises}
+              "reprises": args.reprises, "kept_drafts": args.kept_drafts, "kept_trust": args.kept_trust}
     settings = LearnerSettings(**{k: v for k, v in chosen.items() if v is not None})
     systems: dict[str, tuple[bool, LearnerSettings | None]] = {"feedback learning": (True, settings)}
     if args.ablations:
@@ -314,6 +314,7 @@ def _run_feedback(model: MusicTransformer, timing: TimingSettings, held: Sequenc
                   rng: random.Random, params: SamplingParams) -> dict[str, object]:
     tests: list[dict[str, FeedbackResult]] = []
     groups: list[int] = []  # the piece of each test (the confidence intervals resample pieces)
+    described: list[dict[str, object]] = []  # each test's piece, regions and distances (the report's eval.json)
     pieces = 0
     for song in rng.sample(list(held), len(held)):
         if pieces == args.feedback_pieces:
@@ -321,15 +322,22 @@ def _run_feedback(model: MusicTransformer, timing: TimingSettings, held: Sequenc
         made = feedback_test_set(model, timing, piece_from_song(song), args, rng, params, len(tests))
         if made:
             pieces += 1
-            tests += made
+            tests += [systems for _, _, systems in made]
             groups += [pieces] * len(made)
+            described += [{"piece": song.name, "track": dis.track, "marked": [dis.start_beat, dis.end_beat],
+                           "kept": [neu.start_beat, neu.end_beat],
+                           "distances": {name: r.distances for name, r in systems.items()}}
+                          for dis, neu, systems in made]
             log.info("feedback: %s, %d tests so far", song.name, len(tests))
-    return summarise_feedback(tests, args.rounds, args.gamma, groups=groups) | {"pieces": pieces}
+    return summarise_feedback(tests, args.rounds, args.gamma, groups=groups) | {"pieces": pieces,
+                                                                                 "per_test": described}
 
 
 def feedback_test_set(model: MusicTransformer, timing: TimingSettings, piece: Piece, args: argparse.Namespace,
-                      rng: random.Random, params: SamplingParams, offset: int) -> list[dict[str, FeedbackResult]]:
-    """`--tests-per-piece` tests on one piece (regions with notes of one track), one run per system."""
+                      rng: random.Random, params: SamplingParams, offset: int
+                      ) -> list[tuple[Region, Region, dict[str, FeedbackResult]]]:
+    """`--tests-per-piece` tests on one piece (regions with notes of one track): (the marked region, the
+    kept one, one run per system)."""
     options = candidate_regions(piece, args.feedback_bars)
     if len(options) < 4:
         return []
@@ -341,8 +349,8 @@ def feedback_test_set(model: MusicTransformer, timing: TimingSettings, piece: Pi
             continue
         neu = rng.choice(far)
         seeded = _seeded(params, (params.seed or 0) + 104729 * (offset + index))
-        out.append({name: feedback_test(model, timing, piece, dis, neu, seeded, args.rounds, on, settings)
-                    for name, (on, settings) in feedback_systems(args).items()})
+        out.append((dis, neu, {name: feedback_test(model, timing, piece, dis, neu, seeded, args.rounds, on, settings)
+                               for name, (on, settings) in feedback_systems(args).items()}))
     return out
 
 
@@ -375,6 +383,9 @@ def format_feedback(feedback: dict[str, Any]) -> str:
             f = row[encoder]
             lines.append(f"  {name:28s}{f['ss_stop']:+8.3f}{f['ss_mean']:+8.3f}{f['ic']:6.2f}{f['satisfied']:6.0%}"
                          f"{f['ius']:+8.1%}{f['ius_mean']:+9.1%}{f['ric']:+8.1%}{row['round_seconds']:8.2f}")
+    base = feedback["systems"].get("off") or next(iter(feedback["systems"].values()))  # round 0 is every system's
+    lines.append("  tests whose round 0 already matched the kept part (D_0 = 0: no round can satisfy them): "
+                 + ", ".join(f"{base[e].get('unreachable', 0)} by the {e}" for e in ENCODERS))
     learning = {name: row["learn_seconds"] for name, row in feedback["systems"].items() if row["learn_seconds"]}
     lines += [f"  seconds of learning per round (within s/round): {name} {value:.3f}" for name, value in learning.items()]
     for name, row in feedback["systems"].items():

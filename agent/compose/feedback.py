@@ -80,6 +80,8 @@ class LearnerSettings:
     reprises: int = 2  # in a fill: the track's own material over the same chords elsewhere, candidates too (0: none)
     critic: str = "continuation"  # a fill's choice: the draft after which the track's next notes surprise the generator
     # least (`agent.compose.infill.continuation_surprise`), or "prediction": nearest JEP-AGA's prediction (needs its encoders)
+    kept_drafts: int = 0  # JEP-AGA, with feedback: more candidates, conditioned on the kept material heard in the marked place
+    kept_trust: float = 1.0  # ... read at this strength (1: as the compose stage fitted the read-out on target representations)
     pull: float = 1.0  # JEP-AGA learner: weight of pulling the marked part's prediction towards the kept material heard there
     pull_tolerance: float = 0.05  # ... and the distance (1 - cosine) at which it is near enough: learning stops
     choose: str = "kept+generator"  # JEP-AGA, with feedback: nearest the kept material heard there by JEP-AGA's target
@@ -89,7 +91,8 @@ class LearnerSettings:
         for name, allowed in (("critic", CRITICS), ("choose", CHOOSERS), ("mode", MODES)):
             if getattr(self, name) not in allowed:
                 raise ValueError(f"learner setting {name}={getattr(self, name)!r}: expected one of {', '.join(allowed)}")
-        for name, least in (("drafts", 1), ("candidates", 1), ("reprises", 0), ("memory", 1), ("steps", 0)):
+        for name, least in (("drafts", 1), ("candidates", 1), ("reprises", 0), ("memory", 1), ("steps", 0),
+                            ("kept_drafts", 0)):
             if getattr(self, name) < least:
                 raise ValueError(f"learner setting {name}={getattr(self, name)!r}: must be at least {least}")
 

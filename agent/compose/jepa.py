@@ -223,6 +223,13 @@ class JepaLearner:
         with torch.no_grad():
             return self.jepa.standardise(self.jepa.targets(batch)).mean(0)
 
+    def kept_prediction(self, piece: Piece, region: Region) -> Prediction:
+        """What the generator is conditioned on to write `region` like the kept material: the target
+        encoder's reading of it heard in the region's place (`kept_here`), at `kept_trust` (no gradient)."""
+        frames = region_frames(piece, region, self.jepa.config)
+        wanted = self.kept_here(piece, region) * self.settings.kept_trust
+        return Prediction(wanted, torch.from_numpy(frames.masked), frames.start_beat)
+
     def loss(self, pull: Pull | None = None) -> tuple[torch.Tensor, torch.Tensor]:
         """(hinge of Eq. 2/3 over every (rejected, kept) pair, plus `settings.pull` times the pull towards the
         kept material heard in the marked part's place, given its `pull_targets`; mean Pos - Neg)."""

@@ -114,6 +114,9 @@ class CompositionSession:
         self.held = held
         condition = self.learner.predict if isinstance(self.learner, JepaLearner) and conditioned else None
         self.infiller = Infiller(model, timing, self.learner.adapt, condition)
+        # with feedback, `kept_drafts` more candidates are written as the kept material would be heard here
+        self.kept_infiller = Infiller(model, timing, condition=self.learner.kept_prediction) \
+            if isinstance(self.learner, JepaLearner) and conditioned else None
         self.versions: list[Version] = []
         self.current = -1
         self.observations: list[tuple[int, Region, bool]] = []  # (version, region, rejected): for `load`
@@ -275,6 +278,10 @@ class CompositionSession:
         if not feedback or settings.candidates == 1:  # one draft (another only if it is silent)
             return write_drafts(self.infiller, piece, region, params, 1, 0)[-1]
         written = write_drafts(self.infiller, piece, region, params, settings.candidates, settings.candidate_notes)
+        if self.kept_infiller is not None and settings.kept_drafts and self.learner.kept:
+            moved = params if params.seed is None else dataclasses.replace(params, seed=params.seed + 500)
+            written += write_drafts(self.kept_infiller, piece, region, moved, settings.kept_drafts,
+                                    settings.candidate_notes)
         key = context_digest(piece, region)
         pool = [*written, *self.spare.get(key, [])]  # this round's drafts, then the ones not shown before
         scores = self.learner.preferences(piece, region, pool)

@@ -132,6 +132,8 @@ def _figures(results: Sequence[FeedbackResult], encoder: str, rounds: int, gamma
         "ss_stop": _mean([ss[min(c, rounds) - 1] for ss, c in zip(curves, costs)]),
         "ss_mean": _mean([float(np.mean(ss)) for ss in curves]),
         "ic": _mean(costs), "satisfied": _mean([c <= rounds for c in costs]),
+        # round 0 already as near the kept part as anything can be (D_0 = 0): no round can satisfy
+        "unreachable": sum(r.distances[encoder][0] <= 1e-12 for r in results),
         "ss_curve": [_mean([ss[i] for ss in curves]) for i in range(rounds)],
     }
 
