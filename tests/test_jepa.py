@@ -458,10 +458,10 @@ def test_with_feedback_kept_drafts_are_written_as_the_kept_material_heard_there(
 
     monkeypatch.setattr(learner, "preferences", counted)
     session.regenerate([Mark(dis.track, 16.0, 24.0)], SamplingParams(seed=2), kept=[neu])
-    if kept_drafts:
-        assert [(c[0], c[1]) for c in calls] == [(session.infiller, 2), (session.kept_infiller, 2)]
+    if kept_drafts:  # at most all candidates but one
+        assert [(c[0], c[1]) for c in calls] == [(session.infiller, 1), (session.kept_infiller, 1)]
         assert calls[1][2] != calls[0][2]  # seeds of their own
-        assert pools[0] >= 4  # both kinds are candidates
+        assert pools[0] >= 2  # both kinds are candidates
     else:
         assert [(c[0], c[1]) for c in calls] == [(session.infiller, 2)]
     # what the kept drafts are conditioned on: the kept material heard in the marked place, at kept_trust
@@ -504,7 +504,9 @@ def test_sessions_learn_on_the_encoders_and_files_continue_exactly(tmp_path: Pat
     assert isinstance(session.learner, JepaLearner)
     for a, b in zip(again.learner.jepa.state_dict().values(), session.learner.jepa.state_dict().values(), strict=True):
         torch.testing.assert_close(a, b)
-    assert again.spare == session.spare and sorted(map(len, session.spare.values())) == [3, 7]  # 4 drafts, 8 candidates: one shown
+    assert again.spare == session.spare and sorted(map(len, session.spare.values())) == [3, 9]
+    # the fill: 4 drafts and no reprise, one shown; the regeneration: 4 silent drafts of the toy, 2 more
+    # until one has notes, 4 conditioned on the kept material: 10 candidates, one shown
     mark = Mark(regions[0].track, 20.0, 24.0)
     assert (again.regenerate([mark], SamplingParams(seed=5)).piece == session.regenerate([mark], SamplingParams(seed=5)).piece)
     assert session.accept() is not None  # Eq. 3: first version against the current one

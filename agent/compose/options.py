@@ -41,10 +41,10 @@ def add_compose_eval_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--learn-lr", type=float, default=None, help="the feedback learner's Adam step size")
     parser.add_argument("--candidates", type=int, default=None, help="drafts per marked region with feedback (default: the learner's, 8)")
     parser.add_argument("--kept-drafts", type=int, default=None,
-                        help="JEP-AGA, with feedback: more candidates conditioned on the kept material heard in the "
-                             "marked place (default: the learner's, 0)")
+                        help="JEP-AGA, with feedback: of the candidates, this many conditioned on the kept material "
+                             "heard in the marked place (default: the learner's, 4 of 8)")
     parser.add_argument("--kept-trust", type=float, default=None,
-                        help="... the strength the generator reads that at (default 1)")
+                        help="... the strength the generator reads that at (default: the learner's, 3)")
     parser.add_argument("--moved-gain", type=float, default=None,
                         help="JEP-AGA learner: how much of its change of the prediction the generator reads (default 1)")
     parser.add_argument("--ablations", action="store_true",
