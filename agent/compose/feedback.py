@@ -25,7 +25,7 @@ transformer runs once per new piece of material, never in the training loop), so
 well under a second on a CPU. It lives per session and `reset()` forgets it.
 
 Choosing among drafts (the representation side). Once there is feedback, a session writes each marked
-region `candidates` times (4 by default; `agent.compose.session`) and keeps the draft whose representation (the
+region `candidates` times (8 by default; `agent.compose.session`) and keeps the draft whose representation (the
 frozen model's mean final hidden state over the region, the target encoder of `agent.compose.simulated_user`)
 is closer by cosine to the kept material than to the rejected material, by the most: Eq. 2's margin
 used to choose rather than to train. The simulated user measures with that same encoder, so
