@@ -238,6 +238,8 @@ def test_a_test_set_names_its_regions_and_the_report_counts_unreachable_tests(se
     assert (f"tests whose round 0 already matched the kept part (D_0 = 0: no round can satisfy them): "
             f"{figures['systems']['off']['model']['unreachable']} by the model, {unreachable} by the features"
             in format_feedback(figures))
+    assert format_feedback(summarise_feedback([], 1, 0.1) | {"pieces": 0, "asked": 0}) == "feedback: not run (--feedback-pieces 0)"
+    assert "no held-out piece" in format_feedback(summarise_feedback([], 1, 0.1) | {"pieces": 0, "asked": 5})
 
 
 def test_accept_learns_first_version_against_the_current(session: CompositionSession) -> None:

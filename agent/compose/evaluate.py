@@ -329,8 +329,8 @@ def _run_feedback(model: MusicTransformer, timing: TimingSettings, held: Sequenc
                            "distances": {name: r.distances for name, r in systems.items()}}
                           for dis, neu, systems in made]
             log.info("feedback: %s, %d tests so far", song.name, len(tests))
-    return summarise_feedback(tests, args.rounds, args.gamma, groups=groups) | {"pieces": pieces,
-                                                                                 "per_test": described}
+    return summarise_feedback(tests, args.rounds, args.gamma, groups=groups) | {
+        "pieces": pieces, "asked": args.feedback_pieces, "per_test": described}
 
 
 def feedback_test_set(model: MusicTransformer, timing: TimingSettings, piece: Piece, args: argparse.Namespace,
@@ -370,6 +370,8 @@ def format_quality(result: dict[str, object]) -> str:
 
 
 def format_feedback(feedback: dict[str, Any]) -> str:
+    if feedback.get("asked") == 0:
+        return "feedback: not run (--feedback-pieces 0)"
     if not feedback.get("tests"):
         return "feedback: no tests (no held-out piece had enough regions with notes)"
     lines = [(f"feedback (simulated user): {feedback['tests']} tests on {feedback['pieces']} pieces, up to "
