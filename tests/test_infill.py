@@ -221,6 +221,20 @@ def test_the_sideman_command_has_the_composition_subcommands() -> None:
         TrackRequest("Bass", ((5, 8),), 33), TrackRequest("Pad", ((1, 2),), None, Part.COMP, new=True)]
     assert parser.parse_args(["regenerate", "s.json", "--undo"]).undo
     assert parser.parse_args(["compose-eval", "--cases", "3"]).cases == 3
+    assert parser.parse_args(["compose-eval", "--kept-drafts", "0", "--reprises", "0"]).kept_drafts == 0
+
+
+@pytest.mark.parametrize(("option", "value", "why"), [("--candidates", "0", "must be at least 1, got 0"),
+                                                      ("--drafts", "0", "must be at least 1, got 0"),
+                                                      ("--kept-drafts", "-1", "must be at least 0, got -1"),
+                                                      ("--reprises", "x", "not a whole number: 'x'")])
+def test_compose_eval_refuses_a_bad_count_by_name(option: str, value: str, why: str,
+                                                  capsys: pytest.CaptureFixture[str]) -> None:
+    from agent.cli import build_parser
+
+    with pytest.raises(SystemExit) as exit_code:
+        build_parser().parse_args(["compose-eval", option, value])
+    assert exit_code.value.code == 2 and f"argument {option}: {why}" in capsys.readouterr().err
 
 
 def test_cli_infill_drafts_reach_the_session_and_a_bad_count_is_named(

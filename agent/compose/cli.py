@@ -19,10 +19,11 @@ from __future__ import annotations
 
 import argparse
 import logging
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from agent.compose.options import at_least
 from agent.compose.piece import Piece, TrackRequest, parse_bars
 from agent.errors import CompositionError
 from agent.live.generator import SamplingParams
@@ -81,20 +82,7 @@ def _add_sampling_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--threads", type=int, default=1, help="CPU threads for torch")
 
 
-def _at_least(least: int) -> Callable[[str], int]:
-    """An argparse type: a whole number of at least `least` (a bad one is refused with its value)."""
-    def parse(text: str) -> int:
-        try:
-            value = int(text)
-        except ValueError:
-            raise argparse.ArgumentTypeError(f"not a whole number: {text!r}") from None
-        if value < least:
-            raise argparse.ArgumentTypeError(f"must be at least {least}, got {value}")
-        return value
-    return parse
-
-
-_positive, _count = _at_least(1), _at_least(0)
+_positive, _count = at_least(1), at_least(0)
 
 
 def add_infill_arguments(parser: argparse.ArgumentParser) -> None:

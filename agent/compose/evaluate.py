@@ -387,7 +387,7 @@ def format_feedback(feedback: dict[str, Any]) -> str:
                          f"{f['ius']:+8.1%}{f['ius_mean']:+9.1%}{f['ric']:+8.1%}{row['round_seconds']:8.2f}")
     base = feedback["systems"].get("off") or next(iter(feedback["systems"].values()))  # round 0 is every system's
     lines.append("  tests whose round 0 already matched the kept part (D_0 = 0: no round can satisfy them): "
-                 + ", ".join(f"{base[e].get('unreachable', 0)} by the {e}" for e in ENCODERS))
+                 + ", ".join(f"{base[e]['unreachable']} by the {e}" for e in ENCODERS))
     learning = {name: row["learn_seconds"] for name, row in feedback["systems"].items() if row["learn_seconds"]}
     lines += [f"  seconds of learning per round (within s/round): {name} {value:.3f}" for name, value in learning.items()]
     for name, row in feedback["systems"].items():

@@ -8,6 +8,7 @@ the evaluation does not import the command line.
 from __future__ import annotations
 
 import argparse
+from collections.abc import Callable
 from pathlib import Path
 
 from agent.model.paths import add_model_argument
@@ -17,6 +18,19 @@ from agent.settings import add_option
 CRITICS = ("continuation", "prediction")  # LearnerSettings.critic
 CHOOSERS = ("kept+generator", "kept", "margin")  # LearnerSettings.choose
 MODES = ("likelihood", "representation")  # LearnerSettings.mode
+
+
+def at_least(least: int) -> Callable[[str], int]:
+    """An argparse type: a whole number of at least `least` (a bad one is refused with its value)."""
+    def parse(text: str) -> int:
+        try:
+            value = int(text)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"not a whole number: {text!r}") from None
+        if value < least:
+            raise argparse.ArgumentTypeError(f"must be at least {least}, got {value}")
+        return value
+    return parse
 
 
 def add_compose_eval_arguments(parser: argparse.ArgumentParser) -> None:
@@ -39,8 +53,8 @@ def add_compose_eval_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--learn-mode", choices=MODES, default=None,
                         help="what the feedback margin compares (default: the learner's)")
     parser.add_argument("--learn-lr", type=float, default=None, help="the feedback learner's Adam step size")
-    parser.add_argument("--candidates", type=int, default=None, help="drafts per marked region with feedback (default: the learner's, 8)")
-    parser.add_argument("--kept-drafts", type=int, default=None,
+    parser.add_argument("--candidates", type=at_least(1), default=None, help="drafts per marked region with feedback (default: the learner's, 8)")
+    parser.add_argument("--kept-drafts", type=at_least(0), default=None,
                         help="JEP-AGA, with feedback: of the candidates, this many conditioned on the kept material "
                              "heard in the marked place (default: the learner's, 4 of 8)")
     parser.add_argument("--kept-trust", type=float, default=None,
@@ -52,10 +66,10 @@ def add_compose_eval_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--oracle", action="store_true",
                         help="also infill conditioned on the target encoder's representation of the real region "
                              "(a diagnostic: the ceiling of a better predictor; needs JEP-AGA's encoders)")
-    parser.add_argument("--drafts", type=int, default=None,
+    parser.add_argument("--drafts", type=at_least(1), default=None,
                         help="drafts per region without feedback, the one the critic prefers kept (--critic; the "
                              "infill figures get rows of their own; default: the learner's, 4)")
-    parser.add_argument("--reprises", type=int, default=None, metavar="N",
+    parser.add_argument("--reprises", type=at_least(0), default=None, metavar="N",
                         help="the region's reprises offered to a fill's critic beside the drafts (default: the "
                              "learner's, 2; 0: none)")
     parser.add_argument("--draft-notes", type=int, default=None, metavar="N",

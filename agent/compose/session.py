@@ -22,11 +22,10 @@ learner is `agent.compose.jepa.JepaLearner` (the paper's, on the encoder-predict
 With feedback, a regeneration writes `candidates` drafts (with JEP-AGA, `kept_drafts` of them conditioned
 on the kept material heard in the marked place rather than on the moved prediction: "write these bars
 the way the part I kept would go here"; the simulated user, 128 tests: RIC -36.9% -> -44.3%) and keeps
-the learner's preferred one among
-them and the drafts of earlier rounds not shown (`spare`, per region and context: `context_digest`;
-the best SPARE_DRAFTS kept): a draft the songwriter never heard is as good a candidate as a new one,
-and each round then offers the next best the session has (the simulated user, 64 tests: RIC -23% ->
--34% with the pool; docs/compose.md). A changed context (another region rewritten, an undo) starts an
+the learner's preferred one among them and the drafts of earlier rounds not shown (`spare`, per region
+and context: `context_digest`; the best SPARE_DRAFTS kept): a draft the songwriter never heard is as
+good a candidate as a new one, and each round then offers the next best the session has (the
+simulated user, 64 tests: RIC -23% -> -34% with the pool; docs/compose.md). A changed context (another region rewritten, an undo) starts an
 empty pool; `reset_learning` empties them all; the session file keeps them. The region's reprises are
 not offered here: on 128 tests they left the interaction cost as it was (3.70 rounds either way;
 docs/compose.md, fifth version).
